@@ -1,0 +1,23 @@
+// Real Redis for tests: one connection per caller and a key prefix no other test file shares.
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+
+export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export function uniquePrefix(name: string): string {
+  return `test-${name}-${randomUUID().slice(0, 8)}`;
+}
+
+export function testRedis(): Redis {
+  return new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: false });
+}
+
+/** Deletes every key under the prefix (tests call it in afterAll). */
+export async function clearPrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+}
