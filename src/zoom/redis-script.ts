@@ -1,0 +1,24 @@
+// A Lua script run by its SHA, loaded on demand: each atomic step on shared Zoom state (token, budgets) is one.
+// Unlike ioredis' defineCommand it leaves the caller's Redis connection object untouched.
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+export class RedisScript {
+  private readonly sha: string;
+
+  constructor(private readonly source: string) {
+    this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  async run(redis: Redis, keys: string[], args: Array<string | number>): Promise<unknown> {
+    try {
+      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      // The server's script cache is empty after a restart or a SCRIPT FLUSH: send the source once.
+      if (error instanceof Error && error.message.startsWith('NOSCRIPT')) {
+        return redis.eval(this.source, keys.length, ...keys, ...args);
+      }
+      throw error;
+    }
+  }
+}
