@@ -1,0 +1,56 @@
+// Small Block Kit builders shared by every view, so messages look alike and stay within Slack's limits.
+import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
+import { truncate } from './format.js';
+
+/** A message as the bot sends it: fallback text (notifications, screen readers) plus blocks. */
+export interface SlackMessage {
+  text: string;
+  blocks?: KnownBlock[];
+}
+
+export const SECTION_TEXT_MAX = 3000;
+export const MESSAGE_BLOCKS_MAX = 50;
+
+export function section(text: string, accessory?: Button): SectionBlock {
+  return {
+    type: 'section',
+    text: { type: 'mrkdwn', text: truncate(text, SECTION_TEXT_MAX) },
+    ...(accessory ? { accessory } : {}),
+  };
+}
+
+export function fields(pairs: Array<[label: string, value: string]>): SectionBlock {
+  return {
+    type: 'section',
+    fields: pairs.slice(0, 10).map(([label, value]) => ({ type: 'mrkdwn', text: truncate(`*${label}*\n${value}`, 2000) })),
+  };
+}
+
+export function context(text: string): ContextBlock {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(text, SECTION_TEXT_MAX) }] };
+}
+
+export function button(
+  text: string,
+  actionId: string,
+  value: string,
+  opts: { style?: 'primary' | 'danger'; url?: string } = {},
+): Button {
+  return {
+    type: 'button',
+    text: { type: 'plain_text', text: truncate(text, 75), emoji: true },
+    action_id: actionId,
+    value,
+    ...(opts.style ? { style: opts.style } : {}),
+    ...(opts.url ? { url: opts.url } : {}),
+  };
+}
+
+export function actions(blockId: string, elements: Button[]): ActionsBlock {
+  return { type: 'actions', block_id: blockId, elements: elements.slice(0, 25) };
+}
+
+/** A plain one-sentence answer. */
+export function textMessage(text: string): SlackMessage {
+  return { text, blocks: [section(text)] };
+}

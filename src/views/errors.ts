@@ -1,0 +1,55 @@
+// The one place where an error becomes the sentence an admin reads: what went wrong and what to do.
+// Never a stack trace, never a secret; unexpected errors get a reference the operator finds in the log.
+import { DateTime } from 'luxon';
+import { UsageError } from '../commands/errors.js';
+import { RedisUnavailableError, isRedisUnavailable } from '../redis.js';
+import { ZoomApiError, ZoomRateLimitError, ZoomUnavailableError } from '../zoom/errors.js';
+import { formatDateTime } from './format.js';
+
+export class NotAllowedError extends Error {
+  constructor(readonly what: string) {
+    super(`You are not allowed to ${what}. Ask a ZoomOps admin to add you to ZOOMOPS_ADMINS.`);
+    this.name = new.target.name;
+    Object.setPrototypeOf(this, new.target.prototype);
+  }
+}
+
+/** Zoom codes whose own message does not say what to do next. */
+const ZOOM_HINTS: Record<number, string> = {
+  124: 'The Zoom token was refused; check the Server-to-Server OAuth app is activated.',
+  200: 'The Zoom app lacks a permission; check its scopes (README, "Zoom app").',
+  300: 'Check the values you gave.',
+  1001: 'Check the email, or list users with `/zoom users list`.',
+  3001: 'Check the ID with `/zoom meeting list`.',
+  3018: 'A Personal Meeting ID cannot be deleted.',
+  4711: 'The Zoom app lacks a scope for this; add it in the Zoom Marketplace (README lists them).',
+};
+
+export function renderError(error: unknown, opts: { zone?: string; reference?: string } = {}): string {
+  const zone = opts.zone ?? 'UTC';
+  if (error instanceof UsageError) {
+    return [error.message, error.usage ? `Usage: \`${error.usage}\`` : ''].filter(Boolean).join('\n');
+  }
+  if (error instanceof NotAllowedError) return error.message;
+  if (error instanceof ZoomRateLimitError) {
+    const resets = formatDateTime(DateTime.fromJSDate(error.resetsAt), zone);
+    return `Zoom's daily limit for this kind of request is used up (${error.zoomMessage}). It resets ${resets}; nothing was changed.`;
+  }
+  if (error instanceof ZoomApiError) {
+    if (error.status === 429) {
+      return 'Zoom is rate-limiting this account right now and kept refusing after several tries; nothing was changed. Try again in a minute.';
+    }
+    const code = error.code !== undefined ? ` (code ${error.code})` : '';
+    const hint = error.code !== undefined ? ZOOM_HINTS[error.code] : undefined;
+    const tracking = error.trackingId ? ` Zoom tracking ID: ${error.trackingId}.` : '';
+    return `Zoom refused: ${error.zoomMessage}${code}.${hint ? ` ${hint}` : ''}${tracking}`;
+  }
+  if (error instanceof ZoomUnavailableError) {
+    return `${error.message} Try again in a minute.`;
+  }
+  if (error instanceof RedisUnavailableError || isRedisUnavailable(error)) {
+    return 'ZoomOps cannot reach its Redis, so it did nothing. Ask the operator to check REDIS_URL and the Redis server.';
+  }
+  const ref = opts.reference ? ` (reference ${opts.reference})` : '';
+  return `Something went wrong inside ZoomOps${ref}; nothing more is known here. The operator can find the details in the bot's log.`;
+}

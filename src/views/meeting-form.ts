@@ -1,0 +1,277 @@
+// The create/update meeting modal: every field a scheduled meeting needs, prefilled where we know the value.
+import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import { context, section } from './blocks.js';
+import { truncate } from './format.js';
+
+export const MEETING_FORM_CALLBACK = 'meeting.form';
+
+/** Block IDs of the form's inputs; each input's action_id is `value`. */
+export const MEETING_FIELDS = {
+  topic: 'topic',
+  date: 'date',
+  time: 'time',
+  duration: 'duration',
+  timezone: 'timezone',
+  host: 'host',
+  agenda: 'agenda',
+  registration: 'registration',
+  repeat: 'repeat',
+  occurrences: 'occurrences',
+} as const;
+
+export type Registration = 'none' | 'auto' | 'manual';
+export type Repeat = 'none' | 'daily' | 'weekly' | 'monthly';
+
+export interface MeetingFormValues {
+  topic?: string;
+  /** yyyy-mm-dd */
+  date?: string;
+  /** HH:mm */
+  time?: string;
+  duration?: number;
+  timezone?: string;
+  host?: string;
+  agenda?: string;
+  registration?: Registration;
+  repeat?: Repeat;
+  occurrences?: number;
+}
+
+/** Travels in private_metadata (≤ 3000 characters): what the submission applies to and where to answer. */
+export interface MeetingFormMeta {
+  mode: 'create' | 'update';
+  meetingId?: string;
+  channelId: string;
+  responseUrl?: string;
+}
+
+// Slack's static_select takes at most 100 options; these cover most teams, and the user's and the meeting's
+// own zones are added when missing.
+const COMMON_ZONES = [
+  'UTC',
+  'America/Los_Angeles',
+  'America/Denver',
+  'America/Phoenix',
+  'America/Chicago',
+  'America/New_York',
+  'America/Toronto',
+  'America/Halifax',
+  'America/Mexico_City',
+  'America/Bogota',
+  'America/Sao_Paulo',
+  'America/Argentina/Buenos_Aires',
+  'America/Anchorage',
+  'Pacific/Honolulu',
+  'Europe/London',
+  'Europe/Dublin',
+  'Europe/Lisbon',
+  'Europe/Paris',
+  'Europe/Berlin',
+  'Europe/Madrid',
+  'Europe/Rome',
+  'Europe/Amsterdam',
+  'Europe/Stockholm',
+  'Europe/Warsaw',
+  'Europe/Athens',
+  'Europe/Helsinki',
+  'Europe/Istanbul',
+  'Europe/Moscow',
+  'Africa/Lagos',
+  'Africa/Cairo',
+  'Africa/Johannesburg',
+  'Africa/Nairobi',
+  'Asia/Dubai',
+  'Asia/Karachi',
+  'Asia/Kolkata',
+  'Asia/Dhaka',
+  'Asia/Bangkok',
+  'Asia/Jakarta',
+  'Asia/Singapore',
+  'Asia/Hong_Kong',
+  'Asia/Shanghai',
+  'Asia/Manila',
+  'Asia/Seoul',
+  'Asia/Tokyo',
+  'Australia/Perth',
+  'Australia/Adelaide',
+  'Australia/Brisbane',
+  'Australia/Sydney',
+  'Pacific/Auckland',
+];
+
+export function zoneOptions(...extra: Array<string | undefined>): string[] {
+  const zones = [...COMMON_ZONES];
+  for (const zone of extra) if (zone && !zones.includes(zone)) zones.unshift(zone);
+  return zones.slice(0, 100);
+}
+
+const option = (text: string, value: string = text): PlainTextOption => ({
+  text: { type: 'plain_text', text: truncate(text, 75) },
+  value,
+});
+
+const REGISTRATION_OPTIONS: Record<Registration, PlainTextOption> = {
+  none: option('No registration', 'none'),
+  auto: option('Registration, approved automatically', 'auto'),
+  manual: option('Registration, approved by hand', 'manual'),
+};
+
+const REPEAT_OPTIONS: Record<Repeat, PlainTextOption> = {
+  none: option('Does not repeat', 'none'),
+  daily: option('Daily', 'daily'),
+  weekly: option('Weekly, on the same weekday', 'weekly'),
+  monthly: option('Monthly, on the same day', 'monthly'),
+};
+
+export function meetingForm(input: {
+  meta: MeetingFormMeta;
+  values: MeetingFormValues;
+  zones: string[];
+  /** Shown above the form when Zoom refused the last submission, so nothing typed is lost. */
+  error?: string;
+}): ModalView {
+  const { values } = input;
+  const blocks: KnownBlock[] = [];
+  if (input.error) blocks.push(section(`:warning: ${input.error}`));
+  blocks.push(
+    {
+      type: 'input',
+      block_id: MEETING_FIELDS.topic,
+      label: { type: 'plain_text', text: 'Topic' },
+      element: {
+        type: 'plain_text_input',
+        action_id: 'value',
+        max_length: 200,
+        ...(values.topic ? { initial_value: values.topic } : {}),
+      },
+    },
+    {
+      type: 'input',
+      block_id: MEETING_FIELDS.date,
+      label: { type: 'plain_text', text: 'Date' },
+      element: { type: 'datepicker', action_id: 'value', ...(values.date ? { initial_date: values.date } : {}) },
+    },
+    {
+      type: 'input',
+      block_id: MEETING_FIELDS.time,
+      label: { type: 'plain_text', text: 'Start time' },
+      element: { type: 'timepicker', action_id: 'value', ...(values.time ? { initial_time: values.time } : {}) },
+    },
+    {
+      type: 'input',
+      block_id: MEETING_FIELDS.duration,
+      label: { type: 'plain_text', text: 'Duration (minutes)' },
+      element: {
+        type: 'number_input',
+        action_id: 'value',
+        is_decimal_allowed: false,
+        min_value: '1',
+        max_value: '1440',
+        initial_value: String(values.duration ?? 60),
+      },
+    },
+    {
+      type: 'input',
+      block_id: MEETING_FIELDS.timezone,
+      label: { type: 'plain_text', text: 'Time zone' },
+      element: {
+        type: 'static_select',
+        action_id: 'value',
+        options: input.zones.map((z) => option(z)),
+        ...(values.timezone ? { initial_option: option(values.timezone) } : {}),
+      },
+    },
+  );
+  if (input.meta.mode === 'create') {
+    blocks.push({
+      type: 'input',
+      block_id: MEETING_FIELDS.host,
+      optional: true,
+      label: { type: 'plain_text', text: 'Host' },
+      hint: { type: 'plain_text', text: 'The host’s Zoom email. Leave empty to host it yourself.' },
+      element: {
+        type: 'email_text_input',
+        action_id: 'value',
+        ...(values.host ? { initial_value: values.host } : {}),
+      },
+    });
+  }
+  blocks.push(
+    {
+      type: 'input',
+      block_id: MEETING_FIELDS.agenda,
+      optional: true,
+      label: { type: 'plain_text', text: 'Agenda' },
+      element: {
+        type: 'plain_text_input',
+        action_id: 'value',
+        multiline: true,
+        max_length: 2000,
+        ...(values.agenda ? { initial_value: values.agenda } : {}),
+      },
+    },
+    {
+      type: 'input',
+      block_id: MEETING_FIELDS.registration,
+      label: { type: 'plain_text', text: 'Registration' },
+      element: {
+        type: 'radio_buttons',
+        action_id: 'value',
+        options: Object.values(REGISTRATION_OPTIONS),
+        initial_option: REGISTRATION_OPTIONS[values.registration ?? 'none'],
+      },
+    },
+    {
+      type: 'input',
+      block_id: MEETING_FIELDS.repeat,
+      label: { type: 'plain_text', text: 'Repeats' },
+      element: {
+        type: 'static_select',
+        action_id: 'value',
+        options: Object.values(REPEAT_OPTIONS),
+        initial_option: REPEAT_OPTIONS[values.repeat ?? 'none'],
+      },
+    },
+    {
+      type: 'input',
+      block_id: MEETING_FIELDS.occurrences,
+      optional: true,
+      label: { type: 'plain_text', text: 'Number of occurrences' },
+      hint: { type: 'plain_text', text: 'For a repeating meeting: how many times it takes place (2–60).' },
+      element: {
+        type: 'number_input',
+        action_id: 'value',
+        is_decimal_allowed: false,
+        min_value: '2',
+        max_value: '60',
+        ...(values.occurrences ? { initial_value: String(values.occurrences) } : {}),
+      },
+    },
+  );
+  if (input.meta.mode === 'update') {
+    blocks.push(context('Changing the start of a repeating meeting moves the whole series.'));
+  }
+  return {
+    type: 'modal',
+    callback_id: MEETING_FORM_CALLBACK,
+    private_metadata: JSON.stringify(input.meta),
+    title: { type: 'plain_text', text: input.meta.mode === 'create' ? 'New Zoom meeting' : 'Edit Zoom meeting' },
+    submit: { type: 'plain_text', text: input.meta.mode === 'create' ? 'Create' : 'Save' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks,
+  };
+}
+
+/**
+ * A modal with one message and a Close button: the placeholder while Zoom works (so nobody submits twice),
+ * and the last view once it is done.
+ */
+export function meetingFormNotice(title: string, text: string): ModalView {
+  return {
+    type: 'modal',
+    callback_id: `${MEETING_FORM_CALLBACK}.notice`,
+    title: { type: 'plain_text', text: truncate(title, 24) },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: [section(text)],
+  };
+}
