@@ -1,0 +1,22 @@
+// The shape of one `/zoom` command: the table of these drives routing, authorization and help alike.
+import type { Access, CommandInvocation, Invocation, ParsedCommand } from './context.js';
+import type { ArgSpec } from './grammar.js';
+
+export interface CommandDef {
+  /** Words after the slash command that select it: `['meeting', 'list']`. */
+  path: string[];
+  /** Usage without the slash command: `meeting get <meetingId>`. */
+  usage: string;
+  summary: string;
+  example?: string;
+  access: Access;
+  args: ArgSpec;
+  run(inv: CommandInvocation, args: ParsedCommand): Promise<void>;
+}
+
+/** A button: found by its action_id, authorized like a command, given the button's value. */
+export interface ActionDef {
+  actionId: string;
+  access: Access;
+  run(inv: Invocation, value: string): Promise<void>;
+}

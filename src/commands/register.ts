@@ -1,0 +1,97 @@
+// Wires the command table, the buttons and the modals into Bolt: ack first, then authorize, then act;
+// every failure becomes one ephemeral sentence (views/errors.ts) and the process keeps running.
+import { randomUUID } from 'node:crypto';
+import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
+import type { ActionDef, CommandDef } from './command.js';
+import type { CommandInvocation, Invocation, Services } from './context.js';
+import { parseArgs } from './grammar.js';
+import { meetingActions, meetingCommands } from './meeting.js';
+import { submitMeetingForm } from './meeting-form.js';
+import { route } from './router.js';
+import { mayDo, roleOf, type Access } from '../slack/authorize.js';
+import { replyVia, type Reply } from '../slack/respond.js';
+import { textMessage } from '../views/blocks.js';
+import { CANCEL_CONFIRMATION } from '../views/confirm.js';
+import { NotAllowedError, renderError } from '../views/errors.js';
+import { helpMessage } from '../views/help.js';
+import { MEETING_FORM_CALLBACK } from '../views/meeting-form.js';
+
+export const COMMANDS: readonly CommandDef[] = [...meetingCommands];
+export const ACTIONS: readonly ActionDef[] = [
+  ...meetingActions,
+  { actionId: CANCEL_CONFIRMATION, access: 'read', run: (inv) => inv.reply(textMessage('Cancelled; nothing was changed.'), { replaceOriginal: true }) },
+];
+
+export function registerCommands(app: App, services: Services): void {
+  const command = services.config.slack.command;
+
+  app.command(command, async ({ ack, command: body }) => {
+    await ack();
+    const reply = replyVia(body.response_url);
+    await guarded(services, body.user_id, reply, async (inv) => {
+      const routed = route(body.text, COMMANDS, command);
+      if (routed.kind === 'help') {
+        await reply(helpMessage(command, helpGroups(routed.resource)));
+        return;
+      }
+      const { def, argText } = routed;
+      if (!mayDo(inv.role, def.access)) throw new NotAllowedError(`run \`${command} ${def.path.join(' ')}\``);
+      const args = parseArgs(argText, def.args, { command, usage: `${command} ${def.usage}` });
+      const commandInv: CommandInvocation = { ...inv, channelId: body.channel_id, triggerId: body.trigger_id, responseUrl: body.response_url };
+      await def.run(commandInv, args);
+    }, body.channel_id);
+  });
+
+  for (const action of ACTIONS) {
+    app.action<BlockAction<ButtonAction>>(action.actionId, async ({ ack, body, action: button }) => {
+      await ack();
+      const reply = replyVia(body.response_url);
+      await guarded(services, body.user.id, reply, async (inv) => {
+        if (!mayDo(inv.role, action.access)) throw new NotAllowedError('use this button');
+        await action.run(inv, button.value ?? '');
+      }, body.channel?.id ?? body.user.id);
+    });
+  }
+
+  app.view<ViewSubmitAction>({ callback_id: MEETING_FORM_CALLBACK, type: 'view_submission' }, (args) => submitMeetingForm(args, services));
+
+  function helpGroups(resource?: string) {
+    const resources = [...new Set(COMMANDS.map((d) => d.path[0]!))].filter((r) => !resource || r === resource);
+    return resources.map((r) => ({ resource: r, entries: COMMANDS.filter((d) => d.path[0] === r) }));
+  }
+}
+
+/**
+ * Who is asking and may they: the role is settled before anything else, and every error — usage, Zoom,
+ * Redis — ends as one sentence to the user while the details go to the log.
+ */
+export async function guarded(
+  services: Services,
+  userId: string,
+  reply: Reply,
+  work: (inv: Invocation) => Promise<void>,
+  channelId: string,
+): Promise<void> {
+  let zone = 'UTC';
+  try {
+    const person = await services.directory.person(userId);
+    zone = person.tz;
+    const role = await roleOf(userId, services.config.access, services.directory);
+    if (role === 'none') throw new NotAllowedError('use ZoomOps');
+    await work({ services, person, role, channelId, reply });
+  } catch (error) {
+    const reference = randomUUID().slice(0, 8);
+    services.log[isExpected(error) ? 'info' : 'error']({ err: error, reference, userId }, 'request failed');
+    try {
+      await reply(textMessage(renderError(error, { zone, reference })));
+    } catch (replyError) {
+      services.log.error({ err: replyError, reference }, 'could not tell the user about the failure');
+    }
+  }
+}
+
+function isExpected(error: unknown): boolean {
+  return error instanceof Error && ['UsageError', 'NotAllowedError', 'ZoomApiError', 'ZoomRateLimitError'].includes(error.name);
+}
+
+export type { Access };
