@@ -1,0 +1,120 @@
+// Builds the running bot from a Config: the Bolt app (HTTP or Socket Mode) with its routes, and the
+// services it shares with every handler. Nothing here knows which role the process plays; main.ts decides.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { App, type CustomRoute } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import type { Redis } from 'ioredis';
+import { DateTime } from 'luxon';
+import { registerCommands } from './commands/register.js';
+import type { Services } from './commands/context.js';
+import type { Config } from './config.js';
+import { boltLogger, type Logger } from './log.js';
+import { AuditLog } from './slack/audit.js';
+import { SlackDirectory } from './slack/directory.js';
+import { createZoomClient } from './zoom/connect.js';
+
+export interface BotOptions {
+  config: Config;
+  redis: Redis;
+  log: Logger;
+  /** Tests pin the clock and the key namespace. */
+  now?: () => DateTime;
+  keyPrefix?: string;
+}
+
+export interface Bot {
+  services: Services;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createServices(opts: BotOptions): Services {
+  const { config, redis, log } = opts;
+  const slack = new WebClient(config.slack.botToken, {
+    slackApiUrl: config.slack.apiUrl,
+    logger: boltLogger(log),
+    // Handlers answer the user themselves; a 429 is retried by the SDK within a few seconds at most.
+    retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 3_000 },
+  });
+  return {
+    config,
+    redis,
+    log,
+    slack,
+    zoom: createZoomClient(config.zoom, redis, log, opts.keyPrefix),
+    directory: new SlackDirectory(slack),
+    audit: new AuditLog(slack, config.auditChannel, log),
+    now: opts.now ?? (() => DateTime.now()),
+  };
+}
+
+/** The web role: Slack (HTTP or Socket Mode) plus the routes of contract.md on one port. */
+export function createWebBot(opts: BotOptions): Bot {
+  const { config, log } = opts;
+  const services = createServices(opts);
+  const customRoutes: CustomRoute[] = [healthRoute(opts.redis)];
+  const app = new App({
+    token: config.slack.botToken,
+    logger: boltLogger(log),
+    clientOptions: { slackApiUrl: config.slack.apiUrl },
+    customRoutes,
+    ...(config.slack.socketMode
+      ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { port: config.port } }
+      : { signingSecret: config.slack.signingSecret, port: config.port }),
+  });
+  // Handlers share the services' client, so the fake Slack of the tests and the real one are reached alike.
+  registerCommands(app, services);
+  app.error(async (error) => {
+    log.error({ err: error }, 'unhandled error in a Slack listener');
+  });
+  return {
+    services,
+    start: async () => {
+      await app.start(config.port);
+      log.info({ port: config.port, mode: config.slack.socketMode ? 'socket' : 'http' }, 'ZoomOps is listening');
+    },
+    stop: () => app.stop().then(() => undefined),
+  };
+}
+
+/** The worker role serves only GET /healthz, so each process on a host needs its own PORT. */
+export function createHealthServer(redis: Redis, port: number): { start(): Promise<void>; stop(): Promise<void> } {
+  const route = healthRoute(redis);
+  let server: Server | undefined;
+  return {
+    start: () =>
+      new Promise((resolve, reject) => {
+        server = createServer((req, res) => {
+          if (req.method === 'GET' && req.url?.split('?')[0] === route.path) route.handler(req, res);
+          else sendJson(res, 404, { error: 'not found' });
+        });
+        server.once('error', reject);
+        server.listen(port, () => resolve());
+      }),
+    stop: () => new Promise((resolve) => (server ? server.close(() => resolve()) : resolve())),
+  };
+}
+
+function healthRoute(redis: Redis): CustomRoute {
+  return {
+    path: '/healthz',
+    method: ['GET'],
+    handler: (_req: IncomingMessage, res: ServerResponse) => {
+      if (redis.status !== 'ready') {
+        sendJson(res, 503, { status: 'unavailable', reason: `Redis is not connected (${redis.status})` });
+        return;
+      }
+      const timeout = new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('did not answer PING within 2 s')), 2_000).unref(),
+      );
+      Promise.race([redis.ping(), timeout])
+        .then(() => sendJson(res, 200, { status: 'ok' }))
+        .catch((error: Error) => sendJson(res, 503, { status: 'unavailable', reason: `Redis: ${error.message}` }));
+    },
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}

@@ -1,0 +1,96 @@
+// Entry point: reads the environment, starts the role this process plays, and shuts down cleanly.
+import { existsSync } from 'node:fs';
+import { createHealthServer, createWebBot } from './app.js';
+import { ConfigError, resolveStartMode, type Config } from './config.js';
+import { createLogger, type Logger } from './log.js';
+import { checkDurability, connectRedis } from './redis.js';
+
+const SHUTDOWN_DEADLINE_MS = 25_000;
+
+async function main(): Promise<void> {
+  // A .env in the working directory fills in what the real environment does not set.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  let mode;
+  try {
+    mode = resolveStartMode(process.env, { forceSandbox: process.argv.includes('--sandbox') });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  if (mode.kind === 'refused') {
+    console.error(mode.reason);
+    process.exit(1);
+  }
+  if (mode.kind === 'sandbox') {
+    console.error(
+      'ZoomOps: no Slack or Zoom credentials are set, and the sandbox is not part of this version yet. ' +
+        'Copy .env.example to .env and fill in the Slack and Zoom values (README, "Install").',
+    );
+    process.exit(1);
+  }
+  await runReal(mode.config);
+}
+
+async function runReal(config: Config): Promise<void> {
+  const log = createLogger(config.logLevel, { role: config.role });
+  const redis = connectRedis(config.redisUrl);
+  let redisDownSince: number | undefined;
+  redis.on('error', (error) => {
+    // ioredis reports every failed reconnect; one line per outage is enough.
+    if (redisDownSince === undefined) {
+      redisDownSince = Date.now();
+      log.error({ err: error }, 'Redis is not answering; commands will fail until it is back');
+    }
+  });
+  redis.on('ready', () => {
+    if (redisDownSince !== undefined) log.info('Redis is back');
+    redisDownSince = undefined;
+  });
+  redis.once('ready', () => void checkDurability(redis, log));
+
+  const stoppers: Array<() => Promise<void>> = [];
+  if (config.role === 'worker') {
+    const health = createHealthServer(redis, config.port);
+    await health.start();
+    stoppers.push(health.stop);
+    log.info({ port: config.port }, 'ZoomOps worker is up (no queues yet in this version)');
+  } else {
+    const bot = createWebBot({ config, redis, log });
+    await bot.start();
+    stoppers.push(bot.stop);
+  }
+  onShutdown(log, async () => {
+    for (const stop of stoppers) await stop();
+    await redis.quit().catch(() => redis.disconnect());
+  });
+}
+
+function onShutdown(log: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const deadline = setTimeout(() => {
+      log.warn('shutdown took too long; exiting anyway');
+      process.exit(0);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    stop()
+      .catch((error: unknown) => log.error({ err: error }, 'error while shutting down'))
+      .finally(() => {
+        clearTimeout(deadline);
+        process.exit(0);
+      });
+  };
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
+}
+
+main().catch((error: unknown) => {
+  console.error('ZoomOps failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,434 @@
+// End to end: the web role in HTTP mode, signed slash commands and interactions, real Redis, fake Slack,
+// Zoom through nock. Each test checks the exact Zoom request and what the admin sees in Slack.
+import nock from 'nock';
+import { DateTime } from 'luxon';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { FakeSlack, type SlackCall } from '../helpers/fake-slack.js';
+import { startTestBot, ZOOM_API, type TestBot } from '../helpers/bot.js';
+import { clearPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
+import { buttonClick, interactionBody, postSigned, slashCommandBody, viewSubmission } from '../helpers/slack-requests.js';
+
+const ADMIN = 'UADMIN';
+const VIEWER = 'UVIEWER';
+const STRANGER = 'USTRANGER';
+const AUDIT = 'CAUDIT';
+const NOW = DateTime.fromISO('2026-11-29T10:00:00Z');
+
+const zoomUser = { id: 'zu-admin', email: 'admin@example.com', first_name: 'Ada', last_name: 'Admin', type: 2 };
+const weekly = {
+  id: 81234567890,
+  uuid: 'abc==',
+  topic: 'Weekly sync',
+  type: 2,
+  start_time: '2026-12-01T14:00:00Z',
+  duration: 45,
+  timezone: 'Europe/Berlin',
+  host_id: 'zu-admin',
+  host_email: 'admin@example.com',
+  join_url: 'https://zoom.us/j/81234567890',
+  agenda: 'Roadmap',
+  settings: { approval_type: 2 },
+};
+
+let redis: Redis;
+let slack: FakeSlack;
+let bot: TestBot;
+const prefix = uniquePrefix('e2e-meetings');
+let zoom: nock.Scope;
+let interaction = 0;
+
+beforeAll(async () => {
+  redis = testRedis();
+  slack = new FakeSlack();
+  await slack.start();
+  slack.users.set(ADMIN, { id: ADMIN, email: 'admin@example.com', tz: 'Europe/Berlin' });
+  slack.users.set(VIEWER, { id: VIEWER, email: 'viewer@example.com', tz: 'America/New_York' });
+  slack.users.set(STRANGER, { id: STRANGER, email: 'stranger@example.com', tz: 'UTC', isAdmin: false });
+  bot = await startTestBot({
+    slackApiUrl: slack.apiUrl,
+    redis,
+    keyPrefix: prefix,
+    now: NOW,
+    env: { ZOOMOPS_ADMINS: ADMIN, ZOOMOPS_VIEWERS: VIEWER, ZOOMOPS_AUDIT_CHANNEL: AUDIT },
+  });
+});
+
+afterAll(async () => {
+  await bot.stop();
+  await slack.stop();
+  await clearPrefix(redis, prefix);
+  redis.disconnect();
+  nock.enableNetConnect();
+});
+
+beforeEach(() => {
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+  nock('http://zoom.test')
+    .post('/oauth/token')
+    .reply(200, { access_token: 'zoom-token', token_type: 'bearer', expires_in: 3600, scope: 'meeting:read:admin' })
+    .persist();
+  zoom = nock(ZOOM_API, { reqheaders: { authorization: 'Bearer zoom-token' } });
+  slack.calls.length = 0;
+});
+
+afterEach(() => {
+  nock.cleanAll();
+});
+
+/** Sends `/zoom <text>` as `user` and returns the first answer posted to its response_url. */
+async function command(text: string, user = ADMIN): Promise<SlackCall> {
+  const id = `r${++interaction}`;
+  const res = await postSigned(
+    `${bot.url}/slack/events`,
+    slashCommandBody({ text, userId: user, responseUrl: slack.responseUrl(id) }),
+    'application/x-www-form-urlencoded',
+  );
+  expect(res.status).toBe(200);
+  return slack.response(id);
+}
+
+async function click(actionId: string, value: string, user = ADMIN): Promise<SlackCall> {
+  const id = `r${++interaction}`;
+  const res = await postSigned(
+    `${bot.url}/slack/events`,
+    interactionBody(buttonClick({ userId: user, actionId, value, responseUrl: slack.responseUrl(id) })),
+    'application/x-www-form-urlencoded',
+  );
+  expect(res.status).toBe(200);
+  return slack.response(id);
+}
+
+function buttonOf(call: SlackCall, actionId: string): { value: string; style?: string } {
+  for (const block of call.body.blocks ?? []) {
+    for (const el of [block.accessory, ...(block.elements ?? [])]) {
+      if (el?.action_id === actionId) return el;
+    }
+  }
+  throw new Error(`no button ${actionId} in ${JSON.stringify(call.body.blocks)}`);
+}
+
+/** Zoom API interceptors not yet used (the token endpoint is always mocked, so it is left out). */
+const unusedApiMocks = () => nock.pendingMocks().filter((m) => !m.includes('/oauth/token'));
+
+const textOf = (call: SlackCall) => JSON.stringify(call.body.blocks ?? call.body.text);
+
+describe('meeting list', () => {
+  it('lists upcoming meetings of the invoking admin in their time zone, with a Next page button that continues', async () => {
+    zoom.get('/users/admin%40example.com').reply(200, zoomUser);
+    zoom
+      .get('/users/zu-admin/meetings')
+      .query({ type: 'upcoming_meetings', page_size: '20' })
+      .reply(200, { page_size: 20, total_records: 2, next_page_token: 'tok-2', meetings: [weekly] });
+
+    const answer = await command('meetings list');
+
+    expect(answer.body.response_type).toBe('ephemeral');
+    expect(textOf(answer)).toContain('Upcoming meetings of admin@example.com');
+    expect(textOf(answer)).toContain('Weekly sync');
+    // 14:00 UTC is 15:00 in Berlin (CET).
+    expect(textOf(answer)).toContain('Tue 1 Dec 2026, 15:00 CET');
+    expect(textOf(answer)).toContain('812 3456 7890');
+
+    zoom
+      .get('/users/zu-admin/meetings')
+      .query({ type: 'upcoming_meetings', page_size: '20', next_page_token: 'tok-2' })
+      .reply(200, { next_page_token: '', meetings: [{ ...weekly, id: 85550001111, topic: 'Retro' }] });
+    const next = await click('meeting.list.next', buttonOf(answer, 'meeting.list.next').value);
+    expect(next.body.replace_original).toBe(true);
+    expect(textOf(next)).toContain('Retro');
+    expect(textOf(next)).not.toContain('Next page');
+    expect(zoom.isDone()).toBe(true);
+  });
+
+  it('sends the past 30 days for previous meetings and a mentioned user resolved by email', async () => {
+    zoom.get('/users/viewer%40example.com').reply(200, { id: 'zu-viewer', email: 'viewer@example.com' });
+    zoom
+      .get('/users/zu-viewer/meetings')
+      .query({ type: 'previous_meetings', from: '2026-10-30', to: '2026-11-29', page_size: '20' })
+      .reply(200, { meetings: [] });
+
+    const answer = await command(`meeting list --user <@${VIEWER}|viewer> --type previous`);
+
+    expect(textOf(answer)).toContain('Previous meetings of viewer@example.com');
+    expect(textOf(answer)).toContain('none found');
+    expect(zoom.isDone()).toBe(true);
+  });
+});
+
+describe('meeting get', () => {
+  it('shows topic, time in the reader’s zone, duration, host and join link for an ID typed with spaces', async () => {
+    zoom.get('/meetings/81234567890').reply(200, weekly);
+
+    const answer = await command('meeting get 812 3456 7890', VIEWER);
+
+    const text = textOf(answer);
+    expect(text).toContain('Weekly sync');
+    expect(text).toContain('Tue 1 Dec 2026, 09:00 EST');
+    expect(text).toContain('45 min');
+    expect(text).toContain('admin@example.com');
+    expect(text).toContain('https://zoom.us/j/81234567890');
+    expect(text).toContain('Not required');
+  });
+
+  it('says what Zoom refused, with its code, when the meeting does not exist', async () => {
+    zoom
+      .get('/meetings/81234567899')
+      .reply(404, { code: 3001, message: 'Meeting does not exist: 81234567899.' }, { 'x-zm-trackingid': 'WEB_abc' });
+
+    const answer = await command('meeting get 81234567899');
+
+    expect(answer.body.text).toContain('Zoom refused: Meeting does not exist: 81234567899. (code 3001)');
+    expect(answer.body.text).toContain('WEB_abc');
+  });
+});
+
+describe('meeting create', () => {
+  it('creates from arguments: local time and zone of the admin, duration, and an audit line', async () => {
+    zoom.get('/users/admin%40example.com').reply(200, zoomUser);
+    zoom
+      .post('/users/zu-admin/meetings', {
+        topic: 'Weekly sync',
+        type: 2,
+        start_time: '2026-12-01T15:00:00',
+        timezone: 'Europe/Berlin',
+        duration: 45,
+      })
+      .reply(201, weekly);
+
+    const answer = await command('meeting create “Weekly sync” --start "2026-12-01 15:00" --duration 45');
+
+    expect(textOf(answer)).toContain('Meeting created');
+    expect(textOf(answer)).toContain('https://zoom.us/j/81234567890');
+    const audit = await slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === AUDIT);
+    expect(audit.body.text).toContain(`<@${ADMIN}> created meeting "Weekly sync"`);
+    expect(zoom.isDone()).toBe(true);
+  });
+
+  it('opens the form, prefilled, when the start is missing', async () => {
+    const answerId = `r${++interaction}`;
+    await postSigned(
+      `${bot.url}/slack/events`,
+      slashCommandBody({ text: 'meeting create Planning', userId: ADMIN, responseUrl: slack.responseUrl(answerId), triggerId: 'trig-9' }),
+      'application/x-www-form-urlencoded',
+    );
+    const open = await slack.waitFor((c) => c.method === 'views.open');
+    expect(open.body.trigger_id).toBe('trig-9');
+    const view = open.body.view;
+    expect(view.callback_id).toBe('meeting.form');
+    const topic = view.blocks.find((b: any) => b.block_id === 'topic');
+    expect(topic.element.initial_value).toBe('Planning');
+    const tz = view.blocks.find((b: any) => b.block_id === 'timezone');
+    expect(tz.element.initial_option.value).toBe('Europe/Berlin');
+    const date = view.blocks.find((b: any) => b.block_id === 'date');
+    expect(date.element.initial_date).toBe('2026-11-29');
+  });
+
+  it('creates a weekly meeting from the form and shows the result', async () => {
+    zoom.get('/users/admin%40example.com').reply(200, zoomUser);
+    zoom
+      .post('/users/zu-admin/meetings', {
+        topic: 'Standup',
+        type: 8,
+        start_time: '2026-12-02T09:30:00',
+        timezone: 'Europe/Berlin',
+        duration: 15,
+        agenda: '',
+        settings: { approval_type: 1 },
+        recurrence: { type: 2, repeat_interval: 1, weekly_days: '4', end_times: 10 },
+      })
+      .reply(201, { ...weekly, topic: 'Standup', type: 8 });
+    const responseId = `r${++interaction}`;
+
+    const res = await submit(formState({ topic: 'Standup', date: '2026-12-02', time: '09:30', duration: '15', registration: 'manual', repeat: 'weekly', occurrences: '10' }), {
+      mode: 'create',
+      channelId: 'C1',
+      responseUrl: slack.responseUrl(responseId),
+    });
+
+    expect(await res.json()).toMatchObject({ response_action: 'update' });
+    const done = await slack.waitFor((c) => c.method === 'views.update' && JSON.stringify(c.body.view).includes('Created'));
+    expect(done.body.view_id).toBe('V1');
+    const answer = await slack.response(responseId);
+    expect(textOf(answer)).toContain('Standup');
+    expect(zoom.isDone()).toBe(true);
+  });
+
+  it('shows form errors inline and calls Zoom for nothing', async () => {
+    const res = await submit(formState({ topic: '', date: '2026-11-01', time: '09:30', duration: '15', repeat: 'daily' }), {
+      mode: 'create',
+      channelId: 'C1',
+    });
+
+    expect(await res.json()).toEqual({
+      response_action: 'errors',
+      errors: {
+        topic: 'Give the meeting a topic.',
+        date: 'This start time is in the past.',
+        occurrences: 'A repeating meeting needs the number of occurrences, from 2 to 60.',
+      },
+    });
+    expect(unusedApiMocks()).toEqual([]);
+  });
+
+  it('puts the form back with Zoom’s refusal when Zoom says no', async () => {
+    zoom.get('/users/admin%40example.com').reply(200, zoomUser);
+    zoom.post('/users/zu-admin/meetings').reply(400, { code: 300, message: 'Invalid recurrence.' });
+
+    await submit(formState({ topic: 'Standup', date: '2026-12-02', time: '09:30', duration: '15' }), { mode: 'create', channelId: 'C1' });
+
+    const back = await slack.waitFor((c) => c.method === 'views.update' && c.body.view.callback_id === 'meeting.form');
+    expect(JSON.stringify(back.body.view.blocks)).toContain('Zoom refused: Invalid recurrence. (code 300)');
+    expect(back.body.view.blocks.find((b: any) => b.block_id === 'topic').element.initial_value).toBe('Standup');
+  });
+});
+
+describe('meeting update', () => {
+  it('patches only the given fields and shows the meeting as it now is', async () => {
+    zoom.patch('/meetings/81234567890', { duration: 90, topic: 'Weekly planning' }).reply(204);
+    zoom.get('/meetings/81234567890').reply(200, { ...weekly, duration: 90, topic: 'Weekly planning' });
+
+    const answer = await command('meeting update 812-3456-7890 --duration 1h30m --topic "Weekly planning"');
+
+    expect(textOf(answer)).toContain('Meeting updated');
+    expect(textOf(answer)).toContain('1 h 30 min');
+    expect(zoom.isDone()).toBe(true);
+  });
+
+  it('opens the form filled from Zoom when no option is given', async () => {
+    zoom.get('/meetings/81234567890').reply(200, weekly);
+    const answerId = `r${++interaction}`;
+    await postSigned(
+      `${bot.url}/slack/events`,
+      slashCommandBody({ text: 'meeting update 81234567890', userId: ADMIN, responseUrl: slack.responseUrl(answerId) }),
+      'application/x-www-form-urlencoded',
+    );
+    const filled = await slack.waitFor((c) => c.method === 'views.update' && c.body.view.callback_id === 'meeting.form');
+    const blocks = filled.body.view.blocks;
+    expect(blocks.find((b: any) => b.block_id === 'topic').element.initial_value).toBe('Weekly sync');
+    expect(blocks.find((b: any) => b.block_id === 'time').element.initial_time).toBe('15:00');
+    expect(blocks.find((b: any) => b.block_id === 'date').element.initial_date).toBe('2026-12-01');
+    expect(JSON.parse(filled.body.view.private_metadata)).toMatchObject({ mode: 'update', meetingId: '81234567890' });
+  });
+});
+
+describe('meeting end and delete', () => {
+  it('asks before deleting, deletes on the button, and reports in place, in a DM and in the audit channel', async () => {
+    zoom.get('/meetings/81234567890').reply(200, weekly);
+    const prompt = await command('meeting delete 81234567890');
+    const confirm = buttonOf(prompt, 'meeting.delete.confirm');
+    expect(confirm.style).toBe('danger');
+    expect(unusedApiMocks()).toEqual([]);
+
+    zoom.delete('/meetings/81234567890').reply(204);
+    const result = await click('meeting.delete.confirm', confirm.value);
+
+    expect(result.body.replace_original).toBe(true);
+    expect(result.body.text).toMatch(/Meeting \*Weekly sync\* \(812 3456 7890\) deleted by <@UADMIN> at 11:00 CET/);
+    await slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === ADMIN);
+    await slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === AUDIT && String(c.body.text).includes('deleted meeting'));
+    expect(zoom.isDone()).toBe(true);
+  });
+
+  it('deletes one occurrence of a repeating meeting', async () => {
+    const series = { ...weekly, type: 8, occurrences: [{ occurrence_id: '1764597600000', start_time: '2026-12-01T14:00:00Z', duration: 45, status: 'available' }] };
+    zoom.get('/meetings/81234567890').reply(200, series);
+    const prompt = await command('meeting delete 81234567890 --occurrence 1764597600000');
+    expect(prompt.body.text).toContain('Delete the occurrence');
+
+    zoom.delete('/meetings/81234567890').query({ occurrence_id: '1764597600000' }).reply(204);
+    await click('meeting.delete.confirm', buttonOf(prompt, 'meeting.delete.confirm').value);
+    expect(zoom.isDone()).toBe(true);
+  });
+
+  it('ends a meeting only after the confirmation button', async () => {
+    zoom.get('/meetings/81234567890').reply(200, weekly);
+    const prompt = await command('meeting end 81234567890');
+    expect(prompt.body.text).toContain('End *Weekly sync*');
+
+    zoom.put('/meetings/81234567890/status', { action: 'end' }).reply(204);
+    const result = await click('meeting.end.confirm', buttonOf(prompt, 'meeting.end.confirm').value);
+    expect(result.body.text).toContain('ended by <@UADMIN>');
+    expect(zoom.isDone()).toBe(true);
+  });
+
+  it('refuses a viewer’s click on a delete button and deletes nothing', async () => {
+    const result = await click('meeting.delete.confirm', JSON.stringify({ id: '81234567890', topic: 'Weekly sync' }), VIEWER);
+    expect(result.body.text).toContain('not allowed');
+    expect(unusedApiMocks()).toEqual([]);
+  });
+});
+
+describe('authorization and bad input', () => {
+  it('tells a user who is neither admin nor viewer that they are not allowed, and calls Zoom for nothing', async () => {
+    const answer = await command('meeting list', STRANGER);
+    expect(answer.body.text).toContain('not allowed');
+  });
+
+  it('lets a viewer read but not write', async () => {
+    const answer = await command('meeting delete 81234567890', VIEWER);
+    expect(answer.body.text).toContain('You are not allowed to run `/zoom meeting delete`');
+  });
+
+  it('suggests the closest command for a typo', async () => {
+    const answer = await command('meeting lsit');
+    expect(answer.body.text).toContain('Did you mean `/zoom meeting list`?');
+  });
+
+  it('names a malformed ID and shows the usage', async () => {
+    const answer = await command('meeting get 1234');
+    expect(answer.body.text).toMatch(/1234/);
+    expect(answer.body.text).toContain('Usage: `/zoom meeting get <meetingId>`');
+  });
+
+  it('says when Zoom did not answer a write, so the admin checks before trying again', async () => {
+    zoom.get('/users/admin%40example.com').reply(200, zoomUser);
+    zoom.post('/users/zu-admin/meetings').reply(503, 'upstream down');
+    const answer = await command('meeting create Retro --start "tomorrow 9:30"');
+    expect(answer.body.text).toMatch(/Zoom/);
+    expect(answer.body.text).not.toContain('zoom-token');
+  });
+
+  it('generates help from the command table', async () => {
+    const answer = await command('help meeting');
+    const text = textOf(answer);
+    for (const action of ['list', 'get', 'create', 'update', 'end', 'delete']) expect(text).toContain(`/zoom meeting ${action}`);
+  });
+
+  it('refuses a request with a bad signature', async () => {
+    const body = slashCommandBody({ text: 'meeting list', userId: ADMIN, responseUrl: slack.responseUrl('nope') });
+    const res = await postSigned(`${bot.url}/slack/events`, body, 'application/x-www-form-urlencoded', 'wrong-secret');
+    expect(res.status).toBe(401);
+    expect(slack.calls).toEqual([]);
+  });
+
+  it('answers /healthz with ok while Redis answers', async () => {
+    const res = await fetch(`${bot.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+});
+
+function formState(v: { topic: string; date: string; time: string; duration: string; registration?: string; repeat?: string; occurrences?: string }) {
+  return {
+    topic: { value: { type: 'plain_text_input', value: v.topic } },
+    date: { value: { type: 'datepicker', selected_date: v.date } },
+    time: { value: { type: 'timepicker', selected_time: v.time } },
+    duration: { value: { type: 'number_input', value: v.duration } },
+    timezone: { value: { type: 'static_select', selected_option: { value: 'Europe/Berlin' } } },
+    host: { value: { type: 'email_text_input', value: null } },
+    agenda: { value: { type: 'plain_text_input', value: null } },
+    registration: { value: { type: 'radio_buttons', selected_option: { value: v.registration ?? 'none' } } },
+    repeat: { value: { type: 'static_select', selected_option: { value: v.repeat ?? 'none' } } },
+    occurrences: { value: { type: 'number_input', value: v.occurrences ?? null } },
+  };
+}
+
+function submit(values: Record<string, unknown>, meta: Record<string, unknown>): Promise<Response> {
+  return postSigned(
+    `${bot.url}/slack/events`,
+    interactionBody(viewSubmission({ userId: ADMIN, callbackId: 'meeting.form', privateMetadata: JSON.stringify(meta), values: values as never })),
+    'application/x-www-form-urlencoded',
+  );
+}

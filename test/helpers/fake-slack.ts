@@ -1,0 +1,134 @@
+// A local stand-in for Slack's Web API (reached through SLACK_API_URL) and for response_url, recording every
+// call so tests can assert what the admin would have seen.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SlackCall {
+  method: string;
+  /** Parsed JSON or form body; JSON-looking form fields (blocks, view) are parsed too. */
+  body: Record<string, any>;
+}
+
+export interface FakeSlackUser {
+  id: string;
+  email?: string;
+  tz?: string;
+  isAdmin?: boolean;
+}
+
+export class FakeSlack {
+  readonly calls: SlackCall[] = [];
+  readonly users = new Map<string, FakeSlackUser>();
+  readonly groups = new Map<string, string[]>();
+  private server?: Server;
+  private waiters: Array<{ match: (c: SlackCall) => boolean; resolve: (c: SlackCall) => void }> = [];
+  private viewCounter = 0;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      void readBody(req).then((body) => {
+        const method = (req.url ?? '').replace(/^\/(api\/)?/, '').replace(/\?.*$/, '');
+        const call = { method, body };
+        this.calls.push(call);
+        const answer = this.answer(call);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(answer));
+        for (const waiter of [...this.waiters]) {
+          if (waiter.match(call)) {
+            this.waiters.splice(this.waiters.indexOf(waiter), 1);
+            waiter.resolve(call);
+          }
+        }
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  /** A response_url for one interaction; answers posted there are recorded as method `response/<id>`. */
+  responseUrl(id: string): string {
+    return `${this.url}/response/${id}`;
+  }
+
+  /** Resolves with the first call (already made or future) that matches. */
+  waitFor(match: (c: SlackCall) => boolean, timeoutMs = 5_000): Promise<SlackCall> {
+    const done = this.calls.find(match);
+    if (done) return Promise.resolve(done);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching Slack call within ${timeoutMs} ms; saw: ${this.calls.map((c) => c.method).join(', ')}`)), timeoutMs);
+      this.waiters.push({
+        match,
+        resolve: (c) => {
+          clearTimeout(timer);
+          resolve(c);
+        },
+      });
+    });
+  }
+
+  /** The next answer posted to the given response_url. */
+  response(id: string, timeoutMs?: number): Promise<SlackCall> {
+    return this.waitFor((c) => c.method === `response/${id}`, timeoutMs);
+  }
+
+  private answer(call: SlackCall): Record<string, unknown> {
+    switch (call.method) {
+      case 'auth.test':
+        return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', team: 'Test' };
+      case 'users.info': {
+        const user = this.users.get(String(call.body.user));
+        if (!user) return { ok: false, error: 'user_not_found' };
+        return {
+          ok: true,
+          user: {
+            id: user.id,
+            name: user.id.toLowerCase(),
+            tz: user.tz ?? 'UTC',
+            is_admin: Boolean(user.isAdmin),
+            is_owner: false,
+            profile: { email: user.email, display_name: user.id },
+          },
+        };
+      }
+      case 'usergroups.users.list':
+        return { ok: true, users: this.groups.get(String(call.body.usergroup)) ?? [] };
+      case 'chat.postMessage':
+        return { ok: true, channel: call.body.channel, ts: `${Date.now() / 1000}` };
+      case 'views.open':
+      case 'views.update':
+        return { ok: true, view: { id: call.body.view_id ?? `V${++this.viewCounter}` } };
+      default:
+        return { ok: true };
+    }
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<Record<string, any>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text) return {};
+  if ((req.headers['content-type'] ?? '').includes('application/json')) return JSON.parse(text);
+  const form: Record<string, any> = {};
+  for (const [key, value] of new URLSearchParams(text)) {
+    form[key] = /^[[{]/.test(value) ? safeJson(value) : value;
+  }
+  return form;
+}
+
+function safeJson(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
