@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createMeeting,
   deleteMeeting,
@@ -9,7 +9,7 @@ import {
   updateMeeting,
   type MeetingInput,
 } from '../../../src/zoom/meetings.js';
-import { createTestbed, type Testbed } from './testbed.js';
+import { useAreaTestbed } from './testbed.js';
 
 // Shaped like the examples in Zoom's meeting API reference: a numeric int64 ID, a base64 UUID, settings, occurrences.
 const RECURRING_MEETING = {
@@ -38,27 +38,7 @@ const RECURRING_MEETING = {
   type: 8,
 };
 
-let bed: Testbed;
-const api = () => nock('https://api.zoom.us').matchHeader('authorization', 'Bearer tok-meetings');
-
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-
-beforeEach(async () => {
-  bed = createTestbed('zoom-meetings');
-  await bed.seedToken('tok-meetings');
-});
-
-afterEach(async () => {
-  expect(nock.pendingMocks()).toEqual([]);
-  nock.cleanAll();
-  await bed.close();
-});
-
-afterAll(() => {
-  nock.enableNetConnect();
-});
+const { bed, api } = useAreaTestbed('zoom-meetings', 'tok-meetings');
 
 describe('listMeetings', () => {
   it("asks for one page of the user's meetings with the filters given", async () => {
@@ -86,7 +66,7 @@ describe('listMeetings', () => {
         ],
       });
 
-    const page = await listMeetings(bed.zoom, 'ana@example.com', {
+    const page = await listMeetings(bed().zoom, 'ana@example.com', {
       type: 'upcoming',
       from: '2026-12-01',
       to: '2026-12-31',
@@ -103,7 +83,7 @@ describe('listMeetings', () => {
   it("caps page_size at Zoom's maximum and sends no empty filters", async () => {
     api().get('/v2/users/me/meetings').query({ page_size: '300' }).reply(200, { next_page_token: '', meetings: [] });
 
-    await expect(listMeetings(bed.zoom, 'me', { pageSize: 1000 })).resolves.toEqual({
+    await expect(listMeetings(bed().zoom, 'me', { pageSize: 1000 })).resolves.toEqual({
       meetings: [],
       nextPageToken: undefined,
       totalRecords: undefined,
@@ -115,7 +95,7 @@ describe('getMeeting', () => {
   it('parses a recurring meeting, with its ID as a string', async () => {
     api().get('/v2/meetings/97763643886').reply(200, RECURRING_MEETING);
 
-    const meeting = await getMeeting(bed.zoom, '97763643886');
+    const meeting = await getMeeting(bed().zoom, '97763643886');
 
     expect(meeting.id).toBe('97763643886');
     expect(meeting.topic).toBe('Team sync');
@@ -132,7 +112,7 @@ describe('getMeeting', () => {
       .query({ occurrence_id: '1648194360000' })
       .reply(200, { id: '97763643886', topic: 'Team sync', type: 8 });
 
-    await expect(getMeeting(bed.zoom, '97763643886', { occurrenceId: '1648194360000' })).resolves.toMatchObject({
+    await expect(getMeeting(bed().zoom, '97763643886', { occurrenceId: '1648194360000' })).resolves.toMatchObject({
       id: '97763643886',
     });
   });
@@ -140,7 +120,7 @@ describe('getMeeting', () => {
   it('double-encodes a UUID that starts with a slash', async () => {
     api().get('/v2/meetings/%252FabcD%252Bef%253D%253D').reply(200, { id: 1, topic: 'Past', type: 2 });
 
-    await expect(getMeeting(bed.zoom, '/abcD+ef==')).resolves.toMatchObject({ id: '1' });
+    await expect(getMeeting(bed().zoom, '/abcD+ef==')).resolves.toMatchObject({ id: '1' });
   });
 });
 
@@ -159,7 +139,7 @@ describe('createMeeting', () => {
       .post('/v2/users/ana%40example.com/meetings', input as nock.RequestBodyMatcher)
       .reply(201, { ...RECURRING_MEETING, id: 92674392836, topic: 'Quarterly review', type: 2 });
 
-    const meeting = await createMeeting(bed.zoom, 'ana@example.com', input);
+    const meeting = await createMeeting(bed().zoom, 'ana@example.com', input);
 
     expect(meeting).toMatchObject({ id: '92674392836', topic: 'Quarterly review', join_url: expect.any(String) });
   });
@@ -174,7 +154,7 @@ describe('updateMeeting', () => {
 
     await expect(
       updateMeeting(
-        bed.zoom,
+        bed().zoom,
         '97763643886',
         { start_time: '2026-12-02T16:00:00Z', duration: 30 },
         { occurrenceId: '1648194360000' },
@@ -187,25 +167,25 @@ describe('updateMeeting', () => {
       .patch('/v2/meetings/97763643886', { recurrence: { type: 1, repeat_interval: 2, end_times: 5 } })
       .reply(204);
 
-    await updateMeeting(bed.zoom, '97763643886', { recurrence: { type: 1, repeat_interval: 2, end_times: 5 } });
+    await updateMeeting(bed().zoom, '97763643886', { recurrence: { type: 1, repeat_interval: 2, end_times: 5 } });
   });
 });
 
 describe('deleteMeeting', () => {
   it('deletes the meeting', async () => {
     api().delete('/v2/meetings/97763643886').reply(204);
-    await expect(deleteMeeting(bed.zoom, '97763643886')).resolves.toBeUndefined();
+    await expect(deleteMeeting(bed().zoom, '97763643886')).resolves.toBeUndefined();
   });
 
   it('deletes one occurrence', async () => {
     api().delete('/v2/meetings/97763643886').query({ occurrence_id: '1648194360000' }).reply(204);
-    await deleteMeeting(bed.zoom, '97763643886', { occurrenceId: '1648194360000' });
+    await deleteMeeting(bed().zoom, '97763643886', { occurrenceId: '1648194360000' });
   });
 });
 
 describe('endMeeting', () => {
   it('puts the status "end"', async () => {
     api().put('/v2/meetings/97763643886/status', { action: 'end' }).reply(204);
-    await expect(endMeeting(bed.zoom, '97763643886')).resolves.toBeUndefined();
+    await expect(endMeeting(bed().zoom, '97763643886')).resolves.toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@
 // Sleeping advances the fake clock, so retries and rate-limit waits are asserted as numbers, never timed.
 import { Writable } from 'node:stream';
 import nock from 'nock';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { pino } from 'pino';
 import type { Redis } from 'ioredis';
 import { ZoomClient, type ZoomClientOptions } from '../../../src/zoom/client.js';
@@ -112,5 +113,32 @@ export function createTestbed(name: string, options: TestbedOptions = {}): Testb
       await clearPrefix(redis, prefix);
       redis.disconnect();
     },
+  };
+}
+
+/**
+ * The hooks every API-area test file needs: a fresh testbed with a seeded token per test, no real network,
+ * and every mocked Zoom call used. Returns the current testbed and a nock scope that expects the token.
+ */
+export function useAreaTestbed(name: string, token: string): { bed: () => Testbed; api: () => nock.Scope } {
+  let current: Testbed | undefined;
+  beforeAll(() => {
+    nock.disableNetConnect();
+  });
+  beforeEach(async () => {
+    current = createTestbed(name);
+    await current.seedToken(token);
+  });
+  afterEach(async () => {
+    expect(nock.pendingMocks()).toEqual([]);
+    nock.cleanAll();
+    await current?.close();
+  });
+  afterAll(() => {
+    nock.enableNetConnect();
+  });
+  return {
+    bed: () => current!,
+    api: () => nock(new URL(API_URL).origin).matchHeader('authorization', `Bearer ${token}`),
   };
 }

@@ -1,8 +1,7 @@
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ZoomApiError } from '../../../src/zoom/errors.js';
 import { getUser, listUsers, listUsersRequest } from '../../../src/zoom/users.js';
-import { createTestbed, type Testbed } from './testbed.js';
+import { useAreaTestbed } from './testbed.js';
 
 // Shaped like the examples in Zoom's user API reference.
 const ANA = {
@@ -23,33 +22,13 @@ const ANA = {
   verified: 1,
 };
 
-let bed: Testbed;
-const api = () => nock('https://api.zoom.us').matchHeader('authorization', 'Bearer tok-users');
-
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-
-beforeEach(async () => {
-  bed = createTestbed('zoom-users');
-  await bed.seedToken('tok-users');
-});
-
-afterEach(async () => {
-  expect(nock.pendingMocks()).toEqual([]);
-  nock.cleanAll();
-  await bed.close();
-});
-
-afterAll(() => {
-  nock.enableNetConnect();
-});
+const { bed, api } = useAreaTestbed('zoom-users', 'tok-users');
 
 describe('getUser', () => {
   it('looks a user up by email', async () => {
     api().get('/v2/users/ana%40example.com').reply(200, ANA);
 
-    const user = await getUser(bed.zoom, 'ana@example.com');
+    const user = await getUser(bed().zoom, 'ana@example.com');
 
     expect(user).toMatchObject({ id: 'zJKyaiAyTNC-MWjiWC18KQ', email: 'ana@example.com', timezone: 'Europe/Lisbon' });
     expect(user.role_name).toBe('Admin');
@@ -57,7 +36,7 @@ describe('getUser', () => {
 
   it('looks a user up by ID', async () => {
     api().get('/v2/users/zJKyaiAyTNC-MWjiWC18KQ').reply(200, ANA);
-    await expect(getUser(bed.zoom, 'zJKyaiAyTNC-MWjiWC18KQ')).resolves.toMatchObject({ display_name: 'Ana Lima' });
+    await expect(getUser(bed().zoom, 'zJKyaiAyTNC-MWjiWC18KQ')).resolves.toMatchObject({ display_name: 'Ana Lima' });
   });
 
   it("reports Zoom's 1001 for an unknown user", async () => {
@@ -65,7 +44,7 @@ describe('getUser', () => {
       .get('/v2/users/nobody%40example.com')
       .reply(404, { code: 1001, message: 'User does not exist: nobody@example.com.' });
 
-    const error = await getUser(bed.zoom, 'nobody@example.com').catch((e: unknown) => e);
+    const error = await getUser(bed().zoom, 'nobody@example.com').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ZoomApiError);
     expect(error).toMatchObject({ status: 404, code: 1001 });
   });
@@ -85,7 +64,7 @@ describe('listUsers', () => {
         users: [{ ...ANA, status: 'inactive', host_key: '299492849', custom_attributes: [] }],
       });
 
-    const page = await listUsers(bed.zoom, { status: 'inactive', pageSize: 5000, nextPageToken: 'next-1' });
+    const page = await listUsers(bed().zoom, { status: 'inactive', pageSize: 5000, nextPageToken: 'next-1' });
 
     expect(page.users).toEqual([expect.objectContaining({ email: 'ana@example.com', status: 'inactive' })]);
     expect(page.nextPageToken).toBeUndefined();
@@ -102,7 +81,7 @@ describe('listUsers', () => {
       .reply(200, { next_page_token: '', users: [{ ...ANA, id: 'u2', email: 'bo@example.com' }] });
 
     const emails: string[] = [];
-    for await (const page of bed.zoom.paginate(listUsersRequest({ pageSize: 1 }))) {
+    for await (const page of bed().zoom.paginate(listUsersRequest({ pageSize: 1 }))) {
       emails.push(...page.items.map((u) => u.email));
     }
     expect(emails).toEqual(['ana@example.com', 'bo@example.com']);
