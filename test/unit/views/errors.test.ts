@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../src/commands/errors.js';
+import { RedisUnavailableError } from '../../../src/redis.js';
+import { NotAllowedError, renderError } from '../../../src/views/errors.js';
+import { ZoomApiError, ZoomRateLimitError, ZoomUnavailableError } from '../../../src/zoom/errors.js';
+
+const refused = { method: 'GET', path: '/meetings/1', status: 404, code: 3001, zoomMessage: 'Meeting does not exist: 1.', trackingId: 'WEB_1' };
+
+describe('renderError', () => {
+  it('gives a usage error with its usage line', () => {
+    const text = renderError(new UsageError('"soon" is not a time.', { usage: '/zoom meeting create --start <when>' }));
+    expect(text).toBe('"soon" is not a time.\nUsage: `/zoom meeting create --start <when>`');
+  });
+
+  it('gives Zoom’s message and code, a hint for the code, and the tracking ID', () => {
+    expect(renderError(new ZoomApiError(refused))).toBe(
+      'Zoom refused: Meeting does not exist: 1. (code 3001). Check the ID with `/zoom meeting list`. Zoom tracking ID: WEB_1.',
+    );
+  });
+
+  it('says when a daily limit resets, in the reader’s zone', () => {
+    const error = new ZoomRateLimitError({ ...refused, status: 429, code: 429, zoomMessage: 'daily limit', resetsAt: new Date('2026-11-30T00:00:00Z'), accountWide: true });
+    expect(renderError(error, { zone: 'Europe/Berlin' })).toContain('It resets Mon 30 Nov 2026, 01:00 CET; nothing was changed.');
+  });
+
+  it('tells apart "Zoom is down" for a read and "may have happened" for a write', () => {
+    const read = renderError(new ZoomUnavailableError({ method: 'GET', path: '/meetings/1', reason: 'HTTP 503' }));
+    const write = renderError(new ZoomUnavailableError({ method: 'POST', path: '/users/me/meetings', reason: 'timed out', inDoubt: true }));
+    expect(read).toMatch(/Try again in a minute\.$/);
+    expect(write).toMatch(/may or may not/);
+  });
+
+  it('names Redis, refusals and unexpected errors without leaking their text', () => {
+    expect(renderError(new RedisUnavailableError())).toContain('cannot reach its Redis');
+    expect(renderError(new NotAllowedError('use ZoomOps'))).toContain('You are not allowed to use ZoomOps');
+    const unexpected = renderError(new Error('token xoxb-secret at line 3'), { reference: 'abc123' });
+    expect(unexpected).toContain('reference abc123');
+    expect(unexpected).not.toContain('xoxb-secret');
+  });
+});
