@@ -45,7 +45,9 @@ export function renderError(error: unknown, opts: { zone?: string; reference?: s
     return `Zoom refused: ${error.zoomMessage}${code}.${hint ? ` ${hint}` : ''}${tracking}`;
   }
   if (error instanceof ZoomUnavailableError) {
-    return `${error.message} Try again in a minute.`;
+    return error.inDoubt
+      ? 'Zoom did not answer in time, so the change may or may not have been made. Check in Zoom before trying again.'
+      : 'Zoom is not answering right now, so nothing was changed. Try again in a minute.';
   }
   if (error instanceof RedisUnavailableError || isRedisUnavailable(error)) {
     return 'ZoomOps cannot reach its Redis, so it did nothing. Ask the operator to check REDIS_URL and the Redis server.';

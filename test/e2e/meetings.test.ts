@@ -386,8 +386,7 @@ describe('authorization and bad input', () => {
     zoom.get('/users/admin%40example.com').reply(200, zoomUser);
     zoom.post('/users/zu-admin/meetings').reply(503, 'upstream down');
     const answer = await command('meeting create Retro --start "tomorrow 9:30"');
-    expect(answer.body.text).toMatch(/Zoom/);
-    expect(answer.body.text).not.toContain('zoom-token');
+    expect(answer.body.text).toBe('Zoom did not answer in time, so the change may or may not have been made. Check in Zoom before trying again.');
   });
 
   it('generates help from the command table', async () => {
