@@ -12,6 +12,7 @@ import { buttonClick, interactionBody, postSigned, slashCommandBody, viewSubmiss
 const ADMIN = 'UADMIN';
 const VIEWER = 'UVIEWER';
 const STRANGER = 'USTRANGER';
+const NO_EMAIL = 'UNOMAIL';
 const AUDIT = 'CAUDIT';
 const NOW = DateTime.fromISO('2026-11-29T10:00:00Z');
 
@@ -44,13 +45,14 @@ beforeAll(async () => {
   await slack.start();
   slack.users.set(ADMIN, { id: ADMIN, email: 'admin@example.com', tz: 'Europe/Berlin' });
   slack.users.set(VIEWER, { id: VIEWER, email: 'viewer@example.com', tz: 'America/New_York' });
+  slack.users.set(NO_EMAIL, { id: NO_EMAIL, tz: 'UTC' });
   slack.users.set(STRANGER, { id: STRANGER, email: 'stranger@example.com', tz: 'UTC', isAdmin: false });
   bot = await startTestBot({
     slackApiUrl: slack.apiUrl,
     redis,
     keyPrefix: prefix,
     now: NOW,
-    env: { ZOOMOPS_ADMINS: ADMIN, ZOOMOPS_VIEWERS: VIEWER, ZOOMOPS_AUDIT_CHANNEL: AUDIT },
+    env: { ZOOMOPS_ADMINS: `${ADMIN},${NO_EMAIL}`, ZOOMOPS_VIEWERS: VIEWER, ZOOMOPS_AUDIT_CHANNEL: AUDIT },
   });
 });
 
@@ -154,6 +156,16 @@ describe('meeting list', () => {
     expect(textOf(answer)).toContain('Previous meetings of viewer@example.com');
     expect(textOf(answer)).toContain('none found');
     expect(zoom.isDone()).toBe(true);
+  });
+  it('says which email was looked up when no Zoom user has it', async () => {
+    zoom.get('/users/nobody%40example.com').reply(404, { code: 1001, message: 'User does not exist: nobody@example.com.' });
+    const answer = await command('meeting list --user <mailto:nobody@example.com|nobody@example.com>');
+    expect(answer.body.text).toBe('No Zoom user has the email nobody@example.com (the email you gave).');
+  });
+
+  it('says so when Slack shares no email for "me", and asks Zoom nothing', async () => {
+    const answer = await command('meeting list', NO_EMAIL);
+    expect(answer.body.text).toContain('Slack did not share your email');
   });
 });
 
