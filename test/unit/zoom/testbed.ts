@@ -2,11 +2,11 @@
 // Sleeping advances the fake clock, so retries and rate-limit waits are asserted as numbers, never timed.
 import { Writable } from 'node:stream';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from 'vitest';
 import { pino } from 'pino';
 import type { Redis } from 'ioredis';
 import { ZoomClient, type ZoomClientOptions } from '../../../src/zoom/client.js';
-import { RateLimiter, type ZoomPlan } from '../../../src/zoom/rate-limit.js';
+import { RateLimiter, type RateLabel, type ZoomPlan } from '../../../src/zoom/rate-limit.js';
 import { ZoomTokenProvider } from '../../../src/zoom/token.js';
 import type { Logger } from '../../../src/log.js';
 import { clearPrefix, testRedis, uniquePrefix } from '../../helpers/redis.js';
@@ -141,4 +141,31 @@ export function useAreaTestbed(name: string, token: string): { bed: () => Testbe
     bed: () => current!,
     api: () => nock(new URL(API_URL).origin).matchHeader('authorization', `Bearer ${token}`),
   };
+}
+
+/** The rate labels the client charges calls to, in order, from now on: nock cannot see them. */
+export function chargedLabels(bed: Testbed): () => RateLabel[] {
+  const acquire = vi.spyOn(bed.limiter, 'acquire');
+  return () => acquire.mock.calls.map(([label]) => label);
+}
+
+/**
+ * One interceptor per expected body, each answering `reply`: a call with any other body finds none and fails.
+ * Returns the bodies in the order the calls arrived, to compare with `bodies` (batched calls, in order).
+ */
+export function expectBodies(
+  scope: nock.Scope,
+  method: 'POST' | 'PUT',
+  path: string,
+  bodies: ReadonlyArray<Record<string, unknown>>,
+  reply: { status: number; body?: nock.Body },
+): unknown[] {
+  const received: unknown[] = [];
+  for (const body of bodies) {
+    scope.intercept(path, method, body as nock.RequestBodyMatcher).reply(reply.status, (_uri, sent) => {
+      received.push(sent);
+      return reply.body ?? '';
+    });
+  }
+  return received;
 }
