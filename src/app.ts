@@ -8,10 +8,14 @@ import { DateTime } from 'luxon';
 import { registerCommands } from './commands/register.js';
 import type { Services } from './commands/context.js';
 import type { Config } from './config.js';
+import { InFlight } from './inflight.js';
 import { boltLogger, type Logger } from './log.js';
 import { AuditLog } from './slack/audit.js';
 import { SlackDirectory } from './slack/directory.js';
 import { createZoomClient } from './zoom/connect.js';
+
+/** Shutdown must end within 30 s (contract.md); what runs longer is cut off. */
+const DRAIN_MS = 20_000;
 
 export interface BotOptions {
   config: Config;
@@ -35,6 +39,8 @@ export function createServices(opts: BotOptions): Services {
     logger: boltLogger(log),
     // Handlers answer the user themselves; a 429 is retried by the SDK within a few seconds at most.
     retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 3_000 },
+    // A trigger_id lives 3 s: a hanging users.info must not outlive it unnoticed.
+    timeout: 5_000,
   });
   return {
     config,
@@ -45,6 +51,7 @@ export function createServices(opts: BotOptions): Services {
     directory: new SlackDirectory(slack),
     audit: new AuditLog(slack, config.auditChannel, log),
     now: opts.now ?? (() => DateTime.now()),
+    inflight: new InFlight(),
   };
 }
 
@@ -73,7 +80,13 @@ export function createWebBot(opts: BotOptions): Bot {
       await app.start(config.port);
       log.info({ port: config.port, mode: config.slack.socketMode ? 'socket' : 'http' }, 'ZoomOps is listening');
     },
-    stop: () => app.stop().then(() => undefined),
+    // Stop taking requests, then let the ones already acknowledged finish their Zoom calls and answers.
+    stop: async () => {
+      await app.stop();
+      if (!(await services.inflight.drain(DRAIN_MS))) {
+        log.warn({ running: services.inflight.size }, 'requests still running at shutdown were cut off');
+      }
+    },
   };
 }
 

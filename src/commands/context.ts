@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import type { DateTime } from 'luxon';
 import type { Config } from '../config.js';
+import type { InFlight } from '../inflight.js';
 import type { Logger } from '../log.js';
 import type { AuditLog } from '../slack/audit.js';
 import type { Access, AccessRole } from '../slack/authorize.js';
@@ -20,6 +21,8 @@ export interface Services {
   audit: AuditLog;
   log: Logger;
   now: () => DateTime;
+  /** Work still running after Slack was answered; shutdown waits for it. */
+  inflight: InFlight;
 }
 
 /** One request from one Slack user: a slash command, a button click or a modal submission. */

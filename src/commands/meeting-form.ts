@@ -2,20 +2,24 @@
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { ModalView } from '@slack/types';
 import type { Invocation, Services } from './context.js';
 import { audited } from './audited.js';
-import { APPROVAL_TYPES, zoomLocalTime } from './meeting.js';
+import { UsageError } from './errors.js';
+import { APPROVAL_TYPES, createAudited, formValuesOf, readBack, summaryLine, zoomLocalTime } from './meeting.js';
 import { parseWho } from './values.js';
 import { resolveZoomUser } from './who.js';
 import { mayDo, roleOf } from '../slack/authorize.js';
-import { replyVia, type Reply } from '../slack/respond.js';
+import { directMessage, replyVia, tellAfterWrite } from '../slack/respond.js';
+import { textMessage } from '../views/blocks.js';
 import { NotAllowedError, renderError } from '../views/errors.js';
-import { formatMeetingId, formatTime } from '../views/format.js';
+import { escapeMrkdwn, formatMeetingId } from '../views/format.js';
 import { meetingCard } from '../views/meetings.js';
 import {
   MEETING_FIELDS,
   MEETING_FORM_CALLBACK,
   meetingForm,
+  formTitle,
   meetingFormNotice,
   zoneOptions,
   type MeetingFormMeta,
@@ -23,7 +27,7 @@ import {
   type Registration,
   type Repeat,
 } from '../views/meeting-form.js';
-import { createMeeting, getMeeting, updateMeeting, type Meeting, type MeetingInput } from '../zoom/meetings.js';
+import { getMeeting, updateMeeting, type Meeting, type MeetingInput } from '../zoom/meetings.js';
 
 // Slack's view state: { [block_id]: { value: <element state> } }; only what the form can hold is accepted.
 const element = z.looseObject({
@@ -69,8 +73,12 @@ export function readForm(state: unknown): MeetingFormValues {
 
 export type FormCheck = { ok: true; input: MeetingInput } | { ok: false; errors: Record<string, string> };
 
-/** Checks the fields against Zoom's rules and builds the request; errors are keyed by block for Slack. */
-export function checkForm(values: MeetingFormValues, now: DateTime): FormCheck {
+/**
+ * Checks the fields against Zoom's rules and builds the request; errors are keyed by block for Slack.
+ * For an update, `initial` is what the form was filled with: only what changed is sent, so a save never
+ * rewrites a recurrence the form cannot show, and an unchanged past start is not refused.
+ */
+export function checkForm(values: MeetingFormValues, now: DateTime, initial?: MeetingFormValues): FormCheck {
   const errors: Record<string, string> = {};
   if (!values.topic) errors[MEETING_FIELDS.topic] = 'Give the meeting a topic.';
   const timezone = values.timezone && IANAZone.isValidZone(values.timezone) ? values.timezone : undefined;
@@ -81,11 +89,16 @@ export function checkForm(values: MeetingFormValues, now: DateTime): FormCheck {
   if (duration === undefined || !Number.isInteger(duration) || duration < 1 || duration > 1440) {
     errors[MEETING_FIELDS.duration] = 'Give the length in minutes, from 1 to 1440.';
   }
+  const startChanged = !initial || ['date', 'time', 'timezone'].some((k) => differs(values, initial, k as keyof MeetingFormValues));
   let start: DateTime | undefined;
   if (timezone && values.date && values.time) {
     start = DateTime.fromISO(`${values.date}T${values.time}`, { zone: timezone });
-    if (!start.isValid) errors[MEETING_FIELDS.time] = 'That time does not exist in this time zone (a clock change).';
-    else if (start < now.minus({ minutes: 1 })) errors[MEETING_FIELDS.date] = 'This start time is in the past.';
+    // luxon moves a time the clocks skip (02:30 on a spring-forward night) instead of refusing it.
+    if (!start.isValid || start.toFormat('HH:mm') !== values.time) {
+      errors[MEETING_FIELDS.time] = 'That time does not exist in this time zone (the clocks change then).';
+    } else if (startChanged && start < now.minus({ minutes: 1 })) {
+      errors[MEETING_FIELDS.date] = 'This start time is in the past.';
+    }
   }
   const repeat = values.repeat ?? 'none';
   const occurrences = values.occurrences;
@@ -95,17 +108,22 @@ export function checkForm(values: MeetingFormValues, now: DateTime): FormCheck {
   if (values.host && !/^[^\s@]+@[^\s@]+$/.test(values.host)) errors[MEETING_FIELDS.host] = 'Give an email address.';
   if (Object.keys(errors).length > 0 || !start || !timezone || duration === undefined) return { ok: false, errors };
 
-  const input: MeetingInput = {
-    topic: values.topic,
-    type: repeat === 'none' ? 2 : 8,
-    start_time: zoomLocalTime(start),
-    timezone,
-    duration,
-    agenda: values.agenda ?? '',
-    settings: { approval_type: APPROVAL_TYPES[values.registration ?? 'none'] },
-  };
-  if (repeat !== 'none') input.recurrence = recurrenceFor(repeat, start, occurrences!);
+  const changed = (...keys: Array<keyof MeetingFormValues>) => !initial || keys.some((k) => differs(values, initial, k));
+  const input: MeetingInput = {};
+  if (changed('topic')) input.topic = values.topic;
+  if (startChanged) Object.assign(input, { start_time: zoomLocalTime(start), timezone });
+  if (changed('duration')) input.duration = duration;
+  if (changed('agenda')) input.agenda = values.agenda ?? '';
+  if (changed('registration')) input.settings = { approval_type: APPROVAL_TYPES[values.registration ?? 'none'] };
+  if (changed('repeat', 'occurrences') || (repeat === 'weekly' || repeat === 'monthly') && startChanged) {
+    input.type = repeat === 'none' ? 2 : 8;
+    if (repeat !== 'none') input.recurrence = recurrenceFor(repeat, start, occurrences!);
+  }
   return { ok: true, input };
+}
+
+function differs(a: MeetingFormValues, b: MeetingFormValues, key: keyof MeetingFormValues): boolean {
+  return (a[key] ?? '') !== (b[key] ?? '');
 }
 
 function recurrenceFor(repeat: Exclude<Repeat, 'none'>, start: DateTime, times: number): MeetingInput['recurrence'] {
@@ -120,33 +138,10 @@ function recurrenceFor(repeat: Exclude<Repeat, 'none'>, start: DateTime, times: 
   }
 }
 
-/** Applies a checked submission in Zoom; returns the meeting as it now is and a one-line summary. */
-export async function applyForm(
-  inv: Invocation,
-  meta: MeetingFormMeta,
-  values: MeetingFormValues,
-  input: MeetingInput,
-): Promise<{ meeting: Meeting; summary: string }> {
-  const { zoom } = inv.services;
-  if (meta.mode === 'create') {
-    const host = await resolveZoomUser(inv, values.host ? parseWho(values.host) : { kind: 'me' });
-    const meeting = await audited(inv, `created meeting "${input.topic}"`, () => createMeeting(zoom, host.id, input));
-    return { meeting, summary: summaryLine('Created', meeting, inv.person.tz) };
-  }
-  const id = meta.meetingId!;
-  await audited(inv, `updated meeting ${formatMeetingId(id)} "${input.topic}"`, () => updateMeeting(zoom, id, input));
-  const meeting = await getMeeting(zoom, id);
-  return { meeting, summary: summaryLine('Saved', meeting, inv.person.tz) };
-}
-
-function summaryLine(verb: string, m: Meeting, zone: string): string {
-  const when = m.start_time ? ` for ${formatTime(m.start_time, zone)}` : '';
-  return `:white_check_mark: ${verb} *${m.topic ?? 'meeting'}* (${formatMeetingId(m.id)})${when}.`;
-}
-
 /**
- * The modal's submit: authorize, check the fields (inline errors keep the form open), then show a busy view
- * while Zoom works, and end on a done view — or on the form again with Zoom's refusal, nothing typed lost.
+ * The modal's submit. Only pure checks run before the ack (Slack allows 3 s): field errors keep the form open,
+ * anything else swaps in a busy view at once. Authorization and Zoom follow; Zoom's refusal puts the form back
+ * with nothing typed lost, and once Zoom has accepted, a failing answer never brings the form back.
  */
 export async function submitMeetingForm(
   { ack, body, view }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs,
@@ -154,48 +149,82 @@ export async function submitMeetingForm(
 ): Promise<void> {
   const log = services.log.child({ view: MEETING_FORM_CALLBACK });
   let meta: MeetingFormMeta;
+  let values: MeetingFormValues;
   try {
     meta = parseMeta(view.private_metadata);
+    values = readForm(view.state.values);
   } catch (error) {
-    log.warn({ err: error }, 'meeting form with unreadable private_metadata');
+    log.warn({ err: error }, 'meeting form that does not parse');
     await ack({ response_action: 'update', view: meetingFormNotice('Zoom meeting', ':warning: This form is out of date; run the command again.') });
     return;
   }
-  const person = await services.directory.person(body.user.id);
-  const role = await roleOf(person.id, services.config.access, services.directory);
-  if (!mayDo(role, 'write')) {
-    await ack({ response_action: 'update', view: meetingFormNotice('Zoom meeting', new NotAllowedError('change Zoom meetings').message) });
-    return;
-  }
-  const values = readForm(view.state.values);
-  const check = checkForm(values, services.now());
+  // An update's "what changed" is only known against Zoom, after the ack; here every field is checked.
+  const check = checkForm(values, services.now(), meta.mode === 'update' ? values : undefined);
   if (!check.ok) {
     await ack({ response_action: 'errors', errors: check.errors });
     return;
   }
-  await ack({ response_action: 'update', view: meetingFormNotice(titleOf(meta), meta.mode === 'create' ? ':hourglass_flowing_sand: Creating the meeting in Zoom…' : ':hourglass_flowing_sand: Saving the changes in Zoom…') });
+  const title = formTitle(meta.mode);
+  await ack({
+    response_action: 'update',
+    view: meetingFormNotice(title, meta.mode === 'create' ? ':hourglass_flowing_sand: Creating the meeting in Zoom…' : ':hourglass_flowing_sand: Saving the changes in Zoom…'),
+  });
+  const show = (modal: ModalView) =>
+    services.slack.views.update({ view_id: view.id, view: modal }).catch((error: unknown) => log.warn({ err: error }, 'could not update the meeting modal'));
 
-  const reply = meta.responseUrl ? replyVia(meta.responseUrl) : directMessage(services, person.id);
-  const inv: Invocation = { services, person, role, channelId: meta.channelId, reply };
-  try {
-    const { meeting, summary } = await applyForm(inv, meta, values, check.input);
-    await services.slack.views.update({ view_id: view.id, view: meetingFormNotice(titleOf(meta), summary) });
-    await reply(meetingCard(meeting, person.tz, summary));
-  } catch (error) {
-    log.info({ err: error }, 'meeting form refused');
-    await services.slack.views.update({
-      view_id: view.id,
-      view: meetingForm({ meta, values, zones: zoneOptions(values.timezone, person.tz), error: renderError(error, { zone: person.tz }) }),
-    });
+  await services.inflight.run(async () => {
+    let person;
+    let applied: { meeting?: Meeting; summary: string };
+    try {
+      person = await services.directory.person(body.user.id);
+      const role = await roleOf(person.id, services.config.access, services.directory);
+      if (!mayDo(role, 'write')) throw new NotAllowedError('change Zoom meetings');
+      const inv: Invocation = { services, person, role, channelId: meta.channelId, reply: async () => undefined };
+      applied = await applyForm(inv, meta, values);
+    } catch (error) {
+      log.info({ err: error }, 'meeting form refused');
+      const problem = renderError(error, { zone: person?.tz });
+      await show(
+        error instanceof NotAllowedError || !person
+          ? meetingFormNotice(title, `:warning: ${problem}`)
+          : meetingForm({ meta, values, zones: zoneOptions(values.timezone, person.tz), error: problem }),
+      );
+      return;
+    }
+    await show(meetingFormNotice(title, applied.summary));
+    const message = applied.meeting ? meetingCard(applied.meeting, person.tz, applied.summary) : textMessage(applied.summary);
+    const replies = [...(meta.responseUrl ? [replyVia(meta.responseUrl)] : []), directMessage(services.slack, person.id)];
+    await tellAfterWrite(log, message, replies);
+  });
+}
+
+/**
+ * Applies a checked submission in Zoom. A create resolves the host and creates; an update reads the meeting
+ * afresh and sends only the fields that differ from it. Returns the meeting as it now is when it could be read.
+ */
+export async function applyForm(
+  inv: Invocation,
+  meta: MeetingFormMeta,
+  values: MeetingFormValues,
+): Promise<{ meeting?: Meeting; summary: string }> {
+  const { zoom, now } = inv.services;
+  const zone = inv.person.tz;
+  if (meta.mode === 'create') {
+    const check = checkForm(values, now());
+    if (!check.ok) throw new UsageError(Object.values(check.errors)[0] ?? 'The form is incomplete.');
+    const host = await resolveZoomUser(inv, values.host ? parseWho(values.host) : { kind: 'me' });
+    const meeting = await createAudited(inv, host.id, check.input);
+    return { meeting, summary: summaryLine('Created', meeting, zone) };
   }
-}
-
-function directMessage(services: Services, userId: string): Reply {
-  return async (message) => {
-    await services.slack.chat.postMessage({ channel: userId, text: message.text, blocks: message.blocks, unfurl_links: false });
-  };
-}
-
-function titleOf(meta: MeetingFormMeta): string {
-  return meta.mode === 'create' ? 'New Zoom meeting' : 'Edit Zoom meeting';
+  const id = meta.meetingId;
+  if (!id) throw new UsageError('This form is out of date; run the command again.');
+  const current = formValuesOf(await getMeeting(zoom, id), zone);
+  const check = checkForm(values, now(), current);
+  if (!check.ok) throw new UsageError(Object.values(check.errors)[0] ?? 'The form is incomplete.');
+  if (Object.keys(check.input).length === 0) {
+    return { summary: `Nothing changed in *${escapeMrkdwn(values.topic ?? 'the meeting')}* (${formatMeetingId(id)}).` };
+  }
+  const fields = Object.keys(check.input).join(', ');
+  await audited(inv, `updated meeting ${formatMeetingId(id)} (${fields})`, () => updateMeeting(zoom, id, check.input));
+  return readBack(inv, id, 'Saved');
 }

@@ -8,10 +8,12 @@ import { UsageError } from './errors.js';
 import { parseDate, parseDuration, parseEnum, parseTimezone, parseWhen, parseWho } from './values.js';
 import { resolveZoomUser } from './who.js';
 import { confirmationPrompt } from '../views/confirm.js';
+import { directMessage, tellAfterWrite } from '../slack/respond.js';
 import { textMessage } from '../views/blocks.js';
-import { formatClock, formatMeetingId, formatTime } from '../views/format.js';
+import { escapeMrkdwn, formatClock, formatDateTime, formatMeetingId, formatTime } from '../views/format.js';
 import {
   MEETING_ACTIONS,
+  describeRecurrence,
   meetingCard,
   meetingListMessage,
   type MeetingListState,
@@ -19,6 +21,7 @@ import {
 import { renderError } from '../views/errors.js';
 import {
   meetingForm,
+  formTitle,
   meetingFormNotice,
   zoneOptions,
   type MeetingFormMeta,
@@ -151,7 +154,7 @@ async function listCommand(inv: CommandInvocation, args: ParsedCommand): Promise
     userId: user.id,
     userLabel: user.email ?? user.id,
     type,
-    ...(wantsRange ? { from: from.toISODate() ?? undefined, to: to.toISODate() ?? undefined } : {}),
+    ...(wantsRange ? { from: from.toISODate() ?? undefined, to: to.toISODate() ?? undefined, timezone: zone } : {}),
     token: '',
   };
   await showMeetingPage(inv, state, { public: args.flags.public === true });
@@ -166,6 +169,7 @@ export async function showMeetingPage(
     type: state.type as (typeof LIST_TYPES)[ListType],
     from: state.from,
     to: state.to,
+    timezone: state.timezone,
     pageSize: PAGE_SIZE,
     nextPageToken: state.token || undefined,
   });
@@ -222,6 +226,9 @@ async function createCommand(inv: CommandInvocation, args: ParsedCommand): Promi
     return;
   }
   const start = parseWhen(startFlag, { zone: timezone, now });
+  if (start < now.minus({ minutes: 1 })) {
+    throw new UsageError(`--start "${startFlag}" is in the past (${formatDateTime(start, zone)}).`, { example: '--start "tomorrow 9:30"' });
+  }
   const host = await resolveZoomUser(inv, parseWho(stringFlag(args, 'user') ?? 'me'));
   const input: MeetingInput = {
     topic: topic || 'Zoom meeting',
@@ -232,10 +239,21 @@ async function createCommand(inv: CommandInvocation, args: ParsedCommand): Promi
     ...(values.agenda ? { agenda: values.agenda } : {}),
     ...(registration ? { settings: { approval_type: APPROVAL_TYPES[registration] } } : {}),
   };
-  const meeting = await audited(inv, `created meeting "${input.topic}"`, () =>
-    createMeeting(inv.services.zoom, host.id, input),
-  );
+  const meeting = await createAudited(inv, host.id, input);
   await inv.reply(meetingCard(meeting, inv.person.tz, ':white_check_mark: Meeting created'));
+}
+
+/** Creates a meeting and records it in the audit channel, with its ID once Zoom has given one. */
+export async function createAudited(inv: Invocation, hostId: string, input: MeetingInput): Promise<Meeting> {
+  const what = `meeting "${input.topic ?? ''}" for ${hostId}`;
+  try {
+    const meeting = await createMeeting(inv.services.zoom, hostId, input);
+    await inv.services.audit.record({ userId: inv.person.id, action: `created ${what} (${formatMeetingId(meeting.id)})`, outcome: 'ok' });
+    return meeting;
+  } catch (error) {
+    await inv.services.audit.record({ userId: inv.person.id, action: `tried to create ${what}`, outcome: 'failed', detail: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
 }
 
 // ---- update -----------------------------------------------------------------------------------------------
@@ -269,8 +287,8 @@ async function updateCommand(inv: CommandInvocation, args: ParsedCommand): Promi
     updateMeeting(inv.services.zoom, id, changes),
   );
   // Zoom answers an update with 204 and no body: read the meeting back to show what it is now.
-  const meeting = await getMeeting(inv.services.zoom, id);
-  await inv.reply(meetingCard(meeting, inv.person.tz, ':white_check_mark: Meeting updated'));
+  const { meeting, summary } = await readBack(inv, id, 'Updated');
+  await inv.reply(meeting ? meetingCard(meeting, inv.person.tz, summary) : textMessage(summary));
 }
 
 // ---- end and delete: ask first, act on the button -----------------------------------------------------------
@@ -287,7 +305,7 @@ async function endCommand(inv: CommandInvocation, args: ParsedCommand): Promise<
   const target: MeetingTarget = { id: meeting.id, topic: meeting.topic ?? '' };
   await inv.reply(
     confirmationPrompt({
-      question: `End *${meeting.topic ?? 'the meeting'}* (${formatMeetingId(meeting.id)}) for everyone in it now?`,
+      question: `End *${escapeMrkdwn(meeting.topic ?? 'the meeting')}* (${formatMeetingId(meeting.id)}) for everyone in it now?`,
       confirmLabel: 'End meeting',
       actionId: MEETING_ACTIONS.confirmEnd,
       value: JSON.stringify(target),
@@ -299,7 +317,7 @@ async function deleteCommand(inv: CommandInvocation, args: ParsedCommand): Promi
   const occurrenceId = stringFlag(args, 'occurrence');
   const meeting = await getMeeting(inv.services.zoom, requireId(args));
   const target: MeetingTarget = { id: meeting.id, topic: meeting.topic ?? '', ...(occurrenceId ? { occurrenceId } : {}) };
-  const name = `*${meeting.topic ?? 'the meeting'}* (${formatMeetingId(meeting.id)})`;
+  const name = `*${escapeMrkdwn(meeting.topic ?? 'the meeting')}* (${formatMeetingId(meeting.id)})`;
   let question: string;
   let note: string | undefined;
   if (occurrenceId) {
@@ -334,7 +352,7 @@ export async function confirmEnd(inv: Invocation, target: MeetingTarget): Promis
   await audited(inv, `ended meeting ${formatMeetingId(target.id)} "${target.topic}"`, () =>
     endMeeting(inv.services.zoom, target.id),
   );
-  return `:stop_button: Meeting *${target.topic}* (${formatMeetingId(target.id)}) ended by <@${inv.person.id}> at ${stamp(inv)}.`;
+  return `:stop_button: Meeting *${escapeMrkdwn(target.topic)}* (${formatMeetingId(target.id)}) ended by <@${inv.person.id}> at ${stamp(inv)}.`;
 }
 
 export async function confirmDelete(inv: Invocation, target: MeetingTarget): Promise<string> {
@@ -342,7 +360,7 @@ export async function confirmDelete(inv: Invocation, target: MeetingTarget): Pro
   await audited(inv, `deleted ${what} ${formatMeetingId(target.id)} "${target.topic}"`, () =>
     deleteMeeting(inv.services.zoom, target.id, { occurrenceId: target.occurrenceId }),
   );
-  return `:wastebasket: ${capitalize(what)} *${target.topic}* (${formatMeetingId(target.id)}) deleted by <@${inv.person.id}> at ${stamp(inv)}.`;
+  return `:wastebasket: ${capitalize(what)} *${escapeMrkdwn(target.topic)}* (${formatMeetingId(target.id)}) deleted by <@${inv.person.id}> at ${stamp(inv)}.`;
 }
 
 // ---- the form -----------------------------------------------------------------------------------------------
@@ -356,7 +374,7 @@ async function openMeetingForm(inv: CommandInvocation, meta: MeetingFormMeta, va
 
 /** Opens a placeholder at once (the trigger expires in 3 s), then fills it from Zoom. */
 async function openMeetingFormFor(inv: CommandInvocation, id: string): Promise<void> {
-  const title = 'Edit Zoom meeting';
+  const title = formTitle('update');
   const opened = await inv.services.slack.views.open({
     trigger_id: inv.triggerId,
     view: meetingFormNotice(title, ':hourglass_flowing_sand: Loading the meeting from Zoom…'),
@@ -372,6 +390,7 @@ async function openMeetingFormFor(inv: CommandInvocation, id: string): Promise<v
         meta: { mode: 'update', meetingId: meeting.id, channelId: inv.channelId, responseUrl: inv.responseUrl },
         values,
         zones: zoneOptions(values.timezone, inv.person.tz),
+        note: meeting.recurrence ? `Now: ${describeRecurrence(meeting.recurrence)}` : undefined,
       }),
     });
   } catch (error) {
@@ -451,6 +470,7 @@ const listStateSchema = z.object({
   type: z.enum(Object.values(LIST_TYPES) as [string, ...string[]]),
   from: z.string().optional(),
   to: z.string().optional(),
+  timezone: z.string().optional(),
   token: z.string(),
 });
 
@@ -471,8 +491,9 @@ function buttonValue<T>(schema: z.ZodType<T>, value: string): T {
 
 /** After a confirmed action: the prompt is replaced by what happened, and the admin keeps a copy in a DM. */
 async function settle(inv: Invocation, result: string): Promise<void> {
-  await inv.reply(textMessage(result), { replaceOriginal: true });
-  await inv.services.slack.chat.postMessage({ channel: inv.person.id, text: result, unfurl_links: false });
+  const message = textMessage(result);
+  await tellAfterWrite(inv.services.log, message, [(m) => inv.reply(m, { replaceOriginal: true })]);
+  await tellAfterWrite(inv.services.log, message, [directMessage(inv.services.slack, inv.person.id)]);
 }
 
 export const meetingActions: ActionDef[] = [
@@ -500,3 +521,19 @@ export const meetingActions: ActionDef[] = [
     run: async (inv, value) => settle(inv, await confirmDelete(inv, buttonValue(targetSchema, value))),
   },
 ];
+
+/** After a write Zoom accepted: the meeting as it is now, or the plain fact when it cannot be read back. */
+export async function readBack(inv: Invocation, id: string, verb: string): Promise<{ meeting?: Meeting; summary: string }> {
+  try {
+    const meeting = await getMeeting(inv.services.zoom, id);
+    return { meeting, summary: summaryLine(verb, meeting, inv.person.tz) };
+  } catch (error) {
+    inv.services.log.warn({ err: error }, 'meeting written but not read back');
+    return { summary: `:white_check_mark: ${verb} meeting ${formatMeetingId(id)}; Zoom did not let ZoomOps read it back just now.` };
+  }
+}
+
+export function summaryLine(verb: string, m: Meeting, zone: string): string {
+  const when = m.start_time ? ` for ${formatTime(m.start_time, zone)}` : '';
+  return `:white_check_mark: ${verb} *${escapeMrkdwn(m.topic ?? 'meeting')}* (${formatMeetingId(m.id)})${when}.`;
+}

@@ -7,6 +7,7 @@ import type { CommandInvocation, Invocation, Services } from './context.js';
 import { parseArgs } from './grammar.js';
 import { meetingActions, meetingCommands } from './meeting.js';
 import { submitMeetingForm } from './meeting-form.js';
+import { UsageError } from './errors.js';
 import { route } from './router.js';
 import { mayDo, roleOf, type Access } from '../slack/authorize.js';
 import { replyVia, type Reply } from '../slack/respond.js';
@@ -15,6 +16,7 @@ import { CANCEL_CONFIRMATION } from '../views/confirm.js';
 import { NotAllowedError, renderError } from '../views/errors.js';
 import { helpMessage } from '../views/help.js';
 import { MEETING_FORM_CALLBACK } from '../views/meeting-form.js';
+import { ZoomApiError } from '../zoom/errors.js';
 
 export const COMMANDS: readonly CommandDef[] = [...meetingCommands];
 export const ACTIONS: readonly ActionDef[] = [
@@ -65,33 +67,36 @@ export function registerCommands(app: App, services: Services): void {
  * Who is asking and may they: the role is settled before anything else, and every error — usage, Zoom,
  * Redis — ends as one sentence to the user while the details go to the log.
  */
-export async function guarded(
+export function guarded(
   services: Services,
   userId: string,
   reply: Reply,
   work: (inv: Invocation) => Promise<void>,
   channelId: string,
 ): Promise<void> {
-  let zone = 'UTC';
-  try {
-    const person = await services.directory.person(userId);
-    zone = person.tz;
-    const role = await roleOf(userId, services.config.access, services.directory);
-    if (role === 'none') throw new NotAllowedError('use ZoomOps');
-    await work({ services, person, role, channelId, reply });
-  } catch (error) {
-    const reference = randomUUID().slice(0, 8);
-    services.log[isExpected(error) ? 'info' : 'error']({ err: error, reference, userId }, 'request failed');
+  return services.inflight.run(async () => {
+    let zone = 'UTC';
     try {
-      await reply(textMessage(renderError(error, { zone, reference })));
-    } catch (replyError) {
-      services.log.error({ err: replyError, reference }, 'could not tell the user about the failure');
+      const person = await services.directory.person(userId);
+      zone = person.tz;
+      const role = await roleOf(userId, services.config.access, services.directory);
+      if (role === 'none') throw new NotAllowedError('use ZoomOps');
+      await work({ services, person, role, channelId, reply });
+    } catch (error) {
+      const reference = randomUUID().slice(0, 8);
+      services.log[isExpected(error) ? 'info' : 'error']({ err: error, reference, userId }, 'request failed');
+      try {
+        await reply(textMessage(renderError(error, { zone, reference })));
+      } catch (replyError) {
+        services.log.error({ err: replyError, reference }, 'could not tell the user about the failure');
+      }
     }
-  }
+  });
 }
 
+/** Refusals the user caused or Zoom decided: worth a line in the log, not an alarm. */
 function isExpected(error: unknown): boolean {
-  return error instanceof Error && ['UsageError', 'NotAllowedError', 'ZoomApiError', 'ZoomRateLimitError'].includes(error.name);
+  return error instanceof UsageError || error instanceof NotAllowedError || error instanceof ZoomApiError;
 }
 
 export type { Access };

@@ -1,6 +1,7 @@
 // One line per write action in ZOOMOPS_AUDIT_CHANNEL: who did what, and how it ended.
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../log.js';
+import { escapeMrkdwn } from '../views/format.js';
 
 export interface AuditEntry {
   userId: string;
@@ -21,7 +22,9 @@ export class AuditLog {
     this.log.info({ audit: entry }, 'audit');
     if (!this.channel) return;
     const mark = entry.outcome === 'ok' ? ':white_check_mark:' : ':x:';
-    const text = `${mark} <@${entry.userId}> ${entry.action}${entry.detail ? ` — ${entry.detail}` : ''}`;
+    // Topics and Zoom's messages are other people's text: escaped, so a topic cannot ping a channel.
+    const detail = entry.detail ? ` — ${escapeMrkdwn(entry.detail)}` : '';
+    const text = `${mark} <@${entry.userId}> ${escapeMrkdwn(entry.action)}${detail}`;
     try {
       await this.client.chat.postMessage({ channel: this.channel, text, unfurl_links: false, unfurl_media: false });
     } catch (error) {

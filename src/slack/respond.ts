@@ -1,5 +1,7 @@
 // Answers through a response_url (valid 30 min, 5 uses): ephemeral by default, or replacing the message
-// a button sat in. Used for commands, buttons and modal submissions alike.
+// a button sat in. Used for commands, buttons and modal submissions alike; a DM where there is no URL.
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from '../log.js';
 import type { SlackMessage } from '../views/blocks.js';
 
 export interface ReplyOptions {
@@ -33,4 +35,32 @@ export function replyVia(responseUrl: string, fetchImpl: typeof fetch = fetch): 
     if (!res.ok) throw new ResponseUrlError(res.status);
     await res.body?.cancel();
   };
+}
+
+/** A message in the admin's direct message with the bot (what outlives the command). */
+export function directMessage(client: WebClient, userId: string): Reply {
+  return async (message) => {
+    await client.chat.postMessage({ channel: userId, text: message.text, blocks: message.blocks, unfurl_links: false });
+  };
+}
+
+/**
+ * For what follows a write that already happened in Zoom: a failed answer must not make the write look
+ * failed (and invite a second one), so it is logged and, where given, tried through a fallback.
+ */
+export async function tellAfterWrite(
+  log: Logger,
+  message: SlackMessage,
+  replies: Array<Reply>,
+  opts?: ReplyOptions,
+): Promise<boolean> {
+  for (const reply of replies) {
+    try {
+      await reply(message, opts);
+      return true;
+    } catch (error) {
+      log.warn({ err: error }, 'could not deliver the result of a write; trying the next way');
+    }
+  }
+  return false;
 }

@@ -3,8 +3,8 @@
 import { DateTime } from 'luxon';
 import { UsageError } from '../commands/errors.js';
 import { RedisUnavailableError, isRedisUnavailable } from '../redis.js';
-import { ZoomApiError, ZoomRateLimitError, ZoomUnavailableError } from '../zoom/errors.js';
-import { formatDateTime } from './format.js';
+import { ZoomApiError, ZoomRateLimitError, ZoomResponseError, ZoomUnavailableError } from '../zoom/errors.js';
+import { escapeMrkdwn, formatDateTime } from './format.js';
 
 export class NotAllowedError extends Error {
   constructor(readonly what: string) {
@@ -33,7 +33,7 @@ export function renderError(error: unknown, opts: { zone?: string; reference?: s
   if (error instanceof NotAllowedError) return error.message;
   if (error instanceof ZoomRateLimitError) {
     const resets = formatDateTime(DateTime.fromJSDate(error.resetsAt), zone);
-    return `Zoom's daily limit for this kind of request is used up (${error.zoomMessage}). It resets ${resets}; nothing was changed.`;
+    return `Zoom's daily limit for this kind of request is used up (${escapeMrkdwn(error.zoomMessage)}). It resets ${resets}; nothing was changed.`;
   }
   if (error instanceof ZoomApiError) {
     if (error.status === 429) {
@@ -42,16 +42,39 @@ export function renderError(error: unknown, opts: { zone?: string; reference?: s
     const code = error.code !== undefined ? ` (code ${error.code})` : '';
     const hint = error.code !== undefined ? ZOOM_HINTS[error.code] : undefined;
     const tracking = error.trackingId ? ` Zoom tracking ID: ${error.trackingId}.` : '';
-    return `Zoom refused: ${error.zoomMessage}${code}.${hint ? ` ${hint}` : ''}${tracking}`;
+    const said = escapeMrkdwn(error.zoomMessage.replace(/\.+\s*$/, ''));
+    return `Zoom refused: ${said}${code}.${hint ? ` ${hint}` : ''}${tracking}`;
   }
   if (error instanceof ZoomUnavailableError) {
     return error.inDoubt
       ? 'Zoom did not answer in time, so the change may or may not have been made. Check in Zoom before trying again.'
       : 'Zoom is not answering right now, so nothing was changed. Try again in a minute.';
   }
+  if (error instanceof ZoomResponseError) {
+    return error.method === 'GET'
+      ? 'Zoom answered in a form ZoomOps does not understand, so nothing was changed. The operator can find the details in the log.'
+      : 'Zoom accepted the change but answered in a form ZoomOps does not understand; check the result in Zoom.';
+  }
+  const slackError = slackPlatformError(error);
+  if (slackError) return SLACK_ERRORS[slackError] ?? `Slack refused a step of this (${slackError}); nothing more was done.`;
   if (error instanceof RedisUnavailableError || isRedisUnavailable(error)) {
     return 'ZoomOps cannot reach its Redis, so it did nothing. Ask the operator to check REDIS_URL and the Redis server.';
   }
   const ref = opts.reference ? ` (reference ${opts.reference})` : '';
   return `Something went wrong inside ZoomOps${ref}; nothing more is known here. The operator can find the details in the bot's log.`;
+}
+
+/** Slack's own refusals that a user can act on. */
+const SLACK_ERRORS: Record<string, string> = {
+  user_not_found: 'Slack does not know that user; check the mention.',
+  expired_trigger_id: 'Slack took too long to open the form; run the command again.',
+  exchanged_trigger_id: 'That form was already opened; run the command again.',
+  channel_not_found: 'Slack cannot find that channel, or ZoomOps is not in it; invite the bot first.',
+  not_in_channel: 'ZoomOps is not in that channel; invite it with /invite first.',
+};
+
+function slackPlatformError(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as { code?: unknown; data?: { error?: unknown } };
+  return e.code === 'slack_webapi_platform_error' && typeof e.data?.error === 'string' ? e.data.error : undefined;
 }

@@ -129,6 +129,8 @@ export function meetingForm(input: {
   zones: string[];
   /** Shown above the form when Zoom refused the last submission, so nothing typed is lost. */
   error?: string;
+  /** A fact the form cannot show as a field, e.g. the current recurrence. */
+  note?: string;
 }): ModalView {
   const { values } = input;
   const blocks: KnownBlock[] = [];
@@ -249,17 +251,22 @@ export function meetingForm(input: {
     },
   );
   if (input.meta.mode === 'update') {
-    blocks.push(context('Changing the start of a repeating meeting moves the whole series.'));
+    const note = input.note ? `${input.note}. ` : '';
+    blocks.push(context(`${note}Only the fields you change are sent to Zoom; a new start moves the whole series.`));
   }
   return {
     type: 'modal',
     callback_id: MEETING_FORM_CALLBACK,
     private_metadata: JSON.stringify(input.meta),
-    title: { type: 'plain_text', text: input.meta.mode === 'create' ? 'New Zoom meeting' : 'Edit Zoom meeting' },
+    title: { type: 'plain_text', text: formTitle(input.meta.mode) },
     submit: { type: 'plain_text', text: input.meta.mode === 'create' ? 'Create' : 'Save' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks,
   };
+}
+
+export function formTitle(mode: MeetingFormMeta['mode']): string {
+  return mode === 'create' ? 'New Zoom meeting' : 'Edit Zoom meeting';
 }
 
 /**

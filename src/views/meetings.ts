@@ -18,6 +18,8 @@ export interface MeetingListState {
   type: string;
   from?: string;
   to?: string;
+  /** The zone `from` and `to` are meant in. */
+  timezone?: string;
   token: string;
 }
 

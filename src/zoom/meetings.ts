@@ -61,6 +61,8 @@ export interface ListMeetingsOptions {
   to?: string;
   pageSize?: number;
   nextPageToken?: string;
+  /** IANA zone in which `from` and `to` are meant. */
+  timezone?: string;
 }
 
 export interface MeetingPage extends Omit<ResultPage<MeetingSummary>, 'items'> {
@@ -72,8 +74,10 @@ export function listMeetingsRequest(
   userId: string,
   options: ListMeetingsOptions = {},
 ): ZoomListRequest<MeetingSummary> {
-  const { type, from, to } = options;
-  return userSessionsRequest('meeting', userId, { type, from, to }, options.pageSize, MeetingSummary);
+  const { type, from, to, timezone } = options;
+  // Zoom reads from/to in `timezone` (UTC without it), so a date the admin means locally is sent with its zone.
+  const zone = from || to ? timezone : undefined;
+  return userSessionsRequest('meeting', userId, { type, from, to, timezone: zone }, options.pageSize, MeetingSummary);
 }
 
 export async function listMeetings(

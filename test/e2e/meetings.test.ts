@@ -148,7 +148,7 @@ describe('meeting list', () => {
     zoom.get('/users/viewer%40example.com').reply(200, { id: 'zu-viewer', email: 'viewer@example.com' });
     zoom
       .get('/users/zu-viewer/meetings')
-      .query({ type: 'previous_meetings', from: '2026-10-30', to: '2026-11-29', page_size: '20' })
+      .query({ type: 'previous_meetings', from: '2026-10-30', to: '2026-11-29', timezone: 'Europe/Berlin', page_size: '20' })
       .reply(200, { meetings: [] });
 
     const answer = await command(`meeting list --user <@${VIEWER}|viewer> --type previous`);
@@ -191,7 +191,7 @@ describe('meeting get', () => {
 
     const answer = await command('meeting get 81234567899');
 
-    expect(answer.body.text).toContain('Zoom refused: Meeting does not exist: 81234567899. (code 3001)');
+    expect(answer.body.text).toContain('Zoom refused: Meeting does not exist: 81234567899 (code 3001).');
     expect(answer.body.text).toContain('WEB_abc');
   });
 });
@@ -291,7 +291,7 @@ describe('meeting create', () => {
     await submit(formState({ topic: 'Standup', date: '2026-12-02', time: '09:30', duration: '15' }), { mode: 'create', channelId: 'C1' });
 
     const back = await slack.waitFor((c) => c.method === 'views.update' && c.body.view.callback_id === 'meeting.form');
-    expect(JSON.stringify(back.body.view.blocks)).toContain('Zoom refused: Invalid recurrence. (code 300)');
+    expect(JSON.stringify(back.body.view.blocks)).toContain('Zoom refused: Invalid recurrence (code 300).');
     expect(back.body.view.blocks.find((b: any) => b.block_id === 'topic').element.initial_value).toBe('Standup');
   });
 });
@@ -303,7 +303,7 @@ describe('meeting update', () => {
 
     const answer = await command('meeting update 812-3456-7890 --duration 1h30m --topic "Weekly planning"');
 
-    expect(textOf(answer)).toContain('Meeting updated');
+    expect(textOf(answer)).toContain('Updated *Weekly planning* (812 3456 7890)');
     expect(textOf(answer)).toContain('1 h 30 min');
     expect(zoom.isDone()).toBe(true);
   });

@@ -14,7 +14,7 @@ describe('renderError', () => {
 
   it('gives Zoom’s message and code, a hint for the code, and the tracking ID', () => {
     expect(renderError(new ZoomApiError(refused))).toBe(
-      'Zoom refused: Meeting does not exist: 1. (code 3001). Check the ID with `/zoom meeting list`. Zoom tracking ID: WEB_1.',
+      'Zoom refused: Meeting does not exist: 1 (code 3001). Check the ID with `/zoom meeting list`. Zoom tracking ID: WEB_1.',
     );
   });
 
