@@ -100,22 +100,24 @@ export function checkForm(values: MeetingFormValues, now: DateTime, initial?: Me
       errors[MEETING_FIELDS.date] = 'This start time is in the past.';
     }
   }
+  const changed = (...keys: Array<keyof MeetingFormValues>) => !initial || keys.some((k) => differs(values, initial, k));
   const repeat = values.repeat ?? 'none';
   const occurrences = values.occurrences;
-  if (repeat !== 'none' && (occurrences === undefined || !Number.isInteger(occurrences) || occurrences < 2 || occurrences > 60)) {
+  // A series whose end the form cannot show (an end date) keeps it unless the admin touches the repetition.
+  const recurrenceTouched = changed('repeat', 'occurrences') || initial?.occurrences !== undefined;
+  if (repeat !== 'none' && recurrenceTouched && (occurrences === undefined || !Number.isInteger(occurrences) || occurrences < 2 || occurrences > 60)) {
     errors[MEETING_FIELDS.occurrences] = 'A repeating meeting needs the number of occurrences, from 2 to 60.';
   }
   if (values.host && !/^[^\s@]+@[^\s@]+$/.test(values.host)) errors[MEETING_FIELDS.host] = 'Give an email address.';
   if (Object.keys(errors).length > 0 || !start || !timezone || duration === undefined) return { ok: false, errors };
 
-  const changed = (...keys: Array<keyof MeetingFormValues>) => !initial || keys.some((k) => differs(values, initial, k));
   const input: MeetingInput = {};
   if (changed('topic')) input.topic = values.topic;
   if (startChanged) Object.assign(input, { start_time: zoomLocalTime(start), timezone });
   if (changed('duration')) input.duration = duration;
   if (changed('agenda')) input.agenda = values.agenda ?? '';
   if (changed('registration')) input.settings = { approval_type: APPROVAL_TYPES[values.registration ?? 'none'] };
-  if (changed('repeat', 'occurrences') || (repeat === 'weekly' || repeat === 'monthly') && startChanged) {
+  if (changed('repeat', 'occurrences')) {
     input.type = repeat === 'none' ? 2 : 8;
     if (repeat !== 'none') input.recurrence = recurrenceFor(repeat, start, occurrences!);
   }

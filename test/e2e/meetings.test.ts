@@ -268,6 +268,7 @@ describe('meeting create', () => {
   });
 
   it('shows form errors inline and calls Zoom for nothing', async () => {
+    zoom.post('/users/zu-admin/meetings').reply(201, weekly);
     const res = await submit(formState({ topic: '', date: '2026-11-01', time: '09:30', duration: '15', repeat: 'daily' }), {
       mode: 'create',
       channelId: 'C1',
@@ -281,7 +282,7 @@ describe('meeting create', () => {
         occurrences: 'A repeating meeting needs the number of occurrences, from 2 to 60.',
       },
     });
-    expect(unusedApiMocks()).toEqual([]);
+    expect(unusedApiMocks()).toHaveLength(1);
   });
 
   it('puts the form back with Zoom’s refusal when Zoom says no', async () => {
@@ -322,6 +323,56 @@ describe('meeting update', () => {
     expect(blocks.find((b: any) => b.block_id === 'time').element.initial_time).toBe('15:00');
     expect(blocks.find((b: any) => b.block_id === 'date').element.initial_date).toBe('2026-12-01');
     expect(JSON.parse(filled.body.view.private_metadata)).toMatchObject({ mode: 'update', meetingId: '81234567890' });
+  });
+});
+
+describe('meeting update from the form', () => {
+  it('sends only what changed against the meeting as Zoom has it now', async () => {
+    const series = { ...weekly, type: 8, recurrence: { type: 2, repeat_interval: 2, weekly_days: '2,4', end_date_time: '2027-03-01T00:00:00Z' } };
+    zoom.get('/meetings/81234567890').reply(200, series);
+    zoom.patch('/meetings/81234567890', { duration: 60 }).reply(204);
+    zoom.get('/meetings/81234567890').reply(200, { ...series, duration: 60 });
+    const responseId = `r${++interaction}`;
+
+    const res = await submit(
+      formState({ topic: 'Weekly sync', date: '2026-12-01', time: '15:00', duration: '60', agenda: 'Roadmap', repeat: 'weekly', occurrences: '' }),
+      { mode: 'update', meetingId: '81234567890', channelId: 'C1', responseUrl: slack.responseUrl(responseId) },
+    );
+
+    expect(await res.json()).toMatchObject({ response_action: 'update' });
+    const answer = await slack.response(responseId);
+    expect(textOf(answer)).toContain('Saved *Weekly sync*');
+    expect(zoom.isDone()).toBe(true);
+  });
+
+  it('tells a viewer the form is not theirs to submit, and changes nothing', async () => {
+    zoom.post('/users/zu-admin/meetings').reply(201, weekly);
+    await submit(formState({ topic: 'Standup', date: '2026-12-02', time: '09:30', duration: '15' }), { mode: 'create', channelId: 'C1' }, VIEWER);
+    const notice = await slack.waitFor((c) => c.method === 'views.update' && JSON.stringify(c.body.view).includes('not allowed'));
+    expect(notice.body.view.callback_id).toBe('meeting.form.notice');
+    expect(unusedApiMocks()).toHaveLength(1);
+  });
+
+  it('keeps a created meeting created when the answer cannot reach the channel: it goes to a DM instead', async () => {
+    zoom.get('/users/admin%40example.com').reply(200, zoomUser);
+    zoom.post('/users/zu-admin/meetings').once().reply(201, { ...weekly, topic: 'Offsite' });
+    await submit(formState({ topic: 'Offsite', date: '2026-12-02', time: '09:30', duration: '15' }), {
+      mode: 'create',
+      channelId: 'C1',
+      responseUrl: 'http://127.0.0.1:1/expired',
+    });
+    const dm = await slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === ADMIN);
+    expect(JSON.stringify(dm.body.blocks)).toContain('Created *Offsite*');
+    expect(slack.calls.some((c) => c.method === 'views.update' && c.body.view.callback_id === 'meeting.form')).toBe(false);
+  });
+
+  it('escapes a topic in the audit line so it cannot ping the channel', async () => {
+    zoom.get('/users/admin%40example.com').reply(200, zoomUser);
+    zoom.post('/users/zu-admin/meetings').reply(201, { ...weekly, topic: '<!channel> hi' });
+    await command('meeting create "&lt;!channel&gt; hi" --start "2026-12-01 15:00"');
+    const audit = await slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === AUDIT && String(c.body.text).includes('hi'));
+    expect(audit.body.text).toContain('&lt;!channel&gt; hi');
+    expect(audit.body.text).not.toContain('<!channel>');
   });
 });
 
@@ -366,9 +417,10 @@ describe('meeting end and delete', () => {
   });
 
   it('refuses a viewer’s click on a delete button and deletes nothing', async () => {
+    zoom.delete('/meetings/81234567890').reply(204);
     const result = await click('meeting.delete.confirm', JSON.stringify({ id: '81234567890', topic: 'Weekly sync' }), VIEWER);
     expect(result.body.text).toContain('not allowed');
-    expect(unusedApiMocks()).toEqual([]);
+    expect(unusedApiMocks()).toHaveLength(1);
   });
 });
 
@@ -421,7 +473,7 @@ describe('authorization and bad input', () => {
   });
 });
 
-function formState(v: { topic: string; date: string; time: string; duration: string; registration?: string; repeat?: string; occurrences?: string }) {
+function formState(v: { topic: string; date: string; time: string; duration: string; agenda?: string; registration?: string; repeat?: string; occurrences?: string }) {
   return {
     topic: { value: { type: 'plain_text_input', value: v.topic } },
     date: { value: { type: 'datepicker', selected_date: v.date } },
@@ -429,17 +481,17 @@ function formState(v: { topic: string; date: string; time: string; duration: str
     duration: { value: { type: 'number_input', value: v.duration } },
     timezone: { value: { type: 'static_select', selected_option: { value: 'Europe/Berlin' } } },
     host: { value: { type: 'email_text_input', value: null } },
-    agenda: { value: { type: 'plain_text_input', value: null } },
+    agenda: { value: { type: 'plain_text_input', value: v.agenda ?? null } },
     registration: { value: { type: 'radio_buttons', selected_option: { value: v.registration ?? 'none' } } },
     repeat: { value: { type: 'static_select', selected_option: { value: v.repeat ?? 'none' } } },
-    occurrences: { value: { type: 'number_input', value: v.occurrences ?? null } },
+    occurrences: { value: { type: 'number_input', value: v.occurrences || null } },
   };
 }
 
-function submit(values: Record<string, unknown>, meta: Record<string, unknown>): Promise<Response> {
+function submit(values: Record<string, unknown>, meta: Record<string, unknown>, user = ADMIN): Promise<Response> {
   return postSigned(
     `${bot.url}/slack/events`,
-    interactionBody(viewSubmission({ userId: ADMIN, callbackId: 'meeting.form', privateMetadata: JSON.stringify(meta), values: values as never })),
+    interactionBody(viewSubmission({ userId: user, callbackId: 'meeting.form', privateMetadata: JSON.stringify(meta), values: values as never })),
     'application/x-www-form-urlencoded',
   );
 }
