@@ -53,7 +53,7 @@ const publicFlag = { public: { type: 'boolean' } } as const;
 export const meetingCommands: CommandDef[] = [
   {
     path: ['meeting', 'list'],
-    usage: 'meeting list [--user <who>] [--type scheduled|live|upcoming|previous] [--from <date>] [--to <date>]',
+    usage: 'meeting list [--user <who>] [--type scheduled|live|upcoming|previous] [--from <date>] [--to <date>] [--public]',
     summary: "List a user's meetings (upcoming by default), with a Next page button.",
     example: 'meeting list --user jane@example.com --type previous --from -7d',
     access: 'read',
@@ -65,7 +65,7 @@ export const meetingCommands: CommandDef[] = [
   },
   {
     path: ['meeting', 'get'],
-    usage: 'meeting get <meetingId>',
+    usage: 'meeting get <meetingId> [--public]',
     summary: 'Show a meeting: time, duration, host, join link, registration, recurrence.',
     example: 'meeting get 812 3456 7890',
     access: 'read',

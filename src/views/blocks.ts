@@ -9,7 +9,6 @@ export interface SlackMessage {
 }
 
 export const SECTION_TEXT_MAX = 3000;
-export const MESSAGE_BLOCKS_MAX = 50;
 
 export function section(text: string, accessory?: Button): SectionBlock {
   return {

@@ -22,10 +22,6 @@ export function helpMessage(command: string, groups: Array<{ resource: string; e
     blocks.push(section(`*${group.resource}*\n${lines.join('\n')}`));
   }
   blocks.push(context('Times are read and shown in your Slack time zone. Add `--public` to a list or get to answer in the channel.'));
+  // A message holds at most 50 blocks.
   return { text: `${command} help`, blocks: blocks.slice(0, 50) };
-}
-
-/** The usage of one command, for errors and "did you mean" answers. */
-export function usageLine(command: string, usage: string): string {
-  return `${command} ${usage}`;
 }

@@ -443,7 +443,7 @@ describe('authorization and bad input', () => {
   it('names a malformed ID and shows the usage', async () => {
     const answer = await command('meeting get 1234');
     expect(answer.body.text).toMatch(/1234/);
-    expect(answer.body.text).toContain('Usage: `/zoom meeting get <meetingId>`');
+    expect(answer.body.text).toContain('Usage: `/zoom meeting get <meetingId> [--public]`');
   });
 
   it('says when Zoom did not answer a write, so the admin checks before trying again', async () => {
