@@ -1,6 +1,7 @@
 // `/zoom meeting …`: list, get, create, update, end and delete, with their buttons and the meeting modal.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { requireId, stringFlag } from './args.js';
 import { audited } from './audited.js';
 import type { ActionDef, CommandDef } from './command.js';
 import type { CommandInvocation, Invocation, ParsedCommand } from './context.js';
@@ -438,11 +439,6 @@ function stamp(inv: Invocation): string {
   return formatClock(inv.services.now(), inv.person.tz);
 }
 
-function stringFlag(args: ParsedCommand, name: string): string | undefined {
-  const value = args.flags[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
 function registrationFlag(args: ParsedCommand): Registration | undefined {
   const value = stringFlag(args, 'registration');
   return value === undefined ? undefined : (parseEnum(value, ['none', 'auto', 'manual'], 'registration') as Registration);
@@ -450,12 +446,6 @@ function registrationFlag(args: ParsedCommand): Registration | undefined {
 
 function hostHint(user: string | undefined): string | undefined {
   return user && user.includes('@') ? user : undefined;
-}
-
-function requireId(args: ParsedCommand): string {
-  const id = args.positionals[0];
-  if (!id) throw new UsageError('Give the meeting ID, e.g. 812 3456 7890.');
-  return id;
 }
 
 function capitalize(text: string): string {

@@ -7,6 +7,7 @@ import type { CommandInvocation, Invocation, Services } from './context.js';
 import { parseArgs } from './grammar.js';
 import { meetingActions, meetingCommands } from './meeting.js';
 import { submitMeetingForm } from './meeting-form.js';
+import { registrantActions, registrantCommands } from './registrants.js';
 import { UsageError } from './errors.js';
 import { route } from './router.js';
 import { mayDo, roleOf, type Access } from '../slack/authorize.js';
@@ -18,9 +19,14 @@ import { helpMessage } from '../views/help.js';
 import { MEETING_FORM_CALLBACK } from '../views/meeting-form.js';
 import { ZoomApiError } from '../zoom/errors.js';
 
-export const COMMANDS: readonly CommandDef[] = [...meetingCommands];
+export const COMMANDS: readonly CommandDef[] = [
+  ...meetingCommands,
+  ...registrantCommands('meeting'),
+  ...registrantCommands('webinar'),
+];
 export const ACTIONS: readonly ActionDef[] = [
   ...meetingActions,
+  ...registrantActions,
   { actionId: CANCEL_CONFIRMATION, access: 'read', run: (inv) => inv.reply(textMessage('Cancelled; nothing was changed.'), { replaceOriginal: true }) },
 ];
 

@@ -4,10 +4,11 @@ import nock from 'nock';
 import { DateTime } from 'luxon';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import { FakeSlack, type SlackCall } from '../helpers/fake-slack.js';
+import { FakeSlack } from '../helpers/fake-slack.js';
 import { startTestBot, ZOOM_API, type TestBot } from '../helpers/bot.js';
 import { clearPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
-import { buttonClick, interactionBody, postSigned, slashCommandBody, viewSubmission } from '../helpers/slack-requests.js';
+import { buttonOf, slackDriver, textOf } from '../helpers/driver.js';
+import { interactionBody, postSigned, slashCommandBody, viewSubmission } from '../helpers/slack-requests.js';
 
 const ADMIN = 'UADMIN';
 const VIEWER = 'UVIEWER';
@@ -79,42 +80,13 @@ afterEach(() => {
   nock.cleanAll();
 });
 
-/** Sends `/zoom <text>` as `user` and returns the first answer posted to its response_url. */
-async function command(text: string, user = ADMIN): Promise<SlackCall> {
-  const id = `r${++interaction}`;
-  const res = await postSigned(
-    `${bot.url}/slack/events`,
-    slashCommandBody({ text, userId: user, responseUrl: slack.responseUrl(id) }),
-    'application/x-www-form-urlencoded',
-  );
-  expect(res.status).toBe(200);
-  return slack.response(id);
-}
-
-async function click(actionId: string, value: string, user = ADMIN): Promise<SlackCall> {
-  const id = `r${++interaction}`;
-  const res = await postSigned(
-    `${bot.url}/slack/events`,
-    interactionBody(buttonClick({ userId: user, actionId, value, responseUrl: slack.responseUrl(id) })),
-    'application/x-www-form-urlencoded',
-  );
-  expect(res.status).toBe(200);
-  return slack.response(id);
-}
-
-function buttonOf(call: SlackCall, actionId: string): { value: string; style?: string } {
-  for (const block of call.body.blocks ?? []) {
-    for (const el of [block.accessory, ...(block.elements ?? [])]) {
-      if (el?.action_id === actionId) return el;
-    }
-  }
-  throw new Error(`no button ${actionId} in ${JSON.stringify(call.body.blocks)}`);
-}
+const driver = slackDriver(() => bot.url, () => slack);
+const command = (text: string, user = ADMIN) => driver.command(text, user);
+const click = (actionId: string, value: string, user = ADMIN) => driver.click(actionId, value, user);
 
 /** Zoom API interceptors not yet used (the token endpoint is always mocked, so it is left out). */
 const unusedApiMocks = () => nock.pendingMocks().filter((m) => !m.includes('/oauth/token'));
 
-const textOf = (call: SlackCall) => JSON.stringify(call.body.blocks ?? call.body.text);
 
 describe('meeting list', () => {
   it('lists upcoming meetings of the invoking admin in their time zone, with a Next page button that continues', async () => {

@@ -1,0 +1,264 @@
+// `/zoom meeting|webinar registrants|register|approve|deny|cancel-registration`, and the Approve/Deny buttons.
+// One implementation for both kinds; status changes go to Zoom in batches of 30 (its limit per call).
+import { z } from 'zod';
+import { requireId, stringFlag } from './args.js';
+import { audited } from './audited.js';
+import type { ActionDef, CommandDef } from './command.js';
+import type { CommandInvocation, Invocation, ParsedCommand } from './context.js';
+import { UsageError } from './errors.js';
+import { parseEnum } from './values.js';
+import { directMessage, tellAfterWrite } from '../slack/respond.js';
+import { textMessage } from '../views/blocks.js';
+import { confirmationPrompt } from '../views/confirm.js';
+import { escapeMrkdwn, formatClock, formatMeetingId } from '../views/format.js';
+import {
+  REGISTRANT_ACTIONS,
+  registrantListMessage,
+  statusChangeSummary,
+} from '../views/registrants.js';
+import { inBatches } from '../zoom/batches.js';
+import { ZoomApiError } from '../zoom/errors.js';
+import {
+  REGISTRANT_STATUS_BATCH,
+  addRegistrant,
+  allRegistrants,
+  listRegistrants,
+  resolveRegistrants,
+  updateRegistrantStatus,
+  type Registrant,
+  type RegistrantAction,
+  type RegistrantStatus,
+} from '../zoom/registrants.js';
+import type { SessionKind } from '../zoom/sessions.js';
+
+const STATUSES: RegistrantStatus[] = ['pending', 'approved', 'denied'];
+const PAGE_SIZE = 20;
+/**
+ * Changes this version makes while the admin waits (10 calls of 30). Larger ones need the bulk job of a later
+ * version, which survives restarts and shows progress; until then they are refused rather than half-done.
+ */
+export const MAX_DIRECT_CHANGES = 300;
+
+/** Which statuses an action applies to, what the registrant becomes, and how the result reads. */
+const ACTIONS: Record<RegistrantAction, { from: RegistrantStatus[]; becomes: string; verb: string }> = {
+  approve: { from: ['pending', 'denied'], becomes: 'approved', verb: 'Approved' },
+  deny: { from: ['pending', 'approved'], becomes: 'denied', verb: 'Denied' },
+  cancel: { from: ['approved'], becomes: 'cancelled', verb: 'Cancelled the registration of' },
+};
+
+export function registrantCommands(kind: SessionKind): CommandDef[] {
+  const id = { name: `${kind}Id`, type: 'meetingId' } as const;
+  const targets = { name: 'registrants', type: 'string', optional: true, variadic: true } as const;
+  return [
+    {
+      path: [kind, 'registrants'],
+      usage: `${kind} registrants <${kind}Id> [--status pending|approved|denied] [--public]`,
+      summary: 'Who registered: counts per status, pending first with Approve and Deny buttons.',
+      example: `${kind} registrants 812 3456 7890 --status approved`,
+      access: 'read',
+      args: { positionals: [id], flags: { status: { type: 'string' }, public: { type: 'boolean' } } },
+      run: (inv, args) => listCommand(inv, kind, args),
+    },
+    {
+      path: [kind, 'register'],
+      usage: `${kind} register <${kind}Id> <email> [--first <name>] [--last <name>]`,
+      summary: 'Register someone; the answer carries their join link when Zoom gives one.',
+      example: `${kind} register 812 3456 7890 jane@example.com --first Jane --last Doe`,
+      access: 'write',
+      args: { positionals: [id, { name: 'email', type: 'string' }], flags: { first: { type: 'string' }, last: { type: 'string' } } },
+      run: (inv, args) => registerCommand(inv, kind, args),
+    },
+    ...(['approve', 'deny'] as const).map(
+      (action): CommandDef => ({
+        path: [kind, action],
+        usage: `${kind} ${action} <${kind}Id> (<email|registrantId>… | --all-pending)`,
+        summary: action === 'approve' ? 'Approve registrants.' : 'Deny registrants (asks first for --all-pending).',
+        example: `${kind} ${action} 812 3456 7890 jane@example.com`,
+        access: 'write',
+        args: { positionals: [id, targets], flags: { 'all-pending': { type: 'boolean' } } },
+        run: (inv, args) => statusCommand(inv, kind, action, args),
+      }),
+    ),
+    {
+      path: [kind, 'cancel-registration'],
+      usage: `${kind} cancel-registration <${kind}Id> <email|registrantId>…`,
+      summary: 'Cancel approved registrations (asks first).',
+      example: `${kind} cancel-registration 812 3456 7890 jane@example.com`,
+      access: 'write',
+      args: { positionals: [id, { ...targets, optional: false }], flags: {} },
+      run: (inv, args) => statusCommand(inv, kind, 'cancel', args),
+    },
+  ];
+}
+
+// ---- list -------------------------------------------------------------------------------------------------
+
+async function listCommand(inv: CommandInvocation, kind: SessionKind, args: ParsedCommand): Promise<void> {
+  const status = parseEnum(stringFlag(args, 'status') ?? 'pending', STATUSES, 'status');
+  await inv.reply(await listCard(inv, kind, requireId(args, kind), status), { public: args.flags.public === true });
+}
+
+/** The registrant card: the status asked for, with the count of every status (Zoom lists one status a call). */
+async function listCard(inv: Invocation, kind: SessionKind, sessionId: string, status: RegistrantStatus, notice?: string) {
+  const { zoom } = inv.services;
+  const pages = await Promise.all(
+    STATUSES.map((s) => listRegistrants(zoom, kind, sessionId, { status: s, pageSize: s === status ? PAGE_SIZE : 1 })),
+  );
+  const counts = Object.fromEntries(STATUSES.map((s, i) => [s, pages[i]!.totalRecords ?? pages[i]!.registrants.length]));
+  const shown = pages[STATUSES.indexOf(status)]!.registrants;
+  return registrantListMessage({ kind, sessionId, status, registrants: shown, counts, zone: inv.person.tz, notice });
+}
+
+// ---- register ---------------------------------------------------------------------------------------------
+
+async function registerCommand(inv: CommandInvocation, kind: SessionKind, args: ParsedCommand): Promise<void> {
+  const sessionId = requireId(args, kind);
+  const email = args.positionals[1] ?? '';
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+    throw new UsageError(`"${email}" is not an email address.`, { example: `${kind} register ${sessionId} jane@example.com` });
+  }
+  const first = stringFlag(args, 'first') ?? email.split('@')[0]!;
+  const last = stringFlag(args, 'last');
+  const created = await audited(inv, `registered ${email} for ${kind} ${formatMeetingId(sessionId)}`, () =>
+    addRegistrant(inv.services.zoom, kind, sessionId, { email, first_name: first, ...(last ? { last_name: last } : {}) }),
+  );
+  const link = created.join_url
+    ? `Join link: <${created.join_url}|${created.join_url}>`
+    : 'They wait for approval: no join link until someone approves them.';
+  await inv.reply(textMessage(`:white_check_mark: Registered ${escapeMrkdwn(email)} for ${kind} ${formatMeetingId(sessionId)}. ${link}`));
+}
+
+// ---- approve, deny, cancel --------------------------------------------------------------------------------
+
+interface StatusRequest {
+  kind: SessionKind;
+  sessionId: string;
+  action: RegistrantAction;
+  /** Emails or registrant IDs; absent means every pending registrant. */
+  wanted?: string[];
+}
+
+async function statusCommand(inv: CommandInvocation, kind: SessionKind, action: RegistrantAction, args: ParsedCommand) {
+  const sessionId = requireId(args, kind);
+  const wanted = args.positionals.slice(1);
+  const allPending = args.flags['all-pending'] === true;
+  if (allPending === (wanted.length > 0)) {
+    throw new UsageError(allPending ? 'Give either registrants or --all-pending, not both.' : 'Say whom: emails or registrant IDs, or --all-pending.');
+  }
+  const request: StatusRequest = { kind, sessionId, action, ...(allPending ? {} : { wanted }) };
+  // commands.md: deny --all-pending and cancel-registration ask first; approve never does.
+  if (action === 'cancel' || (action === 'deny' && allPending)) {
+    const whom = allPending ? 'every pending registrant' : wanted.map(escapeMrkdwn).join(', ');
+    await inv.reply(
+      confirmationPrompt({
+        question: `${action === 'cancel' ? 'Cancel the registration of' : 'Deny'} ${whom} for ${kind} ${formatMeetingId(sessionId)}?`,
+        confirmLabel: action === 'cancel' ? 'Cancel registrations' : 'Deny all pending',
+        actionId: REGISTRANT_ACTIONS.confirm,
+        value: JSON.stringify(request),
+        note: 'Zoom emails each registrant about the change.',
+      }),
+    );
+    return;
+  }
+  await inv.reply(textMessage(await changeStatus(inv, request)));
+}
+
+/**
+ * Looks the registrants up (so an email that is not registered is named, and one already in the wanted
+ * status is not sent again: Zoom caps status changes per registrant a day), then sends batches of 30.
+ */
+export async function changeStatus(inv: Invocation, req: StatusRequest): Promise<string> {
+  const { zoom } = inv.services;
+  const rule = ACTIONS[req.action];
+  // A registrant's status is the list Zoom returned it in (items do not always say).
+  const known: Registrant[] = [];
+  const statusOf = new Map<string, RegistrantStatus>();
+  for (const status of req.wanted ? STATUSES : (['pending'] as const)) {
+    for (const r of await allRegistrants(zoom, req.kind, req.sessionId, [status])) {
+      statusOf.set(r.id, status);
+      known.push(r);
+    }
+  }
+  const { found, missing } = req.wanted ? resolveRegistrants(req.wanted, known) : { found: known, missing: [] };
+  const todo = found.filter((r) => rule.from.includes(statusOf.get(r.id) ?? 'pending'));
+  const unchanged = found.filter((r) => !todo.includes(r)).map((registrant) => ({ registrant, status: statusOf.get(registrant.id) ?? 'unknown' }));
+  if (todo.length > MAX_DIRECT_CHANGES) {
+    throw new UsageError(
+      `That is ${todo.length} registrants; this version changes at most ${MAX_DIRECT_CHANGES} at once. Name them in smaller groups.`,
+    );
+  }
+  const changed: Registrant[] = [];
+  const failed: Array<{ registrant: Registrant; reason: string }> = [];
+  for (const batch of inBatches(todo, REGISTRANT_STATUS_BATCH)) {
+    try {
+      await updateRegistrantStatus(zoom, req.kind, req.sessionId, req.action, batch.map((r) => ({ id: r.id, email: r.email })));
+      changed.push(...batch);
+    } catch (error) {
+      if (!(error instanceof ZoomApiError)) throw error;
+      for (const registrant of batch) failed.push({ registrant, reason: `${error.zoomMessage}${error.code ? ` (code ${error.code})` : ''}` });
+    }
+  }
+  const what = `${req.action === 'cancel' ? 'cancelled registrations' : `${req.action === 'approve' ? 'approved' : 'denied'} registrants`} of ${req.kind} ${formatMeetingId(req.sessionId)}`;
+  if (changed.length > 0 || failed.length > 0) {
+    await inv.services.audit.record({
+      userId: inv.person.id,
+      action: `${what}: ${changed.length} changed${failed.length ? `, ${failed.length} failed` : ''}`,
+      outcome: failed.length === 0 ? 'ok' : 'failed',
+    });
+  }
+  return statusChangeSummary({ verb: rule.verb, changed, unchanged, missing, failed });
+}
+
+// ---- buttons ----------------------------------------------------------------------------------------------
+
+const kindSchema = z.enum(['meeting', 'webinar']);
+const sessionIdSchema = z.string().regex(/^\d{9,12}$/);
+const refSchema = z.object({ k: kindSchema, s: sessionIdSchema, r: z.string().min(1).optional(), e: z.string().optional() });
+const requestSchema = z.object({
+  kind: kindSchema,
+  sessionId: sessionIdSchema,
+  action: z.enum(['approve', 'deny', 'cancel']),
+  wanted: z.array(z.string()).optional(),
+});
+
+function buttonValue<T>(schema: z.ZodType<T>, value: string): T {
+  try {
+    return schema.parse(JSON.parse(value));
+  } catch {
+    throw new UsageError('This button is out of date; run the command again.');
+  }
+}
+
+/** A click on a card's Approve or Deny: change that one registrant, then redraw the card with who did it. */
+async function decideOne(inv: Invocation, action: 'approve' | 'deny', value: string): Promise<void> {
+  const ref = buttonValue(refSchema, value);
+  if (!ref.r) throw new UsageError('This button is out of date; run the command again.');
+  const summary = await changeStatus(inv, { kind: ref.k, sessionId: ref.s, action, wanted: [ref.r] });
+  const by = `by <@${inv.person.id}> at ${formatClock(inv.services.now(), inv.person.tz)}`;
+  const notice = summary.startsWith(':white_check_mark:') ? `${summary} ${by}` : summary;
+  await inv.reply(await listCard(inv, ref.k, ref.s, 'pending', notice), { replaceOriginal: true });
+}
+
+export const registrantActions: ActionDef[] = [
+  { actionId: REGISTRANT_ACTIONS.approve, access: 'write', run: (inv, value) => decideOne(inv, 'approve', value) },
+  { actionId: REGISTRANT_ACTIONS.deny, access: 'write', run: (inv, value) => decideOne(inv, 'deny', value) },
+  {
+    actionId: REGISTRANT_ACTIONS.approveAll,
+    access: 'write',
+    run: async (inv, value) => {
+      const ref = buttonValue(refSchema, value);
+      const summary = await changeStatus(inv, { kind: ref.k, sessionId: ref.s, action: 'approve' });
+      await inv.reply(await listCard(inv, ref.k, ref.s, 'pending', `${summary} (by <@${inv.person.id}>)`), { replaceOriginal: true });
+    },
+  },
+  {
+    actionId: REGISTRANT_ACTIONS.confirm,
+    access: 'write',
+    run: async (inv, value) => {
+      const summary = await changeStatus(inv, buttonValue(requestSchema, value));
+      const message = textMessage(summary);
+      await tellAfterWrite(inv.services.log, message, [(m) => inv.reply(m, { replaceOriginal: true })]);
+      await tellAfterWrite(inv.services.log, message, [directMessage(inv.services.slack, inv.person.id)]);
+    },
+  },
+];

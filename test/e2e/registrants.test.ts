@@ -1,0 +1,172 @@
+// End to end: registrants of meetings and webinars — the card with Approve/Deny, the buttons rewriting it,
+// emails resolved to registrant IDs, confirmations where commands.md asks for them.
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { startTestBot, ZOOM_API, type TestBot } from '../helpers/bot.js';
+import { buttonOf, slackDriver, textOf } from '../helpers/driver.js';
+import { FakeSlack } from '../helpers/fake-slack.js';
+import { clearPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
+
+const ADMIN = 'UADMIN';
+const VIEWER = 'UVIEWER';
+const AUDIT = 'CAUDIT';
+const prefix = uniquePrefix('e2e-registrants');
+
+const jane = { id: 'reg-jane', email: 'jane@example.com', first_name: 'Jane', last_name: 'Doe', status: 'pending', create_time: '2026-11-28T09:00:00Z' };
+const omar = { id: 'reg-omar', email: 'omar@example.com', first_name: 'Omar', status: 'pending' };
+const lee = { id: 'reg-lee', email: 'lee@example.com', first_name: 'Lee', status: 'approved' };
+
+let redis: Redis;
+let slack: FakeSlack;
+let bot: TestBot;
+let zoom: nock.Scope;
+const driver = slackDriver(() => bot.url, () => slack);
+
+beforeAll(async () => {
+  redis = testRedis();
+  slack = new FakeSlack();
+  await slack.start();
+  slack.users.set(ADMIN, { id: ADMIN, email: 'admin@example.com', tz: 'Europe/Berlin' });
+  slack.users.set(VIEWER, { id: VIEWER, email: 'viewer@example.com' });
+  bot = await startTestBot({
+    slackApiUrl: slack.apiUrl,
+    redis,
+    keyPrefix: prefix,
+    env: { ZOOMOPS_ADMINS: ADMIN, ZOOMOPS_VIEWERS: VIEWER, ZOOMOPS_AUDIT_CHANNEL: AUDIT },
+  });
+});
+
+afterAll(async () => {
+  await bot.stop();
+  await slack.stop();
+  await clearPrefix(redis, prefix);
+  redis.disconnect();
+  nock.enableNetConnect();
+});
+
+beforeEach(() => {
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+  nock('http://zoom.test').post('/oauth/token').reply(200, { access_token: 'zt', expires_in: 3600 }).persist();
+  zoom = nock(ZOOM_API, { reqheaders: { authorization: 'Bearer zt' } });
+  slack.calls.length = 0;
+});
+
+afterEach(() => {
+  nock.cleanAll();
+});
+
+/** Zoom's registrant lists, one status per call, as the card and the status changes read them. */
+function registrantLists(kind: 'meetings' | 'webinars', lists: { pending: object[]; approved: object[]; denied: object[] }) {
+  for (const [status, items] of Object.entries(lists)) {
+    zoom
+      .get(`/${kind}/81234567890/registrants`)
+      .query((q) => q.status === status)
+      .reply(200, { total_records: items.length, next_page_token: '', registrants: items })
+      .persist();
+  }
+}
+
+describe('registrants card', () => {
+  it('shows counts per status and the pending ones with Approve and Deny; a click approves and rewrites the card', async () => {
+    registrantLists('meetings', { pending: [jane, omar], approved: [lee], denied: [] });
+
+    const card = await driver.command('meeting registrants 812 3456 7890', VIEWER);
+    expect(textOf(card)).toContain('2 pending, 1 approved, 0 denied');
+    expect(textOf(card)).toContain('jane@example.com');
+    expect(buttonOf(card, 'registrant.approve_all').text.text).toBe('Approve all pending (2)');
+
+    const approved = nock(ZOOM_API)
+      .put('/meetings/81234567890/registrants/status', { action: 'approve', registrants: [{ id: 'reg-jane', email: 'jane@example.com' }] })
+      .reply(204);
+    const after = await driver.click('registrant.approve', buttonOf(card, 'registrant.approve', 0).value, ADMIN);
+
+    expect(approved.isDone()).toBe(true);
+    expect(after.body.replace_original).toBe(true);
+    expect(textOf(after)).toMatch(/Approved 1: jane@example.com by <@UADMIN> at \d\d:\d\d CET/);
+    await slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === AUDIT && String(c.body.text).includes('approved registrants'));
+  });
+
+  it('answers a click on someone already handled without sending anything to Zoom', async () => {
+    registrantLists('meetings', { pending: [omar], approved: [lee, { ...jane, status: 'approved' }], denied: [] });
+    const put = nock(ZOOM_API).put('/meetings/81234567890/registrants/status').reply(204);
+    const value = JSON.stringify({ k: 'meeting', s: '81234567890', r: 'reg-jane', e: 'jane@example.com' });
+
+    const after = await driver.click('registrant.approve', value, ADMIN);
+
+    expect(textOf(after)).toContain('jane@example.com is already approved; nothing changed.');
+    expect(put.isDone()).toBe(false);
+  });
+
+  it('refuses a viewer’s click', async () => {
+    const put = nock(ZOOM_API).put('/meetings/81234567890/registrants/status').reply(204);
+    const value = JSON.stringify({ k: 'meeting', s: '81234567890', r: 'reg-jane' });
+    const answer = await driver.click('registrant.deny', value, VIEWER);
+    expect(answer.body.text).toContain('not allowed');
+    expect(put.isDone()).toBe(false);
+  });
+});
+
+describe('approve, deny and cancel by email', () => {
+  it('resolves emails to IDs for a webinar, and names an email that is not registered', async () => {
+    registrantLists('webinars', { pending: [jane, omar], approved: [lee], denied: [] });
+    const put = nock(ZOOM_API)
+      .put('/webinars/81234567890/registrants/status', {
+        action: 'approve',
+        registrants: [
+          { id: 'reg-jane', email: 'jane@example.com' },
+          { id: 'reg-omar', email: 'omar@example.com' },
+        ],
+      })
+      .reply(204);
+
+    const answer = await driver.command(
+      'webinar approve 81234567890 <mailto:JANE@example.com|JANE@example.com> reg-omar lee@example.com ghost@example.com',
+      ADMIN,
+    );
+
+    expect(put.isDone()).toBe(true);
+    expect(answer.body.text).toContain('Approved 2: jane@example.com, omar@example.com');
+    expect(answer.body.text).toContain('lee@example.com is already approved; nothing changed.');
+    expect(answer.body.text).toContain('Not registered: ghost@example.com');
+  });
+
+  it('asks before denying every pending registrant, and denies them in batches of 30 on the button', async () => {
+    const pending = Array.from({ length: 31 }, (_, i) => ({ id: `r${i}`, email: `p${i}@example.com`, first_name: 'P', status: 'pending' }));
+    registrantLists('meetings', { pending, approved: [], denied: [] });
+    const prompt = await driver.command('meeting deny 81234567890 --all-pending', ADMIN);
+    expect(prompt.body.text).toContain('Deny every pending registrant');
+
+    const first = nock(ZOOM_API)
+      .put('/meetings/81234567890/registrants/status', (b) => b.action === 'deny' && b.registrants.length === 30)
+      .reply(204);
+    const second = nock(ZOOM_API)
+      .put('/meetings/81234567890/registrants/status', (b) => b.action === 'deny' && b.registrants.length === 1 && b.registrants[0].id === 'r30')
+      .reply(204);
+    const result = await driver.click('registrant.confirm', buttonOf(prompt, 'registrant.confirm').value, ADMIN);
+
+    expect(first.isDone() && second.isDone()).toBe(true);
+    expect(result.body.text).toContain('Denied 31');
+  });
+
+  it('reports a registrant Zoom refused, with Zoom’s reason', async () => {
+    registrantLists('meetings', { pending: [jane], approved: [], denied: [] });
+    nock(ZOOM_API)
+      .put('/meetings/81234567890/registrants/status')
+      .reply(429, { code: 429, message: 'You have exceeded the daily rate limit of (10) for Update registrant status API requests for the registrant' });
+
+    const answer = await driver.command('meeting approve 81234567890 jane@example.com', ADMIN);
+
+    expect(answer.body.text).toContain(':x: jane@example.com: You have exceeded the daily rate limit of (10)');
+  });
+
+  it('registers someone and gives the join link', async () => {
+    const add = nock(ZOOM_API)
+      .post('/meetings/81234567890/registrants', { email: 'new@example.com', first_name: 'new' })
+      .reply(201, { id: 81234567890, registrant_id: 'reg-new', join_url: 'https://zoom.us/w/81234567890?tk=abc' });
+    const answer = await driver.command('meeting register 81234567890 new@example.com', ADMIN);
+    expect(add.isDone()).toBe(true);
+    expect(answer.body.text).toContain('Join link: <https://zoom.us/w/81234567890?tk=abc|');
+  });
+});
