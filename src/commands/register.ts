@@ -7,6 +7,7 @@ import type { CommandInvocation, Invocation, Services } from './context.js';
 import { parseArgs } from './grammar.js';
 import { meetingActions, meetingCommands } from './meeting.js';
 import { submitMeetingForm } from './meeting-form.js';
+import { panelistCommands } from './panelists.js';
 import { registrantActions, registrantCommands } from './registrants.js';
 import { UsageError } from './errors.js';
 import { route } from './router.js';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly CommandDef[] = [
   ...meetingCommands,
   ...registrantCommands('meeting'),
   ...registrantCommands('webinar'),
+  ...panelistCommands,
 ];
 export const ACTIONS: readonly ActionDef[] = [
   ...meetingActions,

@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { UsageError } from '../commands/errors.js';
 import { RedisUnavailableError, isRedisUnavailable } from '../redis.js';
 import { ZoomApiError, ZoomRateLimitError, ZoomResponseError, ZoomUnavailableError } from '../zoom/errors.js';
+import { isWebinarLicenceMissing } from '../zoom/webinars.js';
 import { escapeMrkdwn, formatDateTime } from './format.js';
 
 export class NotAllowedError extends Error {
@@ -34,6 +35,9 @@ export function renderError(error: unknown, opts: { zone?: string; reference?: s
   if (error instanceof ZoomRateLimitError) {
     const resets = formatDateTime(DateTime.fromJSDate(error.resetsAt), zone);
     return `Zoom's daily limit for this kind of request is used up (${escapeMrkdwn(error.zoomMessage)}). It resets ${resets}; nothing was changed.`;
+  }
+  if (isWebinarLicenceMissing(error)) {
+    return 'The host has no Zoom Webinars licence, so Zoom refused. Assign the Webinars add-on to the host in Zoom (Admin → User Management), or pick a licensed host.';
   }
   if (error instanceof ZoomApiError) {
     if (error.status === 429) {
