@@ -2,11 +2,9 @@
 // Zoom through nock. Each test checks the exact Zoom request and what the admin sees in Slack.
 import nock from 'nock';
 import { DateTime } from 'luxon';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
-import { FakeSlack } from '../helpers/fake-slack.js';
-import { startTestBot, ZOOM_API, type TestBot } from '../helpers/bot.js';
-import { clearPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { FakeSlack } from '../helpers/fake-slack.js';
+import { useBotFixture, type TestBot } from '../helpers/bot.js';
 import { buttonOf, slackDriver, textOf } from '../helpers/driver.js';
 import { interactionBody, postSigned, slashCommandBody, viewSubmission } from '../helpers/slack-requests.js';
 
@@ -33,51 +31,26 @@ const weekly = {
   settings: { approval_type: 2 },
 };
 
-let redis: Redis;
+const fixture = useBotFixture({
+  name: 'e2e-meetings',
+  now: NOW,
+  users: [
+    { id: ADMIN, email: 'admin@example.com', tz: 'Europe/Berlin' },
+    { id: VIEWER, email: 'viewer@example.com', tz: 'America/New_York' },
+    { id: NO_EMAIL, tz: 'UTC' },
+    { id: STRANGER, email: 'stranger@example.com', tz: 'UTC', isAdmin: false },
+  ],
+  env: { ZOOMOPS_ADMINS: `${ADMIN},${NO_EMAIL}`, ZOOMOPS_VIEWERS: VIEWER, ZOOMOPS_AUDIT_CHANNEL: AUDIT },
+});
+let zoom: nock.Scope;
 let slack: FakeSlack;
 let bot: TestBot;
-const prefix = uniquePrefix('e2e-meetings');
-let zoom: nock.Scope;
 let interaction = 0;
 
-beforeAll(async () => {
-  redis = testRedis();
-  slack = new FakeSlack();
-  await slack.start();
-  slack.users.set(ADMIN, { id: ADMIN, email: 'admin@example.com', tz: 'Europe/Berlin' });
-  slack.users.set(VIEWER, { id: VIEWER, email: 'viewer@example.com', tz: 'America/New_York' });
-  slack.users.set(NO_EMAIL, { id: NO_EMAIL, tz: 'UTC' });
-  slack.users.set(STRANGER, { id: STRANGER, email: 'stranger@example.com', tz: 'UTC', isAdmin: false });
-  bot = await startTestBot({
-    slackApiUrl: slack.apiUrl,
-    redis,
-    keyPrefix: prefix,
-    now: NOW,
-    env: { ZOOMOPS_ADMINS: `${ADMIN},${NO_EMAIL}`, ZOOMOPS_VIEWERS: VIEWER, ZOOMOPS_AUDIT_CHANNEL: AUDIT },
-  });
-});
-
-afterAll(async () => {
-  await bot.stop();
-  await slack.stop();
-  await clearPrefix(redis, prefix);
-  redis.disconnect();
-  nock.enableNetConnect();
-});
-
 beforeEach(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-  nock('http://zoom.test')
-    .post('/oauth/token')
-    .reply(200, { access_token: 'zoom-token', token_type: 'bearer', expires_in: 3600, scope: 'meeting:read:admin' })
-    .persist();
-  zoom = nock(ZOOM_API, { reqheaders: { authorization: 'Bearer zoom-token' } });
-  slack.calls.length = 0;
-});
-
-afterEach(() => {
-  nock.cleanAll();
+  zoom = fixture.zoom();
+  slack = fixture.slack();
+  bot = fixture.bot();
 });
 
 const driver = slackDriver(() => bot.url, () => slack);

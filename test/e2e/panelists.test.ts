@@ -1,47 +1,18 @@
 // End to end: a webinar's panelists — list, add in batches of 30, remove — and the licence refusal in words.
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
-import { startTestBot, ZOOM_API, type TestBot } from '../helpers/bot.js';
+import { expect, it } from 'vitest';
+import { useBotFixture } from '../helpers/bot.js';
 import { slackDriver, textOf } from '../helpers/driver.js';
-import { FakeSlack } from '../helpers/fake-slack.js';
-import { clearPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
 
 const ADMIN = 'UADMIN';
-const prefix = uniquePrefix('e2e-panelists');
-let redis: Redis;
-let slack: FakeSlack;
-let bot: TestBot;
-const driver = slackDriver(() => bot.url, () => slack);
-
-beforeAll(async () => {
-  redis = testRedis();
-  slack = new FakeSlack();
-  await slack.start();
-  slack.users.set(ADMIN, { id: ADMIN, email: 'admin@example.com' });
-  bot = await startTestBot({ slackApiUrl: slack.apiUrl, redis, keyPrefix: prefix, env: { ZOOMOPS_ADMINS: ADMIN } });
+const fixture = useBotFixture({
+  name: 'e2e-panelists',
+  users: [{ id: ADMIN, email: 'admin@example.com' }],
+  env: { ZOOMOPS_ADMINS: ADMIN },
 });
-
-afterAll(async () => {
-  await bot.stop();
-  await slack.stop();
-  await clearPrefix(redis, prefix);
-  redis.disconnect();
-  nock.enableNetConnect();
-});
-
-beforeEach(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-  nock('http://zoom.test').post('/oauth/token').reply(200, { access_token: 'zt', expires_in: 3600 }).persist();
-});
-
-afterEach(() => {
-  nock.cleanAll();
-});
+const driver = slackDriver(() => fixture.bot().url, () => fixture.slack());
 
 it('lists panelists with their IDs', async () => {
-  nock(ZOOM_API)
+  fixture.zoom()
     .get('/webinars/81234567890/panelists')
     .reply(200, { total_records: 1, panelists: [{ id: 'pan-1', email: 'ana@example.com', name: 'Ana' }] });
   const answer = await driver.command('webinars panelists 812 3456 7890', ADMIN);
@@ -52,10 +23,10 @@ it('lists panelists with their IDs', async () => {
 
 it('adds 31 panelists in two calls of 30 and 1, naming each by the part of the email before @', async () => {
   const emails = Array.from({ length: 31 }, (_, i) => `p${i}@example.com`);
-  const first = nock(ZOOM_API)
+  const first = fixture.zoom()
     .post('/webinars/81234567890/panelists', { panelists: emails.slice(0, 30).map((email) => ({ email, name: email.split('@')[0] })) })
     .reply(201, { id: '81234567890', updated_at: '2026-11-29T10:00:00Z' });
-  const second = nock(ZOOM_API)
+  const second = fixture.zoom()
     .post('/webinars/81234567890/panelists', { panelists: [{ email: 'p30@example.com', name: 'p30' }] })
     .reply(201, { id: '81234567890', updated_at: '2026-11-29T10:00:01Z' });
   const answer = await driver.command(`webinar panelists add 81234567890 ${emails.join(' ')}`, ADMIN);
@@ -64,14 +35,14 @@ it('adds 31 panelists in two calls of 30 and 1, naming each by the part of the e
 });
 
 it('removes a panelist by email', async () => {
-  const del = nock(ZOOM_API).delete('/webinars/81234567890/panelists/ana%40example.com').reply(204);
+  const del = fixture.zoom().delete('/webinars/81234567890/panelists/ana%40example.com').reply(204);
   const answer = await driver.command('webinar panelists remove 81234567890 ana@example.com', ADMIN);
   expect(del.isDone()).toBe(true);
   expect(answer.body.text).toContain('Removed ana@example.com');
 });
 
 it('says in words when the host has no webinar licence', async () => {
-  nock(ZOOM_API)
+  fixture.zoom()
     .get('/webinars/81234567890/panelists')
     .reply(400, { code: 200, message: 'Webinar plan is missing. You must subscribe to the webinar plan and enable webinars for this user in order to perform this action.' });
   const answer = await driver.command('webinar panelists 81234567890', ADMIN);

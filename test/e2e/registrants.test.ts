@@ -1,60 +1,34 @@
 // End to end: registrants of meetings and webinars — the card with Approve/Deny, the buttons rewriting it,
 // emails resolved to registrant IDs, confirmations where commands.md asks for them.
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
-import { startTestBot, ZOOM_API, type TestBot } from '../helpers/bot.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useBotFixture } from '../helpers/bot.js';
 import { buttonOf, slackDriver, textOf } from '../helpers/driver.js';
-import { FakeSlack } from '../helpers/fake-slack.js';
-import { clearPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
+import type { FakeSlack } from '../helpers/fake-slack.js';
 
 const ADMIN = 'UADMIN';
 const VIEWER = 'UVIEWER';
 const AUDIT = 'CAUDIT';
-const prefix = uniquePrefix('e2e-registrants');
 
 const jane = { id: 'reg-jane', email: 'jane@example.com', first_name: 'Jane', last_name: 'Doe', status: 'pending', create_time: '2026-11-28T09:00:00Z' };
 const omar = { id: 'reg-omar', email: 'omar@example.com', first_name: 'Omar', status: 'pending' };
 const lee = { id: 'reg-lee', email: 'lee@example.com', first_name: 'Lee', status: 'approved' };
 
-let redis: Redis;
+const fixture = useBotFixture({
+  name: 'e2e-registrants',
+  users: [
+    { id: ADMIN, email: 'admin@example.com', tz: 'Europe/Berlin' },
+    { id: VIEWER, email: 'viewer@example.com' },
+  ],
+  env: { ZOOMOPS_ADMINS: ADMIN, ZOOMOPS_VIEWERS: VIEWER, ZOOMOPS_AUDIT_CHANNEL: AUDIT },
+});
+const driver = slackDriver(() => fixture.bot().url, () => fixture.slack());
 let slack: FakeSlack;
-let bot: TestBot;
 let zoom: nock.Scope;
-const driver = slackDriver(() => bot.url, () => slack);
-
-beforeAll(async () => {
-  redis = testRedis();
-  slack = new FakeSlack();
-  await slack.start();
-  slack.users.set(ADMIN, { id: ADMIN, email: 'admin@example.com', tz: 'Europe/Berlin' });
-  slack.users.set(VIEWER, { id: VIEWER, email: 'viewer@example.com' });
-  bot = await startTestBot({
-    slackApiUrl: slack.apiUrl,
-    redis,
-    keyPrefix: prefix,
-    env: { ZOOMOPS_ADMINS: ADMIN, ZOOMOPS_VIEWERS: VIEWER, ZOOMOPS_AUDIT_CHANNEL: AUDIT },
-  });
-});
-
-afterAll(async () => {
-  await bot.stop();
-  await slack.stop();
-  await clearPrefix(redis, prefix);
-  redis.disconnect();
-  nock.enableNetConnect();
-});
 
 beforeEach(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-  nock('http://zoom.test').post('/oauth/token').reply(200, { access_token: 'zt', expires_in: 3600 }).persist();
-  zoom = nock(ZOOM_API, { reqheaders: { authorization: 'Bearer zt' } });
-  slack.calls.length = 0;
-});
-
-afterEach(() => {
-  nock.cleanAll();
+  slack = fixture.slack();
+  zoom = fixture.zoom();
 });
 
 /** Zoom's registrant lists, one status per call, as the card and the status changes read them. */
@@ -77,7 +51,7 @@ describe('registrants card', () => {
     expect(textOf(card)).toContain('jane@example.com');
     expect(buttonOf(card, 'registrant.approve_all').text.text).toBe('Approve all pending (2)');
 
-    const approved = nock(ZOOM_API)
+    const approved = fixture.zoom()
       .put('/meetings/81234567890/registrants/status', { action: 'approve', registrants: [{ id: 'reg-jane', email: 'jane@example.com' }] })
       .reply(204);
     const after = await driver.click('registrant.approve', buttonOf(card, 'registrant.approve', 0).value, ADMIN);
@@ -90,7 +64,7 @@ describe('registrants card', () => {
 
   it('answers a click on someone already handled without sending anything to Zoom', async () => {
     registrantLists('meetings', { pending: [omar], approved: [lee, { ...jane, status: 'approved' }], denied: [] });
-    const put = nock(ZOOM_API).put('/meetings/81234567890/registrants/status').reply(204);
+    const put = fixture.zoom().put('/meetings/81234567890/registrants/status').reply(204);
     const value = JSON.stringify({ k: 'meeting', s: '81234567890', r: 'reg-jane', e: 'jane@example.com' });
 
     const after = await driver.click('registrant.approve', value, ADMIN);
@@ -100,7 +74,7 @@ describe('registrants card', () => {
   });
 
   it('refuses a viewer’s click', async () => {
-    const put = nock(ZOOM_API).put('/meetings/81234567890/registrants/status').reply(204);
+    const put = fixture.zoom().put('/meetings/81234567890/registrants/status').reply(204);
     const value = JSON.stringify({ k: 'meeting', s: '81234567890', r: 'reg-jane' });
     const answer = await driver.click('registrant.deny', value, VIEWER);
     expect(answer.body.text).toContain('not allowed');
@@ -111,7 +85,7 @@ describe('registrants card', () => {
 describe('approve, deny and cancel by email', () => {
   it('resolves emails to IDs for a webinar, and names an email that is not registered', async () => {
     registrantLists('webinars', { pending: [jane, omar], approved: [lee], denied: [] });
-    const put = nock(ZOOM_API)
+    const put = fixture.zoom()
       .put('/webinars/81234567890/registrants/status', {
         action: 'approve',
         registrants: [
@@ -138,10 +112,10 @@ describe('approve, deny and cancel by email', () => {
     const prompt = await driver.command('meeting deny 81234567890 --all-pending', ADMIN);
     expect(prompt.body.text).toContain('Deny every pending registrant');
 
-    const first = nock(ZOOM_API)
+    const first = fixture.zoom()
       .put('/meetings/81234567890/registrants/status', (b) => b.action === 'deny' && b.registrants.length === 30)
       .reply(204);
-    const second = nock(ZOOM_API)
+    const second = fixture.zoom()
       .put('/meetings/81234567890/registrants/status', (b) => b.action === 'deny' && b.registrants.length === 1 && b.registrants[0].id === 'r30')
       .reply(204);
     const result = await driver.click('registrant.confirm', buttonOf(prompt, 'registrant.confirm').value, ADMIN);
@@ -152,7 +126,7 @@ describe('approve, deny and cancel by email', () => {
 
   it('reports a registrant Zoom refused, with Zoom’s reason', async () => {
     registrantLists('meetings', { pending: [jane], approved: [], denied: [] });
-    nock(ZOOM_API)
+    fixture.zoom()
       .put('/meetings/81234567890/registrants/status')
       .reply(429, { code: 429, message: 'You have exceeded the daily rate limit of (10) for Update registrant status API requests for the registrant' });
 
@@ -162,7 +136,7 @@ describe('approve, deny and cancel by email', () => {
   });
 
   it('registers someone and gives the join link', async () => {
-    const add = nock(ZOOM_API)
+    const add = fixture.zoom()
       .post('/meetings/81234567890/registrants', { email: 'new@example.com', first_name: 'new' })
       .reply(201, { id: 81234567890, registrant_id: 'reg-new', join_url: 'https://zoom.us/w/81234567890?tk=abc' });
     const answer = await driver.command('meeting register 81234567890 new@example.com', ADMIN);

@@ -1,14 +1,19 @@
 // Starts the real web role in HTTP mode on a free port, against the fake Slack and a Zoom base URL.
 import { createServer } from 'node:net';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { Redis } from 'ioredis';
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
 import { createWebBot, type Bot } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
+import { FakeSlack, type FakeSlackUser } from './fake-slack.js';
+import { clearPrefix, testRedis, uniquePrefix } from './redis.js';
 import { SIGNING_SECRET } from './slack-requests.js';
 
 export const ZOOM_API = 'http://zoom.test/v2';
 export const ZOOM_OAUTH = 'http://zoom.test/oauth/token';
+const ZOOM_TOKEN = 'zoom-token';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -56,4 +61,58 @@ export async function startTestBot(opts: {
   });
   await bot.start();
   return { bot, url: `http://127.0.0.1:${port}`, stop: () => bot.stop() };
+}
+
+export interface BotFixture {
+  bot: () => TestBot;
+  slack: () => FakeSlack;
+  /** A nock scope on the Zoom API that expects the bot's token. */
+  zoom: () => nock.Scope;
+}
+
+/**
+ * The hooks of an end-to-end file: real Redis under its own prefix, a fake Slack with the given users, the
+ * web role started once; per test, no real network, a Zoom token endpoint, and a clean record of Slack calls.
+ */
+export function useBotFixture(opts: {
+  name: string;
+  users: FakeSlackUser[];
+  env?: Record<string, string>;
+  now?: DateTime;
+}): BotFixture {
+  const prefix = uniquePrefix(opts.name);
+  let redis: Redis;
+  let slack: FakeSlack;
+  let bot: TestBot;
+  beforeAll(async () => {
+    redis = testRedis();
+    slack = new FakeSlack();
+    await slack.start();
+    for (const user of opts.users) slack.users.set(user.id, user);
+    bot = await startTestBot({ slackApiUrl: slack.apiUrl, redis, keyPrefix: prefix, env: opts.env, now: opts.now });
+  });
+  afterAll(async () => {
+    await bot.stop();
+    await slack.stop();
+    await clearPrefix(redis, prefix);
+    redis.disconnect();
+    nock.enableNetConnect();
+  });
+  beforeEach(() => {
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    nock('http://zoom.test')
+      .post('/oauth/token')
+      .reply(200, { access_token: ZOOM_TOKEN, token_type: 'bearer', expires_in: 3600, scope: 'meeting:read:admin' })
+      .persist();
+    slack.calls.length = 0;
+  });
+  afterEach(() => {
+    nock.cleanAll();
+  });
+  return {
+    bot: () => bot,
+    slack: () => slack,
+    zoom: () => nock(ZOOM_API, { reqheaders: { authorization: `Bearer ${ZOOM_TOKEN}` } }),
+  };
 }
