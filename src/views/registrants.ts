@@ -69,8 +69,10 @@ export function registrantListMessage(input: {
       );
     }
   }
-  if (input.registrants.length > shown.length) {
-    blocks.push(context(`…and ${input.registrants.length - shown.length} more.`));
+  const total = input.counts?.[input.status] ?? input.registrants.length;
+  if (total > shown.length) {
+    const more = pending ? ' "Approve all pending" covers every one of them.' : '';
+    blocks.push(context(`Showing ${shown.length} of ${total} ${input.status} registrants.${more}`));
   }
   return { text: title, blocks };
 }

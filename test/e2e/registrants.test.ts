@@ -50,6 +50,7 @@ describe('registrants card', () => {
     expect(textOf(card)).toContain('2 pending, 1 approved, 0 denied');
     expect(textOf(card)).toContain('jane@example.com');
     expect(buttonOf(card, 'registrant.approve_all').text.text).toBe('Approve all pending (2)');
+    expect(textOf(card)).not.toContain('Showing');
 
     const approved = fixture.zoom()
       .put('/meetings/81234567890/registrants/status', { action: 'approve', registrants: [{ id: 'reg-jane', email: 'jane@example.com' }] })
@@ -109,6 +110,8 @@ describe('approve, deny and cancel by email', () => {
   it('asks before denying every pending registrant, and denies them in batches of 30 on the button', async () => {
     const pending = Array.from({ length: 31 }, (_, i) => ({ id: `r${i}`, email: `p${i}@example.com`, first_name: 'P', status: 'pending' }));
     registrantLists('meetings', { pending, approved: [], denied: [] });
+    const card = await driver.command('meeting registrants 81234567890', ADMIN);
+    expect(textOf(card)).toContain('Showing 20 of 31 pending registrants.');
     const prompt = await driver.command('meeting deny 81234567890 --all-pending', ADMIN);
     expect(prompt.body.text).toContain('Deny every pending registrant');
 
