@@ -1,5 +1,7 @@
 // Every write an admin makes goes through here, so the audit channel hears of it whatever the outcome.
 import type { Invocation } from './context.js';
+import { directMessage, tellAfterWrite } from '../slack/respond.js';
+import { textMessage } from '../views/blocks.js';
 
 /** Runs a write and records it in the audit channel, whatever the outcome. */
 export async function audited<T>(inv: Invocation, action: string, write: () => Promise<T>): Promise<T> {
@@ -16,4 +18,14 @@ export async function audited<T>(inv: Invocation, action: string, write: () => P
     });
     throw error;
   }
+}
+
+/**
+ * After a confirmed action: the prompt is replaced by what happened, and the admin keeps a copy in a DM.
+ * The action already happened, so a failure to tell is logged, never reported as the action failing.
+ */
+export async function settle(inv: Invocation, result: string): Promise<void> {
+  const message = textMessage(result);
+  await tellAfterWrite(inv.services.log, message, [(m) => inv.reply(m, { replaceOriginal: true })]);
+  await tellAfterWrite(inv.services.log, message, [directMessage(inv.services.slack, inv.person.id)]);
 }

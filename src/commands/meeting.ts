@@ -1,15 +1,14 @@
 // `/zoom meeting …`: list, get, create, update, end and delete, with their buttons and the meeting modal.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { requireId, stringFlag } from './args.js';
-import { audited } from './audited.js';
+import { OUT_OF_DATE, buttonValue, requireId, stringFlag } from './args.js';
+import { audited, settle } from './audited.js';
 import type { ActionDef, CommandDef } from './command.js';
 import type { CommandInvocation, Invocation, ParsedCommand } from './context.js';
 import { UsageError } from './errors.js';
 import { parseDate, parseDuration, parseEnum, parseTimezone, parseWhen, parseWho } from './values.js';
 import { resolveZoomUser } from './who.js';
 import { confirmationPrompt } from '../views/confirm.js';
-import { directMessage, tellAfterWrite } from '../slack/respond.js';
 import { textMessage } from '../views/blocks.js';
 import { escapeMrkdwn, formatClock, formatDateTime, formatMeetingId, formatTime } from '../views/format.js';
 import {
@@ -467,25 +466,6 @@ const listStateSchema = z.object({
 const targetSchema = z.object({ id: z.string().regex(/^\d{9,12}$/), topic: z.string(), occurrenceId: z.string().optional() });
 
 /** Button values come back from Slack as text; anything that does not parse is refused, not guessed at. */
-function buttonValue<T>(schema: z.ZodType<T>, value: string): T {
-  let json: unknown;
-  try {
-    json = JSON.parse(value);
-  } catch {
-    throw new UsageError('This button is out of date; run the command again.');
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new UsageError('This button is out of date; run the command again.');
-  return parsed.data;
-}
-
-/** After a confirmed action: the prompt is replaced by what happened, and the admin keeps a copy in a DM. */
-async function settle(inv: Invocation, result: string): Promise<void> {
-  const message = textMessage(result);
-  await tellAfterWrite(inv.services.log, message, [(m) => inv.reply(m, { replaceOriginal: true })]);
-  await tellAfterWrite(inv.services.log, message, [directMessage(inv.services.slack, inv.person.id)]);
-}
-
 export const meetingActions: ActionDef[] = [
   {
     actionId: MEETING_ACTIONS.nextPage,
@@ -496,7 +476,7 @@ export const meetingActions: ActionDef[] = [
     actionId: MEETING_ACTIONS.details,
     access: 'read',
     run: (inv, value) => {
-      if (!/^\d{9,12}$/.test(value)) throw new UsageError('This button is out of date; run the command again.');
+      if (!/^\d{9,12}$/.test(value)) throw new UsageError(OUT_OF_DATE);
       return showMeeting(inv, value);
     },
   },

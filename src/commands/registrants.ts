@@ -1,13 +1,12 @@
 // `/zoom meeting|webinar registrants|register|approve|deny|cancel-registration`, and the Approve/Deny buttons.
 // One implementation for both kinds; status changes go to Zoom in batches of 30 (its limit per call).
 import { z } from 'zod';
-import { requireId, stringFlag } from './args.js';
-import { audited } from './audited.js';
+import { OUT_OF_DATE, buttonValue, requireId, stringFlag } from './args.js';
+import { audited, settle } from './audited.js';
 import type { ActionDef, CommandDef } from './command.js';
 import type { CommandInvocation, Invocation, ParsedCommand } from './context.js';
 import { UsageError } from './errors.js';
 import { parseEnum } from './values.js';
-import { directMessage, tellAfterWrite } from '../slack/respond.js';
 import { textMessage } from '../views/blocks.js';
 import { confirmationPrompt } from '../views/confirm.js';
 import { escapeMrkdwn, formatClock, formatMeetingId } from '../views/format.js';
@@ -221,18 +220,10 @@ const requestSchema = z.object({
   wanted: z.array(z.string()).optional(),
 });
 
-function buttonValue<T>(schema: z.ZodType<T>, value: string): T {
-  try {
-    return schema.parse(JSON.parse(value));
-  } catch {
-    throw new UsageError('This button is out of date; run the command again.');
-  }
-}
-
 /** A click on a card's Approve or Deny: change that one registrant, then redraw the card with who did it. */
 async function decideOne(inv: Invocation, action: 'approve' | 'deny', value: string): Promise<void> {
   const ref = buttonValue(refSchema, value);
-  if (!ref.r) throw new UsageError('This button is out of date; run the command again.');
+  if (!ref.r) throw new UsageError(OUT_OF_DATE);
   const summary = await changeStatus(inv, { kind: ref.k, sessionId: ref.s, action, wanted: [ref.r] });
   const by = `by <@${inv.person.id}> at ${formatClock(inv.services.now(), inv.person.tz)}`;
   const notice = summary.startsWith(':white_check_mark:') ? `${summary} ${by}` : summary;
@@ -255,10 +246,7 @@ export const registrantActions: ActionDef[] = [
     actionId: REGISTRANT_ACTIONS.confirm,
     access: 'write',
     run: async (inv, value) => {
-      const summary = await changeStatus(inv, buttonValue(requestSchema, value));
-      const message = textMessage(summary);
-      await tellAfterWrite(inv.services.log, message, [(m) => inv.reply(m, { replaceOriginal: true })]);
-      await tellAfterWrite(inv.services.log, message, [directMessage(inv.services.slack, inv.person.id)]);
+      await settle(inv, await changeStatus(inv, buttonValue(requestSchema, value)));
     },
   },
 ];
