@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { ZoomRateLimitError, formatUtc } from './errors.js';
-import { RedisScript } from './redis-script.js';
+import { clockArg, extendPause, takeSlot } from '../sliding-window.js';
 
 export type RateLabel = 'light' | 'medium' | 'heavy' | 'resource-intensive';
 export type ZoomPlan = 'free' | 'pro' | 'business';
@@ -57,46 +57,6 @@ export type SlotDecision =
   | { kind: 'granted' }
   | { kind: 'wait'; ms: number }
   | { kind: 'exhausted'; resetsAt: Date };
-
-// Every script reads its clock from ARGV[1]: empty means Redis TIME, so all processes share one clock;
-// tests pass a fake clock instead.
-const CLOCK = `
-local now = tonumber(ARGV[1])
-if not now then
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-`;
-
-// A sliding log of grant times: at most `limit` grants in any window, which is how Zoom counts. GCRA or a token
-// bucket would be O(1) but lets up to twice the limit through across a window boundary, and the budget is shared.
-// Returns 0 (granted), the ms until a slot frees, or -resetsAt (epoch ms) while the daily quota is exhausted.
-const takeSlot = new RedisScript(`${CLOCK}
-local window_key, pause_key, exhausted_key = KEYS[1], KEYS[2], KEYS[3]
-local limit, window_ms, member = tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
-local resets_at = tonumber(redis.call('GET', exhausted_key))
-if resets_at and resets_at > now then return -resets_at end
-local paused_until = tonumber(redis.call('GET', pause_key))
-if paused_until and paused_until > now then return paused_until - now end
-redis.call('ZREMRANGEBYSCORE', window_key, '-inf', now - window_ms)
-if redis.call('ZCARD', window_key) < limit then
-  redis.call('ZADD', window_key, now, member)
-  redis.call('PEXPIRE', window_key, math.max(window_ms, 60000))
-  return 0
-end
-local oldest = redis.call('ZRANGE', window_key, 0, 0, 'WITHSCORES')
-return math.max(1, tonumber(oldest[2]) + window_ms - now)
-`);
-
-// Extends the label's pause to now + ms; never shortens a longer pause another process has set.
-const extendPause = new RedisScript(`${CLOCK}
-local ms = tonumber(ARGV[2])
-local until_ms = now + ms
-local current = tonumber(redis.call('GET', KEYS[1]))
-if current and current >= until_ms then return current end
-redis.call('SET', KEYS[1], until_ms, 'PX', ms)
-return until_ms
-`);
 
 export interface RateLimiterOptions {
   redis: Redis;
@@ -190,7 +150,7 @@ export class RateLimiter {
   }
 
   private clock(): string {
-    return this.now ? String(Math.floor(this.now())) : '';
+    return clockArg(this.now);
   }
 }
 

@@ -12,7 +12,7 @@ import {
   describeIssue,
   parseZoomErrorBody,
 } from './errors.js';
-import { RedisScript } from './redis-script.js';
+import { RedisScript } from '../redis-script.js';
 
 const TokenResponse = z.looseObject({
   access_token: z.string().min(1),

@@ -1,4 +1,4 @@
-// A Lua script run by its SHA, loaded on demand: each atomic step on shared Zoom state (token, budgets) is one.
+// A Lua script run by its SHA, loaded on demand: each atomic step on shared state (token, budgets, pacing) is one.
 // Unlike ioredis' defineCommand it leaves the caller's Redis connection object untouched.
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
