@@ -5,8 +5,8 @@ import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bo
 import type { ActionDef, CommandDef } from './command.js';
 import type { CommandInvocation, Invocation, Services } from './context.js';
 import { parseArgs } from './grammar.js';
-import { meetingActions, meetingCommands } from './meeting.js';
-import { submitMeetingForm } from './meeting-form.js';
+import { meetingActions, meetingCommands } from './session.js';
+import { submitMeetingForm } from './session-form.js';
 import { panelistCommands } from './panelists.js';
 import { registrantActions, registrantCommands } from './registrants.js';
 import { UsageError } from './errors.js';
@@ -17,7 +17,7 @@ import { textMessage } from '../views/blocks.js';
 import { CANCEL_CONFIRMATION } from '../views/confirm.js';
 import { NotAllowedError, renderError } from '../views/errors.js';
 import { helpMessage } from '../views/help.js';
-import { MEETING_FORM_CALLBACK } from '../views/meeting-form.js';
+import { MEETING_FORM_CALLBACK } from '../views/session-form.js';
 import { ZoomApiError } from '../zoom/errors.js';
 
 export const COMMANDS: readonly CommandDef[] = [

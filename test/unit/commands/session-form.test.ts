@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { checkForm } from '../../../src/commands/meeting-form.js';
-import { formValuesOf } from '../../../src/commands/meeting.js';
-import type { MeetingFormValues } from '../../../src/views/meeting-form.js';
+import { checkForm } from '../../../src/commands/session-form.js';
+import { formValuesOf } from '../../../src/commands/session.js';
+import type { MeetingFormValues } from '../../../src/views/session-form.js';
 
 const NOW = DateTime.fromISO('2026-03-01T10:00:00Z');
 const base: MeetingFormValues = { topic: 'Sync', date: '2026-03-10', time: '15:00', duration: 30, timezone: 'Europe/Berlin', registration: 'none', repeat: 'none' };

@@ -17,7 +17,7 @@ import {
   meetingCard,
   meetingListMessage,
   type MeetingListState,
-} from '../views/meetings.js';
+} from '../views/sessions.js';
 import { renderError } from '../views/errors.js';
 import {
   meetingForm,
@@ -27,7 +27,7 @@ import {
   type MeetingFormMeta,
   type MeetingFormValues,
   type Registration,
-} from '../views/meeting-form.js';
+} from '../views/session-form.js';
 import {
   createMeeting,
   deleteMeeting,

@@ -6,7 +6,7 @@ import type { ModalView } from '@slack/types';
 import type { Invocation, Services } from './context.js';
 import { audited } from './audited.js';
 import { UsageError } from './errors.js';
-import { APPROVAL_TYPES, createAudited, formValuesOf, readBack, summaryLine, zoomLocalTime } from './meeting.js';
+import { APPROVAL_TYPES, createAudited, formValuesOf, readBack, summaryLine, zoomLocalTime } from './session.js';
 import { parseWho } from './values.js';
 import { resolveZoomUser } from './who.js';
 import { mayDo, roleOf } from '../slack/authorize.js';
@@ -14,7 +14,7 @@ import { directMessage, replyVia, tellAfterWrite } from '../slack/respond.js';
 import { textMessage } from '../views/blocks.js';
 import { NotAllowedError, renderError } from '../views/errors.js';
 import { escapeMrkdwn, formatMeetingId } from '../views/format.js';
-import { meetingCard } from '../views/meetings.js';
+import { meetingCard } from '../views/sessions.js';
 import {
   MEETING_FIELDS,
   MEETING_FORM_CALLBACK,
@@ -26,7 +26,7 @@ import {
   type MeetingFormValues,
   type Registration,
   type Repeat,
-} from '../views/meeting-form.js';
+} from '../views/session-form.js';
 import { getMeeting, updateMeeting, type Meeting, type MeetingInput } from '../zoom/meetings.js';
 
 // Slack's view state: { [block_id]: { value: <element state> } }; only what the form can hold is accepted.
