@@ -6,12 +6,15 @@ import { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
 import { registerCommands } from './commands/register.js';
-import type { Services } from './commands/context.js';
 import type { Config } from './config.js';
 import { InFlight } from './inflight.js';
+import { JobQueues } from './jobs/queues.js';
 import { boltLogger, type Logger } from './log.js';
+import { DEFAULT_KEY_PREFIX } from './redis.js';
+import type { Services } from './services.js';
 import { AuditLog } from './slack/audit.js';
 import { SlackDirectory } from './slack/directory.js';
+import { SlackPacing } from './slack/pacing.js';
 import { createZoomClient } from './zoom/connect.js';
 
 /** Shutdown must end within 30 s (contract.md); what runs longer is cut off. */
@@ -34,6 +37,7 @@ export interface Bot {
 
 export function createServices(opts: BotOptions): Services {
   const { config, redis, log } = opts;
+  const keyPrefix = opts.keyPrefix ?? DEFAULT_KEY_PREFIX;
   const slack = new WebClient(config.slack.botToken, {
     slackApiUrl: config.slack.apiUrl,
     logger: boltLogger(log),
@@ -44,21 +48,23 @@ export function createServices(opts: BotOptions): Services {
   });
   return {
     config,
+    keyPrefix,
     redis,
     log,
     slack,
-    zoom: createZoomClient(config.zoom, redis, log, opts.keyPrefix),
+    zoom: createZoomClient(config.zoom, redis, log, keyPrefix),
     directory: new SlackDirectory(slack),
     audit: new AuditLog(slack, config.auditChannel, log),
     now: opts.now ?? (() => DateTime.now()),
     inflight: new InFlight(),
+    jobs: new JobQueues(redis, keyPrefix),
+    pacing: new SlackPacing(redis, keyPrefix),
   };
 }
 
 /** The web role: Slack (HTTP or Socket Mode) plus the routes of contract.md on one port. */
-export function createWebBot(opts: BotOptions): Bot {
+export function createWebBot(opts: BotOptions, services: Services = createServices(opts)): Bot {
   const { config, log } = opts;
-  const services = createServices(opts);
   const customRoutes: CustomRoute[] = [healthRoute(opts.redis)];
   const app = new App({
     token: config.slack.botToken,

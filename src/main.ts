@@ -1,9 +1,8 @@
 // Entry point: reads the environment, starts the role this process plays, and shuts down cleanly.
 import { existsSync } from 'node:fs';
-import { createHealthServer, createWebBot } from './app.js';
 import { ConfigError, resolveStartMode, type Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
-import { checkDurability, connectRedis } from './redis.js';
+import { runProcess } from './run.js';
 
 const SHUTDOWN_DEADLINE_MS = 25_000;
 
@@ -36,36 +35,8 @@ async function main(): Promise<void> {
 
 async function runReal(config: Config): Promise<void> {
   const log = createLogger(config.logLevel, { role: config.role });
-  const redis = connectRedis(config.redisUrl);
-  let redisDownSince: number | undefined;
-  redis.on('error', (error) => {
-    // ioredis reports every failed reconnect; one line per outage is enough.
-    if (redisDownSince === undefined) {
-      redisDownSince = Date.now();
-      log.error({ err: error }, 'Redis is not answering; commands will fail until it is back');
-    }
-  });
-  redis.on('ready', () => {
-    if (redisDownSince !== undefined) log.info('Redis is back');
-    redisDownSince = undefined;
-  });
-  redis.once('ready', () => void checkDurability(redis, log));
-
-  const stoppers: Array<() => Promise<void>> = [];
-  if (config.role === 'worker') {
-    const health = createHealthServer(redis, config.port);
-    await health.start();
-    stoppers.push(health.stop);
-    log.info({ port: config.port }, 'ZoomOps worker is up (no queues yet in this version)');
-  } else {
-    const bot = createWebBot({ config, redis, log });
-    await bot.start();
-    stoppers.push(bot.stop);
-  }
-  onShutdown(log, async () => {
-    for (const stop of stoppers) await stop();
-    await redis.quit().catch(() => redis.disconnect());
-  });
+  const running = await runProcess(config, log);
+  onShutdown(log, running.stop);
 }
 
 function onShutdown(log: Logger, stop: () => Promise<void>): void {

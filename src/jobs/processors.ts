@@ -1,0 +1,4 @@
+// Every job kind this version runs; a worker process serves all of them.
+import type { JobProcessor } from './workers.js';
+
+export const JOB_PROCESSORS: readonly JobProcessor<any>[] = [];

@@ -1,0 +1,63 @@
+// The BullMQ queues and job IDs. Each queue has its own hash-tagged prefix (`{zoomops-events}` …) so its keys
+// share one Redis Cluster slot while different queues spread over slots.
+import { randomBytes } from 'node:crypto';
+import { Queue, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+export type QueueName = 'events' | 'registrants' | 'downloads';
+export const QUEUE_NAMES: readonly QueueName[] = ['events', 'registrants', 'downloads'];
+
+// A job ID says which queue holds it, so `/zoom jobs status <id>` finds it with one lookup.
+const ID_PREFIX: Record<QueueName, string> = { events: 'evt', registrants: 'reg', downloads: 'dl' };
+
+export function newJobId(queue: QueueName): string {
+  return `${ID_PREFIX[queue]}-${randomBytes(4).toString('hex')}`;
+}
+
+export function queueOfJobId(jobId: string): QueueName | undefined {
+  const prefix = jobId.split('-')[0];
+  return QUEUE_NAMES.find((q) => ID_PREFIX[q] === prefix);
+}
+
+export function queuePrefix(keyPrefix: string, queue: QueueName): string {
+  return `{${keyPrefix}-${queue}}`;
+}
+
+/** Who asked for a job and where its progress message lives: every user-facing job's data carries this. */
+export interface JobOwner {
+  userId: string;
+  /** One line for `/zoom jobs`: "Approve 3,000 pending registrants of webinar 812 3456 7890". */
+  description: string;
+  /** The DM message that shows progress, updated in place. */
+  progress?: { channel: string; ts: string };
+}
+
+export class JobQueues {
+  private readonly queues = new Map<QueueName, Queue>();
+
+  constructor(
+    private readonly connection: Redis,
+    readonly keyPrefix: string,
+  ) {}
+
+  queue(name: QueueName): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.connection, prefix: queuePrefix(this.keyPrefix, name) });
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  /** The job with this ID, wherever it is (waiting, active, done, failed); undefined when unknown or removed. */
+  async find(jobId: string): Promise<Job | undefined> {
+    const name = queueOfJobId(jobId);
+    if (!name) return undefined;
+    return (await this.queue(name).getJob(jobId)) ?? undefined;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.queues.clear();
+  }
+}

@@ -1,0 +1,83 @@
+// Runs the BullMQ workers of this process. A processor is a plain function of its job plus a context that
+// says when to stop: at shutdown a job goes back to the queue from its last safe point, so nothing is lost.
+import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { z } from 'zod';
+import type { Config } from '../config.js';
+import type { Services } from '../services.js';
+import { cancelRequestedBy } from './cancel.js';
+import { queuePrefix, type QueueName } from './queues.js';
+
+export interface JobContext {
+  services: Services;
+  /** Aborted when this process shuts down: stop at the next safe point and call `putBack()`. */
+  shutdown: AbortSignal;
+  /** The Slack user who asked to cancel this job, if anyone did. */
+  cancelRequestedBy(): Promise<string | undefined>;
+  /** Returns the job to the waiting list without counting an attempt; another worker resumes it. */
+  putBack(): Promise<never>;
+}
+
+export interface JobProcessor<Data = unknown> {
+  queue: QueueName;
+  /** Job data is read through this schema: a job that does not match fails at once and is never retried. */
+  data: z.ZodType<Data>;
+  concurrency(config: Config): number;
+  process(job: Job, data: Data, ctx: JobContext): Promise<unknown>;
+}
+
+export interface RunningWorkers {
+  stop(): Promise<void>;
+}
+
+// A worker that dies mid-job loses its lock within this time and the job is handed to another worker.
+const LOCK_MS = 30_000;
+// Each stall is a crash mid-job; the work is resumable, so allow several before calling the job failed.
+const MAX_STALLS = 5;
+
+export function startWorkers(processors: readonly JobProcessor<any>[], services: Services): RunningWorkers {
+  const shutdown = new AbortController();
+  const connections: Redis[] = [];
+  const workers = processors.map((processor) => {
+    // BullMQ's blocking commands need a connection that never gives up on a request.
+    const connection = new Redis(services.config.redisUrl, { maxRetriesPerRequest: null });
+    connections.push(connection);
+    const worker = new Worker(
+      processor.queue,
+      async (job, token) => {
+        const parsed = processor.data.safeParse(job.data);
+        if (!parsed.success) throw new UnrecoverableError(`job data does not match: ${parsed.error.message}`);
+        const ctx: JobContext = {
+          services,
+          shutdown: shutdown.signal,
+          cancelRequestedBy: () => cancelRequestedBy(services.redis, services.keyPrefix, String(job.id)),
+          putBack: async () => {
+            await job.moveToWait(token);
+            throw new WaitingError();
+          },
+        };
+        return processor.process(job, parsed.data, ctx);
+      },
+      {
+        connection,
+        prefix: queuePrefix(services.keyPrefix, processor.queue),
+        concurrency: processor.concurrency(services.config),
+        lockDuration: LOCK_MS,
+        maxStalledCount: MAX_STALLS,
+      },
+    );
+    worker.on('error', (error) => services.log.error({ err: error, queue: processor.queue }, 'queue worker error'));
+    worker.on('failed', (job, error) =>
+      services.log.warn({ err: error, queue: processor.queue, jobId: job?.id }, 'job failed'),
+    );
+    return worker;
+  });
+  return {
+    stop: async () => {
+      shutdown.abort();
+      // close() waits for running jobs; they reach a safe point and put themselves back.
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+    },
+  };
+}

@@ -1,0 +1,29 @@
+// Slack's own limits, shared by every process through Redis: chat.update is about 50 a minute per workspace
+// (progress bars and digests spend from one budget), and posting is about one message a second per channel.
+import type { Redis } from 'ioredis';
+import { SlidingWindow } from '../sliding-window.js';
+
+/** Below Slack's ~50/min so that a burst of command answers still has room. */
+export const CHAT_UPDATES_PER_MINUTE = 45;
+
+export class SlackPacing {
+  readonly updates: SlidingWindow;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keyPrefix: string,
+    private readonly now?: () => number,
+  ) {
+    this.updates = new SlidingWindow(redis, this.key('chat-update'), { limit: CHAT_UPDATES_PER_MINUTE, windowMs: 60_000 }, now);
+  }
+
+  /** New messages into one channel: one a second. */
+  channel(channelId: string): SlidingWindow {
+    return new SlidingWindow(this.redis, this.key(`post:${channelId}`), { limit: 1, windowMs: 1_000 }, this.now);
+  }
+
+  // One hash tag for every pacing key: each script's three keys must share a cluster slot.
+  private key(name: string): string {
+    return `${this.keyPrefix}:{slack-pace}:${name}`;
+  }
+}
