@@ -75,6 +75,16 @@ interface AttemptState {
   tokenRenewed: boolean;
 }
 
+/** A successful answer as Zoom sent it (`/zoom api`). */
+export interface RawZoomAnswer {
+  status: number;
+  /** `x-zm-trackingid`, which Zoom support asks for. */
+  trackingId?: string;
+  text: string;
+}
+
+type ReadAnswer<T> = (status: number, text: string, trackingId: string | undefined) => T | undefined;
+
 /** After one exchange: the answer, try again at once (fresh token), or try again after a backoff. */
 type Next<T> = { kind: 'done'; value: T | undefined } | { kind: 'again' } | { kind: 'back-off' };
 
@@ -112,18 +122,36 @@ export class ZoomClient {
   request<T>(req: ZoomRequest<T> & { schema: z.ZodType<T> }): Promise<T>;
   request(req: ZoomRequest): Promise<void>;
   async request<T>(req: ZoomRequest<T>): Promise<T | undefined> {
+    return this.exchange(req, (status, text, trackingId) => parseAnswer(req, status, text, trackingId));
+  }
+
+  /**
+   * `/zoom api`: one request with the same auth, budgets, retries and error mapping as every other, whose successful
+   * answer comes back as Zoom sent it (status, tracking ID, body text) instead of parsed by a schema.
+   */
+  async requestRaw(req: Omit<ZoomRequest, 'schema'>): Promise<RawZoomAnswer> {
+    const answer = await this.exchange<RawZoomAnswer>(req, (status, text, trackingId) => ({ status, text, trackingId }));
+    return answer!;
+  }
+
+  private async exchange<T>(req: ZoomRequest<unknown>, read: ReadAnswer<T>): Promise<T | undefined> {
     if (!req.path.startsWith('/')) throw new Error(`Zoom request path must start with "/": ${req.path}`);
     const attempts: AttemptState = { retries: 0, tokenRenewed: false };
     for (;;) {
       await this.limiter.acquire(req.label, req.table ?? 'default', { method: req.method, path: req.path });
-      const next = await this.attempt(req, await this.tokens.getToken(), attempts);
+      const next = await this.attempt(req, await this.tokens.getToken(), attempts, read);
       if (next.kind === 'done') return next.value;
       if (next.kind === 'back-off') await this.backoff(++attempts.retries);
     }
   }
 
   /** One exchange with Zoom: its answer, a decision to try again, or a thrown error. */
-  private async attempt<T>(req: ZoomRequest<T>, token: string, attempts: AttemptState): Promise<Next<T>> {
+  private async attempt<T>(
+    req: ZoomRequest<unknown>,
+    token: string,
+    attempts: AttemptState,
+    read: ReadAnswer<T>,
+  ): Promise<Next<T>> {
     const started = this.now();
     let exchange: { response: Response; text: string };
     try {
@@ -136,7 +164,7 @@ export class ZoomClient {
     const trackingId = response.headers.get('x-zm-trackingid') ?? undefined;
     const ms = this.now() - started;
     this.logger.debug({ method: req.method, path: req.path, status, ms, trackingId }, 'zoom call');
-    if (response.ok) return { kind: 'done', value: parseAnswer(req, status, text, trackingId) };
+    if (response.ok) return { kind: 'done', value: read(status, text, trackingId) };
 
     const body = parseZoomErrorBody(text);
     const { method, path } = req;
