@@ -5,8 +5,8 @@ import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bo
 import type { ActionDef, CommandDef } from './command.js';
 import type { CommandInvocation, Invocation, Services } from './context.js';
 import { parseArgs } from './grammar.js';
-import { meetingActions, meetingCommands } from './session.js';
-import { submitMeetingForm } from './session-form.js';
+import { sessionActions, sessionCommands } from './session.js';
+import { SESSION_KINDS, submitSessionForm } from './session-form.js';
 import { panelistCommands } from './panelists.js';
 import { registrantActions, registrantCommands } from './registrants.js';
 import { UsageError } from './errors.js';
@@ -17,17 +17,19 @@ import { textMessage } from '../views/blocks.js';
 import { CANCEL_CONFIRMATION } from '../views/confirm.js';
 import { NotAllowedError, renderError } from '../views/errors.js';
 import { helpMessage } from '../views/help.js';
-import { MEETING_FORM_CALLBACK } from '../views/session-form.js';
+import { SESSION_FORM_CALLBACK } from '../views/session-form.js';
 import { ZoomApiError } from '../zoom/errors.js';
 
 export const COMMANDS: readonly CommandDef[] = [
-  ...meetingCommands,
+  ...sessionCommands('meeting'),
+  ...sessionCommands('webinar'),
   ...registrantCommands('meeting'),
   ...registrantCommands('webinar'),
   ...panelistCommands,
 ];
 export const ACTIONS: readonly ActionDef[] = [
-  ...meetingActions,
+  ...sessionActions('meeting'),
+  ...sessionActions('webinar'),
   ...registrantActions,
   { actionId: CANCEL_CONFIRMATION, access: 'read', run: (inv) => inv.reply(textMessage('Cancelled; nothing was changed.'), { replaceOriginal: true }) },
 ];
@@ -63,7 +65,9 @@ export function registerCommands(app: App, services: Services): void {
     });
   }
 
-  app.view<ViewSubmitAction>({ callback_id: MEETING_FORM_CALLBACK, type: 'view_submission' }, (args) => submitMeetingForm(args, services));
+  for (const kind of SESSION_KINDS) {
+    app.view<ViewSubmitAction>({ callback_id: SESSION_FORM_CALLBACK[kind], type: 'view_submission' }, (args) => submitSessionForm(kind, args, services));
+  }
 
   function helpGroups(resource?: string) {
     const resources = [...new Set(COMMANDS.map((d) => d.path[0]!))].filter((r) => !resource || r === resource);

@@ -1,145 +1,155 @@
-// `/zoom meeting …`: list, get, create, update, end and delete, with their buttons and the meeting modal.
-import { DateTime } from 'luxon';
+// `/zoom meeting|webinar list|get|create|update|end|delete`, with their buttons. One implementation for both
+// kinds; only the list differs, because Zoom filters a host's meetings and webinars differently.
 import { z } from 'zod';
 import { OUT_OF_DATE, buttonValue, requireId, stringFlag } from './args.js';
 import { audited, settle } from './audited.js';
 import type { ActionDef, CommandDef } from './command.js';
 import type { CommandInvocation, Invocation, ParsedCommand } from './context.js';
 import { UsageError } from './errors.js';
+import { APPROVAL_TYPES, SESSION_TYPES, createAudited, fetchSession, readBack, zoomLocalTime, zoomUtcTime } from './session-calls.js';
+import { openSessionForm, openSessionFormFor } from './session-form.js';
 import { parseDate, parseDuration, parseEnum, parseTimezone, parseWhen, parseWho } from './values.js';
 import { resolveZoomUser } from './who.js';
 import { confirmationPrompt } from '../views/confirm.js';
 import { textMessage } from '../views/blocks.js';
 import { escapeMrkdwn, formatClock, formatDateTime, formatMeetingId, formatTime } from '../views/format.js';
+import type { Registration, SessionFormValues } from '../views/session-form.js';
 import {
-  MEETING_ACTIONS,
-  describeRecurrence,
-  meetingCard,
-  meetingListMessage,
-  type MeetingListState,
+  SESSION_ACTIONS,
+  capitalize,
+  hasEnded,
+  sessionCard,
+  sessionListMessage,
+  type Session,
+  type SessionListState,
 } from '../views/sessions.js';
-import { renderError } from '../views/errors.js';
-import {
-  meetingForm,
-  formTitle,
-  meetingFormNotice,
-  zoneOptions,
-  type MeetingFormMeta,
-  type MeetingFormValues,
-  type Registration,
-} from '../views/session-form.js';
-import {
-  createMeeting,
-  deleteMeeting,
-  endMeeting,
-  getMeeting,
-  listMeetings,
-  updateMeeting,
-  type Meeting,
-  type MeetingInput,
-} from '../zoom/meetings.js';
+import { listMeetings } from '../zoom/meetings.js';
+import { deleteSession, endSession, updateSession, type SessionInput, type SessionKind } from '../zoom/sessions.js';
+import { listWebinars } from '../zoom/webinars.js';
 
-/** Meetings shown per page in Slack: well under the 50-block limit of a message. */
+/** Sessions shown per page in Slack: well under the 50-block limit of a message. */
 const PAGE_SIZE = 20;
 
-const LIST_TYPES = { scheduled: 'scheduled', live: 'live', upcoming: 'upcoming_meetings', previous: 'previous_meetings' } as const;
-type ListType = keyof typeof LIST_TYPES;
+/** `--type` words and the list type Zoom takes for each. Webinars have no live, previous or date range in Zoom. */
+const LIST_TYPES = {
+  meeting: { scheduled: 'scheduled', live: 'live', upcoming: 'upcoming_meetings', previous: 'previous_meetings' },
+  webinar: { upcoming: 'upcoming', scheduled: 'scheduled' },
+} as const satisfies Record<SessionKind, Record<string, string>>;
 
-export const APPROVAL_TYPES: Record<Registration, 0 | 1 | 2> = { auto: 0, manual: 1, none: 2 };
+/** What a webinar list shows, said under its title: Zoom's two webinar lists are easy to misread. */
+const WEBINAR_LIST_NOTES: Record<string, string> = {
+  upcoming: 'Webinars still to come and any running now. `--type scheduled` adds past ones Zoom has not yet expired.',
+  scheduled: 'On each page, upcoming and live webinars come first, then past ones (marked past). Zoom leaves out expired webinars.',
+};
 
-const meetingId = { name: 'meetingId', type: 'meetingId' } as const;
+const EXAMPLE_TOPIC: Record<SessionKind, string> = { meeting: '"Weekly sync" --start "tomorrow 9:30" --duration 45', webinar: '"Product launch" --start "tomorrow 17:00" --duration 90 --registration manual' };
+
 const publicFlag = { public: { type: 'boolean' } } as const;
 
-export const meetingCommands: CommandDef[] = [
-  {
-    path: ['meeting', 'list'],
-    usage: 'meeting list [--user <who>] [--type scheduled|live|upcoming|previous] [--from <date>] [--to <date>] [--public]',
-    summary: "List a user's meetings (upcoming by default), with a Next page button.",
-    example: 'meeting list --user jane@example.com --type previous --from -7d',
-    access: 'read',
-    args: {
-      positionals: [],
-      flags: { user: { type: 'string' }, type: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, ...publicFlag },
+export function sessionCommands(kind: SessionKind): CommandDef[] {
+  const id = { name: `${kind}Id`, type: 'meetingId', noun: kind } as const;
+  return [
+    kind === 'meeting'
+      ? {
+          path: ['meeting', 'list'],
+          usage: 'meeting list [--user <who>] [--type scheduled|live|upcoming|previous] [--from <date>] [--to <date>] [--public]',
+          summary: "List a user's meetings (upcoming by default), with a Next page button.",
+          example: 'meeting list --user jane@example.com --type previous --from -7d',
+          access: 'read',
+          args: {
+            positionals: [],
+            flags: { user: { type: 'string' }, type: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, ...publicFlag },
+          },
+          run: listMeetingsCommand,
+        }
+      : {
+          path: ['webinar', 'list'],
+          usage: 'webinar list [--user <who>] [--type upcoming|scheduled] [--public]',
+          summary: "List a user's webinars: upcoming and live by default, or with --type scheduled also past ones not yet expired.",
+          example: 'webinar list --user jane@example.com --type scheduled',
+          access: 'read',
+          args: { positionals: [], flags: { user: { type: 'string' }, type: { type: 'string' }, ...publicFlag } },
+          run: listWebinarsCommand,
+        },
+    {
+      path: [kind, 'get'],
+      usage: `${kind} get <${kind}Id> [--public]`,
+      summary: `Show a ${kind}: time, duration, host, join link, registration, recurrence.`,
+      example: `${kind} get 812 3456 7890`,
+      access: 'read',
+      args: { positionals: [id], flags: { ...publicFlag } },
+      run: (inv, args) => showSession(inv, kind, requireId(args, kind), { public: args.flags.public === true }),
     },
-    run: listCommand,
-  },
-  {
-    path: ['meeting', 'get'],
-    usage: 'meeting get <meetingId> [--public]',
-    summary: 'Show a meeting: time, duration, host, join link, registration, recurrence.',
-    example: 'meeting get 812 3456 7890',
-    access: 'read',
-    args: { positionals: [meetingId], flags: { ...publicFlag } },
-    run: getCommand,
-  },
-  {
-    path: ['meeting', 'create'],
-    usage:
-      'meeting create [<topic>] [--start <when>] [--duration <minutes>] [--timezone <tz>] [--user <who>] ' +
-      '[--agenda <text>] [--registration none|auto|manual]',
-    summary: 'Schedule a meeting; without a start time a form opens.',
-    example: 'meeting create "Weekly sync" --start "tomorrow 9:30" --duration 45',
-    access: 'write',
-    args: {
-      positionals: [{ name: 'topic', type: 'string', optional: true, variadic: true }],
-      flags: {
-        start: { type: 'string' },
-        duration: { type: 'string' },
-        timezone: { type: 'string' },
-        user: { type: 'string' },
-        agenda: { type: 'string' },
-        registration: { type: 'string' },
+    {
+      path: [kind, 'create'],
+      usage:
+        `${kind} create [<topic>] [--start <when>] [--duration <minutes>] [--timezone <tz>] [--user <who>] ` +
+        '[--agenda <text>] [--registration none|auto|manual]',
+      summary: `Schedule a ${kind}; without a start time a form opens.`,
+      example: `${kind} create ${EXAMPLE_TOPIC[kind]}`,
+      access: 'write',
+      args: {
+        positionals: [{ name: 'topic', type: 'string', optional: true, variadic: true }],
+        flags: {
+          start: { type: 'string' },
+          duration: { type: 'string' },
+          timezone: { type: 'string' },
+          user: { type: 'string' },
+          agenda: { type: 'string' },
+          registration: { type: 'string' },
+        },
       },
+      run: (inv, args) => createCommand(inv, kind, args),
     },
-    run: createCommand,
-  },
-  {
-    path: ['meeting', 'update'],
-    usage:
-      'meeting update <meetingId> [--topic <text>] [--start <when>] [--duration <minutes>] [--timezone <tz>] ' +
-      '[--agenda <text>] [--registration none|auto|manual]',
-    summary: 'Change a meeting; without options a form opens, filled in.',
-    example: 'meeting update 812 3456 7890 --start "2026-12-01 15:00"',
-    access: 'write',
-    args: {
-      positionals: [meetingId],
-      flags: {
-        topic: { type: 'string' },
-        start: { type: 'string' },
-        duration: { type: 'string' },
-        timezone: { type: 'string' },
-        agenda: { type: 'string' },
-        registration: { type: 'string' },
+    {
+      path: [kind, 'update'],
+      usage:
+        `${kind} update <${kind}Id> [--topic <text>] [--start <when>] [--duration <minutes>] [--timezone <tz>] ` +
+        '[--agenda <text>] [--registration none|auto|manual]',
+      summary: `Change a ${kind}; without options a form opens, filled in.`,
+      example: `${kind} update 812 3456 7890 --start "2026-12-01 15:00"`,
+      access: 'write',
+      args: {
+        positionals: [id],
+        flags: {
+          topic: { type: 'string' },
+          start: { type: 'string' },
+          duration: { type: 'string' },
+          timezone: { type: 'string' },
+          agenda: { type: 'string' },
+          registration: { type: 'string' },
+        },
       },
+      run: (inv, args) => updateCommand(inv, kind, args),
     },
-    run: updateCommand,
-  },
-  {
-    path: ['meeting', 'end'],
-    usage: 'meeting end <meetingId>',
-    summary: 'End a meeting that is running (asks first).',
-    example: 'meeting end 812 3456 7890',
-    access: 'write',
-    args: { positionals: [meetingId], flags: {} },
-    run: endCommand,
-  },
-  {
-    path: ['meeting', 'delete'],
-    usage: 'meeting delete <meetingId> [--occurrence <id>]',
-    summary: 'Delete a meeting, or one occurrence of a repeating one (asks first).',
-    example: 'meeting delete 812 3456 7890 --occurrence 1648194360000',
-    access: 'write',
-    args: { positionals: [meetingId], flags: { occurrence: { type: 'string' } } },
-    run: deleteCommand,
-  },
-];
+    {
+      path: [kind, 'end'],
+      usage: `${kind} end <${kind}Id>`,
+      summary: `End a ${kind} that is running (asks first).`,
+      example: `${kind} end 812 3456 7890`,
+      access: 'write',
+      args: { positionals: [id], flags: {} },
+      run: (inv, args) => endCommand(inv, kind, args),
+    },
+    {
+      path: [kind, 'delete'],
+      usage: `${kind} delete <${kind}Id> [--occurrence <id>]`,
+      summary: `Delete a ${kind}, or one occurrence of a repeating one (asks first).`,
+      example: `${kind} delete 812 3456 7890 --occurrence 1648194360000`,
+      access: 'write',
+      args: { positionals: [id], flags: { occurrence: { type: 'string' } } },
+      run: (inv, args) => deleteCommand(inv, kind, args),
+    },
+  ];
+}
 
 // ---- list -------------------------------------------------------------------------------------------------
 
-async function listCommand(inv: CommandInvocation, args: ParsedCommand): Promise<void> {
+async function listMeetingsCommand(inv: CommandInvocation, args: ParsedCommand): Promise<void> {
   const { zone, now } = clock(inv);
-  const typeWord = parseEnum(stringFlag(args, 'type') ?? 'upcoming', Object.keys(LIST_TYPES), 'type') as ListType;
-  const type = LIST_TYPES[typeWord];
+  const types = LIST_TYPES.meeting;
+  const typeWord = parseEnum(stringFlag(args, 'type') ?? 'upcoming', Object.keys(types), 'type') as keyof typeof types;
+  const type = types[typeWord];
   const fromFlag = stringFlag(args, 'from');
   const toFlag = stringFlag(args, 'to');
   // Dates only narrow past meetings; for upcoming ones "the last 30 days" would hide everything.
@@ -150,64 +160,104 @@ async function listCommand(inv: CommandInvocation, args: ParsedCommand): Promise
     throw new UsageError(`--from (${from.toISODate()}) is after --to (${to.toISODate()}).`);
   }
   const user = await resolveZoomUser(inv, parseWho(stringFlag(args, 'user') ?? 'me'));
-  const state: MeetingListState = {
+  const state: SessionListState = {
     userId: user.id,
     userLabel: user.email ?? user.id,
     type,
     ...(wantsRange ? { from: from.toISODate() ?? undefined, to: to.toISODate() ?? undefined, timezone: zone } : {}),
     token: '',
   };
-  await showMeetingPage(inv, state, { public: args.flags.public === true });
+  await showSessionPage(inv, 'meeting', state, { public: args.flags.public === true });
 }
 
-export async function showMeetingPage(
+async function listWebinarsCommand(inv: CommandInvocation, args: ParsedCommand): Promise<void> {
+  const typeWord = stringFlag(args, 'type') ?? 'upcoming';
+  // Admins type the meeting words by habit; Zoom has no such webinar list, so say what there is instead.
+  if (['live', 'previous'].includes(typeWord.toLowerCase())) {
+    throw new UsageError(
+      `Zoom lists no ${typeWord.toLowerCase()} webinars on their own: --type upcoming shows upcoming and live ones, --type scheduled adds past ones not yet expired.`,
+      { example: '--type scheduled' },
+    );
+  }
+  const type = parseEnum(typeWord, Object.keys(LIST_TYPES.webinar), 'type') as keyof typeof LIST_TYPES.webinar;
+  const user = await resolveZoomUser(inv, parseWho(stringFlag(args, 'user') ?? 'me'));
+  const state: SessionListState = { userId: user.id, userLabel: user.email ?? user.id, type: LIST_TYPES.webinar[type], token: '' };
+  await showSessionPage(inv, 'webinar', state, { public: args.flags.public === true });
+}
+
+export async function showSessionPage(
   inv: Invocation,
-  state: MeetingListState,
+  kind: SessionKind,
+  state: SessionListState,
   opts: { public?: boolean; replaceOriginal?: boolean } = {},
 ): Promise<void> {
-  const page = await listMeetings(inv.services.zoom, state.userId, {
-    type: state.type as (typeof LIST_TYPES)[ListType],
-    from: state.from,
-    to: state.to,
-    timezone: state.timezone,
-    pageSize: PAGE_SIZE,
-    nextPageToken: state.token || undefined,
-  });
+  const page = await fetchPage(inv, kind, state);
   const next = page.nextPageToken ? { ...state, token: page.nextPageToken } : undefined;
+  const now = inv.services.now().toISO() ?? undefined;
+  // Zoom's `scheduled` webinar list mixes past and upcoming; an admin looks for what is coming first.
+  const mixed = kind === 'webinar' && state.type === 'scheduled';
   await inv.reply(
-    meetingListMessage({
-      meetings: page.meetings,
+    sessionListMessage(kind, {
+      sessions: mixed && now ? upcomingFirst(page.sessions, now) : page.sessions,
       userLabel: state.userLabel,
       type: state.type,
       zone: inv.person.tz,
       totalRecords: page.totalRecords,
       next,
+      note: kind === 'webinar' ? WEBINAR_LIST_NOTES[state.type] : undefined,
+      now: mixed ? now : undefined,
     }),
     opts,
   );
 }
 
-// ---- get --------------------------------------------------------------------------------------------------
-
-async function getCommand(inv: CommandInvocation, args: ParsedCommand): Promise<void> {
-  await showMeeting(inv, requireId(args), { public: args.flags.public === true });
+async function fetchPage(
+  inv: Invocation,
+  kind: SessionKind,
+  state: SessionListState,
+): Promise<{ sessions: Session[]; totalRecords?: number; nextPageToken?: string }> {
+  const { zoom } = inv.services;
+  const nextPageToken = state.token || undefined;
+  if (kind === 'meeting') {
+    const { meetings, ...page } = await listMeetings(zoom, state.userId, {
+      type: state.type as (typeof LIST_TYPES.meeting)[keyof typeof LIST_TYPES.meeting],
+      from: state.from,
+      to: state.to,
+      timezone: state.timezone,
+      pageSize: PAGE_SIZE,
+      nextPageToken,
+    });
+    return { sessions: meetings, ...page };
+  }
+  const type = state.type as (typeof LIST_TYPES.webinar)[keyof typeof LIST_TYPES.webinar];
+  const { webinars, ...page } = await listWebinars(zoom, state.userId, { type, pageSize: PAGE_SIZE, nextPageToken });
+  return { sessions: webinars, ...page };
 }
 
-export async function showMeeting(inv: Invocation, id: string, opts: { public?: boolean } = {}): Promise<void> {
-  const meeting = await getMeeting(inv.services.zoom, id);
-  await inv.reply(meetingCard(meeting, inv.person.tz), opts);
+/** Upcoming and live first, soonest first; then past ones, latest first; those without a time stay in between. */
+export function upcomingFirst(sessions: Session[], now: string): Session[] {
+  const rank = (s: Session) => (!s.start_time ? 1 : hasEnded(s, now) ? 2 : 0);
+  const time = (s: Session) => (s.start_time ? Date.parse(s.start_time) : 0);
+  return [...sessions].sort((a, b) => rank(a) - rank(b) || (rank(a) === 2 ? time(b) - time(a) : time(a) - time(b)));
+}
+
+// ---- get --------------------------------------------------------------------------------------------------
+
+export async function showSession(inv: Invocation, kind: SessionKind, id: string, opts: { public?: boolean } = {}): Promise<void> {
+  const session = await fetchSession(inv, kind, id);
+  await inv.reply(sessionCard(kind, session, inv.person.tz), opts);
 }
 
 // ---- create -----------------------------------------------------------------------------------------------
 
-async function createCommand(inv: CommandInvocation, args: ParsedCommand): Promise<void> {
+async function createCommand(inv: CommandInvocation, kind: SessionKind, args: ParsedCommand): Promise<void> {
   const { zone, now } = clock(inv);
   const topic = args.positionals.join(' ').trim();
   const timezone = args.flags.timezone ? parseTimezone(String(args.flags.timezone)) : zone;
   const startFlag = stringFlag(args, 'start');
   const duration = stringFlag(args, 'duration');
   const registration = registrationFlag(args);
-  const values: MeetingFormValues = {
+  const values: SessionFormValues = {
     topic: topic || undefined,
     duration: duration ? parseDuration(duration) : 60,
     timezone,
@@ -216,9 +266,9 @@ async function createCommand(inv: CommandInvocation, args: ParsedCommand): Promi
     registration,
   };
   if (!startFlag) {
-    // Without a start there is no meeting to schedule yet: open the form with what was typed.
+    // Without a start there is nothing to schedule yet: open the form with what was typed.
     const nextHour = now.setZone(timezone).plus({ hours: 1 }).startOf('hour');
-    await openMeetingForm(inv, { mode: 'create', channelId: inv.channelId, responseUrl: inv.responseUrl }, {
+    await openSessionForm(inv, kind, { mode: 'create', channelId: inv.channelId, responseUrl: inv.responseUrl }, {
       ...values,
       date: nextHour.toISODate() ?? undefined,
       time: nextHour.toFormat('HH:mm'),
@@ -230,38 +280,25 @@ async function createCommand(inv: CommandInvocation, args: ParsedCommand): Promi
     throw new UsageError(`--start "${startFlag}" is in the past (${formatDateTime(start, zone)}).`, { example: '--start "tomorrow 9:30"' });
   }
   const host = await resolveZoomUser(inv, parseWho(stringFlag(args, 'user') ?? 'me'));
-  const input: MeetingInput = {
-    topic: topic || 'Zoom meeting',
-    type: 2,
+  const input: SessionInput<number> = {
+    topic: topic || `Zoom ${kind}`,
+    type: SESSION_TYPES[kind].single,
     start_time: zoomLocalTime(start),
     timezone,
     duration: values.duration,
     ...(values.agenda ? { agenda: values.agenda } : {}),
     ...(registration ? { settings: { approval_type: APPROVAL_TYPES[registration] } } : {}),
   };
-  const meeting = await createAudited(inv, host.id, input);
-  await inv.reply(meetingCard(meeting, inv.person.tz, ':white_check_mark: Meeting created'));
-}
-
-/** Creates a meeting and records it in the audit channel, with its ID once Zoom has given one. */
-export async function createAudited(inv: Invocation, hostId: string, input: MeetingInput): Promise<Meeting> {
-  const what = `meeting "${input.topic ?? ''}" for ${hostId}`;
-  try {
-    const meeting = await createMeeting(inv.services.zoom, hostId, input);
-    await inv.services.audit.record({ userId: inv.person.id, action: `created ${what} (${formatMeetingId(meeting.id)})`, outcome: 'ok' });
-    return meeting;
-  } catch (error) {
-    await inv.services.audit.record({ userId: inv.person.id, action: `tried to create ${what}`, outcome: 'failed', detail: error instanceof Error ? error.message : String(error) });
-    throw error;
-  }
+  const session = await createAudited(inv, kind, host.id, input);
+  await inv.reply(sessionCard(kind, session, inv.person.tz, `:white_check_mark: ${capitalize(kind)} created`));
 }
 
 // ---- update -----------------------------------------------------------------------------------------------
 
-async function updateCommand(inv: CommandInvocation, args: ParsedCommand): Promise<void> {
-  const id = requireId(args);
+async function updateCommand(inv: CommandInvocation, kind: SessionKind, args: ParsedCommand): Promise<void> {
+  const id = requireId(args, kind);
   const { zone, now } = clock(inv);
-  const changes: Partial<MeetingInput> = {};
+  const changes: Partial<SessionInput<number>> = {};
   const topic = stringFlag(args, 'topic');
   if (topic !== undefined) changes.topic = topic;
   const timezone = args.flags.timezone ? parseTimezone(String(args.flags.timezone)) : undefined;
@@ -269,7 +306,7 @@ async function updateCommand(inv: CommandInvocation, args: ParsedCommand): Promi
   const startFlag = stringFlag(args, 'start');
   if (startFlag) {
     const start = parseWhen(startFlag, { zone: timezone ?? zone, now });
-    // With a zone given, Zoom keeps local time and zone; without, an absolute time leaves the meeting's zone alone.
+    // With a zone given, Zoom keeps local time and zone; without, an absolute time leaves the session's zone alone.
     changes.start_time = timezone ? zoomLocalTime(start) : zoomUtcTime(start);
   }
   const duration = stringFlag(args, 'duration');
@@ -280,157 +317,92 @@ async function updateCommand(inv: CommandInvocation, args: ParsedCommand): Promi
   if (registration) changes.settings = { approval_type: APPROVAL_TYPES[registration] };
 
   if (Object.keys(changes).length === 0) {
-    await openMeetingFormFor(inv, id);
+    await openSessionFormFor(inv, kind, id);
     return;
   }
-  await audited(inv, `updated meeting ${formatMeetingId(id)} (${Object.keys(changes).join(', ')})`, () =>
-    updateMeeting(inv.services.zoom, id, changes),
+  await audited(inv, `updated ${kind} ${formatMeetingId(id)} (${Object.keys(changes).join(', ')})`, () =>
+    updateSession(inv.services.zoom, kind, id, changes),
   );
-  // Zoom answers an update with 204 and no body: read the meeting back to show what it is now.
-  const { meeting, summary } = await readBack(inv, id, 'Updated');
-  await inv.reply(meeting ? meetingCard(meeting, inv.person.tz, summary) : textMessage(summary));
+  // Zoom answers an update with 204 and no body: read it back to show what it is now.
+  const { session, summary } = await readBack(inv, kind, id, 'Updated');
+  await inv.reply(session ? sessionCard(kind, session, inv.person.tz, summary) : textMessage(summary));
 }
 
 // ---- end and delete: ask first, act on the button -----------------------------------------------------------
 
-/** What a confirmation button carries: enough to act and to say what was done. */
-export interface MeetingTarget {
+/** What a confirmation button carries: enough to act and to say what was done. The kind is in its action ID. */
+export interface SessionTarget {
   id: string;
   topic: string;
   occurrenceId?: string;
 }
 
-async function endCommand(inv: CommandInvocation, args: ParsedCommand): Promise<void> {
-  const meeting = await getMeeting(inv.services.zoom, requireId(args));
-  const target: MeetingTarget = { id: meeting.id, topic: meeting.topic ?? '' };
+async function endCommand(inv: CommandInvocation, kind: SessionKind, args: ParsedCommand): Promise<void> {
+  const session = await fetchSession(inv, kind, requireId(args, kind));
+  const target: SessionTarget = { id: session.id, topic: session.topic ?? '' };
   await inv.reply(
     confirmationPrompt({
-      question: `End *${escapeMrkdwn(meeting.topic ?? 'the meeting')}* (${formatMeetingId(meeting.id)}) for everyone in it now?`,
-      confirmLabel: 'End meeting',
-      actionId: MEETING_ACTIONS.confirmEnd,
+      question: `End *${escapeMrkdwn(session.topic ?? `the ${kind}`)}* (${formatMeetingId(session.id)}) for everyone in it now?`,
+      confirmLabel: `End ${kind}`,
+      actionId: SESSION_ACTIONS[kind].confirmEnd,
       value: JSON.stringify(target),
     }),
   );
 }
 
-async function deleteCommand(inv: CommandInvocation, args: ParsedCommand): Promise<void> {
+async function deleteCommand(inv: CommandInvocation, kind: SessionKind, args: ParsedCommand): Promise<void> {
   const occurrenceId = stringFlag(args, 'occurrence');
-  const meeting = await getMeeting(inv.services.zoom, requireId(args));
-  const target: MeetingTarget = { id: meeting.id, topic: meeting.topic ?? '', ...(occurrenceId ? { occurrenceId } : {}) };
-  const name = `*${escapeMrkdwn(meeting.topic ?? 'the meeting')}* (${formatMeetingId(meeting.id)})`;
+  const session = await fetchSession(inv, kind, requireId(args, kind));
+  const target: SessionTarget = { id: session.id, topic: session.topic ?? '', ...(occurrenceId ? { occurrenceId } : {}) };
+  const name = `*${escapeMrkdwn(session.topic ?? `the ${kind}`)}* (${formatMeetingId(session.id)})`;
   let question: string;
   let note: string | undefined;
   if (occurrenceId) {
-    const occurrence = meeting.occurrences?.find((o) => o.occurrence_id === occurrenceId);
+    const occurrence = session.occurrences?.find((o) => o.occurrence_id === occurrenceId);
     if (!occurrence) {
-      const known = (meeting.occurrences ?? []).slice(0, 5).map((o) => o.occurrence_id);
+      const known = (session.occurrences ?? []).slice(0, 5).map((o) => o.occurrence_id);
       throw new UsageError(
-        `Meeting ${formatMeetingId(meeting.id)} has no occurrence ${occurrenceId}.` +
+        `${capitalize(kind)} ${formatMeetingId(session.id)} has no occurrence ${occurrenceId}.` +
           (known.length ? ` Its next occurrences are ${known.join(', ')}.` : ' It does not repeat.'),
       );
     }
     question = `Delete the occurrence of ${name} on ${formatTime(occurrence.start_time, inv.person.tz)}?`;
   } else {
     question = `Delete ${name}?`;
-    const count = meeting.occurrences?.length ?? 0;
+    const count = session.occurrences?.length ?? 0;
     if (count > 1) {
-      note = `This deletes all ${count} occurrences. To delete one, add --occurrence <id> (see \`meeting get ${meeting.id}\`).`;
+      note = `This deletes all ${count} occurrences. To delete one, add --occurrence <id> (see \`${kind} get ${session.id}\`).`;
     }
   }
   await inv.reply(
     confirmationPrompt({
       question,
-      confirmLabel: occurrenceId ? 'Delete occurrence' : 'Delete meeting',
-      actionId: MEETING_ACTIONS.confirmDelete,
+      confirmLabel: occurrenceId ? 'Delete occurrence' : `Delete ${kind}`,
+      actionId: SESSION_ACTIONS[kind].confirmDelete,
       value: JSON.stringify(target),
       note,
     }),
   );
 }
 
-export async function confirmEnd(inv: Invocation, target: MeetingTarget): Promise<string> {
-  await audited(inv, `ended meeting ${formatMeetingId(target.id)} "${target.topic}"`, () =>
-    endMeeting(inv.services.zoom, target.id),
+export async function confirmEnd(inv: Invocation, kind: SessionKind, target: SessionTarget): Promise<string> {
+  await audited(inv, `ended ${kind} ${formatMeetingId(target.id)} "${target.topic}"`, () =>
+    endSession(inv.services.zoom, kind, target.id),
   );
-  return `:stop_button: Meeting *${escapeMrkdwn(target.topic)}* (${formatMeetingId(target.id)}) ended by <@${inv.person.id}> at ${stamp(inv)}.`;
+  return `:stop_button: ${capitalize(kind)} *${escapeMrkdwn(target.topic)}* (${formatMeetingId(target.id)}) ended by <@${inv.person.id}> at ${stamp(inv)}.`;
 }
 
-export async function confirmDelete(inv: Invocation, target: MeetingTarget): Promise<string> {
-  const what = target.occurrenceId ? `occurrence ${target.occurrenceId} of meeting` : 'meeting';
+export async function confirmDelete(inv: Invocation, kind: SessionKind, target: SessionTarget): Promise<string> {
+  const what = target.occurrenceId ? `occurrence ${target.occurrenceId} of ${kind}` : kind;
   await audited(inv, `deleted ${what} ${formatMeetingId(target.id)} "${target.topic}"`, () =>
-    deleteMeeting(inv.services.zoom, target.id, { occurrenceId: target.occurrenceId }),
+    deleteSession(inv.services.zoom, kind, target.id, { occurrenceId: target.occurrenceId }),
   );
   return `:wastebasket: ${capitalize(what)} *${escapeMrkdwn(target.topic)}* (${formatMeetingId(target.id)}) deleted by <@${inv.person.id}> at ${stamp(inv)}.`;
 }
 
-// ---- the form -----------------------------------------------------------------------------------------------
-
-async function openMeetingForm(inv: CommandInvocation, meta: MeetingFormMeta, values: MeetingFormValues): Promise<void> {
-  await inv.services.slack.views.open({
-    trigger_id: inv.triggerId,
-    view: meetingForm({ meta, values, zones: zoneOptions(values.timezone, inv.person.tz) }),
-  });
-}
-
-/** Opens a placeholder at once (the trigger expires in 3 s), then fills it from Zoom. */
-async function openMeetingFormFor(inv: CommandInvocation, id: string): Promise<void> {
-  const title = formTitle('update');
-  const opened = await inv.services.slack.views.open({
-    trigger_id: inv.triggerId,
-    view: meetingFormNotice(title, ':hourglass_flowing_sand: Loading the meeting from Zoom…'),
-  });
-  const viewId = opened.view?.id;
-  if (!viewId) throw new Error('views.open answered without a view ID');
-  try {
-    const meeting = await getMeeting(inv.services.zoom, id);
-    const values = formValuesOf(meeting, inv.person.tz);
-    await inv.services.slack.views.update({
-      view_id: viewId,
-      view: meetingForm({
-        meta: { mode: 'update', meetingId: meeting.id, channelId: inv.channelId, responseUrl: inv.responseUrl },
-        values,
-        zones: zoneOptions(values.timezone, inv.person.tz),
-        note: meeting.recurrence ? `Now: ${describeRecurrence(meeting.recurrence)}` : undefined,
-      }),
-    });
-  } catch (error) {
-    const problem = renderError(error, { zone: inv.person.tz });
-    await inv.services.slack.views.update({ view_id: viewId, view: meetingFormNotice(title, `:warning: ${problem}`) });
-  }
-}
-
-/** The form's fields for an existing meeting, its time shown in the meeting's own zone. */
-export function formValuesOf(m: Meeting, fallbackZone: string): MeetingFormValues {
-  const timezone = m.timezone || fallbackZone;
-  const start = m.start_time ? DateTime.fromISO(m.start_time, { zone: 'utc' }).setZone(timezone) : undefined;
-  const approval = m.settings?.approval_type;
-  const registration: Registration = approval === 0 ? 'auto' : approval === 1 ? 'manual' : 'none';
-  const repeat = m.type === 8 && m.recurrence ? (({ 1: 'daily', 2: 'weekly', 3: 'monthly' } as const)[m.recurrence.type] ?? 'none') : 'none';
-  return {
-    topic: m.topic,
-    date: start?.toISODate() ?? undefined,
-    time: start?.toFormat('HH:mm'),
-    duration: m.duration,
-    timezone,
-    agenda: m.agenda,
-    registration,
-    repeat,
-    occurrences: m.recurrence?.end_times,
-  };
-}
-
 // ---- helpers ------------------------------------------------------------------------------------------------
 
-/** Zoom's local-time form, read in the `timezone` sent beside it: `2026-12-01T15:00:00`. */
-export function zoomLocalTime(dt: DateTime): string {
-  return dt.toFormat("yyyy-MM-dd'T'HH:mm:ss");
-}
-
-export function zoomUtcTime(dt: DateTime): string {
-  return dt.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss'Z'");
-}
-
-function clock(inv: Invocation): { zone: string; now: DateTime } {
+function clock(inv: Invocation) {
   return { zone: inv.person.tz, now: inv.services.now().setZone(inv.person.tz) };
 }
 
@@ -447,63 +419,50 @@ function hostHint(user: string | undefined): string | undefined {
   return user && user.includes('@') ? user : undefined;
 }
 
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
 // ---- buttons ------------------------------------------------------------------------------------------------
 
-const listStateSchema = z.object({
-  userId: z.string().min(1),
-  userLabel: z.string(),
-  type: z.enum(Object.values(LIST_TYPES) as [string, ...string[]]),
-  from: z.string().optional(),
-  to: z.string().optional(),
-  timezone: z.string().optional(),
-  token: z.string(),
-});
+const SESSION_ID = /^\d{9,12}$/;
+const targetSchema = z.object({ id: z.string().regex(SESSION_ID), topic: z.string(), occurrenceId: z.string().optional() });
 
-const targetSchema = z.object({ id: z.string().regex(/^\d{9,12}$/), topic: z.string(), occurrenceId: z.string().optional() });
-
-/** Button values come back from Slack as text; anything that does not parse is refused, not guessed at. */
-export const meetingActions: ActionDef[] = [
-  {
-    actionId: MEETING_ACTIONS.nextPage,
-    access: 'read',
-    run: (inv, value) => showMeetingPage(inv, buttonValue(listStateSchema, value), { replaceOriginal: true }),
-  },
-  {
-    actionId: MEETING_ACTIONS.details,
-    access: 'read',
-    run: (inv, value) => {
-      if (!/^\d{9,12}$/.test(value)) throw new UsageError(OUT_OF_DATE);
-      return showMeeting(inv, value);
-    },
-  },
-  {
-    actionId: MEETING_ACTIONS.confirmEnd,
-    access: 'write',
-    run: async (inv, value) => settle(inv, await confirmEnd(inv, buttonValue(targetSchema, value))),
-  },
-  {
-    actionId: MEETING_ACTIONS.confirmDelete,
-    access: 'write',
-    run: async (inv, value) => settle(inv, await confirmDelete(inv, buttonValue(targetSchema, value))),
-  },
-];
-
-/** After a write Zoom accepted: the meeting as it is now, or the plain fact when it cannot be read back. */
-export async function readBack(inv: Invocation, id: string, verb: string): Promise<{ meeting?: Meeting; summary: string }> {
-  try {
-    const meeting = await getMeeting(inv.services.zoom, id);
-    return { meeting, summary: summaryLine(verb, meeting, inv.person.tz) };
-  } catch (error) {
-    inv.services.log.warn({ err: error }, 'meeting written but not read back');
-    return { summary: `:white_check_mark: ${verb} meeting ${formatMeetingId(id)}; Zoom did not let ZoomOps read it back just now.` };
-  }
+function listStateSchema(kind: SessionKind) {
+  return z.object({
+    userId: z.string().min(1),
+    userLabel: z.string(),
+    type: z.enum(Object.values(LIST_TYPES[kind]) as [string, ...string[]]),
+    from: z.string().optional(),
+    to: z.string().optional(),
+    timezone: z.string().optional(),
+    token: z.string(),
+  });
 }
 
-export function summaryLine(verb: string, m: Meeting, zone: string): string {
-  const when = m.start_time ? ` for ${formatTime(m.start_time, zone)}` : '';
-  return `:white_check_mark: ${verb} *${escapeMrkdwn(m.topic ?? 'meeting')}* (${formatMeetingId(m.id)})${when}.`;
+/** Button values come back from Slack as text; anything that does not parse is refused, not guessed at. */
+export function sessionActions(kind: SessionKind): ActionDef[] {
+  const ids = SESSION_ACTIONS[kind];
+  const listState = listStateSchema(kind);
+  return [
+    {
+      actionId: ids.nextPage,
+      access: 'read',
+      run: (inv, value) => showSessionPage(inv, kind, buttonValue(listState, value), { replaceOriginal: true }),
+    },
+    {
+      actionId: ids.details,
+      access: 'read',
+      run: (inv, value) => {
+        if (!SESSION_ID.test(value)) throw new UsageError(OUT_OF_DATE);
+        return showSession(inv, kind, value);
+      },
+    },
+    {
+      actionId: ids.confirmEnd,
+      access: 'write',
+      run: async (inv, value) => settle(inv, await confirmEnd(inv, kind, buttonValue(targetSchema, value))),
+    },
+    {
+      actionId: ids.confirmDelete,
+      access: 'write',
+      run: async (inv, value) => settle(inv, await confirmDelete(inv, kind, buttonValue(targetSchema, value))),
+    },
+  ];
 }

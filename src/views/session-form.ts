@@ -1,12 +1,18 @@
-// The create/update meeting modal: every field a scheduled meeting needs, prefilled where we know the value.
+// The create/update modal of a meeting or webinar: every field a scheduled one needs, prefilled where we know
+// the value. Both kinds have the same fields; the kind names the modal and its callback.
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import type { SessionKind } from '../zoom/sessions.js';
 import { context, section } from './blocks.js';
 import { truncate } from './format.js';
 
-export const MEETING_FORM_CALLBACK = 'meeting.form';
+/** Each kind's modal has its own callback, so a submission is applied to the kind it was opened for. */
+export const SESSION_FORM_CALLBACK: Record<SessionKind, string> = { meeting: 'meeting.form', webinar: 'webinar.form' };
+
+/** Occurrences a series may have: Zoom's spec caps end_times at 60, and says a recurring webinar has at most 50. */
+export const MAX_OCCURRENCES: Record<SessionKind, number> = { meeting: 60, webinar: 50 };
 
 /** Block IDs of the form's inputs; each input's action_id is `value`. */
-export const MEETING_FIELDS = {
+export const FORM_FIELDS = {
   topic: 'topic',
   date: 'date',
   time: 'time',
@@ -22,7 +28,7 @@ export const MEETING_FIELDS = {
 export type Registration = 'none' | 'auto' | 'manual';
 export type Repeat = 'none' | 'daily' | 'weekly' | 'monthly';
 
-export interface MeetingFormValues {
+export interface SessionFormValues {
   topic?: string;
   /** yyyy-mm-dd */
   date?: string;
@@ -38,14 +44,15 @@ export interface MeetingFormValues {
 }
 
 /** Travels in private_metadata (≤ 3000 characters): what the submission applies to and where to answer. */
-export interface MeetingFormMeta {
+export interface SessionFormMeta {
   mode: 'create' | 'update';
+  /** The meeting or webinar being edited (Zoom numbers both alike). */
   meetingId?: string;
   channelId: string;
   responseUrl?: string;
 }
 
-// Slack's static_select takes at most 100 options; these cover most teams, and the user's and the meeting's
+// Slack's static_select takes at most 100 options; these cover most teams, and the user's and the session's
 // own zones are added when missing.
 const COMMON_ZONES = [
   'UTC',
@@ -123,22 +130,24 @@ const REPEAT_OPTIONS: Record<Repeat, PlainTextOption> = {
   monthly: option('Monthly, on the same day', 'monthly'),
 };
 
-export function meetingForm(input: {
-  meta: MeetingFormMeta;
-  values: MeetingFormValues;
+export function sessionForm(input: {
+  kind: SessionKind;
+  meta: SessionFormMeta;
+  values: SessionFormValues;
   zones: string[];
   /** Shown above the form when Zoom refused the last submission, so nothing typed is lost. */
   error?: string;
   /** A fact the form cannot show as a field, e.g. the current recurrence. */
   note?: string;
 }): ModalView {
-  const { values } = input;
+  const { kind, values } = input;
+  const max = MAX_OCCURRENCES[kind];
   const blocks: KnownBlock[] = [];
   if (input.error) blocks.push(section(`:warning: ${input.error}`));
   blocks.push(
     {
       type: 'input',
-      block_id: MEETING_FIELDS.topic,
+      block_id: FORM_FIELDS.topic,
       label: { type: 'plain_text', text: 'Topic' },
       element: {
         type: 'plain_text_input',
@@ -149,19 +158,19 @@ export function meetingForm(input: {
     },
     {
       type: 'input',
-      block_id: MEETING_FIELDS.date,
+      block_id: FORM_FIELDS.date,
       label: { type: 'plain_text', text: 'Date' },
       element: { type: 'datepicker', action_id: 'value', ...(values.date ? { initial_date: values.date } : {}) },
     },
     {
       type: 'input',
-      block_id: MEETING_FIELDS.time,
+      block_id: FORM_FIELDS.time,
       label: { type: 'plain_text', text: 'Start time' },
       element: { type: 'timepicker', action_id: 'value', ...(values.time ? { initial_time: values.time } : {}) },
     },
     {
       type: 'input',
-      block_id: MEETING_FIELDS.duration,
+      block_id: FORM_FIELDS.duration,
       label: { type: 'plain_text', text: 'Duration (minutes)' },
       element: {
         type: 'number_input',
@@ -174,7 +183,7 @@ export function meetingForm(input: {
     },
     {
       type: 'input',
-      block_id: MEETING_FIELDS.timezone,
+      block_id: FORM_FIELDS.timezone,
       label: { type: 'plain_text', text: 'Time zone' },
       element: {
         type: 'static_select',
@@ -187,7 +196,7 @@ export function meetingForm(input: {
   if (input.meta.mode === 'create') {
     blocks.push({
       type: 'input',
-      block_id: MEETING_FIELDS.host,
+      block_id: FORM_FIELDS.host,
       optional: true,
       label: { type: 'plain_text', text: 'Host' },
       hint: { type: 'plain_text', text: 'The host’s Zoom email. Leave empty to host it yourself.' },
@@ -201,7 +210,7 @@ export function meetingForm(input: {
   blocks.push(
     {
       type: 'input',
-      block_id: MEETING_FIELDS.agenda,
+      block_id: FORM_FIELDS.agenda,
       optional: true,
       label: { type: 'plain_text', text: 'Agenda' },
       element: {
@@ -214,7 +223,7 @@ export function meetingForm(input: {
     },
     {
       type: 'input',
-      block_id: MEETING_FIELDS.registration,
+      block_id: FORM_FIELDS.registration,
       label: { type: 'plain_text', text: 'Registration' },
       element: {
         type: 'radio_buttons',
@@ -225,7 +234,7 @@ export function meetingForm(input: {
     },
     {
       type: 'input',
-      block_id: MEETING_FIELDS.repeat,
+      block_id: FORM_FIELDS.repeat,
       label: { type: 'plain_text', text: 'Repeats' },
       element: {
         type: 'static_select',
@@ -236,16 +245,16 @@ export function meetingForm(input: {
     },
     {
       type: 'input',
-      block_id: MEETING_FIELDS.occurrences,
+      block_id: FORM_FIELDS.occurrences,
       optional: true,
       label: { type: 'plain_text', text: 'Number of occurrences' },
-      hint: { type: 'plain_text', text: 'For a repeating meeting: how many times it takes place (2–60).' },
+      hint: { type: 'plain_text', text: `For a repeating ${kind}: how many times it takes place (2–${max}).` },
       element: {
         type: 'number_input',
         action_id: 'value',
         is_decimal_allowed: false,
         min_value: '2',
-        max_value: '60',
+        max_value: String(max),
         ...(values.occurrences ? { initial_value: String(values.occurrences) } : {}),
       },
     },
@@ -256,27 +265,27 @@ export function meetingForm(input: {
   }
   return {
     type: 'modal',
-    callback_id: MEETING_FORM_CALLBACK,
+    callback_id: SESSION_FORM_CALLBACK[kind],
     private_metadata: JSON.stringify(input.meta),
-    title: { type: 'plain_text', text: formTitle(input.meta.mode) },
+    title: { type: 'plain_text', text: formTitle(kind, input.meta.mode) },
     submit: { type: 'plain_text', text: input.meta.mode === 'create' ? 'Create' : 'Save' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks,
   };
 }
 
-export function formTitle(mode: MeetingFormMeta['mode']): string {
-  return mode === 'create' ? 'New Zoom meeting' : 'Edit Zoom meeting';
+export function formTitle(kind: SessionKind, mode: SessionFormMeta['mode']): string {
+  return `${mode === 'create' ? 'New' : 'Edit'} Zoom ${kind}`;
 }
 
 /**
  * A modal with one message and a Close button: the placeholder while Zoom works (so nobody submits twice),
  * and the last view once it is done.
  */
-export function meetingFormNotice(title: string, text: string): ModalView {
+export function sessionFormNotice(kind: SessionKind, title: string, text: string): ModalView {
   return {
     type: 'modal',
-    callback_id: `${MEETING_FORM_CALLBACK}.notice`,
+    callback_id: `${SESSION_FORM_CALLBACK[kind]}.notice`,
     title: { type: 'plain_text', text: truncate(title, 24) },
     close: { type: 'plain_text', text: 'Close' },
     blocks: [section(text)],

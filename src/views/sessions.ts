@@ -1,20 +1,43 @@
-// Block Kit for meetings: the list with its "Next page" button, one meeting's card, confirmation prompts.
+// Block Kit for meetings and webinars: the list with its "Next page" button and one session's card.
+// Both kinds read alike; only their names, type numbers and button action IDs differ.
 import type { KnownBlock } from '@slack/types';
 import type { Meeting, MeetingRecurrence } from '../zoom/meetings.js';
-import { actions, button, fields, section, type SlackMessage } from './blocks.js';
+import type { SessionKind } from '../zoom/sessions.js';
+import type { Webinar } from '../zoom/webinars.js';
+import { actions, button, context, fields, section, type SlackMessage } from './blocks.js';
 import { escapeMrkdwn, formatDuration, formatMeetingId, formatTime } from './format.js';
 
-export const MEETING_ACTIONS = {
-  nextPage: 'meeting.list.next',
-  details: 'meeting.details',
-  confirmDelete: 'meeting.delete.confirm',
-  confirmEnd: 'meeting.end.confirm',
-} as const;
+/** A meeting or a webinar as Zoom gives it; the card reads only what both have. */
+export type Session = Meeting | Webinar;
+
+export interface SessionActionIds {
+  nextPage: string;
+  details: string;
+  confirmDelete: string;
+  confirmEnd: string;
+}
+
+/** Each kind has its own buttons, so a click on a webinar's card acts on the webinar. */
+export const SESSION_ACTIONS: Record<SessionKind, SessionActionIds> = {
+  meeting: {
+    nextPage: 'meeting.list.next',
+    details: 'meeting.details',
+    confirmDelete: 'meeting.delete.confirm',
+    confirmEnd: 'meeting.end.confirm',
+  },
+  webinar: {
+    nextPage: 'webinar.list.next',
+    details: 'webinar.details',
+    confirmDelete: 'webinar.delete.confirm',
+    confirmEnd: 'webinar.end.confirm',
+  },
+};
 
 /** Which list the "Next page" button continues; travels in the button's value. */
-export interface MeetingListState {
+export interface SessionListState {
   userId: string;
   userLabel: string;
+  /** Zoom's list type: `upcoming_meetings`, `previous_meetings` …, or for webinars `upcoming` and `scheduled`. */
   type: string;
   from?: string;
   to?: string;
@@ -23,77 +46,115 @@ export interface MeetingListState {
   token: string;
 }
 
-const TYPE_LABELS: Record<string, string> = {
-  scheduled: 'Scheduled meetings',
-  live: 'Live meetings',
-  upcoming: 'Upcoming meetings',
-  upcoming_meetings: 'Upcoming meetings',
-  previous_meetings: 'Previous meetings',
+const LIST_TITLES: Record<SessionKind, Record<string, string>> = {
+  meeting: {
+    scheduled: 'Scheduled meetings',
+    live: 'Live meetings',
+    upcoming: 'Upcoming meetings',
+    upcoming_meetings: 'Upcoming meetings',
+    previous_meetings: 'Previous meetings',
+  },
+  // Zoom lists no webinar that has expired, so neither title promises past ones in general.
+  webinar: {
+    upcoming: 'Upcoming and live webinars',
+    scheduled: 'Upcoming, live and unexpired past webinars',
+  },
 };
 
-const MEETING_TYPES: Record<number, string> = {
-  1: 'Instant',
-  2: 'Scheduled',
-  3: 'Recurring, no fixed time',
-  4: 'Personal meeting room',
-  8: 'Recurring',
-  10: 'Screen share only',
+const TYPE_NAMES: Record<SessionKind, Record<number, string>> = {
+  meeting: {
+    1: 'Instant',
+    2: 'Scheduled',
+    3: 'Recurring, no fixed time',
+    4: 'Personal meeting room',
+    8: 'Recurring',
+    10: 'Screen share only',
+  },
+  webinar: {
+    5: 'Webinar',
+    6: 'Recurring, no fixed time',
+    9: 'Recurring',
+  },
 };
 
-export function meetingListMessage(input: {
-  meetings: Meeting[];
-  userLabel: string;
-  type: string;
-  zone: string;
-  totalRecords?: number;
-  next?: MeetingListState;
-}): SlackMessage {
-  const title = `${TYPE_LABELS[input.type] ?? 'Meetings'} of ${escapeMrkdwn(input.userLabel)}`;
+/** The type a session without one is taken to be: Zoom's default for each kind. */
+const DEFAULT_TYPE: Record<SessionKind, number> = { meeting: 2, webinar: 5 };
+
+export function sessionListMessage(
+  kind: SessionKind,
+  input: {
+    sessions: Session[];
+    userLabel: string;
+    type: string;
+    zone: string;
+    totalRecords?: number;
+    next?: SessionListState;
+    /** What the list leaves out, said under the title. */
+    note?: string;
+    /** Sessions that started before this are marked as past. */
+    now?: string;
+  },
+): SlackMessage {
+  const title = `${LIST_TITLES[kind][input.type] ?? `${capitalize(kind)}s`} of ${escapeMrkdwn(input.userLabel)}`;
   const count = input.totalRecords !== undefined ? ` (${input.totalRecords})` : '';
-  if (input.meetings.length === 0) {
-    return { text: `${title}: none`, blocks: [section(`*${title}*: none found.`)] };
+  const note = input.note ? [context(input.note)] : [];
+  if (input.sessions.length === 0) {
+    return { text: `${title}: none`, blocks: [section(`*${title}*: none found.`), ...note] };
   }
-  const rows = input.meetings.map((m) =>
-    section(meetingLine(m, input.zone), button('Details', MEETING_ACTIONS.details, m.id)),
-  );
-  const blocks: KnownBlock[] = [section(`*${title}*${count}`), ...rows];
+  const ids = SESSION_ACTIONS[kind];
+  const rows = input.sessions.map((s) => section(sessionLine(s, input.zone, input.now), button('Details', ids.details, s.id)));
+  const blocks: KnownBlock[] = [section(`*${title}*${count}`), ...note, ...rows];
   if (input.next) {
-    blocks.push(actions('meeting_list_pages', [button('Next page', MEETING_ACTIONS.nextPage, JSON.stringify(input.next))]));
+    blocks.push(actions(`${kind}_list_pages`, [button('Next page', ids.nextPage, JSON.stringify(input.next))]));
   }
   return { text: `${title}${count}`, blocks };
 }
 
-function meetingLine(m: Meeting, zone: string): string {
-  const when = m.start_time ? formatTime(m.start_time, zone) : 'no fixed time';
-  const duration = m.duration ? ` · ${formatDuration(m.duration)}` : '';
-  return `*${escapeMrkdwn(m.topic ?? '(no topic)')}*\n${when}${duration} · ID ${formatMeetingId(m.id)}`;
+function sessionLine(s: Session, zone: string, now?: string): string {
+  const when = s.start_time ? formatTime(s.start_time, zone) : 'no fixed time';
+  const duration = s.duration ? ` · ${formatDuration(s.duration)}` : '';
+  const past = now && s.start_time && hasEnded(s, now) ? ' · past' : '';
+  return `*${escapeMrkdwn(s.topic ?? '(no topic)')}*\n${when}${duration} · ID ${formatMeetingId(s.id)}${past}`;
 }
 
-export function meetingCard(m: Meeting, zone: string, heading?: string): SlackMessage {
-  const topic = escapeMrkdwn(m.topic ?? '(no topic)');
-  const when = m.start_time ? formatTime(m.start_time, zone) : 'No fixed time';
+/** True when the session's scheduled end (start + duration) is before `now`; without a start, never. */
+export function hasEnded(s: Pick<Session, 'start_time' | 'duration'>, now: string): boolean {
+  if (!s.start_time) return false;
+  const end = Date.parse(s.start_time) + (s.duration ?? 0) * 60_000;
+  return end < Date.parse(now);
+}
+
+export function sessionCard(kind: SessionKind, s: Session, zone: string, heading?: string): SlackMessage {
+  const Noun = capitalize(kind);
+  const topic = escapeMrkdwn(s.topic ?? '(no topic)');
+  const when = s.start_time ? formatTime(s.start_time, zone) : 'No fixed time';
+  const type = s.type ?? DEFAULT_TYPE[kind];
   const pairs: Array<[string, string]> = [
     ['When', when],
-    ['Duration', m.duration ? formatDuration(m.duration) : '—'],
-    ['Meeting ID', formatMeetingId(m.id)],
-    ['Host', escapeMrkdwn(m.host_email ?? m.host_id ?? '—')],
-    ['Type', MEETING_TYPES[m.type ?? 2] ?? String(m.type)],
-    ['Registration', registrationLabel(m.settings?.approval_type)],
+    ['Duration', s.duration ? formatDuration(s.duration) : '—'],
+    [`${Noun} ID`, formatMeetingId(s.id)],
+    ['Host', escapeMrkdwn(s.host_email ?? s.host_id ?? '—')],
+    ['Type', TYPE_NAMES[kind][type] ?? String(type)],
+    ['Registration', registrationLabel(s.settings?.approval_type)],
   ];
-  if (m.recurrence) pairs.push(['Repeats', describeRecurrence(m.recurrence)]);
-  if (m.timezone && m.timezone !== zone) pairs.push(["Meeting's time zone", m.timezone]);
+  if (s.recurrence) pairs.push(['Repeats', describeRecurrence(s.recurrence)]);
+  if (s.timezone && s.timezone !== zone) pairs.push([`${Noun}'s time zone`, s.timezone]);
   const blocks: KnownBlock[] = [section(`${heading ? `${heading}\n` : ''}*${topic}*`), fields(pairs)];
-  if (m.join_url) blocks.push(section(`*Join:* <${m.join_url}|${m.join_url}>`));
-  if (m.registration_url && m.settings?.approval_type !== 2) {
-    blocks.push(section(`*Registration link:* <${m.registration_url}|${m.registration_url}>`));
+  if (s.join_url) blocks.push(section(`*Join:* <${s.join_url}|${s.join_url}>`));
+  if (s.registration_url && s.settings?.approval_type !== 2) {
+    blocks.push(section(`*Registration link:* <${s.registration_url}|${s.registration_url}>`));
   }
-  if (m.agenda) blocks.push(section(`*Agenda*\n${escapeMrkdwn(m.agenda)}`));
-  const upcoming = (m.occurrences ?? []).filter((o) => o.status !== 'deleted').slice(0, 5);
+  if (s.agenda) blocks.push(section(`*Agenda*\n${escapeMrkdwn(s.agenda)}`));
+  const upcoming = (s.occurrences ?? []).filter((o) => o.status !== 'deleted').slice(0, 5);
   if (upcoming.length > 0) {
     const lines = upcoming.map((o) => `• ${formatTime(o.start_time, zone)} — occurrence \`${o.occurrence_id}\``);
     blocks.push(section(`*Next occurrences*\n${lines.join('\n')}`));
   }
-  return { text: `${heading ? `${heading} ` : ''}${m.topic ?? 'Meeting'} — ${when}`, blocks };
+  return { text: `${heading ? `${heading} ` : ''}${s.topic ?? Noun} — ${when}`, blocks };
+}
+
+export function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 export function registrationLabel(approvalType: number | undefined): string {
