@@ -23,6 +23,7 @@ export class FakeSlack {
   private server?: Server;
   private waiters: Array<{ match: (c: SlackCall) => boolean; resolve: (c: SlackCall) => void }> = [];
   private viewCounter = 0;
+  private fileCounter = 0;
   url = '';
 
   async start(): Promise<void> {
@@ -106,6 +107,15 @@ export class FakeSlack {
       case 'views.open':
       case 'views.update':
         return { ok: true, view: { id: call.body.view_id ?? `V${++this.viewCounter}` } };
+      case 'conversations.open':
+        return { ok: true, channel: { id: `D${String(call.body.users)}` } };
+      // The external upload pair: the upload URL points back here, so the file's bytes are recorded as `upload/<id>`.
+      case 'files.getUploadURLExternal': {
+        const fileId = `F${++this.fileCounter}`;
+        return { ok: true, file_id: fileId, upload_url: `${this.url}/upload/${fileId}` };
+      }
+      case 'files.completeUploadExternal':
+        return { ok: true, files: (call.body.files ?? []).map((f: { id: string; title?: string }) => ({ id: f.id, title: f.title })) };
       default:
         return { ok: true };
     }
@@ -118,6 +128,13 @@ async function readBody(req: IncomingMessage): Promise<Record<string, any>> {
   const text = Buffer.concat(chunks).toString('utf8');
   if (!text) return {};
   if ((req.headers['content-type'] ?? '').includes('application/json')) return JSON.parse(text);
+  if ((req.headers['content-type'] ?? '').includes('multipart/form-data')) {
+    // An upload to upload_url: each part as text (the file's content under its field name).
+    const parts = await new Response(Buffer.concat(chunks), { headers: { 'content-type': req.headers['content-type']! } }).formData();
+    const form: Record<string, any> = {};
+    for (const [key, value] of parts) form[key] = typeof value === 'string' ? value : await value.text();
+    return form;
+  }
   const form: Record<string, any> = {};
   for (const [key, value] of new URLSearchParams(text)) {
     form[key] = /^[[{]/.test(value) ? safeJson(value) : value;
