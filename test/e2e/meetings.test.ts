@@ -6,7 +6,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { FakeSlack } from '../helpers/fake-slack.js';
 import { useBotFixture, type TestBot } from '../helpers/bot.js';
 import { buttonOf, slackDriver, textOf } from '../helpers/driver.js';
-import { interactionBody, postSigned, slashCommandBody, viewSubmission } from '../helpers/slack-requests.js';
+import { formState, submitForm } from '../helpers/session-form.js';
+import { postSigned, slashCommandBody } from '../helpers/slack-requests.js';
 
 const ADMIN = 'UADMIN';
 const VIEWER = 'UVIEWER';
@@ -56,6 +57,8 @@ beforeEach(() => {
 const driver = slackDriver(() => bot.url, () => slack);
 const command = (text: string, user = ADMIN) => driver.command(text, user);
 const click = (actionId: string, value: string, user = ADMIN) => driver.click(actionId, value, user);
+const submit = (values: Record<string, unknown>, meta: Record<string, unknown>, user = ADMIN): Promise<Response> =>
+  submitForm(bot.url, 'meeting.form', values, meta, user);
 
 /** Zoom API interceptors not yet used (the token endpoint is always mocked, so it is left out). */
 const unusedApiMocks = () => nock.pendingMocks().filter((m) => !m.includes('/oauth/token'));
@@ -417,26 +420,3 @@ describe('authorization and bad input', () => {
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 });
-
-function formState(v: { topic: string; date: string; time: string; duration: string; agenda?: string; registration?: string; repeat?: string; occurrences?: string }) {
-  return {
-    topic: { value: { type: 'plain_text_input', value: v.topic } },
-    date: { value: { type: 'datepicker', selected_date: v.date } },
-    time: { value: { type: 'timepicker', selected_time: v.time } },
-    duration: { value: { type: 'number_input', value: v.duration } },
-    timezone: { value: { type: 'static_select', selected_option: { value: 'Europe/Berlin' } } },
-    host: { value: { type: 'email_text_input', value: null } },
-    agenda: { value: { type: 'plain_text_input', value: v.agenda ?? null } },
-    registration: { value: { type: 'radio_buttons', selected_option: { value: v.registration ?? 'none' } } },
-    repeat: { value: { type: 'static_select', selected_option: { value: v.repeat ?? 'none' } } },
-    occurrences: { value: { type: 'number_input', value: v.occurrences || null } },
-  };
-}
-
-function submit(values: Record<string, unknown>, meta: Record<string, unknown>, user = ADMIN): Promise<Response> {
-  return postSigned(
-    `${bot.url}/slack/events`,
-    interactionBody(viewSubmission({ userId: user, callbackId: 'meeting.form', privateMetadata: JSON.stringify(meta), values: values as never })),
-    'application/x-www-form-urlencoded',
-  );
-}
