@@ -1,3 +1,4 @@
+// The session form's pure parts: checking a submission into Zoom's body, and filling the form from Zoom, for both kinds.
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { checkForm, formValuesOf } from '../../../src/commands/session-form.js';
@@ -52,5 +53,58 @@ describe('formValuesOf', () => {
       'UTC',
     );
     expect(values).toMatchObject({ date: '2026-12-01', time: '09:00', timezone: 'America/New_York', registration: 'auto', repeat: 'weekly', occurrences: 7 });
+  });
+});
+
+describe('checkForm for a webinar', () => {
+  it('builds a one-off webinar as Zoom type 5', () => {
+    expect(checkForm('webinar', base, NOW)).toEqual({
+      ok: true,
+      input: { topic: 'Sync', type: 5, start_time: '2026-03-10T15:00:00', timezone: 'Europe/Berlin', duration: 30, agenda: '', settings: { approval_type: 2 } },
+    });
+  });
+
+  it('builds a weekly series as type 9 with the start’s weekday', () => {
+    const result = checkForm('webinar', { ...base, repeat: 'weekly', occurrences: 50 }, NOW);
+    // 10 March 2026 is a Tuesday: Zoom counts Sunday = 1, so Tuesday = 3.
+    expect(result.ok && result.input).toMatchObject({ type: 9, recurrence: { type: 2, repeat_interval: 1, weekly_days: '3', end_times: 50 } });
+  });
+
+  it('holds a webinar series to 50 occurrences, where a meeting may have 60', () => {
+    const values = { ...base, repeat: 'daily' as const, occurrences: 51 };
+    expect(checkForm('webinar', values, NOW)).toEqual({
+      ok: false,
+      errors: { occurrences: 'A repeating webinar needs the number of occurrences, from 2 to 50.' },
+    });
+    expect(checkForm('meeting', values, NOW).ok).toBe(true);
+  });
+
+  it('turns a series back into a one-off webinar (type 5), not a meeting type', () => {
+    const initial = { ...base, repeat: 'weekly' as const, occurrences: 4 };
+    expect(checkForm('webinar', { ...initial, repeat: 'none' }, NOW, initial)).toEqual({ ok: true, input: { type: 5 } });
+  });
+});
+
+describe('formValuesOf for a webinar', () => {
+  it('reads a type 9 webinar as a repeating series', () => {
+    const values = formValuesOf(
+      {
+        id: '91234567890',
+        topic: 'Launch',
+        type: 9,
+        start_time: '2026-12-03T16:00:00Z',
+        duration: 90,
+        timezone: 'Europe/Berlin',
+        settings: { approval_type: 1 },
+        recurrence: { type: 1, repeat_interval: 1, end_times: 3 },
+      } as never,
+      'UTC',
+    );
+    expect(values).toMatchObject({ date: '2026-12-03', time: '17:00', registration: 'manual', repeat: 'daily', occurrences: 3 });
+  });
+
+  it('does not offer to repeat a recurring webinar without fixed times (type 6)', () => {
+    const values = formValuesOf({ id: '91234567890', topic: 'Any time', type: 6, recurrence: { type: 1 } } as never, 'UTC');
+    expect(values.repeat).toBe('none');
   });
 });
