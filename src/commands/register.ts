@@ -10,6 +10,7 @@ import { SESSION_KINDS, submitSessionForm } from './session-form.js';
 import { panelistCommands } from './panelists.js';
 import { registrantActions, registrantCommands } from './registrants.js';
 import { UsageError } from './errors.js';
+import { jobCommands } from './jobs.js';
 import { route } from './router.js';
 import { mayDo, roleOf, type Access } from '../slack/authorize.js';
 import { replyVia, type Reply } from '../slack/respond.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly CommandDef[] = [
   ...registrantCommands('meeting'),
   ...registrantCommands('webinar'),
   ...panelistCommands,
+  ...jobCommands,
 ];
 export const ACTIONS: readonly ActionDef[] = [
   ...sessionActions('meeting'),

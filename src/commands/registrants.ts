@@ -15,36 +15,25 @@ import {
   registrantListMessage,
   statusChangeSummary,
 } from '../views/registrants.js';
-import { inBatches } from '../zoom/batches.js';
-import { ZoomApiError } from '../zoom/errors.js';
+import { enqueueRegistrantUpdate } from '../jobs/registrant-updates.js';
+import {
+  REGISTRANT_STATUSES,
+  STATUS_RULES,
+  planStatusChange,
+  sendStatusBatch,
+  type StatusChangeRequest,
+} from '../zoom/registrant-changes.js';
 import {
   REGISTRANT_STATUS_BATCH,
   addRegistrant,
-  allRegistrants,
   listRegistrants,
-  resolveRegistrants,
-  updateRegistrantStatus,
-  type Registrant,
   type RegistrantAction,
   type RegistrantStatus,
 } from '../zoom/registrants.js';
 import type { SessionKind } from '../zoom/sessions.js';
 
-const STATUSES: RegistrantStatus[] = ['pending', 'approved', 'denied'];
+const STATUSES = REGISTRANT_STATUSES;
 const PAGE_SIZE = 20;
-/**
- * Changes this version makes while the admin waits (10 calls of 30). Larger ones need the bulk job of a later
- * version, which survives restarts and shows progress; until then they are refused rather than half-done.
- */
-export const MAX_DIRECT_CHANGES = 300;
-
-/** Which statuses an action applies to, what the registrant becomes, and how the result reads. */
-const ACTIONS: Record<RegistrantAction, { from: RegistrantStatus[]; becomes: string; verb: string }> = {
-  approve: { from: ['pending', 'denied'], becomes: 'approved', verb: 'Approved' },
-  deny: { from: ['pending', 'approved'], becomes: 'denied', verb: 'Denied' },
-  cancel: { from: ['approved'], becomes: 'cancelled', verb: 'Cancelled the registration of' },
-};
-
 export function registrantCommands(kind: SessionKind): CommandDef[] {
   const id = { name: `${kind}Id`, type: 'meetingId' } as const;
   const targets = { name: 'registrants', type: 'string', optional: true, variadic: true } as const;
@@ -129,14 +118,6 @@ async function registerCommand(inv: CommandInvocation, kind: SessionKind, args: 
 
 // ---- approve, deny, cancel --------------------------------------------------------------------------------
 
-interface StatusRequest {
-  kind: SessionKind;
-  sessionId: string;
-  action: RegistrantAction;
-  /** Emails or registrant IDs; absent means every pending registrant. */
-  wanted?: string[];
-}
-
 async function statusCommand(inv: CommandInvocation, kind: SessionKind, action: RegistrantAction, args: ParsedCommand) {
   const sessionId = requireId(args, kind);
   const wanted = args.positionals.slice(1);
@@ -144,7 +125,7 @@ async function statusCommand(inv: CommandInvocation, kind: SessionKind, action: 
   if (allPending === (wanted.length > 0)) {
     throw new UsageError(allPending ? 'Give either registrants or --all-pending, not both.' : 'Say whom: emails or registrant IDs, or --all-pending.');
   }
-  const request: StatusRequest = { kind, sessionId, action, ...(allPending ? {} : { wanted }) };
+  const request: StatusChangeRequest = { kind, sessionId, action, ...(allPending ? {} : { wanted }) };
   // commands.md: deny --all-pending and cancel-registration ask first; approve never does.
   if (action === 'cancel' || (action === 'deny' && allPending)) {
     const whom = allPending ? 'every pending registrant' : wanted.map(escapeMrkdwn).join(', ');
@@ -163,49 +144,30 @@ async function statusCommand(inv: CommandInvocation, kind: SessionKind, action: 
 }
 
 /**
- * Looks the registrants up (so an email that is not registered is named, and one already in the wanted
- * status is not sent again: Zoom caps status changes per registrant a day), then sends batches of 30.
+ * Every pending registrant, or more than one Zoom call's worth, goes to the bulk job (restart-safe, with
+ * progress in a DM); a few named ones are changed while the admin waits. Returns the sentence to show.
  */
-export async function changeStatus(inv: Invocation, req: StatusRequest): Promise<string> {
+export async function changeStatus(inv: Invocation, req: StatusChangeRequest): Promise<string> {
+  if (!req.wanted || req.wanted.length > REGISTRANT_STATUS_BATCH) {
+    const jobId = await enqueueRegistrantUpdate(inv.services, inv.person.id, req, describeRequest(req));
+    return `:hourglass_flowing_sand: Started job \`${jobId}\`: ${describeRequest(req)}. Progress and the summary come in your DM with me; \`/zoom jobs status ${jobId}\` shows where it is.`;
+  }
   const { zoom } = inv.services;
-  const rule = ACTIONS[req.action];
-  // A registrant's status is the list Zoom returned it in (items do not always say).
-  const known: Registrant[] = [];
-  const statusOf = new Map<string, RegistrantStatus>();
-  for (const status of req.wanted ? STATUSES : (['pending'] as const)) {
-    for (const r of await allRegistrants(zoom, req.kind, req.sessionId, [status])) {
-      statusOf.set(r.id, status);
-      known.push(r);
-    }
-  }
-  const { found, missing } = req.wanted ? resolveRegistrants(req.wanted, known) : { found: known, missing: [] };
-  const todo = found.filter((r) => rule.from.includes(statusOf.get(r.id) ?? 'pending'));
-  const unchanged = found.filter((r) => !todo.includes(r)).map((registrant) => ({ registrant, status: statusOf.get(registrant.id) ?? 'unknown' }));
-  if (todo.length > MAX_DIRECT_CHANGES) {
-    throw new UsageError(
-      `That is ${todo.length} registrants; this version changes at most ${MAX_DIRECT_CHANGES} at once. Name them in smaller groups.`,
-    );
-  }
-  const changed: Registrant[] = [];
-  const failed: Array<{ registrant: Registrant; reason: string }> = [];
-  for (const batch of inBatches(todo, REGISTRANT_STATUS_BATCH)) {
-    try {
-      await updateRegistrantStatus(zoom, req.kind, req.sessionId, req.action, batch.map((r) => ({ id: r.id, email: r.email })));
-      changed.push(...batch);
-    } catch (error) {
-      if (!(error instanceof ZoomApiError)) throw error;
-      for (const registrant of batch) failed.push({ registrant, reason: `${error.zoomMessage}${error.code ? ` (code ${error.code})` : ''}` });
-    }
-  }
-  const what = `${req.action === 'cancel' ? 'cancelled registrations' : `${req.action === 'approve' ? 'approved' : 'denied'} registrants`} of ${req.kind} ${formatMeetingId(req.sessionId)}`;
+  const rule = STATUS_RULES[req.action];
+  const plan = await planStatusChange(zoom, req);
+  const { changed, failed } = plan.todo.length > 0 ? await sendStatusBatch(zoom, req, plan.todo) : { changed: [], failed: [] };
+  const what = `${describeRequest(req)}: ${changed.length} changed${failed.length ? `, ${failed.length} failed` : ''}`;
   if (changed.length > 0 || failed.length > 0) {
-    await inv.services.audit.record({
-      userId: inv.person.id,
-      action: `${what}: ${changed.length} changed${failed.length ? `, ${failed.length} failed` : ''}`,
-      outcome: failed.length === 0 ? 'ok' : 'failed',
-    });
+    await inv.services.audit.record({ userId: inv.person.id, action: what, outcome: failed.length === 0 ? 'ok' : 'failed' });
   }
-  return statusChangeSummary({ verb: rule.verb, changed, unchanged, missing, failed });
+  return statusChangeSummary({ verb: rule.verb, changed, unchanged: plan.unchanged, missing: plan.missing, failed });
+}
+
+function describeRequest(req: StatusChangeRequest): string {
+  const session = `${req.kind} ${formatMeetingId(req.sessionId)}`;
+  const whom = req.wanted ? `${req.wanted.length} registrant(s)` : 'every pending registrant';
+  const verb = { approve: 'Approve', deny: 'Deny', cancel: 'Cancel the registration of' }[req.action];
+  return `${verb} ${whom} of ${session}`;
 }
 
 // ---- buttons ----------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // Block Kit for the people registered to a meeting or webinar: counts, the pending ones with Approve/Deny,
 // and the outcome of a status change.
 import type { KnownBlock } from '@slack/types';
+import type { RegistrantKey } from '../zoom/registrant-changes.js';
 import type { Registrant } from '../zoom/registrants.js';
 import type { SessionKind } from '../zoom/sessions.js';
 import { actions, button, context, section, type SlackMessage } from './blocks.js';
@@ -86,13 +87,13 @@ function registrantLine(r: Registrant, zone: string): string {
 /** The outcome of a status change: who was changed, who was already there, who is not registered, what failed. */
 export function statusChangeSummary(input: {
   verb: string;
-  changed: Registrant[];
-  unchanged: Array<{ registrant: Registrant; status: string }>;
+  changed: RegistrantKey[];
+  unchanged: Array<{ registrant: RegistrantKey; status: string }>;
   missing: string[];
-  failed: Array<{ registrant: Registrant; reason: string }>;
+  failed: Array<{ registrant: RegistrantKey; reason: string }>;
 }): string {
   const lines: string[] = [];
-  const list = (rs: Registrant[]) => rs.map((r) => escapeMrkdwn(r.email)).join(', ');
+  const list = (rs: RegistrantKey[]) => rs.map((r) => escapeMrkdwn(r.email)).join(', ');
   if (input.changed.length > 0) lines.push(`:white_check_mark: ${input.verb} ${input.changed.length}: ${list(input.changed)}`);
   for (const { registrant, status } of input.unchanged) {
     lines.push(`• ${escapeMrkdwn(registrant.email)} is already ${status}; nothing changed.`);

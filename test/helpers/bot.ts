@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { Redis } from 'ioredis';
 import type { DateTime } from 'luxon';
 import { createWebBot, type Bot } from '../../src/app.js';
-import { parseConfig } from '../../src/config.js';
+import { parseConfig, type Config } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { FakeSlack, type FakeSlackUser } from './fake-slack.js';
 import { clearPrefix, testRedis, uniquePrefix } from './redis.js';
@@ -26,6 +26,33 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The configuration every test bot and job test runs with: fake Slack, nock'd Zoom. */
+export function testConfig(slackApiUrl: string, env: Record<string, string> = {}): Config {
+  return parseConfig({
+    SLACK_BOT_TOKEN: 'xoxb-test',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slackApiUrl,
+    ZOOM_ACCOUNT_ID: 'acct-1',
+    ZOOM_CLIENT_ID: 'client-1',
+    ZOOM_CLIENT_SECRET: 'secret-1',
+    ZOOM_API_URL: ZOOM_API,
+    ZOOM_OAUTH_URL: ZOOM_OAUTH,
+    ...env,
+  });
+}
+
+/** Zoom's token endpoint for every test that reaches Zoom through nock. */
+export function nockZoomToken(): void {
+  nock('http://zoom.test')
+    .post('/oauth/token')
+    .reply(200, { access_token: ZOOM_TOKEN, token_type: 'bearer', expires_in: 3600, scope: 'meeting:read:admin' })
+    .persist();
+}
+
+export function nockZoom(): nock.Scope {
+  return nock(ZOOM_API, { reqheaders: { authorization: `Bearer ${ZOOM_TOKEN}` } });
+}
+
 export interface TestBot {
   bot: Bot;
   url: string;
@@ -40,18 +67,7 @@ export async function startTestBot(opts: {
   now?: DateTime;
 }): Promise<TestBot> {
   const port = await freePort();
-  const config = parseConfig({
-    SLACK_BOT_TOKEN: 'xoxb-test',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: opts.slackApiUrl,
-    ZOOM_ACCOUNT_ID: 'acct-1',
-    ZOOM_CLIENT_ID: 'client-1',
-    ZOOM_CLIENT_SECRET: 'secret-1',
-    ZOOM_API_URL: ZOOM_API,
-    ZOOM_OAUTH_URL: ZOOM_OAUTH,
-    PORT: String(port),
-    ...opts.env,
-  });
+  const config = testConfig(opts.slackApiUrl, { PORT: String(port), ...opts.env });
   const bot = createWebBot({
     config,
     redis: opts.redis,
@@ -101,10 +117,7 @@ export function useBotFixture(opts: {
   beforeEach(() => {
     nock.disableNetConnect();
     nock.enableNetConnect('127.0.0.1');
-    nock('http://zoom.test')
-      .post('/oauth/token')
-      .reply(200, { access_token: ZOOM_TOKEN, token_type: 'bearer', expires_in: 3600, scope: 'meeting:read:admin' })
-      .persist();
+    nockZoomToken();
     slack.calls.length = 0;
   });
   afterEach(() => {
@@ -113,6 +126,6 @@ export function useBotFixture(opts: {
   return {
     bot: () => bot,
     slack: () => slack,
-    zoom: () => nock(ZOOM_API, { reqheaders: { authorization: `Bearer ${ZOOM_TOKEN}` } }),
+    zoom: nockZoom,
   };
 }

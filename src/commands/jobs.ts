@@ -1,0 +1,135 @@
+// `/zoom jobs [list|failed]`, `/zoom jobs status|cancel|retry <jobId>`: where the slow work stands, whoever
+// started it and whichever process runs it.
+import type { Job } from 'bullmq';
+import type { CommandDef } from './command.js';
+import type { CommandInvocation, ParsedCommand } from './context.js';
+import { UsageError } from './errors.js';
+import { requestCancel } from '../jobs/cancel.js';
+import { QUEUE_NAMES, type QueueName } from '../jobs/queues.js';
+import { textMessage } from '../views/blocks.js';
+import { jobListMessage, jobStatusMessage, type JobInfo } from '../views/jobs.js';
+
+const LIST_LIMIT = 25;
+// Relayed events are jobs too, but only their failures concern an admin.
+const USER_QUEUES: QueueName[] = ['registrants', 'downloads'];
+
+const jobId = { name: 'jobId', type: 'string' } as const;
+
+export const jobCommands: CommandDef[] = [
+  {
+    path: ['jobs'],
+    usage: 'jobs [list]',
+    summary: 'Running, waiting and recently failed jobs (`jobs failed` for failures only).',
+    access: 'read',
+    args: { positionals: [{ name: 'what', type: 'string', optional: true }], flags: {} },
+    run: async (inv, args) => {
+      const what = args.positionals[0]?.toLowerCase() ?? 'list';
+      if (what === 'failed') return listFailed(inv);
+      if (what !== 'list') {
+        throw new UsageError(`\`jobs ${what}\` is not a command. Use \`jobs list\`, \`jobs failed\`, or \`jobs status <jobId>\`.`);
+      }
+      const jobs = await collectJobs(inv, USER_QUEUES, ['active', 'waiting', 'delayed', 'prioritized', 'failed']);
+      await inv.reply(jobListMessage('Jobs', jobs, 'No jobs are running, waiting or failed.'));
+    },
+  },
+  {
+    path: ['jobs', 'failed'],
+    usage: 'jobs failed',
+    summary: 'Failed jobs, including event deliveries that gave up.',
+    access: 'read',
+    args: { positionals: [], flags: {} },
+    run: (inv) => listFailed(inv),
+  },
+  {
+    path: ['jobs', 'status'],
+    usage: 'jobs status <jobId>',
+    summary: 'Where one job is: state, progress, failures.',
+    example: 'jobs status reg-1a2b3c4d',
+    access: 'read',
+    args: { positionals: [jobId], flags: {} },
+    run: async (inv, args) => {
+      const job = await findJob(inv, args);
+      await inv.reply(jobStatusMessage(await infoOf(job), inv.person.tz));
+    },
+  },
+  {
+    path: ['jobs', 'cancel'],
+    usage: 'jobs cancel <jobId>',
+    summary: 'Cancel a waiting or running job; a running one stops after its current step.',
+    example: 'jobs cancel reg-1a2b3c4d',
+    access: 'write',
+    args: { positionals: [jobId], flags: {} },
+    run: async (inv, args) => {
+      const job = await findJob(inv, args);
+      const state = await job.getState();
+      const id = String(job.id);
+      if (state === 'completed' || state === 'failed') {
+        await inv.reply(textMessage(`Job \`${id}\` has already ${state === 'completed' ? 'finished' : 'failed'}; nothing to cancel.`));
+        return;
+      }
+      // The flag first: a worker that takes the job between these two steps still sees it.
+      await requestCancel(inv.services.redis, inv.services.keyPrefix, id, inv.person.id);
+      if (state !== 'active') {
+        await job.remove();
+        await inv.services.audit.record({ userId: inv.person.id, action: `cancelled job ${id} before it started`, outcome: 'ok' });
+        await inv.reply(textMessage(`:no_entry_sign: Cancelled job \`${id}\` before it started.`));
+        return;
+      }
+      await inv.services.audit.record({ userId: inv.person.id, action: `asked job ${id} to stop`, outcome: 'ok' });
+      await inv.reply(textMessage(`:no_entry_sign: Job \`${id}\` stops after its current step; its summary says what was done.`));
+    },
+  },
+  {
+    path: ['jobs', 'retry'],
+    usage: 'jobs retry <jobId>',
+    summary: 'Run a failed job again from where it stopped.',
+    example: 'jobs retry dl-1a2b3c4d',
+    access: 'write',
+    args: { positionals: [jobId], flags: {} },
+    run: async (inv, args) => {
+      const job = await findJob(inv, args);
+      if ((await job.getState()) !== 'failed') {
+        await inv.reply(textMessage(`Job \`${job.id}\` has not failed; only failed jobs are retried.`));
+        return;
+      }
+      await job.retry('failed');
+      await inv.services.audit.record({ userId: inv.person.id, action: `retried job ${job.id}`, outcome: 'ok' });
+      await inv.reply(textMessage(`:arrows_counterclockwise: Job \`${job.id}\` is queued again.`));
+    },
+  },
+];
+
+async function listFailed(inv: CommandInvocation): Promise<void> {
+  await inv.reply(jobListMessage('Failed jobs', await collectJobs(inv, QUEUE_NAMES, ['failed']), 'No failed jobs.'));
+}
+
+async function collectJobs(inv: CommandInvocation, queues: readonly QueueName[], states: JobState[]): Promise<JobInfo[]> {
+  const lists = await Promise.all(queues.map((q) => inv.services.jobs.queue(q).getJobs(states, 0, LIST_LIMIT - 1)));
+  const jobs = lists.flat().filter((j): j is Job => Boolean(j));
+  const infos = await Promise.all(jobs.map(infoOf));
+  return infos.sort((a, b) => b.createdAt - a.createdAt).slice(0, LIST_LIMIT);
+}
+
+type JobState = 'active' | 'waiting' | 'delayed' | 'prioritized' | 'failed' | 'completed';
+
+async function findJob(inv: CommandInvocation, args: ParsedCommand): Promise<Job> {
+  const id = args.positionals[0] ?? '';
+  const job = id ? await inv.services.jobs.find(id) : undefined;
+  if (!job) throw new UsageError(`There is no job \`${id}\` (finished jobs are kept for a week). \`/zoom jobs\` lists the current ones.`);
+  return job;
+}
+
+async function infoOf(job: Job): Promise<JobInfo> {
+  const data = (job.data ?? {}) as { owner?: { userId?: string; description?: string } };
+  const progress = typeof job.progress === 'object' && job.progress !== null ? (job.progress as JobInfo['progress']) : undefined;
+  return {
+    id: String(job.id),
+    state: await job.getState(),
+    description: data.owner?.description ?? job.name,
+    ...(data.owner?.userId ? { userId: data.owner.userId } : {}),
+    ...(progress && typeof progress.done === 'number' && typeof progress.total === 'number' ? { progress } : {}),
+    ...(job.failedReason ? { failedReason: job.failedReason, attempts: job.attemptsMade } : {}),
+    createdAt: job.timestamp,
+    ...(job.finishedOn ? { finishedAt: job.finishedOn } : {}),
+  };
+}

@@ -1,0 +1,65 @@
+// Job tests: the real services and real BullMQ workers on real Redis under the file's own prefix, a fake Slack,
+// and Zoom through nock — so a test sees the Zoom requests a job sends and the Slack messages it leaves.
+import nock from 'nock';
+import type { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { createServices } from '../../src/app.js';
+import { JOB_PROCESSORS } from '../../src/jobs/processors.js';
+import { startWorkers, type RunningWorkers } from '../../src/jobs/workers.js';
+import { silentLogger } from '../../src/log.js';
+import type { Services } from '../../src/services.js';
+import { nockZoom, nockZoomToken, testConfig } from './bot.js';
+import { FakeSlack } from './fake-slack.js';
+import { clearPrefix, testRedis, uniquePrefix } from './redis.js';
+
+export interface JobFixture {
+  services: () => Services;
+  slack: () => FakeSlack;
+  zoom: () => nock.Scope;
+  /** Starts this process's workers; each call is one more "process" (stopped after the test). */
+  startWorkers: () => RunningWorkers;
+}
+
+export function useJobFixture(name: string, env: Record<string, string> = {}): JobFixture {
+  const prefix = uniquePrefix(name);
+  let redis: Redis;
+  let slack: FakeSlack;
+  let services: Services;
+  let running: RunningWorkers[] = [];
+  beforeAll(async () => {
+    redis = testRedis();
+    slack = new FakeSlack();
+    await slack.start();
+    services = createServices({ config: testConfig(slack.apiUrl, env), redis, log: silentLogger, keyPrefix: prefix });
+  });
+  afterAll(async () => {
+    await services.jobs.close();
+    await slack.stop();
+    await clearPrefix(redis, `{${prefix}`);
+    await clearPrefix(redis, prefix);
+    redis.disconnect();
+    nock.enableNetConnect();
+  });
+  beforeEach(() => {
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    nockZoomToken();
+    slack.calls.length = 0;
+  });
+  afterEach(async () => {
+    await Promise.all(running.map((w) => w.stop()));
+    running = [];
+    for (const queue of ['registrants', 'downloads', 'events'] as const) await services.jobs.queue(queue).obliterate({ force: true });
+    nock.cleanAll();
+  });
+  return {
+    services: () => services,
+    slack: () => slack,
+    zoom: nockZoom,
+    startWorkers: () => {
+      const workers = startWorkers(JOB_PROCESSORS, services);
+      running.push(workers);
+      return workers;
+    },
+  };
+}

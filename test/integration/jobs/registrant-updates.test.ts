@@ -1,0 +1,168 @@
+// The bulk registrant job on real Redis with real workers: batches of 30, each registrant sent once, a restart in
+// the middle that does not re-send a finished batch, cancel, and a summary naming each failure.
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Job } from 'bullmq';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { requestCancel } from '../../../src/jobs/cancel.js';
+import { enqueueRegistrantUpdate } from '../../../src/jobs/registrant-updates.js';
+import { useJobFixture } from '../../helpers/jobs.js';
+
+const ADMIN = 'UADMIN';
+const WEBINAR = '81234567890';
+const fixture = useJobFixture('jobs-registrants');
+
+/** A stateful Zoom: registrants keep their status, and each status update is recorded with its body. */
+function fakeZoomRegistrants(count: number, opts: { refuse?: (id: string, batchSize: number) => string | undefined; putDelayMs?: number } = {}) {
+  const status = new Map<string, string>();
+  for (let i = 1; i <= count; i++) status.set(`r${i}`, 'pending');
+  const updates: string[][] = [];
+  fixture
+    .zoom()
+    .get(`/webinars/${WEBINAR}/registrants`)
+    .query(true)
+    .reply((uri) => {
+      const wanted = new URL(uri, 'http://x').searchParams.get('status');
+      const registrants = [...status].filter(([, s]) => s === wanted).map(([id]) => ({ id, email: `${id}@example.com`, first_name: id }));
+      return [200, { page_size: 300, total_records: registrants.length, next_page_token: '', registrants }];
+    })
+    .persist();
+  fixture
+    .zoom()
+    .put(`/webinars/${WEBINAR}/registrants/status`)
+    .delay(opts.putDelayMs ?? 0)
+    .reply((_uri, body) => {
+      const { action, registrants } = body as { action: string; registrants: Array<{ id: string }> };
+      const ids = registrants.map((r) => r.id);
+      const refusal = ids.map((id) => opts.refuse?.(id, ids.length)).find(Boolean);
+      if (refusal) return [400, { code: 3000, message: refusal }];
+      updates.push(ids);
+      for (const id of ids) status.set(id, action === 'approve' ? 'approved' : 'denied');
+      return [204, ''];
+    })
+    .persist();
+  return { status, updates };
+}
+
+async function finished(jobId: string): Promise<Job> {
+  const queue = fixture.services().jobs.queue('registrants');
+  for (let i = 0; i < 200; i++) {
+    const job = await queue.getJob(jobId);
+    const state = await job?.getState();
+    if (job && (state === 'completed' || state === 'failed')) return job;
+    await delay(50);
+  }
+  throw new Error(`job ${jobId} did not finish`);
+}
+
+function finalSummary(jobMessageTs: string): string {
+  const updates = fixture.slack().calls.filter((c) => c.method === 'chat.update' && c.body.ts === jobMessageTs);
+  const last = updates.at(-1);
+  return last ? JSON.stringify(last.body.blocks) : '';
+}
+
+
+describe('bulk registrant job', () => {
+  beforeEach(() => {
+    fixture.slack().users.set(ADMIN, { id: ADMIN, email: 'admin@example.com' });
+  });
+
+  it('approves every pending registrant in batches of 30, each once, and ends with a summary in the DM', async () => {
+    const zoom = fakeZoomRegistrants(75);
+    fixture.startWorkers();
+    const jobId = await enqueueRegistrantUpdate(fixture.services(), ADMIN, { kind: 'webinar', sessionId: WEBINAR, action: 'approve' }, 'Approve every pending registrant of webinar 812 3456 7890');
+    expect(jobId).toMatch(/^reg-[0-9a-f]{8}$/);
+
+    const job = await finished(jobId);
+
+    expect(await job.getState()).toBe('completed');
+    expect(zoom.updates.map((b) => b.length)).toEqual([30, 30, 15]);
+    expect(new Set(zoom.updates.flat()).size).toBe(75);
+    expect([...zoom.status.values()].every((s) => s === 'approved')).toBe(true);
+    const ref = job.data.owner.progress;
+    const summary = await fixture.slack().waitFor((c) => c.method === 'chat.update' && c.body.ts === ref.ts && String(c.body.text).includes('finished'));
+    expect(summary.body.channel).toBe(ref.channel);
+    expect(JSON.stringify(summary.body.blocks)).toContain('Finished: 75 of 75 done.');
+    expect(JSON.stringify(summary.body.blocks)).toContain('Changed: 75.');
+    expect(job.returnvalue).toEqual({ changed: 75, failed: 0 });
+  });
+
+  it('names every registrant Zoom refused, and why, while the rest of their batch goes through', async () => {
+    const zoom = fakeZoomRegistrants(40, {
+      refuse: (id) => (id === 'r7' ? 'The registrant has reached the daily limit of status updates.' : undefined),
+    });
+    fixture.startWorkers();
+    const jobId = await enqueueRegistrantUpdate(fixture.services(), ADMIN, { kind: 'webinar', sessionId: WEBINAR, action: 'approve' }, 'Approve all');
+
+    const job = await finished(jobId);
+
+    expect(zoom.status.get('r7')).toBe('pending');
+    expect([...zoom.status].filter(([, s]) => s === 'approved')).toHaveLength(39);
+    expect(job.returnvalue).toEqual({ changed: 39, failed: 1 });
+    const summary = finalSummary(job.data.owner.progress.ts);
+    expect(summary).toContain('r7@example.com: The registrant has reached the daily limit of status updates. (Zoom code 3000)');
+    expect(summary).toContain('1 failed');
+  });
+
+  it('after a crash, does not send again a batch that reached Zoom before the progress was saved', async () => {
+    const zoom = fakeZoomRegistrants(75);
+    const services = fixture.services();
+    // The state a dead worker leaves: plan saved, progress saved after batch 1, batch 2 sent but not recorded.
+    const todo = Array.from({ length: 75 }, (_, i) => ({ id: `r${i + 1}`, email: `r${i + 1}@example.com` }));
+    for (const { id } of todo.slice(0, 60)) zoom.status.set(id, 'approved');
+    const queue = services.jobs.queue('registrants');
+    const job = await queue.add(
+      'update-status',
+      {
+        owner: { userId: ADMIN, description: 'Approve all' },
+        request: { kind: 'webinar', sessionId: WEBINAR, action: 'approve' },
+        plan: { todo, unchanged: [], missing: [] },
+      },
+      { jobId: 'reg-0000c4a5' },
+    );
+    await job.updateProgress({ unit: 'registrants', done: 30, failed: 0, total: 75, changed: 30, skipped: 0, failures: [] });
+
+    fixture.startWorkers();
+    const done = await finished('reg-0000c4a5');
+
+    expect(zoom.updates).toEqual([todo.slice(60).map((r) => r.id)]);
+    expect(done.returnvalue).toEqual({ changed: 45, failed: 0 });
+    expect(done.progress).toMatchObject({ done: 75, total: 75, skipped: 30 });
+  });
+
+  it('at shutdown puts the job back after its current batch; another worker finishes without repeating one', async () => {
+    const zoom = fakeZoomRegistrants(90, { putDelayMs: 150 });
+    const first = fixture.startWorkers();
+    const jobId = await enqueueRegistrantUpdate(fixture.services(), ADMIN, { kind: 'webinar', sessionId: WEBINAR, action: 'approve' }, 'Approve all');
+    const queue = fixture.services().jobs.queue('registrants');
+    for (let i = 0; i < 100 && zoom.updates.length === 0; i++) await delay(20);
+
+    await first.stop();
+    expect(await (await queue.getJob(jobId))!.getState()).toBe('waiting');
+    const sentBeforeRestart = zoom.updates.length;
+    expect(sentBeforeRestart).toBeLessThan(3);
+
+    fixture.startWorkers();
+    const job = await finished(jobId);
+
+    expect(await job.getState()).toBe('completed');
+    expect(zoom.updates.flat().sort()).toEqual([...zoom.status.keys()].sort());
+    expect(job.returnvalue).toEqual({ changed: 90, failed: 0 });
+  });
+
+  it('stops when cancelled, after the batch in flight, and says who cancelled and how far it got', async () => {
+    const zoom = fakeZoomRegistrants(90, { putDelayMs: 150 });
+    fixture.startWorkers();
+    const services = fixture.services();
+    const jobId = await enqueueRegistrantUpdate(services, ADMIN, { kind: 'webinar', sessionId: WEBINAR, action: 'approve' }, 'Approve all');
+    for (let i = 0; i < 100 && zoom.updates.length === 0; i++) await delay(20);
+
+    await requestCancel(services.redis, services.keyPrefix, jobId, 'UOTHER');
+    const job = await finished(jobId);
+
+    expect(job.returnvalue).toMatchObject({ cancelledBy: 'UOTHER' });
+    expect(zoom.updates.length).toBeLessThan(3);
+    const approved = [...zoom.status.values()].filter((s) => s === 'approved').length;
+    expect(approved).toBe(zoom.updates.flat().length);
+    expect(finalSummary(job.data.owner.progress.ts)).toContain(`Cancelled by <@UOTHER> after ${approved} of 90 done.`);
+  });
+});
