@@ -1,8 +1,8 @@
 // Block Kit for meetings and webinars: the list with its "Next page" button and one session's card.
 // Both kinds read alike; only their names, type numbers and button action IDs differ.
 import type { KnownBlock } from '@slack/types';
-import type { Meeting, MeetingRecurrence } from '../zoom/meetings.js';
-import type { SessionKind } from '../zoom/sessions.js';
+import type { Meeting } from '../zoom/meetings.js';
+import type { SessionKind, SessionRecurrence } from '../zoom/sessions.js';
 import type { Webinar } from '../zoom/webinars.js';
 import { actions, button, context, fields, section, type SlackMessage } from './blocks.js';
 import { escapeMrkdwn, formatDuration, formatMeetingId, formatTime } from './format.js';
@@ -170,7 +170,7 @@ export function registrationLabel(approvalType: number | undefined): string {
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
-export function describeRecurrence(r: MeetingRecurrence): string {
+export function describeRecurrence(r: SessionRecurrence): string {
   const every = r.repeat_interval && r.repeat_interval > 1 ? r.repeat_interval : 1;
   let pattern: string;
   switch (r.type) {
