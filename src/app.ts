@@ -8,6 +8,7 @@ import { DateTime } from 'luxon';
 import { registerCommands } from './commands/register.js';
 import type { Config } from './config.js';
 import { InFlight } from './inflight.js';
+import { zoomWebhookRoute } from './ingress/webhooks.js';
 import { JobQueues } from './jobs/queues.js';
 import { boltLogger, type Logger } from './log.js';
 import { DEFAULT_KEY_PREFIX } from './redis.js';
@@ -65,7 +66,7 @@ export function createServices(opts: BotOptions): Services {
 /** The web role: Slack (HTTP or Socket Mode) plus the routes of contract.md on one port. */
 export function createWebBot(opts: BotOptions, services: Services = createServices(opts)): Bot {
   const { config, log } = opts;
-  const customRoutes: CustomRoute[] = [healthRoute(opts.redis)];
+  const customRoutes: CustomRoute[] = [healthRoute(opts.redis), zoomWebhookRoute(services)];
   const app = new App({
     token: config.slack.botToken,
     logger: boltLogger(log),

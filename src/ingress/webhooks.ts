@@ -1,0 +1,142 @@
+// POST /zoom/webhooks (contract.md): 413 past 1 MiB without reading on, 401 for a bad signature or an old
+// timestamp, 400 for a signed body that is not JSON; URL validation answered; an event is in Redis before 200.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CustomRoute } from '@slack/bolt';
+import type { Services } from '../services.js';
+import { URL_VALIDATION, UrlValidation, ZoomEvent } from '../zoom/events.js';
+import { urlValidationAnswer, verifyZoomSignature } from '../zoom/webhook.js';
+import { acceptEvent } from './accept.js';
+
+export const WEBHOOK_PATH = '/zoom/webhooks';
+export const MAX_BODY_BYTES = 1024 * 1024;
+// Zoom gives up after 3 s; a Redis that has not taken the event by then gets a 503 so Zoom retries.
+const ENQUEUE_TIMEOUT_MS = 2_000;
+
+class TooLarge extends Error {}
+
+export function zoomWebhookRoute(services: Services): CustomRoute {
+  return {
+    path: WEBHOOK_PATH,
+    method: ['POST'],
+    handler: (req, res) => {
+      void handle(services, req, res).catch((error: unknown) => {
+        services.log.error({ err: error }, 'Zoom webhook failed');
+        if (!res.headersSent) reply(res, 500, { error: 'internal error' });
+      });
+    },
+  };
+}
+
+async function handle(services: Services, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { log } = services;
+  const secrets = services.config.zoom.webhookSecrets;
+  let raw: Buffer;
+  try {
+    raw = await readBody(req, MAX_BODY_BYTES);
+  } catch (error) {
+    if (!(error instanceof TooLarge)) throw error;
+    // The rest of the body is never read: the connection closes after this answer.
+    reply(res, 413, { error: `body larger than ${MAX_BODY_BYTES} bytes` }, true);
+    req.unpipe();
+    req.pause();
+    return;
+  }
+  if (secrets.length === 0) {
+    reply(res, 404, { error: 'Zoom webhooks are not configured here (ZOOM_WEBHOOK_SECRET_TOKEN is unset)' });
+    return;
+  }
+  const check = verifyZoomSignature({
+    rawBody: raw,
+    signature: header(req, 'x-zm-signature'),
+    timestamp: header(req, 'x-zm-request-timestamp'),
+    secrets,
+    nowMs: Date.now(),
+  });
+  if (!check.ok) {
+    log.warn({ reason: check.reason, trackingId: header(req, 'x-zm-trackingid') }, 'refused a Zoom webhook');
+    reply(res, 401, { error: check.reason });
+    return;
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    reply(res, 400, { error: 'body is not JSON' });
+    return;
+  }
+  const validation = UrlValidation.safeParse(body);
+  if (validation.success) {
+    reply(res, 200, urlValidationAnswer(validation.data.payload.plainToken, secrets[0]!));
+    return;
+  }
+  const event = ZoomEvent.safeParse(body);
+  if (!event.success || event.data.event === URL_VALIDATION) {
+    reply(res, 400, { error: 'body is not a Zoom event (event, payload)' });
+    return;
+  }
+  if (services.redis.status !== 'ready') {
+    log.error({ event: event.data.event, redis: services.redis.status }, 'Redis is down; refused a Zoom event so that Zoom retries');
+    reply(res, 503, { error: 'cannot store the event right now; retry later' });
+    return;
+  }
+  try {
+    const accepted = await withTimeout(acceptEvent(services.jobs, event.data, 'webhook'), ENQUEUE_TIMEOUT_MS);
+    log.debug({ event: event.data.event, ...accepted }, accepted.duplicate ? 'dropped a duplicate Zoom event' : 'queued a Zoom event');
+    reply(res, 200, { status: accepted.duplicate ? 'duplicate' : 'queued' });
+  } catch (error) {
+    log.error({ err: error, event: event.data.event }, 'could not store a Zoom event; Zoom will retry');
+    reply(res, 503, { error: 'cannot store the event right now; retry later' });
+  }
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new TooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        reject(new TooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks, size));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function reply(res: ServerResponse, status: number, body: unknown, close = false): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...(close ? { connection: 'close' } : {}) });
+  res.end(JSON.stringify(body));
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not take the event within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
