@@ -15,7 +15,7 @@ beforeAll(async () => {
   slack.users.set('UADMIN', { id: 'UADMIN', email: 'admin@example.com' });
   const redis = connectRedis(`redis://127.0.0.1:${await freePort()}`);
   redis.on('error', () => undefined);
-  bot = await startTestBot({ slackApiUrl: slack.apiUrl, redis, keyPrefix: 'unused', env: { ZOOMOPS_ADMINS: 'UADMIN' } });
+  bot = await startTestBot({ slackApiUrl: slack.apiUrl, redis, keyPrefix: 'unused', env: { ZOOMOPS_ADMINS: 'UADMIN', ZOOMOPS_ROLE: 'web' } });
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1');
 });

@@ -60,7 +60,7 @@ describe('registrants card', () => {
     expect(approved.isDone()).toBe(true);
     expect(after.body.replace_original).toBe(true);
     expect(textOf(after)).toMatch(/Approved 1: jane@example.com by <@UADMIN> at \d\d:\d\d CET/);
-    await slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === AUDIT && String(c.body.text).includes('approved registrants'));
+    await slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === AUDIT && String(c.body.text).includes('Approve 1 registrant(s) of meeting 812 3456 7890: 1 changed'));
   });
 
   it('answers a click on someone already handled without sending anything to Zoom', async () => {
@@ -123,8 +123,13 @@ describe('approve, deny and cancel by email', () => {
       .reply(204);
     const result = await driver.click('registrant.confirm', buttonOf(prompt, 'registrant.confirm').value, ADMIN);
 
+    // Every pending registrant is bulk work: a job, its ID at once, progress and the summary in the DM.
+    const jobId = /job `(reg-[0-9a-f]{8})`/.exec(result.body.text)?.[1];
+    expect(jobId).toBeDefined();
+    const summary = await slack.waitFor((c) => c.method === 'chat.update' && String(c.body.text).includes('finished'));
     expect(first.isDone() && second.isDone()).toBe(true);
-    expect(result.body.text).toContain('Denied 31');
+    expect(JSON.stringify(summary.body.blocks)).toContain('Finished: 31 of 31 done.');
+    expect(JSON.stringify(summary.body.blocks)).toContain(`job \`${jobId}\``);
   });
 
   it('reports a registrant Zoom refused, with Zoom’s reason', async () => {

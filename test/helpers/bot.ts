@@ -4,9 +4,9 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { Redis } from 'ioredis';
 import type { DateTime } from 'luxon';
-import { createWebBot, type Bot } from '../../src/app.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
+import { startBot, type RunningBot } from '../../src/run.js';
 import { FakeSlack, type FakeSlackUser } from './fake-slack.js';
 import { clearPrefix, testRedis, uniquePrefix } from './redis.js';
 import { SIGNING_SECRET } from './slack-requests.js';
@@ -54,7 +54,7 @@ export function nockZoom(): nock.Scope {
 }
 
 export interface TestBot {
-  bot: Bot;
+  bot: RunningBot;
   url: string;
   stop(): Promise<void>;
 }
@@ -68,14 +68,13 @@ export async function startTestBot(opts: {
 }): Promise<TestBot> {
   const port = await freePort();
   const config = testConfig(opts.slackApiUrl, { PORT: String(port), ...opts.env });
-  const bot = createWebBot({
-    config,
+  // Role `all` unless the test says otherwise: jobs started by a command run in the same process, as by default.
+  const bot = await startBot(config, {
     redis: opts.redis,
     log: silentLogger,
     keyPrefix: opts.keyPrefix,
     ...(opts.now ? { now: () => opts.now! } : {}),
   });
-  await bot.start();
   return { bot, url: `http://127.0.0.1:${port}`, stop: () => bot.stop() };
 }
 
@@ -111,6 +110,7 @@ export function useBotFixture(opts: {
     await bot.stop();
     await slack.stop();
     await clearPrefix(redis, prefix);
+    await clearPrefix(redis, `{${prefix}`);
     redis.disconnect();
     nock.enableNetConnect();
   });
