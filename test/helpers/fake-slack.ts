@@ -20,6 +20,11 @@ export class FakeSlack {
   readonly calls: SlackCall[] = [];
   readonly users = new Map<string, FakeSlackUser>();
   readonly groups = new Map<string, string[]>();
+  /** conversations.info answers: a channel not listed here is `channel_not_found`, as for a private one. */
+  readonly channels = new Map<string, Record<string, unknown>>();
+  /** Canned refusals, each used once by the next call of its method (e.g. a 429 with Retry-After). */
+  readonly failures: Array<{ method: string; status: number; headers?: Record<string, string>; body: Record<string, unknown> }> = [];
+  private lastTs = 0;
   private server?: Server;
   private waiters: Array<{ match: (c: SlackCall) => boolean; resolve: (c: SlackCall) => void }> = [];
   private viewCounter = 0;
@@ -32,8 +37,10 @@ export class FakeSlack {
         const method = (req.url ?? '').replace(/^\/(api\/)?/, '').replace(/\?.*$/, '');
         const call = { method, body };
         this.calls.push(call);
-        const answer = this.answer(call);
-        res.writeHead(200, { 'content-type': 'application/json' });
+        const failure = this.failures.findIndex((f) => f.method === method);
+        const canned = failure >= 0 ? this.failures.splice(failure, 1)[0] : undefined;
+        const answer = canned ? canned.body : this.answer(call);
+        res.writeHead(canned?.status ?? 200, { 'content-type': 'application/json', ...canned?.headers });
         res.end(JSON.stringify(answer));
         for (const waiter of [...this.waiters]) {
           if (waiter.match(call)) {
@@ -102,8 +109,15 @@ export class FakeSlack {
       }
       case 'usergroups.users.list':
         return { ok: true, users: this.groups.get(String(call.body.usergroup)) ?? [] };
-      case 'chat.postMessage':
-        return { ok: true, channel: call.body.channel, ts: `${Date.now() / 1000}` };
+      case 'chat.postMessage': {
+        // Unique and increasing, as Slack's are: threads are found by ts.
+        this.lastTs = Math.max(Date.now() * 1000, this.lastTs + 1);
+        return { ok: true, channel: call.body.channel, ts: `${Math.floor(this.lastTs / 1e6)}.${String(this.lastTs % 1e6).padStart(6, '0')}` };
+      }
+      case 'conversations.info': {
+        const channel = this.channels.get(String(call.body.channel));
+        return channel ? { ok: true, channel: { id: call.body.channel, ...channel } } : { ok: false, error: 'channel_not_found' };
+      }
       case 'views.open':
       case 'views.update':
         return { ok: true, view: { id: call.body.view_id ?? `V${++this.viewCounter}` } };
