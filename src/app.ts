@@ -16,6 +16,7 @@ import type { Services } from './services.js';
 import { AuditLog } from './slack/audit.js';
 import { SlackDirectory } from './slack/directory.js';
 import { SlackPacing } from './slack/pacing.js';
+import { registerWatchEvents } from './slack/watch-events.js';
 import { createZoomClient } from './zoom/connect.js';
 
 /** Shutdown must end within 30 s (contract.md); what runs longer is cut off. */
@@ -78,6 +79,7 @@ export function createWebBot(opts: BotOptions, services: Services = createServic
   });
   // Handlers share the services' client, so the fake Slack of the tests and the real one are reached alike.
   registerCommands(app, services);
+  registerWatchEvents(app, services);
   app.error(async (error) => {
     log.error({ err: error }, 'unhandled error in a Slack listener');
   });

@@ -1,0 +1,134 @@
+// `/zoom watch`, `/zoom unwatch`, `/zoom watches`: which Slack channel relays which Zoom events (commands.md).
+// The subscriptions live in Redis (slack/watches.ts); the relay worker reads them for every event.
+import type { CommandDef } from './command.js';
+import type { CommandInvocation, ParsedCommand } from './context.js';
+import { stringFlag } from './args.js';
+import { UsageError } from './errors.js';
+import { parseChannel } from './values.js';
+import { WatchStore, eventsOfTopic, type Watch } from '../slack/watches.js';
+import { watchList, watchStarted, watchStopped } from '../views/watch.js';
+import { EVENT_NAME, EVENT_TOPICS, WATCH_TOPICS, type WatchTopic } from '../zoom/events.js';
+import type { Config } from '../config.js';
+
+const topic = { name: 'topic', type: 'string', choices: WATCH_TOPICS, example: 'meetings' } as const;
+const channel = { name: 'channel', type: 'string', optional: true } as const;
+
+export const watchCommands: CommandDef[] = [
+  {
+    path: ['watch'],
+    usage: 'watch <topic> [#channel] [--events <name,…>]',
+    summary: `Relay Zoom events to a channel as they happen. Topics: ${WATCH_TOPICS.join(', ')}.`,
+    example: 'watch recordings #zoom-alerts',
+    access: 'write',
+    args: { positionals: [topic, channel], flags: { events: { type: 'string', example: '--events meeting.started,meeting.ended' } } },
+    run: watch,
+  },
+  {
+    path: ['unwatch'],
+    usage: 'unwatch <topic> [#channel]',
+    summary: 'Stop relaying a topic to a channel.',
+    example: 'unwatch recordings #zoom-alerts',
+    access: 'write',
+    args: { positionals: [topic, channel] },
+    run: unwatch,
+  },
+  {
+    path: ['watches'],
+    usage: 'watches [#channel] [--all]',
+    summary: 'What a channel relays (this one unless named); --all lists every channel.',
+    example: 'watches --all',
+    access: 'read',
+    args: { positionals: [channel], flags: { all: { type: 'boolean' } } },
+    run: watches,
+  },
+];
+
+const store = (inv: CommandInvocation) => new WatchStore(inv.services.redis, inv.services.keyPrefix);
+const targetChannel = (inv: CommandInvocation, typed: string | undefined) => (typed ? parseChannel(typed) : inv.channelId);
+
+async function watch(inv: CommandInvocation, args: ParsedCommand): Promise<void> {
+  const { config } = inv.services;
+  const command = config.slack.command;
+  if (!eventsConfigured(config)) {
+    throw new UsageError(
+      'Zoom events are not configured, so nothing would arrive. Set ZOOM_WEBHOOK_SECRET_TOKEN (and point the Zoom app’s ' +
+        'event subscription at https://<this host>/zoom/webhooks) or ZOOM_WS_SUBSCRIPTION_ID (WebSocket, no inbound port), ' +
+        'then restart ZoomOps; the README’s "Zoom events" section has the steps.',
+    );
+  }
+  const name = args.positionals[0] as WatchTopic;
+  const events = requestedEvents(name, stringFlag(args, 'events'), command);
+  const channelId = targetChannel(inv, args.positionals[1]);
+  await checkPostable(inv, channelId);
+  const watchRecord: Watch = {
+    topic: name,
+    events: eventsOfTopic(name, events),
+    narrowed: name !== 'events' && events !== undefined,
+    createdBy: inv.person.id,
+    zone: inv.person.tz,
+    createdAt: inv.services.now().toISO() ?? new Date().toISOString(),
+  };
+  const replaced = await store(inv).add(channelId, watchRecord);
+  await inv.reply(watchStarted(channelId, watchRecord, replaced !== undefined));
+}
+
+async function unwatch(inv: CommandInvocation, args: ParsedCommand): Promise<void> {
+  const name = args.positionals[0]!;
+  const channelId = targetChannel(inv, args.positionals[1]);
+  const removed = await store(inv).remove(channelId, name);
+  if (!removed) {
+    throw new UsageError(`<#${channelId}> does not watch ${name}. \`${inv.services.config.slack.command} watches\` lists what it watches.`);
+  }
+  await inv.reply(watchStopped(channelId, removed));
+}
+
+async function watches(inv: CommandInvocation, args: ParsedCommand): Promise<void> {
+  const watchStore = store(inv);
+  const channels = args.flags.all === true ? await watchStore.channels() : [targetChannel(inv, args.positionals[0])];
+  const listed = await Promise.all(channels.map(async (c) => ({ channel: c, watches: await watchStore.ofChannel(c) })));
+  await inv.reply(watchList({ channels: listed, command: inv.services.config.slack.command }));
+}
+
+export function eventsConfigured(config: Config): boolean {
+  return config.zoom.webhookSecrets.length > 0 || Boolean(config.zoom.wsSubscriptionId);
+}
+
+/** `--events` checked against the topic: the `events` topic needs it and takes any names; others only their own. */
+function requestedEvents(name: WatchTopic, flag: string | undefined, command: string): string[] | undefined {
+  const names = flag?.split(',').map((s) => s.trim()).filter(Boolean);
+  if (name === 'events') {
+    if (!names || names.length === 0) {
+      throw new UsageError('Name the Zoom events to relay with --events.', { example: `${command} watch events --events meeting.started,user.signed_in` });
+    }
+    const bad = names.filter((n) => !EVENT_NAME.test(n));
+    if (bad.length > 0) {
+      throw new UsageError(`"${bad.join(', ')}" ${bad.length === 1 ? 'is not a Zoom event name' : 'are not Zoom event names'}; they look like meeting.started.`);
+    }
+    return names;
+  }
+  if (!names) return undefined;
+  const allowed: readonly string[] = EVENT_TOPICS[name];
+  const foreign = names.filter((n) => !allowed.includes(n));
+  if (foreign.length > 0) {
+    throw new UsageError(
+      `The ${name} topic does not relay ${foreign.join(', ')}; it relays ${allowed.join(', ')}. Use \`${command} watch events --events …\` for any other event.`,
+    );
+  }
+  return names;
+}
+
+/** A public channel takes posts without the bot joining (chat:write.public); a private one needs an invitation. */
+async function checkPostable(inv: CommandInvocation, channelId: string): Promise<void> {
+  const invite = `invite ZoomOps to <#${channelId}> first (\`/invite @ZoomOps\` in that channel), then run this again.`;
+  let info: { is_private?: boolean; is_member?: boolean; is_archived?: boolean; is_im?: boolean } | undefined;
+  try {
+    info = (await inv.services.slack.conversations.info({ channel: channelId })).channel;
+  } catch (error) {
+    const code = (error as { data?: { error?: string } }).data?.error;
+    if (code === 'channel_not_found') throw new UsageError(`ZoomOps cannot see that channel; if it is private, ${invite}`);
+    throw error;
+  }
+  if (info?.is_archived) throw new UsageError(`<#${channelId}> is archived; pick a channel that is in use.`);
+  if (info?.is_im) throw new UsageError('Alerts go to channels, not direct messages; name a channel, e.g. #zoom-alerts.');
+  if (info?.is_private && !info.is_member) throw new UsageError(`<#${channelId}> is private and ZoomOps is not in it: ${invite}`);
+}

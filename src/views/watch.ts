@@ -1,0 +1,40 @@
+// Answers of `/zoom watch`, `/zoom unwatch` and `/zoom watches`: what a channel relays, in words.
+import type { KnownBlock } from '@slack/types';
+import type { Watch } from '../slack/watches.js';
+import { context, section, type SlackMessage } from './blocks.js';
+
+const channelRef = (id: string) => `<#${id}>`;
+
+export function watchStarted(channel: string, watch: Watch, replaced: boolean): SlackMessage {
+  const text = `:eyes: ${channelRef(channel)} now gets an alert for ${describeWatch(watch)}${replaced ? ' (this replaces its earlier watch of that topic)' : ''}.`;
+  return { text, blocks: [section(text), context(`Times are shown in ${watch.zone}. Stop with \`unwatch ${watch.topic}\`.`)] };
+}
+
+export function watchStopped(channel: string, watch: Watch): SlackMessage {
+  const text = `${channelRef(channel)} no longer gets alerts for ${describeWatch(watch)}.`;
+  return { text, blocks: [section(text)] };
+}
+
+export function watchList(input: { channels: Array<{ channel: string; watches: Watch[] }>; command: string }): SlackMessage {
+  const shown = input.channels.filter((c) => c.watches.length > 0);
+  if (shown.length === 0) {
+    const text = `No watches here. Start one with \`${input.command} watch meetings #channel\`.`;
+    return { text, blocks: [section(text)] };
+  }
+  const blocks: KnownBlock[] = [];
+  for (const { channel, watches } of shown.slice(0, 45)) {
+    const lines = watches
+      .sort((a, b) => a.topic.localeCompare(b.topic))
+      .map((w) => `• ${describeWatch(w)} — by <@${w.createdBy}>`);
+    blocks.push(section(`*${channelRef(channel)}*\n${lines.join('\n')}`));
+  }
+  const total = shown.reduce((n, c) => n + c.watches.length, 0);
+  return { text: `${total} watch${total === 1 ? '' : 'es'} in ${shown.length} channel${shown.length === 1 ? '' : 's'}`, blocks };
+}
+
+/** `meetings (meeting.created, …)` or `meetings: only meeting.started`. */
+export function describeWatch(watch: Watch): string {
+  if (watch.topic === 'events') return `the Zoom events ${watch.events.map((e) => `\`${e}\``).join(', ')}`;
+  if (watch.narrowed) return `*${watch.topic}*, only ${watch.events.map((e) => `\`${e}\``).join(', ')}`;
+  return `*${watch.topic}* (${watch.events.map((e) => `\`${e}\``).join(', ')})`;
+}
