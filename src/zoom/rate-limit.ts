@@ -48,6 +48,12 @@ export const RATE_BUDGETS: Record<RateTable, Record<ZoomPlan, PlanBudgets>> = {
   },
 };
 
+// Our grant times are not Zoom's arrival times: network jitter can bring the first and the last call of a full
+// window closer together at Zoom than they were here, and Zoom answers 429 (then everyone sits out a second).
+// Counting each window 50 ms longer costs 5 % of a per-second budget and, measured by bench/registrants-bulk.ts
+// against a fake that counts on arrival, removes those 429s (3 of 110 calls → 0; 67 % → 98 % of the limit).
+export const ARRIVAL_MARGIN_MS = 50;
+
 export function budgetFor(plan: ZoomPlan, table: RateTable, label: RateLabel): Budget {
   return RATE_BUDGETS[table][plan][label];
 }
@@ -111,7 +117,7 @@ export class RateLimiter {
       await takeSlot.run(
         this.redis,
         [key, `${key}:pause`, `${key}:exhausted`],
-        [this.clock(), limit, windowMs, randomUUID()],
+        [this.clock(), limit, windowMs + ARRIVAL_MARGIN_MS, randomUUID()],
       ),
     );
     if (reply === 0) return { kind: 'granted' };
