@@ -238,6 +238,17 @@ export class ZoomClient {
     return IDEMPOTENT.has(req.method) && attempts.retries < this.maxRetries;
   }
 
+  /** The account's access token, for what is fetched outside the REST API (recording files at `download_url`). */
+  accessToken(): Promise<string> {
+    return this.tokens.getToken();
+  }
+
+  /** After Zoom answered 401 to `rejected`: a fresh token (minted, or the one another process minted meanwhile). */
+  async renewAccessToken(rejected: string): Promise<string> {
+    await this.tokens.invalidate(rejected);
+    return this.tokens.getToken();
+  }
+
   /** One page of a list, e.g. for a "Next page" button that carries the token. */
   async page<Item>(req: ZoomListRequest<Item>, nextPageToken?: string): Promise<ResultPage<Item>> {
     const query = nextPageToken ? { ...req.query, next_page_token: nextPageToken } : req.query;

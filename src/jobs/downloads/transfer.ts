@@ -1,0 +1,301 @@
+// One recording file from Zoom to disk: streamed (constant memory) into `<name>.part`, resumed with an HTTP Range
+// request from the bytes already on disk, and renamed to its final name only when complete and of Zoom's size.
+// Redirects are followed by hand so the bearer token goes to Zoom's host only, and only allowed hosts are reached.
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, stat, statfs, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { DownloadHosts } from './hosts.js';
+
+/** The bearer token for `download_url`, and a fresh one after Zoom answered 401. */
+export interface BearerSource {
+  current(): Promise<string>;
+  /** A token to try instead of `rejected`, or undefined when there is none. */
+  renew(rejected: string): Promise<string | undefined>;
+}
+
+export interface TransferOptions {
+  /** Zoom's `download_url`. */
+  url: string;
+  /** The final path; the bytes go to `<destination>.part` until complete. */
+  destination: string;
+  /** Zoom's `file_size` in bytes; without it the server's announced length is checked instead. */
+  expectedSize?: number;
+  hosts: DownloadHosts;
+  token: BearerSource;
+  /** Stops at the next chunk: the `.part` keeps what arrived and a later call resumes from there. */
+  signal?: AbortSignal;
+  /** Bytes of this file on disk so far; called for every chunk, so keep it cheap. */
+  onProgress?: (bytesOnDisk: number) => void;
+  fetch?: typeof fetch;
+  /** A connection that sends nothing for this long is dropped and resumed. Default 60 s. */
+  idleTimeoutMs?: number;
+  /** Attempts in a row that add no byte before the file is given up. Default 5. */
+  maxAttempts?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Free bytes where the file goes (fs.statfs); replaceable in tests. */
+  freeSpace?: (dir: string) => Promise<number>;
+}
+
+export interface TransferResult {
+  /** Size of the finished file. */
+  bytes: number;
+  /** Bytes on disk before this call (resumed from), or the whole file when it was already there. */
+  resumedFrom: number;
+  /** Bytes this call received over the network. */
+  fetched: number;
+  /** The final file existed with the right size; nothing was fetched. */
+  alreadyThere: boolean;
+}
+
+/** The download cannot succeed by trying again (a refused host, an HTML page, no space …): one sentence why. */
+export class DownloadRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+    Object.setPrototypeOf(this, new.target.prototype);
+  }
+}
+
+/** The download stopped because `signal` was aborted (shutdown, cancel); the `.part` is kept for a resume. */
+export class DownloadStoppedError extends Error {
+  constructor(readonly bytesOnDisk: number) {
+    super('the download was stopped; it resumes from the bytes on disk');
+    this.name = new.target.name;
+    Object.setPrototypeOf(this, new.target.prototype);
+  }
+}
+
+/** A failure worth another attempt from the bytes on disk (network cut, 5xx, an expired signed URL). */
+class TransientDownloadError extends Error {}
+
+/** The server no longer agrees with the bytes on disk: the next attempt starts the file over. */
+class StartOverError extends TransientDownloadError {}
+
+const MAX_REDIRECTS = 5;
+const FIRST_BACKOFF_MS = 1_000;
+const MAX_BACKOFF_MS = 30_000;
+
+export async function downloadFile(options: TransferOptions): Promise<TransferResult> {
+  const { destination } = options;
+  const part = `${destination}.part`;
+  const sleep = options.sleep ?? ((ms: number) => delay(ms));
+  const maxAttempts = options.maxAttempts ?? 5;
+  await mkdir(dirname(destination), { recursive: true });
+
+  const finished = await sizeOf(destination);
+  if (finished !== undefined && (options.expectedSize === undefined || finished === options.expectedSize)) {
+    return { bytes: finished, resumedFrom: finished, fetched: 0, alreadyThere: true };
+  }
+
+  const resumedFrom = (await sizeOf(part)) ?? 0;
+  let fetched = 0;
+  let failures = 0;
+  let lastError: unknown;
+  for (;;) {
+    if (options.signal?.aborted) throw new DownloadStoppedError((await sizeOf(part)) ?? 0);
+    const onDisk = await usablePart(part, options.expectedSize);
+    if (options.expectedSize !== undefined && onDisk === options.expectedSize) {
+      await rename(part, destination);
+      return { bytes: onDisk, resumedFrom, fetched, alreadyThere: false };
+    }
+    await ensureSpace(options, dirname(destination), (options.expectedSize ?? 0) - onDisk);
+    try {
+      const received = await fetchInto(options, part, onDisk, (n) => (fetched += n));
+      await rename(part, destination);
+      return { bytes: received, resumedFrom, fetched, alreadyThere: false };
+    } catch (error) {
+      if (options.signal?.aborted) throw new DownloadStoppedError((await sizeOf(part)) ?? 0);
+      if (!(error instanceof TransientDownloadError)) throw error;
+      if (error instanceof StartOverError) await unlink(part).catch(() => undefined);
+      lastError = error;
+    }
+    // A network cut after progress is not a failure in a row: a 3 GB file may lose its connection several times.
+    const now = (await sizeOf(part)) ?? 0;
+    failures = now > onDisk ? 1 : failures + 1;
+    if (failures >= maxAttempts) {
+      throw new DownloadRefusedError(`the download kept failing (${(lastError as Error).message}); it resumes from the bytes on disk when tried again`);
+    }
+    await sleep(Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (failures - 1)));
+  }
+}
+
+/** Bytes in the `.part` that can be resumed from; a part longer than the file is broken and starts over. */
+async function usablePart(part: string, expectedSize: number | undefined): Promise<number> {
+  const size = (await sizeOf(part)) ?? 0;
+  if (expectedSize !== undefined && size > expectedSize) {
+    await unlink(part);
+    return 0;
+  }
+  return size;
+}
+
+async function ensureSpace(options: TransferOptions, dir: string, needed: number): Promise<void> {
+  if (needed <= 0) return;
+  const free = await (options.freeSpace ?? freeBytes)(dir);
+  if (free < needed) {
+    throw new DownloadRefusedError(
+      `not enough disk space in ${dir}: the file needs ${formatMb(needed)} more and ${formatMb(free)} is free; free some space or point ZOOMOPS_RECORDINGS_DIR elsewhere`,
+    );
+  }
+}
+
+export async function freeBytes(dir: string): Promise<number> {
+  const fs = await statfs(dir);
+  return Number(fs.bavail) * Number(fs.bsize);
+}
+
+/** One request (with its redirects) whose body is appended to the part; resolves with the complete size. */
+async function fetchInto(options: TransferOptions, part: string, onDisk: number, count: (n: number) => void): Promise<number> {
+  const idle = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, idle.signal]) : idle.signal;
+  const idleMs = options.idleTimeoutMs ?? 60_000;
+  let timer = setTimeout(() => idle.abort(), idleMs);
+  const resetIdle = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => idle.abort(), idleMs);
+  };
+  try {
+    const response = await openDownload(options, onDisk, signal);
+    const start = startOf(response, onDisk);
+    const total = announcedTotal(response, start) ?? options.expectedSize;
+    if (options.expectedSize !== undefined && total !== options.expectedSize) {
+      await response.body?.cancel();
+      throw new DownloadRefusedError(
+        `Zoom announced ${total} bytes where the recording's file_size says ${options.expectedSize}; nothing was saved`,
+      );
+    }
+    let written = start;
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
+        written += chunk.length;
+        count(chunk.length);
+        resetIdle();
+        options.onProgress?.(written);
+        done(null, chunk);
+      },
+    });
+    const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+    try {
+      await pipeline(body, counter, createWriteStream(part, { flags: start > 0 ? 'a' : 'w' }), { signal });
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      throw new TransientDownloadError(idle.signal.aborted ? `no data for ${Math.round(idleMs / 1000)} s` : 'the connection was cut');
+    }
+    const size = (await sizeOf(part)) ?? 0;
+    if (total !== undefined && size < total) throw new TransientDownloadError(`the connection ended after ${size} of ${total} bytes`);
+    if (total !== undefined && size > total) {
+      await unlink(part);
+      throw new DownloadRefusedError(`Zoom sent ${size} bytes where ${total} were expected; the partial file was removed`);
+    }
+    return size;
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    if (idle.signal.aborted && !(error instanceof TransientDownloadError)) {
+      throw new TransientDownloadError(`no answer for ${Math.round(idleMs / 1000)} s`);
+    }
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * GETs the file from `onDisk` on, following redirects by hand: every hop must be an allowed host, and the token
+ * goes only to the first one, Zoom's `download_url` (the signed storage URL needs none and must never see it).
+ */
+async function openDownload(options: TransferOptions, onDisk: number, signal: AbortSignal): Promise<Response> {
+  const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  let url = new URL(options.url);
+  let token = options.hosts.isZoom(url) ? await options.token.current() : undefined;
+  let renewed = false;
+  for (let hop = 0; ; ) {
+    if (!options.hosts.allowed(url)) {
+      const where = hop === 0 ? '' : ' (Zoom redirected there)';
+      throw new DownloadRefusedError(
+        `${url.host} is not an allowed download host${where}; add it to ZOOMOPS_DOWNLOAD_HOSTS if it is Zoom's storage`,
+      );
+    }
+    const headers: Record<string, string> = { 'accept-encoding': 'identity' };
+    if (onDisk > 0) headers.range = `bytes=${onDisk}-`;
+    if (hop === 0 && token) headers.authorization = `Bearer ${token}`;
+    let response: Response;
+    try {
+      response = await doFetch(url, { headers, redirect: 'manual', signal });
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      throw new TransientDownloadError('Zoom could not be reached');
+    }
+    const { status } = response;
+    const location = response.headers.get('location');
+    if (status >= 300 && status < 400 && location) {
+      await response.body?.cancel();
+      if (++hop > MAX_REDIRECTS) throw new DownloadRefusedError(`Zoom redirected more than ${MAX_REDIRECTS} times`);
+      url = new URL(location, url);
+      continue;
+    }
+    if (status === 401 && hop === 0 && token && !renewed) {
+      // An expired access token, or a webhook download token past its 24 h: one more try with a fresh one.
+      await response.body?.cancel();
+      renewed = true;
+      token = await options.token.renew(token);
+      if (token) continue;
+    }
+    if (status === 200 || status === 206) {
+      const type = response.headers.get('content-type') ?? '';
+      if (/^text\/html/i.test(type.trim())) {
+        await response.body?.cancel();
+        // Zoom's way of saying "not allowed" with a 200 (zoom-facts §5): the page must never become the file.
+        throw new DownloadRefusedError('Zoom answered with a web page instead of the file (usually a token without access to the recording); nothing was saved');
+      }
+      if (!response.body) throw new TransientDownloadError('Zoom answered without a body');
+      return response;
+    }
+    await response.body?.cancel();
+    if (status === 416) {
+      // The server no longer agrees with what is on disk: start the file over.
+      throw new StartOverError('the server refused to resume (HTTP 416); starting over');
+    }
+    // 403 on storage is an expired signed URL: a new one comes from download_url on the next attempt.
+    if (status >= 500 || status === 429 || (status === 403 && hop > 0) || status === 408) {
+      throw new TransientDownloadError(`HTTP ${status} from ${url.host}`);
+    }
+    if (status === 401) throw new DownloadRefusedError('Zoom refused the download token (HTTP 401) even after a fresh one; check the app has the recording read scope');
+    if (status === 404) throw new DownloadRefusedError('Zoom has no such file any more (HTTP 404); it may have been deleted');
+    throw new DownloadRefusedError(`Zoom refused the download (HTTP ${status} from ${url.host})`);
+  }
+}
+
+/** Where this answer's body starts: `onDisk` for a 206 that continues the part, 0 for a whole file. */
+function startOf(response: Response, onDisk: number): number {
+  if (response.status === 200) return 0;
+  const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(response.headers.get('content-range')?.trim() ?? '');
+  if (!range || Number(range[1]) !== onDisk) {
+    throw new StartOverError('the server answered a different range than asked; starting over');
+  }
+  return onDisk;
+}
+
+/** The whole file's size as the server announces it (Content-Range total, or Content-Length of a full answer). */
+function announcedTotal(response: Response, start: number): number | undefined {
+  const range = /\/(\d+)$/.exec(response.headers.get('content-range')?.trim() ?? '');
+  if (range) return Number(range[1]);
+  const length = response.headers.get('content-length');
+  return length !== null && /^\d+$/.test(length) ? start + Number(length) : undefined;
+}
+
+async function sizeOf(path: string): Promise<number | undefined> {
+  try {
+    return (await stat(path)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function formatMb(bytes: number): string {
+  return `${(bytes / 1_048_576).toFixed(1)} MB`;
+}

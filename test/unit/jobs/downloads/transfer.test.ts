@@ -1,0 +1,219 @@
+// The file transfer against a local fake of Zoom's download host and storage: exact bytes, Range resume, the token
+// kept from the storage host, refusals (hosts, HTML pages, sizes, disk space) that never leave a finished-looking file.
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { downloadHosts } from '../../../../src/jobs/downloads/hosts.js';
+import {
+  DownloadRefusedError,
+  DownloadStoppedError,
+  downloadFile,
+  type BearerSource,
+  type TransferOptions,
+} from '../../../../src/jobs/downloads/transfer.js';
+import { FileServer, fileBytes } from './file-server.js';
+
+const server = new FileServer();
+let dir: string;
+
+beforeAll(async () => {
+  await server.start();
+});
+afterAll(async () => {
+  await server.stop();
+});
+beforeEach(async () => {
+  server.reset();
+  dir = await mkdtemp(join(tmpdir(), 'zoomops-transfer-'));
+  return () => rm(dir, { recursive: true, force: true });
+});
+
+function fixedToken(token = 'zoom-token'): BearerSource & { renewed: string[] } {
+  const renewed: string[] = [];
+  return { renewed, current: async () => token, renew: async (rejected) => (renewed.push(rejected), undefined) };
+}
+
+function options(over: Partial<TransferOptions> & { url: string; destination: string }): TransferOptions {
+  return {
+    hosts: downloadHosts({
+      zoom: { apiUrl: `${server.zoomOrigin}/v2` } as never,
+      recordings: { dir, downloadConcurrency: 2, extraDownloadHosts: ['localhost'] },
+    }),
+    token: fixedToken(),
+    sleep: async () => undefined,
+    ...over,
+  };
+}
+
+const storageRequests = () => server.seen.filter((r) => r.path.startsWith('/storage/'));
+const downloadRequests = () => server.seen.filter((r) => r.path.startsWith('/rec/download/'));
+
+describe('downloadFile', () => {
+  it('streams the file to its final name with the exact size and bytes, the token going to Zoom only', async () => {
+    const content = fileBytes(300_000);
+    server.files.set('F1', content);
+    const destination = join(dir, 'meeting', 'shared_screen_F1.mp4');
+    const progress: number[] = [];
+
+    const result = await downloadFile(options({ url: server.downloadUrl('F1'), destination, expectedSize: content.length, onProgress: (n) => progress.push(n) }));
+
+    expect(result).toEqual({ bytes: 300_000, resumedFrom: 0, fetched: 300_000, alreadyThere: false });
+    expect((await readFile(destination)).equals(content)).toBe(true);
+    expect(existsSync(`${destination}.part`)).toBe(false);
+    expect(progress.at(-1)).toBe(300_000);
+    expect(downloadRequests().map((r) => r.headers.authorization)).toEqual(['Bearer zoom-token']);
+    expect(storageRequests()).toHaveLength(1);
+    expect(storageRequests()[0]!.host).toBe(`localhost:${server.port}`);
+    expect(storageRequests()[0]!.headers.authorization).toBeUndefined();
+    expect(storageRequests()[0]!.headers.range).toBeUndefined();
+  });
+
+  it('resumes from the bytes in the .part with a Range request and ends byte-exact', async () => {
+    const content = fileBytes(200_000);
+    server.files.set('F2', content);
+    const destination = join(dir, 'f2.mp4');
+    await writeFile(`${destination}.part`, content.subarray(0, 123_456));
+
+    const result = await downloadFile(options({ url: server.downloadUrl('F2'), destination, expectedSize: content.length }));
+
+    expect(result).toMatchObject({ resumedFrom: 123_456, fetched: 200_000 - 123_456 });
+    expect(downloadRequests()[0]!.headers.range).toBe('bytes=123456-');
+    expect(storageRequests()[0]!.headers.range).toBe('bytes=123456-');
+    expect((await readFile(destination)).equals(content)).toBe(true);
+  });
+
+  it('resumes after the connection is cut mid-file, asking only for the missing bytes', async () => {
+    const content = fileBytes(250_000);
+    server.files.set('F3', content);
+    server.behaviour.storageFaults = [{ cutAfter: 100_000 }];
+    const destination = join(dir, 'f3.mp4');
+
+    const result = await downloadFile(options({ url: server.downloadUrl('F3'), destination, expectedSize: content.length }));
+
+    expect(storageRequests().map((r) => r.headers.range)).toEqual([undefined, 'bytes=100000-']);
+    expect(result.fetched).toBe(250_000);
+    expect((await readFile(destination)).equals(content)).toBe(true);
+  });
+
+  it('starts over when the storage ignores Range and sends the whole file', async () => {
+    const content = fileBytes(50_000);
+    server.files.set('F4', content);
+    server.behaviour.ignoreRange = true;
+    const destination = join(dir, 'f4.mp4');
+    await writeFile(`${destination}.part`, content.subarray(0, 10_000));
+
+    await downloadFile(options({ url: server.downloadUrl('F4'), destination, expectedSize: content.length }));
+
+    expect((await readFile(destination)).equals(content)).toBe(true);
+  });
+
+  it('after a 401 asks for a fresh token and retries once with it', async () => {
+    server.files.set('F5', fileBytes(10_000));
+    server.behaviour.tokens = ['fresh-token'];
+    const renewed: string[] = [];
+    const token: BearerSource = { current: async () => 'expired-token', renew: async (t) => (renewed.push(t), 'fresh-token') };
+    const destination = join(dir, 'f5.mp4');
+
+    await downloadFile(options({ url: server.downloadUrl('F5'), destination, expectedSize: 10_000, token }));
+
+    expect(renewed).toEqual(['expired-token']);
+    expect(downloadRequests().map((r) => r.headers.authorization)).toEqual(['Bearer expired-token', 'Bearer fresh-token']);
+    expect(existsSync(destination)).toBe(true);
+  });
+
+  it('refuses an HTML page served with 200 and saves nothing', async () => {
+    server.files.set('F6', fileBytes(10_000));
+    server.behaviour.html200 = true;
+    const destination = join(dir, 'f6.mp4');
+
+    const attempt = downloadFile(options({ url: server.downloadUrl('F6'), destination, expectedSize: 10_000 }));
+
+    await expect(attempt).rejects.toThrow(DownloadRefusedError);
+    await expect(attempt).rejects.toThrow(/web page instead of the file/);
+    expect(existsSync(destination)).toBe(false);
+    expect(existsSync(`${destination}.part`)).toBe(false);
+  });
+
+  it('refuses a download URL on a host that is not allowed, without any request', async () => {
+    const destination = join(dir, 'f7.mp4');
+    const attempt = downloadFile(options({ url: 'https://files.example.com/rec/download/F7', destination, expectedSize: 10 }));
+    await expect(attempt).rejects.toThrow('files.example.com is not an allowed download host; add it to ZOOMOPS_DOWNLOAD_HOSTS');
+    expect(server.seen).toHaveLength(0);
+  });
+
+  it('refuses a redirect to a host that is not allowed, and sends no token there', async () => {
+    server.files.set('F8', fileBytes(10));
+    server.behaviour.redirectTo = `http://127.0.0.2:${server.port}/storage/F8`;
+    const destination = join(dir, 'f8.mp4');
+
+    const attempt = downloadFile(options({ url: server.downloadUrl('F8'), destination, expectedSize: 10 }));
+
+    await expect(attempt).rejects.toThrow(`127.0.0.2:${server.port} is not an allowed download host (Zoom redirected there)`);
+    expect(storageRequests()).toHaveLength(0);
+    expect(existsSync(destination)).toBe(false);
+  });
+
+  it('never renames the .part when the size does not match file_size', async () => {
+    server.files.set('F9', fileBytes(10_000));
+    const destination = join(dir, 'f9.mp4');
+
+    const attempt = downloadFile(options({ url: server.downloadUrl('F9'), destination, expectedSize: 12_000 }));
+
+    await expect(attempt).rejects.toThrow('Zoom announced 10000 bytes where the recording\'s file_size says 12000; nothing was saved');
+    expect(existsSync(destination)).toBe(false);
+  });
+
+  it('keeps the .part, unrenamed, when the connection keeps failing', async () => {
+    const content = fileBytes(100_000);
+    server.files.set('F10', content);
+    server.behaviour.storageFaults = [{ cutAfter: 30_000 }, { cutAfter: 0 }, { cutAfter: 0 }];
+    const destination = join(dir, 'f10.mp4');
+
+    const attempt = downloadFile(options({ url: server.downloadUrl('F10'), destination, expectedSize: content.length, maxAttempts: 2 }));
+
+    await expect(attempt).rejects.toThrow(/kept failing/);
+    expect(existsSync(destination)).toBe(false);
+    expect((await readFile(`${destination}.part`)).equals(content.subarray(0, 30_000))).toBe(true);
+  });
+
+  it('stops at a chunk when told to, keeps the .part, and a later call finishes the file', async () => {
+    const content = fileBytes(400_000);
+    server.files.set('F11', content);
+    server.behaviour.storageFaults = [{ stallAfter: 150_000 }];
+    const destination = join(dir, 'f11.mp4');
+    const stop = new AbortController();
+
+    const first = downloadFile(
+      options({ url: server.downloadUrl('F11'), destination, expectedSize: content.length, signal: stop.signal, onProgress: (n) => n >= 150_000 && stop.abort() }),
+    );
+    await expect(first).rejects.toThrow(DownloadStoppedError);
+    expect(existsSync(destination)).toBe(false);
+    const kept = await readFile(`${destination}.part`);
+    expect(kept.equals(content.subarray(0, kept.length))).toBe(true);
+
+    const second = await downloadFile(options({ url: server.downloadUrl('F11'), destination, expectedSize: content.length }));
+    expect(second.resumedFrom).toBe(kept.length);
+    expect(storageRequests().at(-1)!.headers.range).toBe(`bytes=${kept.length}-`);
+    expect((await readFile(destination)).equals(content)).toBe(true);
+  });
+
+  it('refuses to start when the disk has less free space than the file needs', async () => {
+    server.files.set('F12', fileBytes(10_000));
+    const destination = join(dir, 'f12.mp4');
+
+    const attempt = downloadFile(options({ url: server.downloadUrl('F12'), destination, expectedSize: 5_000_000, freeSpace: async () => 1_048_576 }));
+
+    await expect(attempt).rejects.toThrow(`not enough disk space in ${dir}: the file needs 4.8 MB more and 1.0 MB is free`);
+    expect(server.seen).toHaveLength(0);
+  });
+
+  it('does nothing for a file already downloaded whole', async () => {
+    const destination = join(dir, 'f13.mp4');
+    await writeFile(destination, fileBytes(1_000));
+    const result = await downloadFile(options({ url: server.downloadUrl('F13'), destination, expectedSize: 1_000 }));
+    expect(result.alreadyThere).toBe(true);
+    expect(server.seen).toHaveLength(0);
+  });
+});
