@@ -1,7 +1,7 @@
 // The sandbox's own endpoints for the console page: `GET /sandbox/state` (a summary of the account for the panel)
 // and `POST /sandbox/simulate` (a SimulateAction as JSON; 400 with a clear message otherwise), plus the small pages
 // the account's join, start and play links lead to. Errors here are `{error}`, like the bot's own routes.
-import { json, type Reply } from './http.js';
+import { json } from './http.js';
 import { open, type Route, type SandboxContext } from './router.js';
 import { SimulateError, simulate } from './simulate.js';
 import { displayName } from './shapes.js';
@@ -45,11 +45,10 @@ export function stateSummary(ctx: SandboxContext): Record<string, unknown> {
   };
 }
 
-function page(title: string, text: string): Reply & { html: string } {
-  return { status: 200, html: `<!doctype html><meta charset="utf-8"><title>${title}</title><p>${text}</p>`, headers: { 'content-type': 'text/html; charset=utf-8' } };
-}
-
-const PLACEHOLDER = 'This link belongs to the ZoomOps sandbox: no real Zoom meeting or recording is behind it.';
+// Join, start, play and share links of the sandbox account lead here instead of to zoom.us.
+const PLACEHOLDER_PAGE =
+  '<!doctype html><meta charset="utf-8"><title>ZoomOps sandbox</title>' +
+  '<p>This link belongs to the ZoomOps sandbox: no real Zoom meeting or recording is behind it.</p>';
 
 export const consoleRoutes: Route[] = [
   open('GET', '/sandbox/state', (ctx) => json(stateSummary(ctx))),
@@ -69,8 +68,7 @@ export const consoleRoutes: Route[] = [
   }),
   ...['/j/:id', '/w/:id', '/s/:id', '/rec/play/:id', '/rec/share/:id'].map((path) =>
     open('GET', path, (_ctx, { res }) => {
-      const { status, headers, html } = page('ZoomOps sandbox', PLACEHOLDER);
-      res.writeHead(status, headers).end(html);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PLACEHOLDER_PAGE);
       return undefined;
     }),
   ),

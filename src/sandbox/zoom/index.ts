@@ -17,7 +17,7 @@ import { consoleRoutes, stateSummary } from './console.js';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLabel } from './rate-limit.js';
 import { Router, open, type Route, type SandboxContext } from './router.js';
 import { seedAccount } from './seed.js';
-import { simulate, SimulateError, type SimulateAction, type SimulateResult } from './simulate.js';
+import { simulate, type SimulateAction, type SimulateResult } from './simulate.js';
 import { emptyState, zoomStyleId, type SandboxState } from './store.js';
 import { WebhookSender } from './webhooks.js';
 
@@ -133,6 +133,3 @@ export async function startZoomSandbox(opts: ZoomSandboxOptions): Promise<ZoomSa
     },
   };
 }
-
-// Re-exported so callers can tell a refused simulation from a crash without importing the module directly.
-export const isSimulateError = (error: unknown): error is SimulateError => error instanceof SimulateError;
