@@ -1,5 +1,5 @@
 // The shape of one `/zoom` command: the table of these drives routing, authorization and help alike.
-import type { Access, CommandInvocation, Invocation, ParsedCommand } from './context.js';
+import type { Access, ActionInvocation, CommandInvocation, ParsedCommand } from './context.js';
 import type { ArgSpec } from './grammar.js';
 
 export interface CommandDef {
@@ -18,5 +18,5 @@ export interface CommandDef {
 export interface ActionDef {
   actionId: string;
   access: Access;
-  run(inv: Invocation, value: string): Promise<void>;
+  run(inv: ActionInvocation, value: string): Promise<void>;
 }

@@ -1,4 +1,5 @@
 // What every command and button handler gets: the services it may use and who is asking, where.
+import type { KnownBlock } from '@slack/types';
 import type { Services } from '../services.js';
 import type { Access, AccessRole } from '../slack/authorize.js';
 import type { SlackPerson } from '../slack/directory.js';
@@ -15,6 +16,11 @@ export interface Invocation {
   channelId: string;
   /** Answers the user where the command was typed: ephemeral unless `public`. */
   reply(message: SlackMessage, opts?: { public?: boolean; replaceOriginal?: boolean }): Promise<void>;
+}
+
+/** A button click; `message` is set when the button sat in a channel message (an alert), not an ephemeral answer. */
+export interface ActionInvocation extends Invocation {
+  message?: { channel: string; ts: string; blocks: KnownBlock[] };
 }
 
 export interface CommandInvocation extends Invocation {

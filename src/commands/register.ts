@@ -2,6 +2,7 @@
 // every failure becomes one ephemeral sentence (views/errors.ts) and the process keeps running.
 import { randomUUID } from 'node:crypto';
 import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
 import type { ActionDef, CommandDef } from './command.js';
 import type { CommandInvocation, Invocation, Services } from './context.js';
 import { parseArgs } from './grammar.js';
@@ -62,7 +63,9 @@ export function registerCommands(app: App, services: Services): void {
       const reply = replyVia(body.response_url);
       await guarded(services, body.user.id, reply, async (inv) => {
         if (!mayDo(inv.role, action.access)) throw new NotAllowedError('use this button');
-        await action.run(inv, button.value ?? '');
+        // Ephemeral answers come without `message`; only a channel message can be rewritten with chat.update.
+        const message = body.message && body.channel ? { channel: body.channel.id, ts: body.message.ts, blocks: (body.message.blocks ?? []) as KnownBlock[] } : undefined;
+        await action.run({ ...inv, ...(message ? { message } : {}) }, button.value ?? '');
       }, body.channel?.id ?? body.user.id);
     });
   }

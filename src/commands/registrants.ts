@@ -1,13 +1,14 @@
 // `/zoom meeting|webinar registrants|register|approve|deny|cancel-registration`, and the Approve/Deny buttons.
 // One implementation for both kinds; status changes go to Zoom in batches of 30 (its limit per call).
+import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
 import { OUT_OF_DATE, buttonValue, requireId, stringFlag } from './args.js';
 import { audited, settle } from './audited.js';
 import type { ActionDef, CommandDef } from './command.js';
-import type { CommandInvocation, Invocation, ParsedCommand } from './context.js';
+import type { ActionInvocation, CommandInvocation, Invocation, ParsedCommand } from './context.js';
 import { UsageError } from './errors.js';
 import { parseEnum } from './values.js';
-import { textMessage } from '../views/blocks.js';
+import { context, textMessage } from '../views/blocks.js';
 import { confirmationPrompt } from '../views/confirm.js';
 import { escapeMrkdwn, formatClock, formatMeetingId } from '../views/format.js';
 import {
@@ -182,14 +183,34 @@ const requestSchema = z.object({
   wanted: z.array(z.string()).optional(),
 });
 
-/** A click on a card's Approve or Deny: change that one registrant, then redraw the card with who did it. */
-async function decideOne(inv: Invocation, action: 'approve' | 'deny', value: string): Promise<void> {
+/**
+ * A click on Approve or Deny: change that one registrant, then redraw what the button sat in with who did it —
+ * the registrant card (an ephemeral answer, through response_url) or a registration alert in a channel
+ * (chat.update, so everyone watching the channel sees it handled and nobody clicks again).
+ */
+async function decideOne(inv: ActionInvocation, action: 'approve' | 'deny', value: string): Promise<void> {
   const ref = buttonValue(refSchema, value);
   if (!ref.r) throw new UsageError(OUT_OF_DATE);
   const summary = await changeStatus(inv, { kind: ref.k, sessionId: ref.s, action, wanted: [ref.r] });
   const by = `by <@${inv.person.id}> at ${formatClock(inv.services.now(), inv.person.tz)}`;
   const notice = summary.startsWith(':white_check_mark:') ? `${summary} ${by}` : summary;
+  if (inv.message) {
+    await rewriteAlert(inv, inv.message, notice, !summary.includes(':x:'));
+    return;
+  }
   await inv.reply(await listCard(inv, ref.k, ref.s, 'pending', notice), { replaceOriginal: true });
+}
+
+/** The alert keeps what it said, loses its buttons once the registrant is handled, and gains who handled it. */
+async function rewriteAlert(inv: Invocation, message: NonNullable<ActionInvocation['message']>, notice: string, handled: boolean) {
+  const blocks = handled ? message.blocks.filter((b) => !isRegistrantButtons(b)) : message.blocks;
+  const text = notice.replace(/:[a-z_]+: /g, '');
+  await inv.services.pacing.updates.take();
+  await inv.services.slack.chat.update({ channel: message.channel, ts: message.ts, text, blocks: [...blocks, context(notice)] });
+}
+
+function isRegistrantButtons(block: KnownBlock): boolean {
+  return block.type === 'actions' && block.elements.some((e) => 'action_id' in e && Object.values(REGISTRANT_ACTIONS).includes(e.action_id as never));
 }
 
 export const registrantActions: ActionDef[] = [

@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { useBotFixture } from '../helpers/bot.js';
 import { buttonOf, slackDriver, textOf } from '../helpers/driver.js';
 import type { FakeSlack } from '../helpers/fake-slack.js';
+import { buttonClick, interactionBody, postSigned } from '../helpers/slack-requests.js';
 
 const ADMIN = 'UADMIN';
 const VIEWER = 'UVIEWER';
@@ -150,5 +151,65 @@ describe('approve, deny and cancel by email', () => {
     const answer = await driver.command('meeting register 81234567890 new@example.com', ADMIN);
     expect(add.isDone()).toBe(true);
     expect(answer.body.text).toContain('Join link: <https://zoom.us/w/81234567890?tk=abc|');
+  });
+});
+
+describe('Approve and Deny on a registration alert in a channel', () => {
+  const alert = {
+    ts: '1700000000.000100',
+    blocks: [
+      { type: 'section', block_id: 'what', text: { type: 'mrkdwn', text: '*Jane Doe* registered for *Town hall* and waits for approval' } },
+      {
+        type: 'actions',
+        block_id: 'decide',
+        elements: [
+          { type: 'button', action_id: 'registrant.approve', text: { type: 'plain_text', text: 'Approve' }, value: JSON.stringify({ k: 'webinar', s: '81234567890', r: 'reg-jane', e: 'jane@example.com' }) },
+          { type: 'button', action_id: 'registrant.deny', text: { type: 'plain_text', text: 'Deny' }, value: JSON.stringify({ k: 'webinar', s: '81234567890', r: 'reg-jane', e: 'jane@example.com' }) },
+        ],
+      },
+    ],
+  };
+  const click = (actionId: string, user: string) =>
+    postSigned(
+      `${fixture.bot().url}/slack/events`,
+      interactionBody(buttonClick({ userId: user, actionId, value: alert.blocks[1]!.elements![1]!.value, responseUrl: slack.responseUrl(`alert-${actionId}`), channelId: 'CALERTS', message: alert })),
+      'application/x-www-form-urlencoded',
+    );
+
+  it('denies in Zoom, then rewrites the alert for the whole channel: buttons gone, who did it and when', async () => {
+    registrantLists('webinars', { pending: [jane], approved: [], denied: [] });
+    const put = fixture.zoom()
+      .put('/webinars/81234567890/registrants/status', { action: 'deny', registrants: [{ id: 'reg-jane', email: 'jane@example.com' }] })
+      .reply(204);
+
+    expect((await click('registrant.deny', ADMIN)).status).toBe(200);
+    const update = await slack.waitFor((c) => c.method === 'chat.update' && c.body.channel === 'CALERTS');
+
+    expect(put.isDone()).toBe(true);
+    expect(update.body.ts).toBe(alert.ts);
+    const blocks = update.body.blocks as Array<{ type: string; elements?: Array<{ text?: string }> }>;
+    expect(blocks[0]).toEqual(alert.blocks[0]);
+    expect(blocks.some((b) => b.type === 'actions')).toBe(false);
+    expect(JSON.stringify(blocks.at(-1))).toMatch(/Denied 1: jane@example.com by <@UADMIN> at \d\d:\d\d CET/);
+  });
+
+  it('a second click, after someone handled the registrant, changes nothing in Zoom and says so on the alert', async () => {
+    registrantLists('webinars', { pending: [], approved: [], denied: [{ ...jane, status: 'denied' }] });
+    const put = fixture.zoom().put('/webinars/81234567890/registrants/status').reply(204);
+
+    await click('registrant.deny', ADMIN);
+    const update = await slack.waitFor((c) => c.method === 'chat.update' && c.body.channel === 'CALERTS');
+
+    expect(put.isDone()).toBe(false);
+    expect(JSON.stringify(update.body.blocks)).toContain('jane@example.com is already denied; nothing changed.');
+  });
+
+  it('a non-admin’s click is refused and the alert stays as it was', async () => {
+    const put = fixture.zoom().put('/webinars/81234567890/registrants/status').reply(204);
+    await click('registrant.approve', VIEWER);
+    const answer = await slack.response('alert-registrant.approve');
+    expect(answer.body.text).toContain('not allowed');
+    expect(put.isDone()).toBe(false);
+    expect(slack.calls.some((c) => c.method === 'chat.update')).toBe(false);
   });
 });

@@ -51,7 +51,15 @@ export function interactionBody(payload: Record<string, unknown>): string {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
-export function buttonClick(opts: { userId: string; actionId: string; value: string; responseUrl: string; channelId?: string }) {
+/** A click; with `message`, the button sat in a channel message (an alert) rather than an ephemeral answer. */
+export function buttonClick(opts: {
+  userId: string;
+  actionId: string;
+  value: string;
+  responseUrl: string;
+  channelId?: string;
+  message?: { ts: string; blocks: unknown[] };
+}) {
   return {
     type: 'block_actions',
     team: { id: 'T1', domain: 'test' },
@@ -60,7 +68,8 @@ export function buttonClick(opts: { userId: string; actionId: string; value: str
     token: 'legacy',
     trigger_id: 'trigger-2',
     channel: { id: opts.channelId ?? 'C1', name: 'general' },
-    container: { type: 'message', message_ts: '1.1', channel_id: opts.channelId ?? 'C1', is_ephemeral: true },
+    container: { type: 'message', message_ts: opts.message?.ts ?? '1.1', channel_id: opts.channelId ?? 'C1', is_ephemeral: !opts.message },
+    ...(opts.message ? { message: { type: 'message', user: 'UBOT', ts: opts.message.ts, text: 'alert', blocks: opts.message.blocks } } : {}),
     response_url: opts.responseUrl,
     actions: [
       {
