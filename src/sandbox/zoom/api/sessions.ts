@@ -276,8 +276,10 @@ function sessionRoutes(kind: SessionKind): Route[] {
       const occurrenceId = query.occurrence_id;
       if (occurrenceId !== undefined) {
         requireOccurrence(session, occurrenceId);
+        const deleted = occurrencesOf(session).find((o) => o.occurrence_id === occurrenceId);
         session.deletedOccurrences.push(occurrenceId);
-        emitSessionChange(ctx, session, 'deleted');
+        // The event names only the occurrence that went, as Zoom's does for a single-occurrence delete.
+        emitSessionChange(ctx, session, 'deleted', { occurrences: deleted ? [{ occurrence_id: deleted.occurrence_id, start_time: deleted.start_time }] : [] });
         return noContent();
       }
       ctx.state.sessions.delete(session.id);

@@ -75,6 +75,17 @@ describe('meetings', () => {
     const days = new Set(answer.body.occurrences.map((o: { start_time: string }) => new Date(o.start_time).getUTCDay()));
     expect(days).toEqual(new Set([1, 3]));
   });
+
+  it('deletes one occurrence (204) and keeps the rest of the series', async () => {
+    const id = sessionId(t.sandbox, 'Weekly team sync');
+    const [first, second] = (await t.call('GET', `/meetings/${id}`)).body.occurrences;
+    expect((await t.call('DELETE', `/meetings/${id}?occurrence_id=${first.occurrence_id}`)).status).toBe(204);
+    const after = (await t.call('GET', `/meetings/${id}`)).body.occurrences;
+    expect(after).toHaveLength(11);
+    expect(after[0].occurrence_id).toBe(second.occurrence_id);
+    const gone = await t.call('DELETE', `/meetings/${id}?occurrence_id=${first.occurrence_id}`);
+    expect(gone).toMatchObject({ status: 400, body: { code: 300 } });
+  });
 });
 
 describe('webinars', () => {
