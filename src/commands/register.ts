@@ -12,6 +12,11 @@ import { panelistCommands } from './panelists.js';
 import { registrantActions, registrantCommands } from './registrants.js';
 import { UsageError } from './errors.js';
 import { jobCommands } from './jobs.js';
+import { apiActions, apiCommands } from './api.js';
+import { chatActions, chatCommands } from './chat.js';
+import { phoneActions, phoneCommands } from './phone.js';
+import { userActions, userCommands } from './users.js';
+import { watchCommands } from './watch.js';
 import { route } from './router.js';
 import { mayDo, roleOf, type Access } from '../slack/authorize.js';
 import { replyVia, type Reply } from '../slack/respond.js';
@@ -29,11 +34,20 @@ export const COMMANDS: readonly CommandDef[] = [
   ...registrantCommands('webinar'),
   ...panelistCommands,
   ...jobCommands,
+  ...phoneCommands,
+  ...chatCommands,
+  ...userCommands,
+  ...apiCommands,
+  ...watchCommands,
 ];
 export const ACTIONS: readonly ActionDef[] = [
   ...sessionActions('meeting'),
   ...sessionActions('webinar'),
   ...registrantActions,
+  ...phoneActions,
+  ...chatActions,
+  ...userActions,
+  ...apiActions,
   { actionId: CANCEL_CONFIRMATION, access: 'read', run: (inv) => inv.reply(textMessage('Cancelled; nothing was changed.'), { replaceOriginal: true }) },
 ];
 
