@@ -2,6 +2,7 @@
 // kinds; only the list differs, because Zoom filters a host's meetings and webinars differently.
 import { z } from 'zod';
 import { OUT_OF_DATE, buttonValue, requireId, stringFlag } from './args.js';
+import { collectPages, csvFilename, deliverCsv } from './csv.js';
 import { audited, settle } from './audited.js';
 import type { ActionDef, CommandDef } from './command.js';
 import type { CommandInvocation, Invocation, ParsedCommand } from './context.js';
@@ -23,9 +24,10 @@ import {
   type Session,
   type SessionListState,
 } from '../views/sessions.js';
-import { listMeetings } from '../zoom/meetings.js';
+import { listMeetings, listMeetingsRequest } from '../zoom/meetings.js';
 import { deleteSession, endSession, updateSession, type SessionInput, type SessionKind } from '../zoom/sessions.js';
-import { listWebinars } from '../zoom/webinars.js';
+import { listWebinars, listWebinarsRequest } from '../zoom/webinars.js';
+import type { ZoomListRequest } from '../zoom/client.js';
 
 /** Sessions shown per page in Slack: well under the 50-block limit of a message. */
 const PAGE_SIZE = 20;
@@ -52,23 +54,23 @@ export function sessionCommands(kind: SessionKind): CommandDef[] {
     kind === 'meeting'
       ? {
           path: ['meeting', 'list'],
-          usage: 'meeting list [--user <who>] [--type scheduled|live|upcoming|previous] [--from <date>] [--to <date>] [--public]',
+          usage: 'meeting list [--user <who>] [--type scheduled|live|upcoming|previous] [--from <date>] [--to <date>] [--csv] [--public]',
           summary: "List a user's meetings (upcoming by default), with a Next page button.",
           example: 'meeting list --user jane@example.com --type previous --from -7d',
           access: 'read',
           args: {
             positionals: [],
-            flags: { user: { type: 'string' }, type: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, ...publicFlag },
+            flags: { user: { type: 'string' }, type: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, csv: { type: 'boolean' }, ...publicFlag },
           },
           run: listMeetingsCommand,
         }
       : {
           path: ['webinar', 'list'],
-          usage: 'webinar list [--user <who>] [--type upcoming|scheduled] [--public]',
+          usage: 'webinar list [--user <who>] [--type upcoming|scheduled] [--csv] [--public]',
           summary: "List a user's webinars: upcoming and live by default, or with --type scheduled also past ones not yet expired.",
           example: 'webinar list --user jane@example.com --type scheduled',
           access: 'read',
-          args: { positionals: [], flags: { user: { type: 'string' }, type: { type: 'string' }, ...publicFlag } },
+          args: { positionals: [], flags: { user: { type: 'string' }, type: { type: 'string' }, csv: { type: 'boolean' }, ...publicFlag } },
           run: listWebinarsCommand,
         },
     {
@@ -167,6 +169,7 @@ async function listMeetingsCommand(inv: CommandInvocation, args: ParsedCommand):
     ...(wantsRange ? { from: from.toISODate() ?? undefined, to: to.toISODate() ?? undefined, timezone: zone } : {}),
     token: '',
   };
+  if (args.flags.csv === true) return exportSessions(inv, 'meeting', state);
   await showSessionPage(inv, 'meeting', state, { public: args.flags.public === true });
 }
 
@@ -182,6 +185,7 @@ async function listWebinarsCommand(inv: CommandInvocation, args: ParsedCommand):
   const type = parseEnum(typeWord, Object.keys(LIST_TYPES.webinar), 'type') as keyof typeof LIST_TYPES.webinar;
   const user = await resolveZoomUser(inv, parseWho(stringFlag(args, 'user') ?? 'me'));
   const state: SessionListState = { userId: user.id, userLabel: user.email ?? user.id, type: LIST_TYPES.webinar[type], token: '' };
+  if (args.flags.csv === true) return exportSessions(inv, 'webinar', state);
   await showSessionPage(inv, 'webinar', state, { public: args.flags.public === true });
 }
 
@@ -204,6 +208,7 @@ export async function showSessionPage(
       zone: inv.person.tz,
       totalRecords: page.totalRecords,
       next,
+      query: state,
       note: kind === 'webinar' ? WEBINAR_LIST_NOTES[state.type] : undefined,
       now: mixed ? now : undefined,
     }),
@@ -232,6 +237,28 @@ async function fetchPage(
   const type = state.type as (typeof LIST_TYPES.webinar)[keyof typeof LIST_TYPES.webinar];
   const { webinars, ...page } = await listWebinars(zoom, state.userId, { type, pageSize: PAGE_SIZE, nextPageToken });
   return { sessions: webinars, ...page };
+}
+
+/** The whole list as a CSV file in the admin's DM: every page, one row per meeting or webinar. */
+async function exportSessions(inv: Invocation, kind: SessionKind, state: SessionListState): Promise<void> {
+  const request =
+    kind === 'meeting'
+      ? listMeetingsRequest(state.userId, {
+          type: state.type as (typeof LIST_TYPES.meeting)[keyof typeof LIST_TYPES.meeting],
+          from: state.from,
+          to: state.to,
+          timezone: state.timezone,
+          pageSize: 300,
+        })
+      : listWebinarsRequest(state.userId, { type: state.type as (typeof LIST_TYPES.webinar)[keyof typeof LIST_TYPES.webinar], pageSize: 300 });
+  const { items, truncated } = await collectPages<Session>(inv.services.zoom, [request as ZoomListRequest<Session>]);
+  await deliverCsv(inv, {
+    filename: csvFilename(`${kind}s-${state.type}`, inv),
+    noun: `${kind}s`,
+    header: [`${kind} id`, 'topic', 'start (UTC)', 'time zone', 'duration (min)', 'type', 'join url'],
+    rows: items.map((s) => [s.id, s.topic, s.start_time, s.timezone, s.duration, s.type, s.join_url]),
+    truncated,
+  });
 }
 
 /** Upcoming and live first, soonest first; then past ones, latest first; those without a time stay in between. */
@@ -446,6 +473,7 @@ export function sessionActions(kind: SessionKind): ActionDef[] {
       access: 'read',
       run: (inv, value) => showSessionPage(inv, kind, buttonValue(listState, value), { replaceOriginal: true }),
     },
+    { actionId: ids.csv, access: 'read', run: (inv, value) => exportSessions(inv, kind, buttonValue(listState, value)) },
     {
       actionId: ids.details,
       access: 'read',

@@ -12,6 +12,7 @@ export type Session = Meeting | Webinar;
 
 export interface SessionActionIds {
   nextPage: string;
+  csv: string;
   details: string;
   confirmDelete: string;
   confirmEnd: string;
@@ -21,12 +22,14 @@ export interface SessionActionIds {
 export const SESSION_ACTIONS: Record<SessionKind, SessionActionIds> = {
   meeting: {
     nextPage: 'meeting.list.next',
+    csv: 'meeting.list.csv',
     details: 'meeting.details',
     confirmDelete: 'meeting.delete.confirm',
     confirmEnd: 'meeting.end.confirm',
   },
   webinar: {
     nextPage: 'webinar.list.next',
+    csv: 'webinar.list.csv',
     details: 'webinar.details',
     confirmDelete: 'webinar.delete.confirm',
     confirmEnd: 'webinar.end.confirm',
@@ -89,6 +92,8 @@ export function sessionListMessage(
     zone: string;
     totalRecords?: number;
     next?: SessionListState;
+    /** The query of the whole list, carried by the CSV button. */
+    query?: SessionListState;
     /** What the list leaves out, said under the title. */
     note?: string;
     /** Sessions that started before this are marked as past. */
@@ -104,9 +109,11 @@ export function sessionListMessage(
   const ids = SESSION_ACTIONS[kind];
   const rows = input.sessions.map((s) => section(sessionLine(s, input.zone, input.now), button('Details', ids.details, s.id)));
   const blocks: KnownBlock[] = [section(`*${title}*${count}`), ...note, ...rows];
-  if (input.next) {
-    blocks.push(actions(`${kind}_list_pages`, [button('Next page', ids.nextPage, JSON.stringify(input.next))]));
-  }
+  const buttons = [
+    ...(input.next ? [button('Next page', ids.nextPage, JSON.stringify(input.next))] : []),
+    ...(input.query ? [button('CSV', ids.csv, JSON.stringify({ ...input.query, token: '' }))] : []),
+  ];
+  if (buttons.length > 0) blocks.push(actions(`${kind}_list_pages`, buttons));
   return { text: `${title}${count}`, blocks };
 }
 

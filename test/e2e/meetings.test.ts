@@ -92,6 +92,40 @@ describe('meeting list', () => {
     expect(zoom.isDone()).toBe(true);
   });
 
+  it('sends the whole list, every page, as CSV in a DM: with --csv at once, or from the list\'s CSV button', async () => {
+    // Its own scope: nock's persist() applies to a whole scope.
+    fixture.zoom().get('/users/admin%40example.com').reply(200, zoomUser).persist();
+    const pages = () => {
+      zoom
+        .get('/users/zu-admin/meetings')
+        .query({ type: 'upcoming_meetings', page_size: '300' })
+        .reply(200, { next_page_token: 'tok-2', meetings: [weekly] });
+      zoom
+        .get('/users/zu-admin/meetings')
+        .query({ type: 'upcoming_meetings', page_size: '300', next_page_token: 'tok-2' })
+        .reply(200, { next_page_token: '', meetings: [{ ...weekly, id: 85550001111, topic: 'Retro, "final"' }] });
+    };
+    pages();
+    const answer = await command('meeting list --csv');
+
+    expect(answer.body.text).toMatch(/Sent 2 meetings as `meetings-upcoming_meetings-\d{4}-\d\d-\d\d\.csv` in a direct message/);
+    const upload = await fixture.slack().waitFor((c) => c.method.startsWith('upload/'));
+    const csv = String(Object.values(upload.body)[0]);
+    expect(csv.split('\r\n')[0]).toBe('meeting id,topic,start (UTC),time zone,duration (min),type,join url');
+    expect(csv).toContain(`85550001111,"Retro, ""final""",${weekly.start_time}`);
+
+    zoom
+      .get('/users/zu-admin/meetings')
+      .query({ type: 'upcoming_meetings', page_size: '20' })
+      .reply(200, { next_page_token: '', meetings: [weekly] });
+    const list = await command('meeting list');
+    fixture.slack().calls.length = 0;
+    pages();
+    const sent = await click('meeting.list.csv', buttonOf(list, 'meeting.list.csv').value);
+    expect(sent.body.text).toContain('Sent 2 meetings');
+    expect(zoom.pendingMocks()).toEqual([]);
+  });
+
   it('sends the past 30 days for previous meetings and a mentioned user resolved by email', async () => {
     zoom.get('/users/viewer%40example.com').reply(200, { id: 'zu-viewer', email: 'viewer@example.com' });
     zoom
