@@ -50,7 +50,7 @@ export const phoneCommands: CommandDef[] = [
     example: 'phone logs jane@example.com --from -30d',
     access: 'write',
     args: { positionals: [{ name: 'who', example: 'jane@example.com' }], flags: { ...range, ...csvFlag } },
-    run: (inv, args) => callsCommand(inv, args, parseWho(args.positionals[0] ?? '', 'who')),
+    run: (inv, args) => callsCommand(inv, args, parseWho(args.positionals[0] ?? '', '<who>')),
   },
 ];
 

@@ -377,9 +377,10 @@ const SLACK_USER_ID = /^[UW][A-Z0-9]{8,11}$/;
 const ZOOM_USER_ID = /^[A-Za-z0-9_-]{10,64}$/;
 
 /** `me`, an email, a Slack mention `<@U…>` (or a raw `U…` ID) or a Zoom user ID. */
+/** `flag` names where the user was typed: a flag (`user` → `--user`) or a positional shown as `<who>`. */
 export function parseWho(text: string, flag = 'user'): Who {
   const typed = text.trim();
-  const option = `--${flag.replace(/^-+/, '')}`;
+  const option = flag.startsWith('<') ? '' : `--${flag.replace(/^-+/, '')} `;
   if (typed.toLowerCase() === 'me') return { kind: 'me' };
   const mention = SLACK_MENTION.exec(typed)?.[1];
   if (mention !== undefined) return { kind: 'slack', userId: mention };
@@ -391,13 +392,13 @@ export function parseWho(text: string, flag = 'user'): Who {
   if (typed.startsWith('@')) {
     return throwUsage(
       `"${typed}" is not a Slack user I can see: pick them from Slack's @ list or give their email, ` +
-        `e.g. ${option} jane@example.com`,
-      `${option} jane@example.com`,
+        `e.g. ${option}jane@example.com`,
+      `${option}jane@example.com`,
     );
   }
   return throwUsage(
-    `"${typed}" is not a user: give me, an email, an @mention or a Zoom user ID, e.g. ${option} jane@example.com`,
-    `${option} jane@example.com`,
+    `"${typed}" is not a user: give me, an email, an @mention or a Zoom user ID, e.g. ${option}jane@example.com`,
+    `${option}jane@example.com`,
   );
 }
 

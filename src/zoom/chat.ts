@@ -74,9 +74,10 @@ export function matchChannel(typed: string, channels: readonly ChatChannel[]): C
     channels.find((c) => c.name === wanted) ??
     onlyOne(channels.filter((c) => c.name.toLowerCase() === lower));
   if (exact) return { kind: 'one', channel: exact };
+  // Only an exact name sends at once: a message posted to the wrong channel cannot be unsent, so even a single
+  // partial match is asked about (one button) rather than guessed.
   const partial = lower === '' ? [] : channels.filter((c) => c.name.toLowerCase().includes(lower));
-  if (partial.length === 1) return { kind: 'one', channel: partial[0]! };
-  return partial.length > 1 ? { kind: 'several', candidates: partial } : { kind: 'none' };
+  return partial.length > 0 ? { kind: 'several', candidates: partial } : { kind: 'none' };
 }
 
 function onlyOne<T>(items: T[]): T | undefined {

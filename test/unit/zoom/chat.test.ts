@@ -65,8 +65,8 @@ describe('matchChannel', () => {
     expect(matchChannel('ENG-', channels)).toEqual({ kind: 'several', candidates: [channels[1], channels[2]] });
   });
 
-  it('takes the only partial match, and finds nothing for an unknown name', () => {
-    expect(matchChannel('sal', channels)).toEqual({ kind: 'one', channel: channels[3] });
+  it('asks about even the only partial match (a message cannot be unsent), and finds nothing for an unknown name', () => {
+    expect(matchChannel('sal', channels)).toEqual({ kind: 'several', candidates: [channels[3]] });
     expect(matchChannel('marketing', channels)).toEqual({ kind: 'none' });
   });
 
