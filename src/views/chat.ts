@@ -34,7 +34,11 @@ export function channelListMessage(input: { owner: string; filter?: string; chan
 
 /** Several channels contain the name and none is it exactly: one button per candidate, each carrying the send. */
 export function whichChannelMessage(input: { typed: string; candidates: ReadonlyArray<{ channel: ChatChannel; value: string }> }): SlackMessage {
-  const question = `Several Team Chat channels match “${escapeMrkdwn(input.typed)}”. Which one should get the message?`;
+  const typed = escapeMrkdwn(input.typed);
+  const question =
+    input.candidates.length === 1
+      ? `No Team Chat channel is called “${typed}”. Did you mean this one?`
+      : `Several Team Chat channels match “${typed}”. Which one should get the message?`;
   const shown = input.candidates.slice(0, CANDIDATES_SHOWN);
   const blocks: KnownBlock[] = [
     section(question),
