@@ -1,5 +1,7 @@
 // Every job kind this version runs; a worker process serves all of them.
+import { recordingDownloads } from './downloads/job.js';
 import { registrantUpdates } from './registrant-updates.js';
+import { relayProcessor } from './relay.js';
 import type { JobProcessor } from './workers.js';
 
-export const JOB_PROCESSORS: readonly JobProcessor<any>[] = [registrantUpdates];
+export const JOB_PROCESSORS: readonly JobProcessor<any>[] = [registrantUpdates, relayProcessor, recordingDownloads];

@@ -1,0 +1,180 @@
+// End to end: signed webhooks in, alerts out — the relay worker on real Redis posting to the fake Slack:
+// messages per event type, threads per meeting instance, a burst folded into a digest, 429 honoured, no
+// event lost or posted twice when workers stop mid-stream.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startWorkers, type RunningWorkers } from '../../src/jobs/workers.js';
+import { relayProcessor } from '../../src/jobs/relay.js';
+import { RelayState } from '../../src/jobs/relay-state.js';
+import { WatchStore, eventsOfTopic } from '../../src/slack/watches.js';
+import type { WatchTopic } from '../../src/zoom/events.js';
+import { useBotFixture } from '../helpers/bot.js';
+import type { SlackCall } from '../helpers/fake-slack.js';
+import { ZOOM_SECRET, postWebhook, zoomEvent } from '../helpers/zoom-events.js';
+
+const fixture = useBotFixture({ name: 'e2e-relay', users: [], env: { ZOOM_WEBHOOK_SECRET_TOKEN: ZOOM_SECRET } });
+const services = () => fixture.bot().bot.services;
+const store = () => new WatchStore(services().redis, services().keyPrefix);
+let workers: RunningWorkers | undefined;
+
+async function watch(channel: string, topic: WatchTopic, events?: string[], zone = 'Europe/Berlin') {
+  await store().add(channel, { topic, events: eventsOfTopic(topic, events), narrowed: false, createdBy: 'UADMIN', zone, createdAt: '2026-01-01T00:00:00Z' });
+}
+const posts = (channel: string) => fixture.slack().calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === channel);
+const sectionText = (call: SlackCall) => call.body.blocks[0].text.text as string;
+async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 8_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+beforeEach(async () => {
+  await services().jobs.queue('events').obliterate({ force: true });
+  await store().removeAll();
+  workers = startWorkers([relayProcessor], services());
+});
+afterEach(async () => {
+  await workers?.stop();
+});
+
+describe('alerts', () => {
+  it('posts a meeting’s events as people read them, later ones in the thread of the first', async () => {
+    await watch('CMEET', 'meetings');
+    await watch('CMEET', 'recordings');
+    await postWebhook(fixture.bot().url, zoomEvent('meeting.started'));
+    const first = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CMEET');
+    expect(first.body.text).toBe(':large_green_circle: Meeting started: My Meeting (123 456 7890) at Tue 13 Jul 2021, 23:44 CEST');
+    expect(first.body.blocks).toEqual([
+      { type: 'section', text: { type: 'mrkdwn', text: ':large_green_circle: *Meeting started:* My Meeting (123 456 7890) at Tue 13 Jul 2021, 23:44 CEST' } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Zoom `meeting.started` · Wed 14 Jul 2021, 04:44 CEST' }] },
+    ]);
+    expect(first.body.thread_ts).toBeUndefined();
+
+    // Zoom sends these minutes apart; each waits for the channel's one-a-second pace at most.
+    await postWebhook(fixture.bot().url, zoomEvent('meeting.ended'));
+    await until('the reply', () => posts('CMEET').length === 2);
+    await postWebhook(fixture.bot().url, zoomEvent('recording.completed'));
+    const later = await until('two replies', () => (posts('CMEET').length === 3 ? posts('CMEET').slice(1) : undefined));
+    const firstTs = (await services().redis.keys(`${services().keyPrefix}:{relay}:thread:CMEET:*`)).length;
+    expect(firstTs).toBe(1);
+    for (const reply of later) expect(reply.body.thread_ts).toBeDefined();
+    expect(new Set(later.map((r) => r.body.thread_ts)).size).toBe(1);
+    const ended = later.find((c) => c.body.text.startsWith(':checkered_flag:'))!;
+    expect(sectionText(ended)).toBe(
+      ':checkered_flag: *Meeting ended:* My Meeting (123 456 7890) after 1 h 16 min — by admin@example.com\nTue 13 Jul 2021, 23:44 CEST – Wed 14 Jul 2021, 01:00 CEST',
+    );
+    const recording = later.find((c) => c.body.text.startsWith(':film_frames:'))!;
+    expect(sectionText(recording)).toBe(
+      ':film_frames: *Recording ready:* My Personal Recording (123 456 7890) (Tue 13 Jul 2021, 23:44 CEST) — 2 files, 3.2 MB · host jchill@example.com\n• M4A, audio only: 241 KB\n• MP4, shared screen with speaker view: 276 KB',
+    );
+    expect(recording.body.blocks[1].elements[0]).toMatchObject({ action_id: 'recordings_download', value: '{"meetingId":"4444AAAiAAAAAiAiAiiAii=="}', text: { text: 'Download' } });
+  });
+
+  it('gives a registration waiting for approval the registrant card’s Approve and Deny buttons', async () => {
+    await watch('CREG', 'registrations');
+    await postWebhook(fixture.bot().url, zoomEvent('meeting.registration_created', (e) => (e.payload.object.registrant.status = 'pending')));
+    const alert = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CREG');
+    expect(sectionText(alert)).toBe(
+      ':hourglass_flowing_sand: *Registration waiting for approval:* Jill Chill <mailto:jchill@example.com|jchill@example.com> for meeting My Meeting (123 456 7890) (Tue 13 Jul 2021, 23:44 CEST)',
+    );
+    const ref = JSON.stringify({ k: 'meeting', s: '1234567890', r: 'iFxeBPYun6SAiWUzBcEkX', e: 'jchill@example.com' });
+    expect(alert.body.blocks[1].elements.map((b: any) => [b.action_id, b.text.text, b.value])).toEqual([
+      ['registrant.approve', 'Approve', ref],
+      ['registrant.deny', 'Deny', ref],
+    ]);
+  });
+
+  it('writes phone, chat and user events for people, in the watching channel’s zone', async () => {
+    await watch('CPHONE', 'phone', undefined, 'America/New_York');
+    await watch('CUSERS', 'user-activity', undefined, 'Asia/Tokyo');
+    await postWebhook(fixture.bot().url, zoomEvent('phone.callee_ended'));
+    await postWebhook(fixture.bot().url, zoomEvent('user.signed_in'));
+    const call = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CPHONE');
+    expect(sectionText(call)).toBe(':telephone_receiver: *Call ended:* +12092592844 → ext 1002 at Thu 19 Aug 2021, 17:12 EDT · talked 6 s · Call connected');
+    const signIn = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CUSERS');
+    expect(sectionText(signIn)).toBe(':arrow_right: *jchill@example.com* signed in on android 5.7.4.1585 at Tue 27 Jul 2021, 05:13 GMT+9 (Asia/Tokyo)');
+  });
+
+  it('still posts a readable message for an event type it does not know', async () => {
+    await watch('CANY', 'events', ['account.vanity_url_approved']);
+    await postWebhook(fixture.bot().url, { event: 'account.vanity_url_approved', event_ts: 1626230691572, payload: { account_id: 'A', operator: 'owner@example.com', object: { id: 'acct', vanity_url: 'acme.zoom.us' } } });
+    const alert = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CANY');
+    expect(sectionText(alert)).toBe(':bell: *Zoom: account vanity url approved* — by owner@example.com\n• id: acct\n• vanity url: acme.zoom.us');
+  });
+});
+
+describe('delivery', () => {
+  it('records each post under the event’s key, so a second run of the same job posts nothing', async () => {
+    await watch('CONCE', 'meetings');
+    const data = { kind: 'event' as const, key: 'meeting.started:once', event: zoomEvent('meeting.started') as any, source: 'webhook' as const, receivedAt: 0 };
+    await services().jobs.queue('events').add('a', data);
+    await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CONCE');
+    const again = await services().jobs.queue('events').add('again', data);
+    for (let i = 0; i < 100 && !(await again.isCompleted()); i++) await new Promise((r) => setTimeout(r, 30));
+    expect(await again.isCompleted()).toBe(true);
+    expect(posts('CONCE')).toHaveLength(1);
+    expect(await new RelayState(services().redis, services().keyPrefix).postedIn('meeting.started:once', 'CONCE')).toMatch(/^\d+\.\d{6}$/);
+  });
+
+  it('honours Slack’s 429 Retry-After and posts once the pause is over', async () => {
+    await watch('CLIMIT', 'meetings');
+    fixture.slack().failures.push({ method: 'chat.postMessage', status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } });
+    const sent = Date.now();
+    await postWebhook(fixture.bot().url, zoomEvent('meeting.started'));
+    await until('the post after the pause', () => fixture.slack().calls.filter((c) => c.method === 'chat.postMessage').length === 2, 6_000);
+    expect(Date.now() - sent).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('folds a burst into one digest message updated in place', async () => {
+    await watch('CBURST', 'registrations');
+    const burst = Array.from({ length: 30 }, (_, i) => zoomEvent('meeting.registration_created', (e) => {
+      e.payload.object.registrant.id = `reg-${i}`;
+      e.payload.object.registrant.email = `person${i}@example.com`;
+    }));
+    await Promise.all(burst.map((e) => postWebhook(fixture.bot().url, e)));
+    const state = new RelayState(services().redis, services().keyPrefix);
+    const digest = await until('the digest update showing all 30', () => {
+      const updates = fixture.slack().calls.filter((c) => c.method === 'chat.update' && c.body.channel === 'CBURST');
+      const posted = posts('CBURST').filter((c) => !String(c.body.text).includes('Zoom events')).length;
+      const last = updates.at(-1);
+      const folded = last ? Number(/(\d+) Zoom events/.exec(last.body.text)?.[1]) : 0;
+      return posted + folded === 30 ? { posted, folded, last } : undefined;
+    }, 12_000);
+    // One at once and the few that fit in 3 s of the channel's pace; the rest (26 or more) in one digest.
+    expect(digest.posted).toBeLessThanOrEqual(4);
+    expect(posts('CBURST').length).toBe(digest.posted + 1);
+    expect(digest.last!.body.blocks[0].text.text).toContain(`*${digest.folded} Zoom events since`);
+    expect(digest.last!.body.blocks[0].text.text).toContain(`${digest.folded} × \`meeting.registration_created\``);
+    expect(digest.last!.body.blocks[1].text.text.split('\n')).toHaveLength(10);
+    expect(digest.last!.body.blocks[2].elements[0].text).toBe(`Showing the latest 10 of ${digest.folded}.`);
+    expect(await state.postedIn('meeting.registration_created:4444AAAiAAAAAiAiAiiAii==|reg-29||ABCDE12345', 'CBURST')).toBeTruthy();
+  });
+});
+
+it('loses no event and posts none twice when the workers stop in the middle of 1,000 events', async () => {
+  const channels = 100;
+  for (let c = 0; c < channels; c++) await watch(`CLOAD${c}`, 'events', [`custom.e${c}`]);
+  const events = Array.from({ length: 1_000 }, (_, i) => ({ event: `custom.e${i % channels}`, event_ts: 1_700_000_000_000 + i, payload: { account_id: 'A', object: { id: `obj-${i}` } } }));
+  for (let i = 0; i < events.length; i += 50) await Promise.all(events.slice(i, i + 50).map((e) => postWebhook(fixture.bot().url, e)));
+  const state = new RelayState(services().redis, services().keyPrefix);
+  const delivered = async () => {
+    let n = 0;
+    for (let i = 0; i < events.length; i++) if (await state.postedIn(`custom.e${i % channels}:obj-${i}`, `CLOAD${i % channels}`)) n++;
+    return n;
+  };
+  await until('some deliveries', () => fixture.slack().calls.filter((c) => c.method === 'chat.postMessage').length > 50, 15_000);
+  await workers!.stop();
+  workers = startWorkers([relayProcessor], services());
+  const deadline = Date.now() + 30_000;
+  while ((await delivered()) < events.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  expect(await delivered()).toBe(events.length);
+  const perObject = new Map<string, number>();
+  for (const call of fixture.slack().calls.filter((c) => c.method === 'chat.postMessage')) {
+    const id = /id: (obj-\d+)/.exec(JSON.stringify(call.body.blocks))?.[1];
+    if (id) perObject.set(id, (perObject.get(id) ?? 0) + 1);
+  }
+  expect([...perObject.values()].every((n) => n === 1)).toBe(true);
+}, 60_000);
