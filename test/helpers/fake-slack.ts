@@ -142,6 +142,8 @@ async function readBody(req: IncomingMessage): Promise<Record<string, any>> {
   const text = Buffer.concat(chunks).toString('utf8');
   if (!text) return {};
   if ((req.headers['content-type'] ?? '').includes('application/json')) return JSON.parse(text);
+  // A raw upload to upload_url (recording files are streamed as bytes, not sent as a form): byte for byte, as latin1.
+  if ((req.headers['content-type'] ?? '').includes('application/octet-stream')) return { content: Buffer.concat(chunks).toString('latin1') };
   if ((req.headers['content-type'] ?? '').includes('multipart/form-data')) {
     // An upload to upload_url: each part as text (the file's content under its field name).
     const parts = await new Response(Buffer.concat(chunks), { headers: { 'content-type': req.headers['content-type']! } }).formData();

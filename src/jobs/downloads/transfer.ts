@@ -28,8 +28,8 @@ export interface TransferOptions {
   token: BearerSource;
   /** Stops at the next chunk: the `.part` keeps what arrived and a later call resumes from there. */
   signal?: AbortSignal;
-  /** Bytes of this file on disk so far; called for every chunk, so keep it cheap. */
-  onProgress?: (bytesOnDisk: number) => void;
+  /** Bytes of this file on disk so far, and bytes this call has received; called for every chunk, so keep it cheap. */
+  onProgress?: (bytesOnDisk: number, fetched: number) => void;
   fetch?: typeof fetch;
   /** A connection that sends nothing for this long is dropped and resumed. Default 60 s. */
   idleTimeoutMs?: number;
@@ -104,7 +104,10 @@ export async function downloadFile(options: TransferOptions): Promise<TransferRe
     }
     await ensureSpace(options, dirname(destination), (options.expectedSize ?? 0) - onDisk);
     try {
-      const received = await fetchInto(options, part, onDisk, (n) => (fetched += n));
+      const received = await fetchInto(options, part, onDisk, (n, written) => {
+        fetched += n;
+        options.onProgress?.(written, fetched);
+      });
       await rename(part, destination);
       return { bytes: received, resumedFrom, fetched, alreadyThere: false };
     } catch (error) {
@@ -149,7 +152,12 @@ export async function freeBytes(dir: string): Promise<number> {
 }
 
 /** One request (with its redirects) whose body is appended to the part; resolves with the complete size. */
-async function fetchInto(options: TransferOptions, part: string, onDisk: number, count: (n: number) => void): Promise<number> {
+async function fetchInto(
+  options: TransferOptions,
+  part: string,
+  onDisk: number,
+  onChunk: (n: number, written: number) => void,
+): Promise<number> {
   const idle = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, idle.signal]) : idle.signal;
   const idleMs = options.idleTimeoutMs ?? 60_000;
@@ -172,9 +180,8 @@ async function fetchInto(options: TransferOptions, part: string, onDisk: number,
     const counter = new Transform({
       transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
         written += chunk.length;
-        count(chunk.length);
         resetIdle();
-        options.onProgress?.(written);
+        onChunk(chunk.length, written);
         done(null, chunk);
       },
     });

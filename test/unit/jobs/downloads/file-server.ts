@@ -35,6 +35,8 @@ export function fileBytes(size: number, seed = 7): Buffer {
 export class FileServer {
   readonly seen: SeenRequest[] = [];
   readonly files = new Map<string, Buffer>();
+  /** Answers of `GET /v2/meetings/{id}/recordings`, by the path's (encoded) meeting ID. */
+  readonly recordings = new Map<string, unknown>();
   behaviour: FileServerBehaviour = { tokens: ['zoom-token'] };
   /** Bytes the storage host has sent in all. */
   served = 0;
@@ -46,6 +48,16 @@ export class FileServer {
       const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
       this.seen.push({ host: url.host, path: url.pathname + url.search, headers: req.headers });
       const b = this.behaviour;
+      const api = /^\/v2\/meetings\/([^/]+)\/recordings$/.exec(url.pathname);
+      if (api && req.method === 'GET') {
+        const answer = this.recordings.get(api[1]!);
+        if (req.headers.authorization !== 'Bearer zoom-token' || answer === undefined) {
+          res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":3301,"message":"There is no recording for this meeting."}');
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+        return;
+      }
       const download = /^\/rec\/download\/([^/]+)$/.exec(url.pathname);
       if (download) {
         if (!b.tokens.some((t) => req.headers.authorization === `Bearer ${t}`)) {
@@ -110,6 +122,7 @@ export class FileServer {
   reset(): void {
     this.seen.length = 0;
     this.files.clear();
+    this.recordings.clear();
     this.behaviour = { tokens: ['zoom-token'] };
     this.served = 0;
   }

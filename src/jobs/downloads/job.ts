@@ -1,0 +1,377 @@
+// The recording download job ('downloads' queue): one meeting instance's files (all, some types, or one) streamed to
+// ZOOMOPS_RECORDINGS_DIR, resumable at any point, with one progress message in the admin's DM and a summary that
+// says where each file is (shared into the channel with --share, else a Share to Slack button).
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Job } from 'bullmq';
+import { z } from 'zod';
+import type { Services } from '../../services.js';
+import { escapeMrkdwn, formatMeetingId } from '../../views/format.js';
+import {
+  SLACK_FILE_MAX_BYTES,
+  downloadProgressMessage,
+  downloadSummaryMessage,
+  formatSize,
+} from '../../views/recordings.js';
+import { downloadableFiles, getRecording, type RecordingFile } from '../../zoom/recordings.js';
+import { postProgressMessage, ProgressMessage } from '../progress.js';
+import { newJobId, type JobOwner } from '../queues.js';
+import type { JobContext, JobProcessor } from '../workers.js';
+import { downloadHosts } from './hosts.js';
+import { recordingFileName, recordingFolderName } from './names.js';
+import { shareFileInChannel } from './share.js';
+import { DownloadRefusedError, DownloadStoppedError, downloadFile, freeBytes, type BearerSource } from './transfer.js';
+
+export const DOWNLOAD_TYPES = ['mp4', 'm4a', 'transcript', 'chat', 'all'] as const;
+export type DownloadType = (typeof DOWNLOAD_TYPES)[number];
+
+const FILE_TYPES: Record<Exclude<DownloadType, 'all'>, readonly string[]> = {
+  mp4: ['MP4'],
+  m4a: ['M4A'],
+  transcript: ['TRANSCRIPT', 'CC'],
+  chat: ['CHAT', 'CHAT_MESSAGE'],
+};
+
+const PlannedFile = z.object({
+  id: z.string(),
+  /** File name inside the meeting's folder. */
+  name: z.string(),
+  url: z.string(),
+  size: z.number().optional(),
+});
+type PlannedFile = z.infer<typeof PlannedFile>;
+
+const DownloadJobData = z.object({
+  owner: z.object({
+    userId: z.string(),
+    description: z.string(),
+    progress: z.object({ channel: z.string(), ts: z.string() }).optional(),
+  }),
+  /** Meeting ID (newest instance) or instance UUID. */
+  meetingId: z.string().min(1),
+  fileId: z.string().optional(),
+  type: z.enum(DOWNLOAD_TYPES).default('all'),
+  /** --share: upload each file (≤ 1 GB) into this channel. */
+  share: z.object({ channel: z.string() }).optional(),
+  /** Where a Share to Slack button posts (the channel the download was asked in). */
+  origin: z.object({ channel: z.string() }).optional(),
+  /** The recording.completed webhook's `download_token` (24 h); the account's token takes over once it expires. */
+  downloadToken: z.string().optional(),
+  /** Written on the first run, so a resumed run uses the same files and folder. */
+  plan: z
+    .object({
+      uuid: z.string(),
+      folder: z.string(),
+      files: z.array(PlannedFile),
+    })
+    .optional(),
+});
+export type DownloadJobData = z.infer<typeof DownloadJobData>;
+
+/** Saved as job.progress (what `/zoom jobs status` shows) and read back by a resumed run. */
+const Progress = z.object({
+  unit: z.literal('bytes').default('bytes'),
+  done: z.number(),
+  total: z.number(),
+  failed: z.number().default(0),
+  detail: z.string().optional(),
+  saved: z.array(z.object({ id: z.string(), name: z.string(), path: z.string(), bytes: z.number(), sharedIn: z.string().optional() })).default([]),
+  /** `id` is empty for a failure of the whole job. */
+  failures: z.array(z.object({ id: z.string(), name: z.string(), reason: z.string() })).default([]),
+  /** Network bytes and seconds over every run, for the summary's speed. */
+  fetched: z.number().default(0),
+  seconds: z.number().default(0),
+});
+type Progress = z.infer<typeof Progress>;
+
+export interface DownloadRequest {
+  /** The Slack user who sees progress in a DM and owns the job. */
+  userId: string;
+  meetingId: string;
+  fileId?: string;
+  type?: DownloadType;
+  /** Channel to upload the files into (--share). */
+  shareChannel?: string;
+  /** Channel a Share to Slack button posts into. */
+  originChannel?: string;
+  /** recording.completed's `download_token`. */
+  downloadToken?: string;
+  /** One line for `/zoom jobs`; a sensible one is made when absent. */
+  description?: string;
+}
+
+/** Enqueues a download and opens its progress message in the owner's DM; returns the job ID at once. */
+export async function enqueueRecordingDownload(services: Services, request: DownloadRequest): Promise<string> {
+  const jobId = newJobId('downloads');
+  const description = request.description ?? describeDownload(request);
+  const progress = await postProgressMessage(services.slack, request.userId, downloadProgressMessage({ jobId, description, state: 'queued' }));
+  const owner: JobOwner = { userId: request.userId, description, progress };
+  const data: DownloadJobData = {
+    owner,
+    meetingId: request.meetingId,
+    type: request.type ?? 'all',
+    ...(request.fileId ? { fileId: request.fileId } : {}),
+    ...(request.shareChannel ? { share: { channel: request.shareChannel } } : {}),
+    ...(request.originChannel ? { origin: { channel: request.originChannel } } : {}),
+    ...(request.downloadToken ? { downloadToken: request.downloadToken } : {}),
+  };
+  await services.jobs.queue('downloads').add('download', data, {
+    jobId,
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 30_000 },
+    removeOnComplete: { age: 7 * 24 * 3600 },
+    removeOnFail: { age: 30 * 24 * 3600 },
+  });
+  return jobId;
+}
+
+export function describeDownload(request: Pick<DownloadRequest, 'meetingId' | 'fileId' | 'type' | 'shareChannel'>): string {
+  const what = request.fileId ? 'one recording file' : request.type && request.type !== 'all' ? `the ${request.type} recordings` : 'the recordings';
+  return `Download ${what} of meeting ${formatMeetingId(request.meetingId)}${request.shareChannel ? ' and share them' : ''}`;
+}
+
+export const recordingDownloads: JobProcessor<DownloadJobData> = {
+  queue: 'downloads',
+  data: DownloadJobData,
+  concurrency: (config) => config.recordings.downloadConcurrency,
+  process: (job, data, ctx) => runDownloadJob(job, data, ctx),
+};
+
+/** The webhook's download token first; once Zoom rejects it, the account's own token, renewed as needed. */
+export function bearerSource(services: Services, downloadToken?: string): BearerSource {
+  let webhookToken = downloadToken;
+  return {
+    current: async () => webhookToken ?? services.zoom.accessToken(),
+    renew: async (rejected) => {
+      if (rejected === webhookToken) {
+        webhookToken = undefined;
+        return services.zoom.accessToken();
+      }
+      return services.zoom.renewAccessToken(rejected);
+    },
+  };
+}
+
+async function plan(services: Services, data: DownloadJobData): Promise<NonNullable<DownloadJobData['plan']>> {
+  const recording = await getRecording(services.zoom, data.meetingId);
+  const files = downloadableFiles(recording).filter((f) => wanted(f, data));
+  return {
+    uuid: recording.uuid,
+    folder: recordingFolderName(recording),
+    files: files.map((f) => ({ id: f.id!, name: recordingFileName(f), url: f.download_url!, ...(f.file_size !== undefined ? { size: f.file_size } : {}) })),
+  };
+}
+
+function wanted(file: RecordingFile, data: DownloadJobData): boolean {
+  if (data.fileId) return file.id === data.fileId;
+  if (data.type === 'all') return true;
+  return FILE_TYPES[data.type].includes((file.file_type ?? '').toUpperCase());
+}
+
+// How often the job reports: Slack's progress message paces itself; Redis (job.progress, cancel) this often.
+const REPORT_EVERY_MS = 2_000;
+
+async function runDownloadJob(job: Job, data: DownloadJobData, ctx: JobContext): Promise<{ saved: number; failed: number }> {
+  const { services } = ctx;
+  const jobId = String(job.id);
+  const description = data.owner.description;
+  const message = data.owner.progress ? new ProgressMessage(services.slack, services.pacing, data.owner.progress, services.log) : undefined;
+  // One intermediate update in flight at most, and awaited before the last word, which must never be overwritten.
+  let showing: Promise<void> | undefined;
+  const show = (view: Parameters<typeof downloadProgressMessage>[0]) => {
+    if (!message || showing) return;
+    showing = message.update(downloadProgressMessage(view)).catch(() => undefined).finally(() => (showing = undefined));
+  };
+
+  const planned = data.plan ?? (await plan(services, data));
+  if (!data.plan) await job.updateData({ ...data, plan: planned } satisfies DownloadJobData);
+  const dir = services.config.recordings.dir;
+  const folder = join(dir, planned.folder);
+  const total = planned.files.reduce((sum, f) => sum + (f.size ?? 0), 0);
+  const restored = Progress.safeParse(job.progress);
+  const progress: Progress = restored.success
+    ? restored.data
+    : { unit: 'bytes', done: 0, total, failed: 0, saved: [], failures: [], fetched: 0, seconds: 0 };
+  const settled = new Set([...progress.saved.map((s) => s.id), ...progress.failures.map((f) => f.id)]);
+  const todo = planned.files.filter((f) => !settled.has(f.id));
+  const save = (over: Partial<Progress> = {}) => job.updateProgress({ ...progress, ...over, failed: progress.failures.length });
+  const finish = async (cancelledBy?: string) => {
+    await save();
+    await showing;
+    if (planned.files.length > 0) await audit(services, data, jobId, progress, cancelledBy);
+    await message?.update(
+      downloadSummaryMessage({
+        jobId,
+        description,
+        saved: progress.saved,
+        failures: progress.failures,
+        meetingUuid: planned.uuid,
+        ...(data.origin || data.share ? { shareChannel: (data.origin ?? data.share)!.channel } : {}),
+        ...(cancelledBy ? { cancelledBy } : {}),
+        seconds: progress.seconds,
+        fetched: progress.fetched,
+      }),
+      { final: true },
+    );
+    return { saved: progress.saved.length, failed: progress.failures.length };
+  };
+
+  if (planned.files.length === 0) {
+    progress.failures.push({ id: '', name: `meeting ${data.meetingId}`, reason: 'no file to download matches (still processing, or none of that type)' });
+    return finish();
+  }
+
+  // Refuse the whole job up front when the disk cannot take what is left (each file is checked again before it starts).
+  const needed = await bytesStillNeeded(folder, todo);
+  const free = await freeBytes(await existingParent(folder));
+  if (free < needed) {
+    const reason = `not enough disk space in ${dir}: ${formatSize(needed)} needed, ${formatSize(free)} free; free some space or point ZOOMOPS_RECORDINGS_DIR elsewhere`;
+    for (const file of todo) progress.failures.push({ id: file.id, name: file.name, reason });
+    return finish();
+  }
+
+  const hosts = downloadHosts(services.config);
+  const token = bearerSource(services, data.downloadToken);
+  const cancel = new AbortController();
+  let cancelledBy: string | undefined;
+  const run = { started: Date.now(), seconds: progress.seconds, fetched: progress.fetched };
+  const clock = (fetchedNow: number) => {
+    progress.fetched = fetchedNow;
+    progress.seconds = run.seconds + (Date.now() - run.started) / 1000;
+  };
+
+  for (const file of todo) {
+    cancelledBy = await ctx.cancelRequestedBy();
+    if (cancelledBy) break;
+    if (ctx.shutdown.aborted) await stopHere(ctx, save, message, { jobId, description, total, done: progress.done }, showing);
+    const destination = join(folder, file.name);
+    const doneBefore = progress.done;
+    const fetchedBefore = progress.fetched;
+    const position = { index: planned.files.indexOf(file) + 1, count: planned.files.length, name: file.name };
+    let lastReport = 0;
+    const report = (onDisk: number, fetched: number) => {
+      const now = Date.now();
+      if (now - lastReport < REPORT_EVERY_MS) return;
+      lastReport = now;
+      clock(fetchedBefore + fetched);
+      const done = doneBefore + onDisk;
+      const rate = (progress.fetched - run.fetched) / Math.max((now - run.started) / 1000, 0.001);
+      // Fire and forget: the bytes keep flowing while Redis and Slack are told.
+      void save({ done, detail: file.name }).catch(() => undefined);
+      void ctx
+        .cancelRequestedBy()
+        .then((by) => {
+          if (by && !cancel.signal.aborted) {
+            cancelledBy = by;
+            cancel.abort();
+          }
+        })
+        .catch(() => undefined);
+      show({ jobId, description, state: 'running', done, total, rate, file: position });
+    };
+    let fetchedInFile = 0;
+    try {
+      const result = await downloadFile({
+        url: file.url,
+        destination,
+        ...(file.size !== undefined ? { expectedSize: file.size } : {}),
+        hosts,
+        token,
+        signal: AbortSignal.any([ctx.shutdown, cancel.signal]),
+        onProgress: (onDisk, fetched) => {
+          fetchedInFile = fetched;
+          report(onDisk, fetched);
+        },
+      });
+      clock(fetchedBefore + result.fetched);
+      progress.done = doneBefore + (file.size ?? result.bytes);
+      progress.saved.push({ id: file.id, name: file.name, path: destination, bytes: result.bytes });
+    } catch (error) {
+      clock(fetchedBefore + fetchedInFile);
+      if (error instanceof DownloadStoppedError) {
+        if (cancelledBy) break;
+        await stopHere(ctx, save, message, { jobId, description, total, done: doneBefore + error.bytesOnDisk }, showing);
+      }
+      if (!(error instanceof DownloadRefusedError)) {
+        await save();
+        throw error;
+      }
+      progress.failures.push({ id: file.id, name: file.name, reason: error.message });
+      progress.done = doneBefore + (file.size ?? 0);
+    }
+    await save();
+  }
+
+  if (!cancelledBy && data.share) await shareAll(services, data.share.channel, progress, planned.folder);
+  return finish(cancelledBy);
+}
+
+/** Shutdown: the bytes on disk stay, the job goes back to the queue, and the admin is told it will resume. */
+async function stopHere(
+  ctx: JobContext,
+  save: (over: Partial<Progress>) => Promise<unknown>,
+  message: ProgressMessage | undefined,
+  view: { jobId: string; description: string; total: number; done: number },
+  showing: Promise<void> | undefined,
+): Promise<never> {
+  await save({ done: view.done });
+  await showing;
+  await message?.update(downloadProgressMessage({ ...view, state: 'stopping' }), { final: true }).catch(() => undefined);
+  return ctx.putBack();
+}
+
+async function shareAll(services: Services, channel: string, progress: Progress, folder: string): Promise<void> {
+  for (const file of progress.saved) {
+    if (file.sharedIn || file.bytes > SLACK_FILE_MAX_BYTES) continue;
+    try {
+      await shareFileInChannel(services.slack, channel, { path: file.path, filename: file.name, title: `${folder}/${file.name}` });
+      file.sharedIn = channel;
+    } catch (error) {
+      services.log.warn({ err: error, channel }, 'could not share a recording file');
+      progress.failures.push({ id: `share:${file.id}`, name: file.name, reason: `saved, but Slack did not take the upload (${error instanceof Error ? error.message : String(error)})` });
+    }
+  }
+}
+
+async function audit(services: Services, data: DownloadJobData, jobId: string, progress: Progress, cancelledBy?: string): Promise<void> {
+  const failed = progress.failures.length;
+  await services.audit.record({
+    userId: data.owner.userId,
+    action: `${escapeMrkdwn(data.owner.description)} (job ${jobId}): ${progress.saved.length} saved${failed ? `, ${failed} failed` : ''}${cancelledBy ? `, cancelled by <@${cancelledBy}>` : ''}`,
+    outcome: failed === 0 ? 'ok' : 'failed',
+  });
+}
+
+async function bytesStillNeeded(folder: string, files: readonly PlannedFile[]): Promise<number> {
+  let needed = 0;
+  for (const file of files) {
+    if (file.size === undefined) continue;
+    const final = await sizeOrZero(join(folder, file.name));
+    if (final === file.size) continue;
+    needed += file.size - Math.min(file.size, await sizeOrZero(join(folder, `${file.name}.part`)));
+  }
+  return needed;
+}
+
+async function sizeOrZero(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** statfs needs a path that exists; the meeting's folder may not yet. */
+async function existingParent(path: string): Promise<string> {
+  let current = path;
+  for (;;) {
+    try {
+      await stat(current);
+      return current;
+    } catch {
+      const parent = join(current, '..');
+      if (parent === current) return current;
+      current = parent;
+    }
+  }
+}

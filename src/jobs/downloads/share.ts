@@ -1,0 +1,48 @@
+// Puts a downloaded recording file into a Slack channel through the external upload pair, streaming it from disk:
+// WebClient.filesUploadV2 reads a stream whole into memory first (web-api 8), which a 1 GB file must not do.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { pipeline } from 'node:stream/promises';
+import type { WebClient } from '@slack/web-api';
+
+export interface SharedFile {
+  path: string;
+  filename: string;
+  title: string;
+  comment?: string;
+}
+
+/** files.getUploadURLExternal, the bytes POSTed to the upload URL, files.completeUploadExternal into the channel. */
+export async function shareFileInChannel(slack: WebClient, channelId: string, file: SharedFile): Promise<string> {
+  const { size } = await stat(file.path);
+  const ticket = await slack.files.getUploadURLExternal({ filename: file.filename, length: size });
+  if (!ticket.upload_url || !ticket.file_id) throw new Error('Slack gave no upload URL for the file');
+  await postFile(ticket.upload_url, file.path, size);
+  await slack.files.completeUploadExternal({
+    files: [{ id: ticket.file_id, title: file.title }],
+    channel_id: channelId,
+    ...(file.comment ? { initial_comment: file.comment } : {}),
+  });
+  return ticket.file_id;
+}
+
+async function postFile(uploadUrl: string, path: string, size: number): Promise<void> {
+  const url = new URL(uploadUrl);
+  const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
+  const req = send(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
+    timeout: 60_000,
+  });
+  const answered = new Promise<IncomingMessage>((resolve, reject) => {
+    req.once('response', resolve);
+    req.once('error', reject);
+    req.once('timeout', () => req.destroy(new Error('Slack stopped answering the upload')));
+  });
+  await pipeline(createReadStream(path), req);
+  const res = await answered;
+  res.resume();
+  if (res.statusCode !== 200) throw new Error(`Slack refused the upload (HTTP ${res.statusCode})`);
+}

@@ -1,0 +1,156 @@
+// The download job on real Redis with real BullMQ workers: files land under ZOOMOPS_RECORDINGS_DIR with exact bytes,
+// the DM progress message is updated and ends in a summary, and a shutdown mid-file hands the job to another worker.
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nock from 'nock';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { enqueueRecordingDownload } from '../../../../src/jobs/downloads/job.js';
+import { useJobFixture } from '../../../helpers/jobs.js';
+import { FileServer, fileBytes } from './file-server.js';
+
+const server = new FileServer();
+await server.start();
+const dir = await mkdtemp(join(tmpdir(), 'zoomops-job-'));
+const fixture = useJobFixture('downloads', {
+  ZOOM_API_URL: `${server.zoomOrigin}/v2`,
+  ZOOMOPS_DOWNLOAD_HOSTS: 'localhost',
+  ZOOMOPS_RECORDINGS_DIR: dir,
+});
+// The storage host of the fake is `localhost` (a host other than Zoom's), which the fixture's nock does not let through.
+beforeEach(() => {
+  nock.enableNetConnect((host) => host.startsWith('127.0.0.1') || host.startsWith('localhost'));
+});
+afterAll(async () => {
+  await server.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const UUID = 'aDYlohsHRtCd4ii1uC2+hA==';
+const FOLDER = '2026-03-14_Quarterly review_ 2026_81234567890';
+
+function recording(files: Array<{ id: string; type: string; ext: string; recordingType: string; size: number }>) {
+  return {
+    uuid: UUID,
+    id: 81234567890,
+    topic: 'Quarterly review: 2026',
+    type: '2',
+    start_time: '2026-03-14T15:00:00Z',
+    recording_files: files.map((f) => ({
+      id: f.id,
+      file_type: f.type,
+      file_extension: f.ext,
+      recording_type: f.recordingType,
+      file_size: f.size,
+      status: 'completed',
+      download_url: server.downloadUrl(f.id),
+    })),
+  };
+}
+
+async function waitUntil(check: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('recording download job', () => {
+  it('saves every file, updates the DM progress message and ends with where each file is', async () => {
+    server.reset();
+    const video = fileBytes(700_000, 1);
+    const chat = fileBytes(3_000, 2);
+    server.files.set('FV', video);
+    server.files.set('FC', chat);
+    server.recordings.set('81234567890', recording([
+      { id: 'FV', type: 'MP4', ext: 'MP4', recordingType: 'shared_screen_with_speaker_view', size: video.length },
+      { id: 'FC', type: 'CHAT', ext: 'TXT', recordingType: 'chat_file', size: chat.length },
+    ]));
+    fixture.startWorkers();
+
+    const jobId = await enqueueRecordingDownload(fixture.services(), { userId: 'UADMIN', meetingId: '81234567890', originChannel: 'C123' });
+
+    const summary = await fixture.slack().waitFor((c) => c.method === 'chat.update' && JSON.stringify(c.body).includes('2 files saved'), 15_000);
+    const videoPath = join(dir, FOLDER, 'shared_screen_with_speaker_view_FV.mp4');
+    expect((await readFile(videoPath)).equals(video)).toBe(true);
+    expect((await readFile(join(dir, FOLDER, 'chat_file_FC.txt'))).equals(chat)).toBe(true);
+    expect(existsSync(`${videoPath}.part`)).toBe(false);
+
+    const posted = fixture.slack().calls.find((c) => c.method === 'chat.postMessage')!;
+    expect(posted.body.channel).toBe('UADMIN');
+    expect(JSON.stringify(posted.body.blocks)).toContain('Waiting for a worker');
+    const updates = fixture.slack().calls.filter((c) => c.method === 'chat.update');
+    expect(updates.some((u) => /▓.* %.*MB\/s.*ETA/s.test(JSON.stringify(u.body.blocks)))).toBe(true);
+    expect(updates.at(-1)).toBe(summary);
+    const text = JSON.stringify(summary.body.blocks);
+    expect(text).toContain(`job \`${jobId}\`: 2 files saved`);
+    expect(text).toContain(videoPath);
+    const share = summary.body.blocks.find((b: any) => b.accessory?.action_id === 'recordings_share').accessory;
+    expect(JSON.parse(share.value)).toEqual({ meetingId: UUID, fileId: 'FV', channel: 'C123' });
+
+    const job = await fixture.services().jobs.find(jobId);
+    expect(job?.progress).toMatchObject({ unit: 'bytes', done: 703_000, total: 703_000, failed: 0 });
+    // The storage host never saw the token.
+    expect(server.seen.filter((r) => r.path.startsWith('/storage/')).every((r) => r.headers.authorization === undefined)).toBe(true);
+  });
+
+  it('with --share uploads each file into the channel through the external upload pair', async () => {
+    server.reset();
+    const audio = fileBytes(5_000, 3);
+    server.files.set('FA', audio);
+    server.recordings.set('81234567890', recording([{ id: 'FA', type: 'M4A', ext: 'M4A', recordingType: 'audio_only', size: audio.length }]));
+    fixture.startWorkers();
+
+    await enqueueRecordingDownload(fixture.services(), { userId: 'UADMIN', meetingId: '81234567890', type: 'm4a', shareChannel: 'CSHARE' });
+
+    const completed = await fixture.slack().waitFor((c) => c.method === 'files.completeUploadExternal', 15_000);
+    expect(completed.body.channel_id).toBe('CSHARE');
+    const ticket = fixture.slack().calls.find((c) => c.method === 'files.getUploadURLExternal')!;
+    expect(ticket.body).toMatchObject({ filename: 'audio_only_FA.m4a', length: '5000' });
+    const upload = fixture.slack().calls.find((c) => c.method.startsWith('upload/'))!;
+    expect(upload.body.content).toBe(audio.toString('latin1'));
+    const summary = await fixture.slack().waitFor((c) => c.method === 'chat.update' && JSON.stringify(c.body).includes('shared in <#CSHARE>'));
+    expect(JSON.stringify(summary.body.blocks)).not.toContain('recordings_share');
+  });
+
+  it('refuses a recording whose download lands on a web page, and says so in the summary', async () => {
+    server.reset();
+    server.behaviour.html200 = true;
+    server.recordings.set('81234567890', recording([{ id: 'FH', type: 'MP4', ext: 'MP4', recordingType: 'active_speaker', size: 10 }]));
+    fixture.startWorkers();
+
+    await enqueueRecordingDownload(fixture.services(), { userId: 'UADMIN', meetingId: '81234567890' });
+
+    const summary = await fixture.slack().waitFor((c) => c.method === 'chat.update' && JSON.stringify(c.body).includes('0 files saved, 1 failed'), 15_000);
+    expect(JSON.stringify(summary.body.blocks)).toContain('web page instead of the file');
+    expect(existsSync(join(dir, FOLDER, 'active_speaker_FH.mp4'))).toBe(false);
+  });
+
+  it('at shutdown stops mid-file and goes back to the queue; a second worker resumes from the bytes on disk', async () => {
+    server.reset();
+    const video = fileBytes(600_000, 4);
+    server.files.set('FS', video);
+    server.behaviour.storageFaults = [{ stallAfter: 250_000 }];
+    server.recordings.set('81234567890', recording([{ id: 'FS', type: 'MP4', ext: 'MP4', recordingType: 'gallery_view', size: video.length }]));
+    const first = fixture.startWorkers();
+    const path = join(dir, FOLDER, 'gallery_view_FS.mp4');
+
+    const jobId = await enqueueRecordingDownload(fixture.services(), { userId: 'UADMIN', meetingId: '81234567890' });
+    await waitUntil(async () => existsSync(`${path}.part`) && (await stat(`${path}.part`)).size === 250_000);
+    await first.stop();
+
+    const job = await fixture.services().jobs.find(jobId);
+    expect(await job!.getState()).toBe('waiting');
+    expect(job!.attemptsMade).toBe(0);
+    expect(existsSync(path)).toBe(false);
+    await fixture.slack().waitFor((c) => c.method === 'chat.update' && JSON.stringify(c.body).includes('another one resumes'));
+
+    fixture.startWorkers();
+    await fixture.slack().waitFor((c) => c.method === 'chat.update' && JSON.stringify(c.body).includes('1 file saved'), 15_000);
+    expect((await readFile(path)).equals(video)).toBe(true);
+    const storage = server.seen.filter((r) => r.path.startsWith('/storage/'));
+    expect(storage.map((r) => r.headers.range)).toEqual([undefined, 'bytes=250000-']);
+  });
+});
