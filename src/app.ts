@@ -9,6 +9,7 @@ import { registerCommands } from './commands/register.js';
 import type { Config } from './config.js';
 import { InFlight } from './inflight.js';
 import { zoomWebhookRoute } from './ingress/webhooks.js';
+import { startZoomSocket } from './ingress/websocket.js';
 import { JobQueues } from './jobs/queues.js';
 import { boltLogger, type Logger } from './log.js';
 import { DEFAULT_KEY_PREFIX } from './redis.js';
@@ -29,6 +30,8 @@ export interface BotOptions {
   /** Tests pin the clock and the key namespace. */
   now?: () => DateTime;
   keyPrefix?: string;
+  /** Where the HTTP server listens (all interfaces when unset); the sandbox keeps the bot on 127.0.0.1. */
+  host?: string;
 }
 
 export interface Bot {
@@ -80,17 +83,20 @@ export function createWebBot(opts: BotOptions, services: Services = createServic
   // Handlers share the services' client, so the fake Slack of the tests and the real one are reached alike.
   registerCommands(app, services);
   registerWatchEvents(app, services);
+  let zoomSocket: { stop(): Promise<void> } | undefined;
   app.error(async (error) => {
     log.error({ err: error }, 'unhandled error in a Slack listener');
   });
   return {
     services,
     start: async () => {
-      await app.start(config.port);
+      await app.start(opts.host && !config.slack.socketMode ? { port: config.port, host: opts.host } : config.port);
       log.info({ port: config.port, mode: config.slack.socketMode ? 'socket' : 'http' }, 'ZoomOps is listening');
+      zoomSocket = startZoomSocket(services);
     },
     // Stop taking requests, then let the ones already acknowledged finish their Zoom calls and answers.
     stop: async () => {
+      await zoomSocket?.stop();
       await app.stop();
       if (!(await services.inflight.drain(DRAIN_MS))) {
         log.warn({ running: services.inflight.size }, 'requests still running at shutdown were cut off');

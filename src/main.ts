@@ -24,13 +24,25 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (mode.kind === 'sandbox') {
-    console.error(
-      'ZoomOps: no Slack or Zoom credentials are set, and the sandbox is not part of this version yet. ' +
-        'Copy .env.example to .env and fill in the Slack and Zoom values (README, "Install").',
-    );
-    process.exit(1);
+    await runSandboxMode();
+    return;
   }
   await runReal(mode.config);
+}
+
+/** The embedded Zoom sandbox and Slack console around the real bot; loaded only in this mode. */
+async function runSandboxMode(): Promise<void> {
+  const { runSandbox, SandboxError } = await import('./sandbox/index.js');
+  try {
+    const sandbox = await runSandbox();
+    onShutdown(sandbox.log, sandbox.stop);
+  } catch (error) {
+    if (error instanceof SandboxError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
 }
 
 async function runReal(config: Config): Promise<void> {

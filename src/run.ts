@@ -18,7 +18,7 @@ export interface RunningBot {
 
 export async function startBot(
   config: Config,
-  opts: { redis: Redis; log: Logger; keyPrefix?: string; now?: () => DateTime },
+  opts: { redis: Redis; log: Logger; keyPrefix?: string; now?: () => DateTime; host?: string },
 ): Promise<RunningBot> {
   const botOptions = { config, ...opts };
   const services = createServices(botOptions);
@@ -48,7 +48,7 @@ export async function startBot(
 }
 
 /** A whole process: its Redis connection (reporting outages once), the bot for its role, and a clean stop. */
-export async function runProcess(config: Config, log: Logger, opts: { keyPrefix?: string } = {}): Promise<{ stop(): Promise<void> }> {
+export async function runProcess(config: Config, log: Logger, opts: { keyPrefix?: string; host?: string } = {}): Promise<{ stop(): Promise<void> }> {
   const redis = connectRedis(config.redisUrl);
   let redisDownSince: number | undefined;
   redis.on('error', (error) => {
