@@ -1,0 +1,34 @@
+// The web role's Zoom WebSocket consumer, when ZOOM_WS_SUBSCRIPTION_ID is set: events feed the same queue as
+// webhooks (deduplicated alike), with the S2S token every process shares.
+import type { Services } from '../services.js';
+import { ZoomTokenProvider } from '../zoom/token.js';
+import { ZoomEventSocket } from '../zoom/websocket.js';
+import { acceptEvent } from './accept.js';
+
+export function startZoomSocket(services: Services): { stop(): Promise<void> } | undefined {
+  const { zoom } = services.config;
+  if (!zoom.wsSubscriptionId) return undefined;
+  const socket = new ZoomEventSocket({
+    redis: services.redis,
+    keyPrefix: services.keyPrefix,
+    url: zoom.wsUrl,
+    subscriptionId: zoom.wsSubscriptionId,
+    // Same Redis key as the REST client's provider: one token for the account, minted behind one lock.
+    tokens: new ZoomTokenProvider({
+      redis: services.redis,
+      prefix: services.keyPrefix,
+      accountId: zoom.accountId,
+      clientId: zoom.clientId,
+      clientSecret: zoom.clientSecret,
+      oauthUrl: zoom.oauthUrl,
+      logger: services.log,
+    }),
+    onEvent: async (event) => {
+      const accepted = await acceptEvent(services.jobs, event, 'websocket');
+      services.log.debug({ event: event.event, ...accepted }, 'Zoom WebSocket event');
+    },
+    logger: services.log,
+  });
+  socket.start();
+  return socket;
+}

@@ -1,0 +1,113 @@
+// The Zoom WebSocket consumer against a local ws server and real Redis: one consumer of two, failover when
+// it dies, heartbeats, reconnects, a new token means a new connection, events handed on.
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeEach, expect, it } from 'vitest';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { ZoomEventSocket } from '../../../src/zoom/websocket.js';
+import type { ZoomEvent } from '../../../src/zoom/events.js';
+import { clearPrefix, testRedis, uniquePrefix } from '../../helpers/redis.js';
+
+const redis = testRedis();
+const prefix = uniquePrefix('ws');
+let server: WebSocketServer;
+let connections: Array<{ socket: WebSocket; url: URL; frames: string[] }>;
+let consumers: ZoomEventSocket[];
+
+beforeEach(async () => {
+  connections = [];
+  consumers = [];
+  server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  server.on('connection', (socket, req) => {
+    const conn = { socket, url: new URL(req.url!, 'ws://x'), frames: [] as string[] };
+    connections.push(conn);
+    socket.on('message', (d) => conn.frames.push(d.toString()));
+    socket.send(JSON.stringify({ module: 'build_connection', success: true }));
+  });
+  await new Promise((r) => server.once('listening', r));
+});
+afterEach(async () => {
+  for (const c of consumers) await c.stop();
+  await new Promise((r) => server.close(r));
+  for (const c of connections) c.socket.terminate();
+  await clearPrefix(redis, prefix);
+});
+afterAll(() => redis.disconnect());
+
+function consumer(opts: { token?: () => string; events?: ZoomEvent[]; subscription?: string } = {}) {
+  const c = new ZoomEventSocket({
+    redis,
+    keyPrefix: prefix,
+    url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws`,
+    subscriptionId: opts.subscription ?? 'sub-1',
+    tokens: { getToken: async () => (opts.token ?? (() => 'token-1'))() },
+    onEvent: async (e) => void opts.events?.push(e),
+    heartbeatMs: 100,
+    lockTtlMs: 300,
+    tokenCheckMs: 50,
+    backoff: { minMs: 20, maxMs: 100 },
+  });
+  consumers.push(c);
+  c.start();
+  return c;
+}
+const open = () => connections.filter((c) => c.socket.readyState === 1);
+async function until(what: string, check: () => boolean, ms = 3_000) {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+it('connects exactly one of two consumers, with the subscription and the S2S token, and hands events on', async () => {
+  const events: ZoomEvent[] = [];
+  const a = consumer({ events });
+  const b = consumer({ events });
+  await until('a connection', () => open().length === 1);
+  await new Promise((r) => setTimeout(r, 400));
+  expect(open()).toHaveLength(1);
+  expect([a.isConsumer, b.isConsumer].filter(Boolean)).toHaveLength(1);
+  expect(connections[0]!.url.pathname).toBe('/ws');
+  expect(connections[0]!.url.searchParams.get('subscriptionId')).toBe('sub-1');
+  expect(connections[0]!.url.searchParams.get('access_token')).toBe('token-1');
+
+  const event = { event: 'meeting.started', event_ts: 1, payload: { account_id: 'A', object: { uuid: 'u1', id: 1 } } };
+  connections[0]!.socket.send(JSON.stringify({ module: 'message', content: JSON.stringify(event) }));
+  connections[0]!.socket.send('not json');
+  await until('the event', () => events.length === 1);
+  expect(events[0]).toEqual(event);
+});
+
+it('sends heartbeats', async () => {
+  consumer();
+  await until('two heartbeats', () => (connections[0]?.frames.filter((f) => f === '{"module":"heartbeat"}').length ?? 0) >= 2);
+});
+
+it('fails over to the other process when the consumer dies without letting go', async () => {
+  const a = consumer();
+  await until('a connection', () => open().length === 1);
+  const survivor = consumer();
+  const holder = a.isConsumer ? a : survivor;
+  const other = holder === a ? survivor : a;
+  // A crash: timers gone, socket dropped, lock left behind to expire.
+  for (const t of (holder as any).timers) clearInterval(t);
+  (holder as any).stopped = true;
+  (holder as any).socket.terminate();
+  await until('the survivor to connect', () => other.isConsumer && other.connected, 3_000);
+  expect(open()).toHaveLength(1);
+});
+
+it('reconnects with backoff when Zoom closes the connection', async () => {
+  consumer();
+  await until('a connection', () => open().length === 1);
+  connections[0]!.socket.close(1011, 'server restart');
+  await until('a second connection', () => connections.length === 2 && open().length === 1);
+});
+
+it('reconnects with the new token once the shared one is renewed', async () => {
+  let token = 'token-1';
+  consumer({ token: () => token });
+  await until('a connection', () => open().length === 1);
+  token = 'token-2';
+  await until('a connection with the new token', () => open().length === 1 && open()[0]!.url.searchParams.get('access_token') === 'token-2');
+});
