@@ -1,10 +1,12 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Tests talk to a real Redis (REDIS_URL, default 127.0.0.1:6379); every file uses its own key prefix,
 // so files may run in parallel.
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The browser suite drives Chromium against the sandbox; it runs on its own (npm run test:browser).
+    exclude: [...configDefaults.exclude, 'test/browser/**'],
     testTimeout: 15_000,
     hookTimeout: 15_000,
     restoreMocks: true,
