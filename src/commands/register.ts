@@ -15,6 +15,7 @@ import { jobCommands } from './jobs.js';
 import { apiActions, apiCommands } from './api.js';
 import { chatActions, chatCommands } from './chat.js';
 import { phoneActions, phoneCommands } from './phone.js';
+import { recordingActions, recordingCommands } from './recordings.js';
 import { userActions, userCommands } from './users.js';
 import { watchCommands } from './watch.js';
 import { route } from './router.js';
@@ -35,6 +36,7 @@ export const COMMANDS: readonly CommandDef[] = [
   ...panelistCommands,
   ...jobCommands,
   ...phoneCommands,
+  ...recordingCommands,
   ...chatCommands,
   ...userCommands,
   ...apiCommands,
@@ -45,6 +47,7 @@ export const ACTIONS: readonly ActionDef[] = [
   ...sessionActions('webinar'),
   ...registrantActions,
   ...phoneActions,
+  ...recordingActions,
   ...chatActions,
   ...userActions,
   ...apiActions,

@@ -10,7 +10,7 @@ export type Route =
   | { kind: 'command'; def: CommandDef; argText: string };
 
 /** Resources commands.md promises that later versions add; named so the answer is not a misleading guess. */
-const PLANNED = ['recordings'];
+const PLANNED: readonly string[] = [];
 
 export function route(rawText: string, table: readonly CommandDef[], command: string): Route {
   const text = unescapeSlack(rawText);

@@ -52,8 +52,4 @@ describe('route', () => {
   it('lists the actions when only a resource is given', () => {
     expect(usageError('meeting').message).toBe('Say what to do with meeting: list, get.');
   });
-
-  it('says a resource of a later version is not there yet rather than guessing', () => {
-    expect(usageError('recordings list').message).toContain('not in this version of ZoomOps yet');
-  });
 });

@@ -1,0 +1,344 @@
+// `/zoom recordings list|get|download|delete|recover` and their buttons (View, Download, Delete, Share to Slack,
+// Next page, CSV). Downloads run as jobs (jobs/downloads); deletes always ask first; every write is audited.
+import { z } from 'zod';
+import { buttonValue, stringFlag } from './args.js';
+import { audited, settle } from './audited.js';
+import type { ActionDef, CommandDef } from './command.js';
+import type { Invocation, ParsedCommand } from './context.js';
+import { collectPages, csvFilename, deliverCsv, type CsvRow } from './csv.js';
+import { UsageError } from './errors.js';
+import { parseDate, parseEnum, parseWho } from './values.js';
+import { resolveZoomUser } from './who.js';
+import { DOWNLOAD_TYPES, describeDownload, enqueueRecordingDownload, type DownloadType } from '../jobs/downloads/job.js';
+import { textMessage } from '../views/blocks.js';
+import { confirmationPrompt } from '../views/confirm.js';
+import { escapeMrkdwn, formatMeetingId } from '../views/format.js';
+import {
+  RECORDING_ACTIONS,
+  recordingDetailMessage,
+  recordingListMessage,
+  type RecordingLine,
+} from '../views/recordings.js';
+import { DateTime } from 'luxon';
+import {
+  deleteRecording,
+  getRecording,
+  recordingWindows,
+  recoverRecording,
+  totalSize,
+  userRecordingsRequest,
+  type Recording,
+} from '../zoom/recordings.js';
+import { listUsersRequest } from '../zoom/users.js';
+
+/** Lines per Slack page: one block each, well within a message's 50. */
+const PAGE_SIZE = 20;
+/** Days a list covers without --from (commands.md). */
+const DEFAULT_DAYS = 30;
+/** Meetings one list gathers; past it the admin narrows the range. */
+const LIST_LIMIT = 5_000;
+
+const meetingIdArg = { name: 'meetingId', type: 'meetingId', allowUuid: true, example: '812 3456 7890' } as const;
+
+/** What a list is of; travels in the Next page and CSV buttons. */
+const ListQuery = z.object({
+  /** Zoom user ID, or absent for --all. */
+  u: z.string().min(1).optional(),
+  /** Who, as the title names them. */
+  l: z.string(),
+  f: z.string().min(1),
+  t: z.string().min(1),
+  z: z.string().min(1),
+});
+type ListQuery = z.infer<typeof ListQuery>;
+const ListPage = ListQuery.extend({ o: z.number().int().min(0) });
+
+const MeetingRef = z.object({ meetingId: z.string().min(1), fileId: z.string().min(1).optional() });
+const DeleteRequest = MeetingRef.extend({ action: z.enum(['trash', 'delete']) });
+const ShareRequest = MeetingRef.extend({ fileId: z.string().min(1), channel: z.string().min(1) });
+
+export const recordingCommands: CommandDef[] = [
+  {
+    path: ['recordings', 'list'],
+    usage: 'recordings list [--user <who> | --all] [--from <date>] [--to <date>] [--csv]',
+    summary: 'Cloud recordings of one user (you by default) or of every user, newest first; the CSV comes in a DM.',
+    example: 'recordings list --all --from -7d',
+    access: 'read',
+    args: {
+      positionals: [],
+      flags: {
+        user: { type: 'string', example: 'jane@example.com' },
+        all: { type: 'boolean' },
+        from: { type: 'string', example: '-30d' },
+        to: { type: 'string', example: 'yesterday' },
+        csv: { type: 'boolean' },
+      },
+    },
+    run: (inv, args) => listCommand(inv, args),
+  },
+  {
+    path: ['recordings', 'get'],
+    usage: 'recordings get <meetingId|uuid>',
+    summary: "A meeting's recording files (the newest instance for a meeting ID) with Download and Delete buttons.",
+    example: 'recordings get 812 3456 7890',
+    access: 'read',
+    args: { positionals: [meetingIdArg], flags: {} },
+    run: async (inv, args) => inv.reply(await detailCard(inv, args.positionals[0]!)),
+  },
+  {
+    path: ['recordings', 'download'],
+    usage: 'recordings download <meetingId|uuid> [--file <fileId>] [--type mp4|m4a|transcript|chat|all] [--share]',
+    summary: 'Download recording files to the bot\'s storage as a job, with progress in a DM; --share posts them here.',
+    example: 'recordings download 812 3456 7890 --type mp4',
+    access: 'write',
+    args: {
+      positionals: [meetingIdArg],
+      flags: { file: { type: 'string' }, type: { type: 'string', choices: DOWNLOAD_TYPES }, share: { type: 'boolean' } },
+    },
+    run: async (inv, args) => {
+      const type = parseEnum(stringFlag(args, 'type') ?? 'all', DOWNLOAD_TYPES, 'type');
+      const fileId = stringFlag(args, 'file');
+      if (fileId && type !== 'all') throw new UsageError('Give either --file or --type, not both: a file has one type already.');
+      await inv.reply(textMessage(await startDownload(inv, { meetingId: args.positionals[0]!, fileId, type, share: args.flags.share === true })));
+    },
+  },
+  {
+    path: ['recordings', 'delete'],
+    usage: 'recordings delete <meetingId|uuid> [--file <fileId>] [--permanently]',
+    summary: 'Move recordings (or one file) to the trash, or delete them for good with --permanently; asks first.',
+    example: 'recordings delete 812 3456 7890 --file ed6c2f27',
+    access: 'write',
+    args: { positionals: [meetingIdArg], flags: { file: { type: 'string' }, permanently: { type: 'boolean' } } },
+    run: async (inv, args) => {
+      const fileId = stringFlag(args, 'file');
+      const action = args.flags.permanently === true ? 'delete' : 'trash';
+      await inv.reply(deletePrompt({ meetingId: args.positionals[0]!, ...(fileId ? { fileId } : {}), action }));
+    },
+  },
+  {
+    path: ['recordings', 'recover'],
+    usage: 'recordings recover <meetingId|uuid> [--file <fileId>]',
+    summary: 'Take recordings (or one file) back from the trash, within Zoom\'s 30 days.',
+    example: 'recordings recover 812 3456 7890',
+    access: 'write',
+    args: { positionals: [meetingIdArg], flags: { file: { type: 'string' } } },
+    run: async (inv, args) => {
+      const meetingId = args.positionals[0]!;
+      const fileId = stringFlag(args, 'file');
+      const what = describeTarget(meetingId, fileId);
+      await audited(inv, `recovered ${what} from the trash`, () => recoverRecording(inv.services.zoom, meetingId, fileId ? { fileId } : {}));
+      await inv.reply(textMessage(`:white_check_mark: Recovered ${what} from the trash.`));
+    },
+  },
+];
+
+// ---- list -------------------------------------------------------------------------------------------------
+
+async function listCommand(inv: Invocation, args: ParsedCommand): Promise<void> {
+  const who = stringFlag(args, 'user');
+  const all = args.flags.all === true;
+  if (all && who !== undefined) throw new UsageError('Give either --user or --all, not both.', { example: 'recordings list --all' });
+  const range = listRange(inv, args);
+  const user = all ? undefined : await resolveZoomUser(inv, parseWho(who ?? 'me'));
+  const query: ListQuery = { ...range, ...(user ? { u: user.id } : {}), l: user ? user.email : 'every user' };
+  if (args.flags.csv === true) await exportList(inv, query);
+  else await showListPage(inv, { ...query, o: 0 });
+}
+
+/** --from/--to in the reader's zone: from the start of the --from day to the end of the --to day (or now). */
+function listRange(inv: Invocation, args: ParsedCommand): Pick<ListQuery, 'f' | 't' | 'z'> {
+  const zone = inv.person.tz;
+  const now = inv.services.now().setZone(zone);
+  const fromFlag = stringFlag(args, 'from');
+  const toFlag = stringFlag(args, 'to');
+  const from = fromFlag ? parseDate(fromFlag, { zone, now, flag: 'from' }) : now.minus({ days: DEFAULT_DAYS }).startOf('day');
+  const toDay = toFlag ? parseDate(toFlag, { zone, now, flag: 'to' }).endOf('day') : now;
+  const to = toDay > now ? now : toDay;
+  if (from > to) {
+    throw new UsageError(`--from ${from.toISODate()} is after --to ${to.toISODate()}: give the earlier day first.`, { example: '--from -14d --to yesterday' });
+  }
+  return { f: from.toISO()!, t: to.toISO()!, z: zone };
+}
+
+/** Every recording in the range, newest first: each user's (one or all), each one-month window, every page. */
+async function gather(inv: Invocation, query: ListQuery): Promise<{ recordings: Array<Recording & { hostEmail?: string }>; truncated: boolean }> {
+  const { zoom } = inv.services;
+  const from = DateTime.fromISO(query.f, { zone: query.z });
+  const to = DateTime.fromISO(query.t, { zone: query.z });
+  const users: Array<{ id: string; email?: string }> = [];
+  if (query.u) users.push({ id: query.u });
+  else for await (const page of zoom.paginate(listUsersRequest({ pageSize: 300 }))) users.push(...page.items);
+  const windows = recordingWindows(from, to);
+  const found = new Map<string, Recording & { hostEmail?: string }>();
+  let truncated = false;
+  for (const user of users) {
+    const requests = windows.map((window) => userRecordingsRequest({ userId: user.id, window, pageSize: 300 }));
+    const { items, truncated: cut } = await collectPages(zoom, requests, LIST_LIMIT - found.size);
+    // Zoom filters by UTC day; the admin asked for days in their own zone.
+    for (const r of items) {
+      const start = r.start_time ? DateTime.fromISO(r.start_time) : undefined;
+      if (start && (start < from || start > to)) continue;
+      found.set(r.uuid, { ...r, ...(user.email ? { hostEmail: user.email } : {}) });
+    }
+    if (cut || found.size >= LIST_LIMIT) {
+      truncated = true;
+      break;
+    }
+  }
+  const recordings = [...found.values()].sort((a, b) => (b.start_time ?? '').localeCompare(a.start_time ?? ''));
+  return { recordings, truncated };
+}
+
+function lineOf(r: Recording & { hostEmail?: string }): RecordingLine {
+  return {
+    uuid: r.uuid,
+    meetingId: r.id,
+    topic: r.topic,
+    ...(r.start_time ? { startTime: r.start_time } : {}),
+    files: r.recording_files.length,
+    bytes: totalSize(r),
+    ...(r.hostEmail ? { host: r.hostEmail } : {}),
+  };
+}
+
+async function showListPage(inv: Invocation, at: z.infer<typeof ListPage>, opts: { replaceOriginal?: boolean } = {}): Promise<void> {
+  const { recordings, truncated } = await gather(inv, at);
+  const page = recordings.slice(at.o, at.o + PAGE_SIZE);
+  const query = ListQuery.parse(at);
+  const more = at.o + PAGE_SIZE < recordings.length;
+  const shown = `${at.o + 1}–${at.o + page.length} of ${recordings.length}${truncated ? '+' : ''}`;
+  await inv.reply(
+    recordingListMessage({
+      title: `Cloud recordings of ${at.l}`,
+      period: `${DateTime.fromISO(at.f, { zone: at.z }).toFormat('d LLL yyyy')} – ${DateTime.fromISO(at.t, { zone: at.z }).toFormat('d LLL yyyy')}${recordings.length > 0 ? ` · ${shown}` : ''}`,
+      recordings: page.map(lineOf),
+      zone: inv.person.tz,
+      ...(more ? { next: JSON.stringify({ ...query, o: at.o + PAGE_SIZE }) } : {}),
+      csv: JSON.stringify(query),
+    }),
+    opts,
+  );
+}
+
+async function exportList(inv: Invocation, query: ListQuery): Promise<void> {
+  const { recordings, truncated } = await gather(inv, query);
+  const zone = inv.person.tz;
+  const rows: CsvRow[] = recordings.map((r) => [
+    r.start_time ? DateTime.fromISO(r.start_time).setZone(zone).toFormat('yyyy-MM-dd HH:mm') : '',
+    r.topic,
+    r.id,
+    r.uuid,
+    r.hostEmail ?? r.host_id,
+    r.recording_files.length,
+    totalSize(r),
+  ]);
+  await deliverCsv(inv, {
+    filename: csvFilename('recordings', inv),
+    noun: 'recordings',
+    header: [`Start (${zone})`, 'Topic', 'Meeting ID', 'UUID', 'Host', 'Files', 'Bytes'],
+    rows,
+    truncated,
+  });
+}
+
+// ---- get --------------------------------------------------------------------------------------------------
+
+async function detailCard(inv: Invocation, meetingId: string, notice?: string) {
+  const r = await getRecording(inv.services.zoom, meetingId);
+  return recordingDetailMessage({
+    uuid: r.uuid,
+    meetingId: r.id,
+    topic: r.topic,
+    ...(r.start_time ? { startTime: r.start_time } : {}),
+    files: r.recording_files
+      .filter((f) => f.id)
+      .map((f) => ({
+        id: f.id!,
+        fileType: f.file_type ?? 'FILE',
+        ...(f.recording_type ? { recordingType: f.recording_type } : {}),
+        ...(f.file_size !== undefined ? { bytes: f.file_size } : {}),
+        ...(f.recording_start ? { start: f.recording_start } : {}),
+        ...(f.recording_end ? { end: f.recording_end } : {}),
+      })),
+    zone: inv.person.tz,
+    ...(notice ? { notice } : {}),
+  });
+}
+
+// ---- download ---------------------------------------------------------------------------------------------
+
+async function startDownload(
+  inv: Invocation,
+  req: { meetingId: string; fileId?: string; type?: DownloadType; share?: boolean; shareChannel?: string },
+): Promise<string> {
+  const shareChannel = req.shareChannel ?? (req.share ? inv.channelId : undefined);
+  const request = {
+    userId: inv.person.id,
+    meetingId: req.meetingId,
+    ...(req.fileId ? { fileId: req.fileId } : {}),
+    type: req.type ?? 'all',
+    ...(shareChannel ? { shareChannel } : {}),
+    originChannel: inv.channelId,
+  };
+  const jobId = await enqueueRecordingDownload(inv.services, request);
+  return `:hourglass_flowing_sand: Started job \`${jobId}\`: ${escapeMrkdwn(describeDownload(request))}. Progress and where the files land come in your DM with me; \`/zoom jobs status ${jobId}\` shows where it is.`;
+}
+
+// ---- delete -----------------------------------------------------------------------------------------------
+
+function describeTarget(meetingId: string, fileId?: string): string {
+  const meeting = `meeting ${formatMeetingId(meetingId)}`;
+  return fileId ? `recording file \`${escapeMrkdwn(fileId)}\` of ${meeting}` : `the recordings of ${meeting}`;
+}
+
+function deletePrompt(req: z.infer<typeof DeleteRequest>) {
+  const what = describeTarget(req.meetingId, req.fileId);
+  return confirmationPrompt({
+    question: req.action === 'delete' ? `Delete ${what} permanently?` : `Move ${what} to the trash?`,
+    confirmLabel: req.action === 'delete' ? 'Delete permanently' : 'Move to trash',
+    actionId: RECORDING_ACTIONS.confirmDelete,
+    value: JSON.stringify(req),
+    note: req.action === 'delete' ? 'This cannot be undone.' : 'Zoom keeps trashed recordings for 30 days; `recordings recover` brings them back.',
+  });
+}
+
+async function confirmDelete(inv: Invocation, req: z.infer<typeof DeleteRequest>): Promise<void> {
+  const what = describeTarget(req.meetingId, req.fileId);
+  const done = req.action === 'delete' ? `deleted ${what} permanently` : `moved ${what} to the trash`;
+  await audited(inv, done, () =>
+    deleteRecording(inv.services.zoom, req.meetingId, { action: req.action, ...(req.fileId ? { fileId: req.fileId } : {}) }),
+  );
+  await settle(inv, `:white_check_mark: <@${inv.person.id}> ${done}.`);
+}
+
+// ---- buttons ----------------------------------------------------------------------------------------------
+
+export const recordingActions: ActionDef[] = [
+  { actionId: RECORDING_ACTIONS.view, access: 'read', run: async (inv, value) => inv.reply(await detailCard(inv, buttonValue(MeetingRef, value).meetingId)) },
+  {
+    actionId: RECORDING_ACTIONS.download,
+    access: 'write',
+    run: async (inv, value) => {
+      const ref = buttonValue(MeetingRef, value);
+      await inv.reply(textMessage(await startDownload(inv, { meetingId: ref.meetingId, ...(ref.fileId ? { fileId: ref.fileId } : {}) })));
+    },
+  },
+  {
+    actionId: RECORDING_ACTIONS.delete,
+    access: 'write',
+    run: async (inv, value) => inv.reply(deletePrompt({ ...buttonValue(MeetingRef, value), action: 'trash' })),
+  },
+  { actionId: RECORDING_ACTIONS.confirmDelete, access: 'write', run: (inv, value) => confirmDelete(inv, buttonValue(DeleteRequest, value)) },
+  {
+    // The file is on the workers' storage, so sharing is a job too: the worker finds it there and uploads it.
+    actionId: RECORDING_ACTIONS.share,
+    access: 'write',
+    run: async (inv, value) => {
+      const req = buttonValue(ShareRequest, value);
+      await inv.reply(textMessage(await startDownload(inv, { meetingId: req.meetingId, fileId: req.fileId, shareChannel: req.channel })));
+    },
+  },
+  { actionId: RECORDING_ACTIONS.nextPage, access: 'read', run: (inv, value) => showListPage(inv, buttonValue(ListPage, value), { replaceOriginal: true }) },
+  { actionId: RECORDING_ACTIONS.csv, access: 'read', run: (inv, value) => exportList(inv, buttonValue(ListQuery, value)) },
+];
+
