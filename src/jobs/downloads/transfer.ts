@@ -1,13 +1,14 @@
 // One recording file from Zoom to disk: streamed (constant memory) into `<name>.part`, resumed with an HTTP Range
 // request from the bytes already on disk, and renamed to its final name only when complete and of Zoom's size.
-// Redirects are followed by hand so the bearer token goes to Zoom's host only, and only allowed hosts are reached.
+// Redirects are followed by hand (node:http, which never follows them itself) so the bearer token goes to Zoom's
+// host only, and only allowed hosts are reached. node:http rather than fetch: no web-stream hop, ≥ 90 % of curl.
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, stat, statfs, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { DownloadHosts } from './hosts.js';
 
 /** The bearer token for `download_url`, and a fresh one after Zoom answered 401. */
@@ -30,7 +31,6 @@ export interface TransferOptions {
   signal?: AbortSignal;
   /** Bytes of this file on disk so far, and bytes this call has received; called for every chunk, so keep it cheap. */
   onProgress?: (bytesOnDisk: number, fetched: number) => void;
-  fetch?: typeof fetch;
   /** A connection that sends nothing for this long is dropped and resumed. Default 60 s. */
   idleTimeoutMs?: number;
   /** Attempts in a row that add no byte before the file is given up. Default 5. */
@@ -76,6 +76,8 @@ class TransientDownloadError extends Error {}
 class StartOverError extends TransientDownloadError {}
 
 const MAX_REDIRECTS = 5;
+// Chunks gathered before a write to disk: fewer system calls, still a fixed and small amount of memory.
+const WRITE_BUFFER = 1 << 20;
 const FIRST_BACKOFF_MS = 1_000;
 const MAX_BACKOFF_MS = 30_000;
 
@@ -162,32 +164,31 @@ async function fetchInto(
   const signal = options.signal ? AbortSignal.any([options.signal, idle.signal]) : idle.signal;
   const idleMs = options.idleTimeoutMs ?? 60_000;
   let timer = setTimeout(() => idle.abort(), idleMs);
-  const resetIdle = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => idle.abort(), idleMs);
-  };
+  let lastReset = Date.now();
   try {
     const response = await openDownload(options, onDisk, signal);
     const start = startOf(response, onDisk);
     const total = announcedTotal(response, start) ?? options.expectedSize;
     if (options.expectedSize !== undefined && total !== options.expectedSize) {
-      await response.body?.cancel();
+      response.destroy();
       throw new DownloadRefusedError(
         `Zoom announced ${total} bytes where the recording's file_size says ${options.expectedSize}; nothing was saved`,
       );
     }
     let written = start;
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
-        written += chunk.length;
-        resetIdle();
-        onChunk(chunk.length, written);
-        done(null, chunk);
-      },
+    // Counted beside the pipe rather than in a Transform: one stream hop less on every chunk of a 3 GB file.
+    response.on('data', (chunk: Buffer) => {
+      written += chunk.length;
+      const now = Date.now();
+      if (now - lastReset > 1_000) {
+        lastReset = now;
+        clearTimeout(timer);
+        timer = setTimeout(() => idle.abort(), idleMs);
+      }
+      onChunk(chunk.length, written);
     });
-    const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
     try {
-      await pipeline(body, counter, createWriteStream(part, { flags: start > 0 ? 'a' : 'w' }), { signal });
+      await pipeline(response, createWriteStream(part, { flags: start > 0 ? 'a' : 'w', highWaterMark: WRITE_BUFFER }), { signal });
     } catch (error) {
       if (options.signal?.aborted) throw error;
       throw new TransientDownloadError(idle.signal.aborted ? `no data for ${Math.round(idleMs / 1000)} s` : 'the connection was cut');
@@ -210,12 +211,22 @@ async function fetchInto(
   }
 }
 
+/** One GET, answered with its status and headers; the body is the response stream itself (never buffered). */
+function get(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<IncomingMessage> {
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(url, { method: 'GET', headers, signal });
+    req.once('response', resolve);
+    req.once('error', reject);
+    req.end();
+  });
+}
+
 /**
  * GETs the file from `onDisk` on, following redirects by hand: every hop must be an allowed host, and the token
  * goes only to the first one, Zoom's `download_url` (the signed storage URL needs none and must never see it).
  */
-async function openDownload(options: TransferOptions, onDisk: number, signal: AbortSignal): Promise<Response> {
-  const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+async function openDownload(options: TransferOptions, onDisk: number, signal: AbortSignal): Promise<IncomingMessage> {
   let url = new URL(options.url);
   let token = options.hosts.isZoom(url) ? await options.token.current() : undefined;
   let renewed = false;
@@ -229,39 +240,38 @@ async function openDownload(options: TransferOptions, onDisk: number, signal: Ab
     const headers: Record<string, string> = { 'accept-encoding': 'identity' };
     if (onDisk > 0) headers.range = `bytes=${onDisk}-`;
     if (hop === 0 && token) headers.authorization = `Bearer ${token}`;
-    let response: Response;
+    let response: IncomingMessage;
     try {
-      response = await doFetch(url, { headers, redirect: 'manual', signal });
+      response = await get(url, headers, signal);
     } catch (error) {
       if (options.signal?.aborted) throw error;
       throw new TransientDownloadError('Zoom could not be reached');
     }
-    const { status } = response;
-    const location = response.headers.get('location');
+    const status = response.statusCode ?? 0;
+    const location = response.headers.location;
     if (status >= 300 && status < 400 && location) {
-      await response.body?.cancel();
+      response.destroy();
       if (++hop > MAX_REDIRECTS) throw new DownloadRefusedError(`Zoom redirected more than ${MAX_REDIRECTS} times`);
       url = new URL(location, url);
       continue;
     }
     if (status === 401 && hop === 0 && token && !renewed) {
       // An expired access token, or a webhook download token past its 24 h: one more try with a fresh one.
-      await response.body?.cancel();
+      response.destroy();
       renewed = true;
       token = await options.token.renew(token);
       if (token) continue;
     }
     if (status === 200 || status === 206) {
-      const type = response.headers.get('content-type') ?? '';
+      const type = response.headers['content-type'] ?? '';
       if (/^text\/html/i.test(type.trim())) {
-        await response.body?.cancel();
+        response.destroy();
         // Zoom's way of saying "not allowed" with a 200 (zoom-facts §5): the page must never become the file.
         throw new DownloadRefusedError('Zoom answered with a web page instead of the file (usually a token without access to the recording); nothing was saved');
       }
-      if (!response.body) throw new TransientDownloadError('Zoom answered without a body');
       return response;
     }
-    await response.body?.cancel();
+    response.destroy();
     if (status === 416) {
       // The server no longer agrees with what is on disk: start the file over.
       throw new StartOverError('the server refused to resume (HTTP 416); starting over');
@@ -277,21 +287,22 @@ async function openDownload(options: TransferOptions, onDisk: number, signal: Ab
 }
 
 /** Where this answer's body starts: `onDisk` for a 206 that continues the part, 0 for a whole file. */
-function startOf(response: Response, onDisk: number): number {
-  if (response.status === 200) return 0;
-  const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(response.headers.get('content-range')?.trim() ?? '');
+function startOf(response: IncomingMessage, onDisk: number): number {
+  if (response.statusCode === 200) return 0;
+  const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(response.headers['content-range']?.trim() ?? '');
   if (!range || Number(range[1]) !== onDisk) {
+    response.destroy();
     throw new StartOverError('the server answered a different range than asked; starting over');
   }
   return onDisk;
 }
 
 /** The whole file's size as the server announces it (Content-Range total, or Content-Length of a full answer). */
-function announcedTotal(response: Response, start: number): number | undefined {
-  const range = /\/(\d+)$/.exec(response.headers.get('content-range')?.trim() ?? '');
+function announcedTotal(response: IncomingMessage, start: number): number | undefined {
+  const range = /\/(\d+)$/.exec(response.headers['content-range']?.trim() ?? '');
   if (range) return Number(range[1]);
-  const length = response.headers.get('content-length');
-  return length !== null && /^\d+$/.test(length) ? start + Number(length) : undefined;
+  const length = response.headers['content-length'];
+  return length !== undefined && /^\d+$/.test(length) ? start + Number(length) : undefined;
 }
 
 async function sizeOf(path: string): Promise<number | undefined> {

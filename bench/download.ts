@@ -1,0 +1,146 @@
+// Recording download benchmark: a local fake Zoom serves a 2 GiB file generated on the fly (download_url → 302 →
+// signed storage URL with Range), then curl and the real download code (bench/download.worker.ts, its own process)
+// fetch it in the same run. Prints both throughputs, the worker's peak RSS (and RSS every 100 MiB, to show it flat),
+// and a run killed at 50 % and resumed, with the fraction of bytes fetched twice. Files go to a temp dir, removed after.
+//   npx tsx bench/download.ts            (BENCH_SIZE_MIB=512 for a shorter run)
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const MiB = 1_048_576;
+const SIZE = Number(process.env.BENCH_SIZE_MIB ?? 2048) * MiB;
+const PATTERN = Buffer.alloc(MiB);
+for (let i = 0; i < PATTERN.length; i++) PATTERN[i] = (i * 131 + (i >> 10)) & 0xff;
+
+let served = 0;
+
+/** Writes bytes [start, SIZE) of the pattern file, honouring backpressure: the server holds 1 MiB at most. */
+async function sendFrom(res: ServerResponse, start: number): Promise<void> {
+  for (let at = start; at < SIZE; ) {
+    const offset = at % MiB;
+    const chunk = PATTERN.subarray(offset, Math.min(MiB, offset + (SIZE - at)));
+    at += chunk.length;
+    served += chunk.length;
+    if (!res.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+      if (res.destroyed) return;
+    }
+  }
+  res.end();
+}
+
+const server = createServer((req, res) => {
+  const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+  if (url.pathname === '/rec/download/big') {
+    if (req.headers.authorization !== 'Bearer bench-token') return void res.writeHead(401).end();
+    return void res.writeHead(302, { location: `http://localhost:${port}/storage/big?Signature=s` }).end();
+  }
+  if (url.pathname !== '/storage/big') return void res.writeHead(404).end();
+  const start = Number(/^bytes=(\d+)-$/.exec(req.headers.range ?? '')?.[1] ?? 0);
+  const headers: Record<string, string> = { 'content-type': 'video/mp4', 'content-length': String(SIZE - start), 'accept-ranges': 'bytes' };
+  if (start > 0) headers['content-range'] = `bytes ${start}-${SIZE - 1}/${SIZE}`;
+  res.writeHead(start > 0 ? 206 : 200, headers);
+  void sendFrom(res, start);
+});
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const port = (server.address() as AddressInfo).port;
+const origin = `http://127.0.0.1:${port}`;
+const downloadUrl = `${origin}/rec/download/big`;
+const dir = await mkdtemp(join(tmpdir(), 'zoomops-bench-'));
+const workerScript = fileURLToPath(new URL('./download.worker.ts', import.meta.url));
+
+interface WorkerLine {
+  sample?: number;
+  rss?: number;
+  done?: boolean;
+  seconds?: number;
+  fetched?: number;
+  maxRss?: number;
+}
+
+function startWorker(destination: string): { child: ChildProcess; lines: WorkerLine[]; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', workerScript, downloadUrl, destination, String(SIZE), `${origin}/v2`], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines: WorkerLine[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => lines.push(JSON.parse(line) as WorkerLine));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, lines, exited };
+}
+
+const mbps = (bytes: number, seconds: number) => bytes / MiB / seconds;
+
+async function runCurl(): Promise<number> {
+  const out = join(dir, 'curl.bin');
+  const started = process.hrtime.bigint();
+  const curl = spawn('curl', ['-sS', '-L', '-o', out, '-H', 'Authorization: Bearer bench-token', downloadUrl], { stdio: 'inherit' });
+  const code = await new Promise<number | null>((resolve) => curl.once('exit', resolve));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (code !== 0 || (await stat(out)).size !== SIZE) throw new Error(`curl failed (exit ${code})`);
+  await rm(out);
+  return mbps(SIZE, seconds);
+}
+
+async function runWorker(): Promise<{ throughput: number; peakRss: number; samples: WorkerLine[] }> {
+  const destination = join(dir, 'worker', 'file.mp4');
+  const { lines, exited } = startWorker(destination);
+  const code = await exited;
+  const end = lines.find((l) => l.done);
+  if (code !== 0 || !end || (await stat(destination)).size !== SIZE) throw new Error(`the worker failed (exit ${code})`);
+  await rm(join(dir, 'worker'), { recursive: true });
+  return { throughput: mbps(SIZE, end.seconds!), peakRss: end.maxRss!, samples: lines.filter((l) => l.sample) };
+}
+
+async function runKilledAndResumed(): Promise<{ refetched: number; resumedFrom: number }> {
+  const destination = join(dir, 'resume', 'file.mp4');
+  const part = `${destination}.part`;
+  served = 0;
+  const first = startWorker(destination);
+  for (;;) {
+    const size = await stat(part).then((s) => s.size, () => 0);
+    if (size >= SIZE / 2) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  first.child.kill('SIGKILL');
+  await first.exited;
+  const resumedFrom = (await stat(part)).size;
+  const second = startWorker(destination);
+  const code = await second.exited;
+  if (code !== 0 || (await stat(destination)).size !== SIZE) throw new Error(`the resumed worker failed (exit ${code})`);
+  await rm(join(dir, 'resume'), { recursive: true });
+  return { refetched: served / SIZE - 1, resumedFrom };
+}
+
+try {
+  console.log(`Recording download benchmark: ${SIZE / MiB} MiB from a local fake Zoom (302 to storage), Node ${process.version}`);
+  const curl = await runCurl();
+  const worker = await runWorker();
+  const curlAgain = await runCurl();
+  const curlBest = Math.max(curl, curlAgain);
+  console.log(`curl                ${curl.toFixed(0)} MiB/s, ${curlAgain.toFixed(0)} MiB/s (before and after the worker)`);
+  console.log(`ZoomOps download    ${worker.throughput.toFixed(0)} MiB/s = ${((worker.throughput / curlBest) * 100).toFixed(0)} % of curl's best (target ≥ 90 %)`);
+  console.log(`worker peak RSS     ${(worker.peakRss / MiB).toFixed(0)} MiB (target ≤ 150 MiB)`);
+  const rss = worker.samples.map((s) => `${Math.round(s.sample! / MiB)}:${Math.round(s.rss! / MiB)}`);
+  console.log(`RSS (MiB) at MiB    ${rss.join(' ')}`);
+  const resumed = await runKilledAndResumed();
+  console.log(
+    `killed at ${((resumed.resumedFrom / SIZE) * 100).toFixed(1)} % and resumed: ${(resumed.refetched * 100).toFixed(2)} % of the bytes fetched twice (target < 5 %)`,
+  );
+} finally {
+  server.closeAllConnections();
+  server.close();
+  await rm(dir, { recursive: true, force: true });
+}
