@@ -115,6 +115,23 @@ function channelRef(workspace: Workspace, channelId: string) {
   return { id: channelId, name: channel?.kind === 'im' ? 'directmessage' : (channel?.name ?? channelId) };
 }
 
+/**
+ * A command's text as Slack sends it with `should_escape` on (manifest.yml): `&`, `<`, `>` as entities, a typed
+ * `#channel` as `<#C…|name>` and `@handle` as `<@U…|handle>` for the channels and people Slack knows.
+ */
+export function escapeCommandText(workspace: Workspace, text: string): string {
+  const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return escaped
+    .replace(/(^|\s)#([a-z0-9_-]+)/g, (whole, before: string, name: string) => {
+      const channel = [...workspace.channels.values()].find((c) => c.kind === 'channel' && c.name === name);
+      return channel ? `${before}<#${channel.id}|${name}>` : whole;
+    })
+    .replace(/(^|\s)@([a-z0-9._-]+)/g, (whole, before: string, handle: string) => {
+      const user = [...workspace.users.values()].find((u) => u.name === handle);
+      return user ? `${before}<@${user.id}|${handle}>` : whole;
+    });
+}
+
 /** The `slash_command` form Slack posts. */
 export function slashCommandForm(workspace: Workspace, opts: { user: string; channel: string; command: string; text: string; responseUrl: string; triggerId: string }): Record<string, string> {
   const user = workspace.users.get(opts.user);
@@ -127,7 +144,7 @@ export function slashCommandForm(workspace: Workspace, opts: { user: string; cha
     user_id: opts.user,
     user_name: user?.name ?? opts.user,
     command: opts.command,
-    text: opts.text,
+    text: escapeCommandText(workspace, opts.text),
     api_app_id: API_APP_ID,
     is_enterprise_install: 'false',
     response_url: opts.responseUrl,

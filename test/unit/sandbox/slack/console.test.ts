@@ -54,6 +54,11 @@ describe('what the console sends the bot', () => {
     expect(visibleTo(MEMBER).some((m) => m.text.includes('meeting list'))).toBe(false);
   });
 
+  it('escapes the command text as Slack does with should_escape: entities, #channel and @handle as mentions', async () => {
+    await slack.actions.type(ADMIN, GENERAL, '/zoom watch recordings #zoom-alerts --events a&b <x> @morgan.member #nowhere');
+    expect(bot.last().form.text).toBe('watch recordings <#C0SBALERTS|zoom-alerts> --events a&amp;b &lt;x&gt; <@U0SBMEMBER|morgan.member> #nowhere');
+  });
+
   it('says "failed with the error" as Slack does when the bot refuses, and never sends another command', async () => {
     bot.answer = () => ({ status: 401 });
     await slack.actions.type(ADMIN, GENERAL, '/zoom help');
