@@ -220,8 +220,10 @@ export class ZoomClient {
     const table = req.table ?? 'default';
     const limit = classifyRateLimit(headers, refusal.zoomMessage, this.now());
     if (limit.kind === 'daily') {
-      // A per-user cap (100 meeting creates per host …) must not stop calls for everybody else.
-      if (limit.accountWide) await this.limiter.markExhausted(req.label, table, limit.resetsAt);
+      // A per-user cap (100 meeting creates per host …) must not stop calls for everybody else. The quota spent is
+      // the one Zoom names: a guessed label (`/zoom api`) must not close another label's budget for the day.
+      const label = reportedLabel(headers) ?? req.label;
+      if (limit.accountWide) await this.limiter.markExhausted(label, table, limit.resetsAt);
       const { resetsAt, accountWide } = limit;
       throw new ZoomRateLimitError({ ...refusalInit(refusal), resetsAt, accountWide });
     }
@@ -346,6 +348,14 @@ function classifyRateLimit(headers: Headers, message: string, now: number): Rate
   }
   if (/concurrent/i.test(message)) return { kind: 'concurrency' };
   return { kind: 'per-second', pauseMs: Math.max(PER_SECOND_PAUSE_MS, (retrySeconds ?? 0) * 1000) };
+}
+
+const RATE_LABELS: readonly RateLabel[] = ['light', 'medium', 'heavy', 'resource-intensive'];
+
+/** `x-ratelimit-category` (Light | Medium | Heavy | Resource-intensive, any case) as a label; unknown → undefined. */
+function reportedLabel(headers: Headers): RateLabel | undefined {
+  const category = headers.get('x-ratelimit-category')?.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  return RATE_LABELS.find((label) => label === category);
 }
 
 function nextUtcMidnight(now: number): Date {

@@ -297,6 +297,29 @@ describe('ZoomClient on 429', () => {
     expect(again.message).toContain('GET /report/operationlogs');
   });
 
+  it('marks the label Zoom reports exhausted, not the one the request was charged as', async () => {
+    const { zoom } = await testbed();
+    const resetsAt = tomorrowMidnight();
+    // `/zoom api` charges a GET as Light whatever it is; Zoom says this one spent the Heavy daily quota.
+    api()
+      .get('/v2/report/users')
+      .reply(
+        429,
+        { code: 429, message: 'You have reached the maximum daily rate limit for this API.' },
+        { 'x-ratelimit-type': 'Daily-limit', 'x-ratelimit-category': 'Heavy', 'retry-after': resetsAt.toISOString() },
+      );
+    const light = api().get('/v2/users/me').reply(200, { topic: 'still open' });
+
+    const error = await failure(zoom.request({ method: 'GET', path: '/report/users', label: 'light' }));
+    expect(error).toBeInstanceOf(ZoomRateLimitError);
+
+    await expect(zoom.request({ method: 'GET', path: '/users/me', label: 'light', schema: Topic })).resolves.toEqual({ topic: 'still open' });
+    expect(light.isDone()).toBe(true);
+    const heavy = await failure<ZoomRateLimitError>(zoom.request({ method: 'GET', path: '/report/daily', label: 'heavy' }));
+    expect(heavy).toBeInstanceOf(ZoomRateLimitError);
+    expect(heavy.resetsAt).toEqual(resetsAt);
+  });
+
   it('reads Retry-After as the reset time even without the type header', async () => {
     const { zoom } = await testbed();
     api()
