@@ -3,7 +3,7 @@
 
 const EMOJI = {
   warning: '⚠️', white_check_mark: '✅', heavy_check_mark: '✔️', x: '❌', hourglass_flowing_sand: '⏳',
-  hourglass: '⌛', calendar: '📅', spiral_calendar_pad: '🗓️', video_camera: '📹', movie_camera: '🎥', red_circle: '🔴',
+  hourglass: '⌛', film_frames: '🎞️', arrow_down: '⬇️', warning_sign: '⚠️', calendar: '📅', spiral_calendar_pad: '🗓️', video_camera: '📹', movie_camera: '🎥', red_circle: '🔴',
   large_green_circle: '🟢', green_circle: '🟢', white_circle: '⚪', telephone_receiver: '📞', phone: '☎️',
   speech_balloon: '💬', bust_in_silhouette: '👤', busts_in_silhouette: '👥', lock: '🔒', key: '🔑', bell: '🔔',
   no_bell: '🔕', inbox_tray: '📥', outbox_tray: '📤', floppy_disk: '💾', page_facing_up: '📄', wastebasket: '🗑️',
