@@ -204,10 +204,12 @@ function hasDotSegment(path: string): boolean {
   return path.split('/').some((segment) => segment === '.' || segment === '..');
 }
 
-// The last word: where the URL parser itself would send it (it also reads %2e as a dot).
+// The last word: where the URL parser itself would send it (it also reads %2e as a dot). The URL is joined as
+// ZoomClient joins it, from the text: `base.href` of a base without a path ends in '/', and '/' + path is '//…'.
 function assertUnderBase(path: string, apiUrl: string): void {
-  const base = new URL(apiUrl.replace(/\/+$/, ''));
-  const target = new URL(`${base.href}${path}`);
+  const baseText = apiUrl.replace(/\/+$/, '');
+  const base = new URL(baseText);
+  const target = new URL(`${baseText}${path}`);
   const basePath = base.pathname.replace(/\/+$/, '');
   if (target.origin !== base.origin || !target.pathname.startsWith(`${basePath}/`) || target.pathname !== `${basePath}${path}`) {
     refuse(`"${path}" would leave the Zoom API.`);

@@ -29,6 +29,13 @@ describe('parseApiRequest accepts', () => {
     expect(parseApiRequest('GET', '/meetings/%252Fab%252Fcd%253D%253D/recordings', undefined, BASE).path).toBe('/meetings/%252Fab%252Fcd%253D%253D/recordings');
   });
 
+  it('a path under a base with no path of its own (a local sandbox) and under one with /v2', () => {
+    expect(parseApiRequest('GET', '/users', undefined, 'http://127.0.0.1:4010').path).toBe('/users');
+    expect(parseApiRequest('GET', '/users/me', undefined, 'http://127.0.0.1:4010/').path).toBe('/users/me');
+    expect(parseApiRequest('GET', '/users', undefined, 'https://api.zoom.us/v2').path).toBe('/users');
+    expect(parseApiRequest('GET', '/users', undefined, 'https://api.zoom.us/v2/').path).toBe('/users');
+  });
+
   it('a JSON body for a write', () => {
     expect(parseApiRequest('PATCH', '/users/u1', '{"dept": "Ops", "tags": [1, 2]}', BASE).body).toEqual({ dept: 'Ops', tags: [1, 2] });
   });
