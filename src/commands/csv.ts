@@ -1,30 +1,18 @@
 // CSV exports for any list (phone calls, users, activity; meetings and recordings can use the same): RFC 4180 text
 // sent as a file in the admin's direct message, because lists of calls and sign-ins are personal data.
-import { stringify } from 'csv-stringify/sync';
 import type { Invocation, Services } from './context.js';
 import { sendFileToDirectMessage } from '../slack/files.js';
 import { textMessage } from '../views/blocks.js';
-import { csvSentLine } from '../views/csv.js';
-import type { ZoomClient, ZoomListRequest } from '../zoom/client.js';
+import { csvSentLine, toCsv, type CsvRow } from '../views/csv.js';
 
-export type CsvCell = string | number | boolean | null | undefined;
-export type CsvRow = readonly CsvCell[];
+export type { CsvCell, CsvRow } from '../views/csv.js';
+import type { ZoomClient, ZoomListRequest } from '../zoom/client.js';
 
 /**
  * Rows one export reads while the admin waits (about 170 calls of 300). Past it the file says so and the admin
  * narrows the range; anything bigger belongs in a background job.
  */
 export const CSV_ROW_LIMIT = 50_000;
-
-// A cell a spreadsheet would run as a formula (=, @, +, -, and tab or CR before them). Signed numbers and phone
-// numbers (+12059300920) stay as they are: they are data, and a quote would spoil them.
-const FORMULA = /^[=@\t\r]|^[+-](?![\d\s().-]*$)/;
-
-/** RFC 4180: CRLF between records, fields quoted when they hold a comma, quote or line break; first row the header. */
-export function toCsv(rows: readonly CsvRow[]): string {
-  const cells = rows.map((row) => row.map((cell) => (typeof cell === 'string' && FORMULA.test(cell) ? `'${cell}` : (cell ?? ''))));
-  return stringify(cells as unknown[][], { record_delimiter: '\r\n', cast: { boolean: (b) => (b ? 'true' : 'false') } });
-}
 
 /** Uploads `rows` (header first) as `filename` into the admin's DM with the bot. */
 export async function sendCsv(services: Services, userId: string, filename: string, rows: readonly CsvRow[], comment?: string): Promise<void> {

@@ -1,4 +1,6 @@
-// The "CSV" button every list carries, and the line that says where the file went.
+// CSV as lists and job summaries send it (RFC 4180, spreadsheet formulas defused), the "CSV" button every
+// list carries, and the line that says where the file went.
+import { stringify } from 'csv-stringify/sync';
 import { button } from './blocks.js';
 import { escapeMrkdwn } from './format.js';
 import type { Button } from '@slack/types';
@@ -12,3 +14,17 @@ export function csvSentLine(input: { count: number; noun: string; filename: stri
   const cut = input.truncated ? ` It stops at ${input.count} rows; ask for a shorter period to get the rest.` : '';
   return `:page_facing_up: Sent ${input.count} ${input.noun} as \`${escapeMrkdwn(input.filename)}\` in a direct message.${cut}`;
 }
+
+export type CsvCell = string | number | boolean | null | undefined;
+export type CsvRow = readonly CsvCell[];
+
+// A cell a spreadsheet would run as a formula (=, @, +, -, and tab or CR before them). Signed numbers and phone
+// numbers (+12059300920) stay as they are: they are data, and a quote would spoil them.
+const FORMULA = /^[=@\t\r]|^[+-](?![\d\s().-]*$)/;
+
+/** RFC 4180: CRLF between records, fields quoted when they hold a comma, quote or line break; first row the header. */
+export function toCsv(rows: readonly CsvRow[]): string {
+  const cells = rows.map((row) => row.map((cell) => (typeof cell === 'string' && FORMULA.test(cell) ? `'${cell}` : (cell ?? ''))));
+  return stringify(cells as unknown[][], { record_delimiter: '\r\n', cast: { boolean: (b) => (b ? 'true' : 'false') } });
+}
+

@@ -1,6 +1,6 @@
 // CSV text: RFC 4180 quoting and line breaks, and no cell a spreadsheet would run as a formula.
 import { describe, expect, it } from 'vitest';
-import { toCsv } from '../../../src/commands/csv.js';
+import { toCsv } from '../../../src/views/csv.js';
 
 describe('toCsv', () => {
   it('writes CRLF records and quotes commas, quotes and line breaks', () => {
