@@ -11,7 +11,8 @@ import { useBotFixture } from '../helpers/bot.js';
 import type { SlackCall } from '../helpers/fake-slack.js';
 import { ZOOM_SECRET, postWebhook, zoomEvent } from '../helpers/zoom-events.js';
 
-const fixture = useBotFixture({ name: 'e2e-relay', users: [], env: { ZOOM_WEBHOOK_SECRET_TOKEN: ZOOM_SECRET } });
+// Role web: the test starts and stops the relay workers itself.
+const fixture = useBotFixture({ name: 'e2e-relay', users: [], env: { ZOOM_WEBHOOK_SECRET_TOKEN: ZOOM_SECRET, ZOOMOPS_ROLE: 'web' } });
 const services = () => fixture.bot().bot.services;
 const store = () => new WatchStore(services().redis, services().keyPrefix);
 let workers: RunningWorkers | undefined;

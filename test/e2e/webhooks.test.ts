@@ -12,7 +12,7 @@ import { FakeSlack } from '../helpers/fake-slack.js';
 import { clearPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
 import { OLD_ZOOM_SECRET, ZOOM_SECRET, postWebhook, zoomEvent, zoomSignatureOf } from '../helpers/zoom-events.js';
 
-const fixture = useBotFixture({ name: 'e2e-webhooks', users: [], env: { ZOOM_WEBHOOK_SECRET_TOKEN: `${ZOOM_SECRET},${OLD_ZOOM_SECRET}` } });
+const fixture = useBotFixture({ name: 'e2e-webhooks', users: [], env: { ZOOM_WEBHOOK_SECRET_TOKEN: `${ZOOM_SECRET},${OLD_ZOOM_SECRET}`, ZOOMOPS_ROLE: 'web' } });
 const url = () => fixture.bot().url;
 const queue = (): Queue => fixture.bot().bot.services.jobs.queue('events');
 const queued = async () => (await queue().getJobs(['waiting', 'delayed', 'active'])).map((j) => j.data);
@@ -157,7 +157,7 @@ describe('Redis away', () => {
     const redis = connectRedis(`redis://127.0.0.1:${proxy.port}`, { retryStrategy: () => 100 });
     redis.on('error', () => undefined);
     await waitForRedis(redis);
-    bot = await startTestBot({ slackApiUrl: slack.apiUrl, redis, keyPrefix: prefix, env: { ZOOM_WEBHOOK_SECRET_TOKEN: ZOOM_SECRET } });
+    bot = await startTestBot({ slackApiUrl: slack.apiUrl, redis, keyPrefix: prefix, env: { ZOOM_WEBHOOK_SECRET_TOKEN: ZOOM_SECRET, ZOOMOPS_ROLE: 'web' } });
   });
   afterAll(async () => {
     await bot.stop();
