@@ -179,6 +179,19 @@ document.addEventListener('click', (event) => {
   void refresh().then(() => $('composer-input').focus());
 });
 
+// Overflow menus close on a click elsewhere or Escape, as Slack's do.
+function closeMenus(except) {
+  for (const menu of document.querySelectorAll('.overflow-menu:not([hidden])')) {
+    if (except && menu.parentElement.contains(except)) continue;
+    menu.hidden = true;
+    menu.parentElement.querySelector('[aria-haspopup]')?.setAttribute('aria-expanded', 'false');
+  }
+}
+document.addEventListener('click', (event) => closeMenus(event.target));
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape') closeMenus();
+});
+
 $('acting-as').addEventListener('change', (event) => {
   page.user = event.target.value;
   localStorage.setItem('zoomops-sandbox-user', page.user);
