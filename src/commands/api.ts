@@ -1,13 +1,12 @@
 // `/zoom api <METHOD> <path> [json]`: any Zoom REST call, through the same ZoomClient (auth, budgets, retries) as
 // every command. The path stays under ZOOM_API_URL whatever is typed; writes ask first, and the confirmed request
-// is read back from Redis (once) and checked again before it is sent.
-import { randomUUID } from 'node:crypto';
+// is read back from Redis (once, by the admin who typed it) and checked again before it is sent.
 import { z } from 'zod';
 import type { ActionDef, CommandDef } from './command.js';
 import type { Invocation, ParsedCommand } from './context.js';
 import { audited } from './audited.js';
-import { OUT_OF_DATE } from './args.js';
 import { UsageError } from './errors.js';
+import { claimPending, stashPending } from './pending.js';
 import { sendFileToDirectMessage } from '../slack/files.js';
 import { API_ACTIONS, API_BODY_SHOWN, apiAnswerMessage, apiRefusalMessage, bodyPreview } from '../views/api.js';
 import { confirmationPrompt } from '../views/confirm.js';
@@ -18,6 +17,7 @@ import { ZoomApiError, ZoomRateLimitError } from '../zoom/errors.js';
 export const API_METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const satisfies readonly HttpMethod[];
 /** A confirmation outlives this long; the response_url it answers through lives 30 minutes. */
 const PENDING_TTL_SECONDS = 15 * 60;
+const PENDING_KIND = 'api-call';
 const EXAMPLE = 'api GET /users/me';
 
 export interface ApiRequest {
@@ -55,15 +55,14 @@ async function apiCommand(inv: Invocation, args: ParsedCommand): Promise<void> {
   }
   // commands.md: a write asks first. The request waits in Redis: a button value holds at most 2000 characters,
   // and taking it out once means a double click cannot send it twice.
-  const nonce = randomUUID();
-  await inv.services.redis.set(pendingKey(inv, nonce), JSON.stringify({ ...request, by: inv.person.id }), 'EX', PENDING_TTL_SECONDS);
+  const value = await stashPending(inv, PENDING_KIND, request, PENDING_TTL_SECONDS);
   const shown = `${request.method} ${displayPath(request)}`;
   await inv.reply(
     confirmationPrompt({
       question: `Send *${escapeMrkdwn(shown)}* to Zoom?${request.body === undefined ? '' : `\n${bodyPreview(request.body)}`}`,
       confirmLabel: `Send ${request.method}`,
       actionId: API_ACTIONS.confirm,
-      value: nonce,
+      value,
       note: 'This changes your Zoom account directly; ZoomOps cannot undo it. The button works once, for 15 minutes.',
     }),
   );
@@ -79,7 +78,7 @@ async function callZoom(inv: Invocation, request: ApiRequest, opts: { replaceOri
       query: request.query as Record<string, QueryValue>,
       body: request.body,
       // The endpoint's real rate label is unknown here. Most single reads are Light and most writes Medium, so a
-      // guess charges the local budget about right; Zoom's own 429s are still honoured whatever the guess.
+      // guess charges the local budget about right; a daily 429 closes the label Zoom reports, not this guess.
       label: request.method === 'GET' ? 'light' : 'medium',
       // Zoom Phone endpoints are paced by their own, lower table.
       table: request.path.startsWith('/phone/') ? 'phone' : 'default',
@@ -121,10 +120,6 @@ function prettyBody(text: string): string {
 function displayPath(request: ApiRequest): string {
   const query = new URLSearchParams(request.query).toString();
   return `${request.path}${query ? `?${query}` : ''}`;
-}
-
-function pendingKey(inv: Invocation, nonce: string): string {
-  return `${inv.services.keyPrefix}:{api-calls}:${nonce}`;
 }
 
 // ---- the path: under ZOOM_API_URL, whatever is typed -------------------------------------------------------
@@ -233,7 +228,6 @@ const StoredRequest = z.object({
   path: z.string(),
   query: z.record(z.string(), z.string()),
   body: z.unknown().optional(),
-  by: z.string(),
 });
 
 export const apiActions: ActionDef[] = [
@@ -241,24 +235,11 @@ export const apiActions: ActionDef[] = [
     actionId: API_ACTIONS.confirm,
     access: 'write',
     run: async (inv, value) => {
-      if (!/^[0-9a-f-]{36}$/.test(value)) throw new UsageError(OUT_OF_DATE);
-      // GETDEL: the first click takes the request, so a second click (or another admin's) finds nothing to send.
-      const stored = await inv.services.redis.getdel(pendingKey(inv, value));
-      if (stored === null) throw new UsageError('This confirmation was already used or has expired (15 minutes); nothing was sent. Run the command again.');
-      const parsed = StoredRequest.safeParse(safeJson(stored));
-      if (!parsed.success || parsed.data.by !== inv.person.id) throw new UsageError(OUT_OF_DATE);
-      const { method, path, query, body } = parsed.data;
+      // The asker's first click takes the request: a second click finds nothing, another admin's is refused.
+      const { method, path, query, body } = await claimPending(inv, PENDING_KIND, value, StoredRequest);
       // Checked again as if typed now: what Redis held must still be a request under the API base.
       const again = parseApiRequest(method, `${path}${Object.keys(query).length ? `?${new URLSearchParams(query)}` : ''}`, body === undefined ? undefined : JSON.stringify(body), inv.services.config.zoom.apiUrl);
       await callZoom(inv, again, { replaceOriginal: true });
     },
   },
 ];
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}

@@ -45,12 +45,22 @@ function tracking(id?: string): string {
   return id ? ` · Zoom tracking ID: \`${escapeMrkdwn(id)}\`` : '';
 }
 
-/** The body as the confirmation shows it: pretty, cut to fit. */
+/**
+ * The body as the confirmation shows it: pretty, cut to fit, and saying how much was cut, since the admin confirms
+ * all of it, not only what they see.
+ */
 export function bodyPreview(body: unknown): string {
-  return codeBlock(JSON.stringify(body, null, 2));
+  const chars = Array.from(JSON.stringify(body, null, 2));
+  if (chars.length <= API_BODY_SHOWN) return fenced(chars.join(''));
+  const hidden = (chars.length - API_BODY_SHOWN).toLocaleString('en-US');
+  return `${fenced(chars.slice(0, API_BODY_SHOWN).join(''))}\n… ${hidden} more characters not shown; Zoom gets the whole body.`;
+}
+
+function codeBlock(text: string): string {
+  return fenced(truncate(text, API_BODY_SHOWN));
 }
 
 // Slack reads &, < and > as markup even inside a code block.
-function codeBlock(text: string): string {
-  return `\`\`\`${escapeMrkdwn(truncate(text, API_BODY_SHOWN))}\`\`\``;
+function fenced(text: string): string {
+  return `\`\`\`${escapeMrkdwn(text)}\`\`\``;
 }

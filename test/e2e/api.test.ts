@@ -1,7 +1,7 @@
 // End to end: `/zoom api` — through the same Zoom client as every command, status and tracking ID shown, long
 // answers whole in a DM, writes only after a one-time confirmation, escapes refused, Zoom's errors passed through.
-import type nock from 'nock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useBotFixture } from '../helpers/bot.js';
 import { buttonOf, slackDriver, textOf } from '../helpers/driver.js';
 import type { FakeSlack } from '../helpers/fake-slack.js';
@@ -23,6 +23,14 @@ const fixture = useBotFixture({
 const driver = slackDriver(() => fixture.bot().url, () => fixture.slack());
 let slack: FakeSlack;
 let zoom: nock.Scope;
+
+/** What nock's 'no match' event gives: a request, or the options it was made with. */
+interface NockRequest {
+  method?: string;
+  path?: string;
+  hostname?: string;
+  host?: string;
+}
 
 beforeEach(() => {
   slack = fixture.slack();
@@ -82,14 +90,32 @@ describe('api writes', () => {
     expect(again.body.text).toContain('already used or has expired');
   });
 
-  it("refuses another admin's confirmation and a made-up one without calling Zoom", async () => {
-    const post = zoom.post('/users').reply(201, { id: 'new' });
+  it("refuses another admin's click without calling Zoom, and the asker's confirmation still works after it", async () => {
+    const post = zoom.post('/users', { action: 'create' }).reply(201, { id: 'new' });
     const prompt = await driver.command('api POST /users {"action":"create"}', ADMIN);
-    const theirs = await driver.click('api.call.confirm', buttonOf(prompt, 'api.call.confirm').value, OTHER_ADMIN);
-    expect(theirs.body.text).toContain('This button is out of date');
+    const value = buttonOf(prompt, 'api.call.confirm').value;
+
+    const theirs = await driver.click('api.call.confirm', value, OTHER_ADMIN);
+    expect(theirs.body.text).toBe(`This confirmation belongs to <@${ADMIN}>; nothing was done.`);
     const madeUp = await driver.click('api.call.confirm', '{"method":"POST"}', ADMIN);
     expect(madeUp.body.text).toContain('This button is out of date');
     expect(post.isDone()).toBe(false);
+
+    const mine = await driver.click('api.call.confirm', value, ADMIN);
+    expect(mine.body.text).toBe('POST /users → 201');
+    expect(post.isDone()).toBe(true);
+  });
+
+  it('says how much of a long body the confirmation does not show, and sends all of it', async () => {
+    const body = { notes: 'x'.repeat(3999) };
+    const hidden = JSON.stringify(body, null, 2).length - 2500;
+    const prompt = await driver.command(`api PATCH /users/u1 ${JSON.stringify(body)}`, ADMIN);
+
+    expect(hidden).toBe(1516);
+    expect(prompt.body.blocks[0].text.text).toContain('```\n… 1,516 more characters not shown; Zoom gets the whole body.');
+    const patched = zoom.patch('/users/u1', body).reply(204);
+    await driver.click('api.call.confirm', buttonOf(prompt, 'api.call.confirm').value, ADMIN);
+    expect(patched.isDone()).toBe(true);
   });
 
   it('names the JSON error in a body', async () => {
@@ -99,6 +125,20 @@ describe('api writes', () => {
 });
 
 describe('api refuses escapes before calling Zoom', () => {
+  // The fixture's Zoom scope has no interceptors here: any request to Zoom finds none, and nock reports it.
+  const reachedZoom: string[] = [];
+  const recordUnmatched = (req: NockRequest, options?: NockRequest) => {
+    const { method, path, hostname, host } = options ?? req;
+    if (String(hostname ?? host ?? '').startsWith('zoom.test')) reachedZoom.push(`${method} ${path}`);
+  };
+  beforeEach(() => {
+    reachedZoom.length = 0;
+    nock.emitter.on('no match', recordUnmatched);
+  });
+  afterEach(() => {
+    nock.emitter.off('no match', recordUnmatched);
+  });
+
   it.each([
     ['an absolute URL, as Slack sends a link', 'api GET <https://evil.example.com/v2/users|https://evil.example.com/v2/users>', 'is a full URL'],
     ['a scheme-relative host', 'api GET //evil.example.com/users', 'names another host'],
@@ -110,12 +150,12 @@ describe('api refuses escapes before calling Zoom', () => {
     const answer = await driver.command(text, ADMIN);
     expect(answer.body.text).toContain(said);
     expect(answer.body.text).toContain('Give a path under ZOOM_API_URL, e.g. `api GET /users/me`.');
-    // Nothing reached Zoom: every interceptor of the fixture is still unused, and no other request was allowed.
-    expect(zoom.isDone()).toBe(true);
+    expect(reachedZoom).toEqual([]);
   });
 
   it('is for admins only', async () => {
     const answer = await driver.command('api GET /users/me', VIEWER);
     expect(answer.body.text).toContain('not allowed');
+    expect(reachedZoom).toEqual([]);
   });
 });
