@@ -90,7 +90,7 @@ const services = createServices({ config, redis, log: silentLogger, keyPrefix })
 const workers = startWorkers([registrantUpdates], services);
 
 const started = Date.now();
-const jobId = await enqueueRegistrantUpdate(services, 'UBENCH', { kind: 'webinar', sessionId: WEBINAR, action: 'approve' }, 'bench');
+const { jobId } = await enqueueRegistrantUpdate(services, 'UBENCH', { kind: 'webinar', sessionId: WEBINAR, action: 'approve' }, 'bench');
 const queue = services.jobs.queue('registrants');
 for (;;) {
   const state = await (await queue.getJob(jobId))?.getState();

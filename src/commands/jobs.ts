@@ -4,7 +4,7 @@ import type { Job } from 'bullmq';
 import type { CommandDef } from './command.js';
 import type { CommandInvocation, ParsedCommand } from './context.js';
 import { UsageError } from './errors.js';
-import { requestCancel } from '../jobs/cancel.js';
+import { clearCancel, requestCancel } from '../jobs/cancel.js';
 import { QUEUE_NAMES, type QueueName } from '../jobs/queues.js';
 import { textMessage } from '../views/blocks.js';
 import { jobListMessage, jobStatusMessage, type JobInfo } from '../views/jobs.js';
@@ -67,16 +67,12 @@ export const jobCommands: CommandDef[] = [
         await inv.reply(textMessage(`Job \`${id}\` has already ${state === 'completed' ? 'finished' : 'failed'}; nothing to cancel.`));
         return;
       }
-      // The flag first: a worker that takes the job between these two steps still sees it.
+      // Only the job's own processor stops it: it knows what was already done, says so in the job's message and
+      // the audit channel, and never loses progress (removing a queued job from here would race a worker).
       await requestCancel(inv.services.redis, inv.services.keyPrefix, id, inv.person.id);
-      if (state !== 'active') {
-        await job.remove();
-        await inv.services.audit.record({ userId: inv.person.id, action: `cancelled job ${id} before it started`, outcome: 'ok' });
-        await inv.reply(textMessage(`:no_entry_sign: Cancelled job \`${id}\` before it started.`));
-        return;
-      }
       await inv.services.audit.record({ userId: inv.person.id, action: `asked job ${id} to stop`, outcome: 'ok' });
-      await inv.reply(textMessage(`:no_entry_sign: Job \`${id}\` stops after its current step; its summary says what was done.`));
+      const when = state === 'active' ? 'after its current step' : 'as soon as a worker picks it up, before it does anything';
+      await inv.reply(textMessage(`:no_entry_sign: Job \`${id}\` stops ${when}; its message in the owner's DM says what was done.`));
     },
   },
   {
@@ -92,6 +88,7 @@ export const jobCommands: CommandDef[] = [
         await inv.reply(textMessage(`Job \`${job.id}\` has not failed; only failed jobs are retried.`));
         return;
       }
+      await clearCancel(inv.services.redis, inv.services.keyPrefix, String(job.id));
       await job.retry('failed');
       await inv.services.audit.record({ userId: inv.person.id, action: `retried job ${job.id}`, outcome: 'ok' });
       await inv.reply(textMessage(`:arrows_counterclockwise: Job \`${job.id}\` is queued again.`));

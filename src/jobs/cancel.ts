@@ -17,3 +17,8 @@ export async function requestCancel(redis: Redis, keyPrefix: string, jobId: stri
 export async function cancelRequestedBy(redis: Redis, keyPrefix: string, jobId: string): Promise<string | undefined> {
   return (await redis.get(key(keyPrefix, jobId))) ?? undefined;
 }
+
+/** A retried job starts afresh: an old cancel request must not stop it. */
+export async function clearCancel(redis: Redis, keyPrefix: string, jobId: string): Promise<void> {
+  await redis.del(key(keyPrefix, jobId));
+}

@@ -45,9 +45,11 @@ export class ProgressMessage {
       await this.slack.chat.update({ channel: this.ref.channel, ts: this.ref.ts, text: message.text, blocks: message.blocks ?? [] });
     } catch (error) {
       this.log.warn({ err: error, ref: this.ref }, 'could not update a progress message');
-      if (opts.final) {
-        await this.slack.chat.postMessage({ channel: this.ref.channel, text: message.text, blocks: message.blocks, unfurl_links: false });
-      }
+      if (!opts.final) return;
+      // The work is done either way: a summary Slack will not take must not fail (and so repeat) the job.
+      await this.slack.chat
+        .postMessage({ channel: this.ref.channel, text: message.text, blocks: message.blocks, unfurl_links: false })
+        .catch((again: unknown) => this.log.error({ err: again, ref: this.ref }, 'could not post a job summary'));
     }
   }
 }

@@ -1,10 +1,13 @@
 // The bulk registrant update job: thousands of approvals in batches of 30, paced by Zoom's Medium budget (the
 // client's limiter), resumable after a crash without re-sending a finished batch, cancellable, with one
 // progress message and a summary that names every registrant who failed and why.
-import type { Job } from 'bullmq';
+import { createHash } from 'node:crypto';
+import { UnrecoverableError, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { Services } from '../services.js';
-import { registrantJobMessage, type RegistrantJobView } from '../views/jobs.js';
+import { sendFileToDirectMessage } from '../slack/files.js';
+import { toCsv } from '../views/csv.js';
+import { FAILURES_LISTED, registrantJobMessage, type RegistrantJobView } from '../views/jobs.js';
 import { inBatches } from '../zoom/batches.js';
 import { REGISTRANT_STATUS_BATCH } from '../zoom/registrants.js';
 import {
@@ -16,7 +19,7 @@ import {
   type StatusChangePlan,
   type StatusChangeRequest,
 } from '../zoom/registrant-changes.js';
-import { ZoomApiError } from '../zoom/errors.js';
+import { ZoomApiError, ZoomRateLimitError } from '../zoom/errors.js';
 import { postProgressMessage, ProgressMessage } from './progress.js';
 import { newJobId, type JobOwner } from './queues.js';
 import type { JobContext, JobProcessor } from './workers.js';
@@ -72,28 +75,44 @@ export const registrantUpdates: JobProcessor<RegistrantJobData> = {
   process: (job, data, ctx) => runRegistrantJob(job, data, ctx),
 };
 
-/** Enqueues the job and opens its progress message in the admin's DM; returns the job ID at once. */
+export interface EnqueuedJob {
+  jobId: string;
+  /** The same request was already queued or running (a second click): that job goes on, none is added. */
+  duplicate: boolean;
+}
+
+/**
+ * Enqueues the job and opens its progress message in the admin's DM; returns the job ID at once. The same
+ * request while one is queued or running (a double click on "Approve all") joins it instead of sending twice.
+ */
 export async function enqueueRegistrantUpdate(
   services: Services,
   userId: string,
   request: StatusChangeRequest,
   description: string,
-): Promise<string> {
+): Promise<EnqueuedJob> {
   const jobId = newJobId('registrants');
-  const progress = await postProgressMessage(
-    services.slack,
-    userId,
-    registrantJobMessage({ jobId, description, state: 'queued' }),
-  );
+  const progress = await postProgressMessage(services.slack, userId, registrantJobMessage({ jobId, description, state: 'queued' }));
   const owner: JobOwner = { userId, description, progress };
-  await services.jobs.queue('registrants').add('update-status', { owner, request } satisfies RegistrantJobData, {
+  const job = await services.jobs.queue('registrants').add('update-status', { owner, request } satisfies RegistrantJobData, {
     jobId,
+    deduplication: { id: requestKey(request) },
     attempts: 5,
     backoff: { type: 'exponential', delay: 10_000 },
     removeOnComplete: { age: 7 * 24 * 3600 },
     removeOnFail: { age: 30 * 24 * 3600 },
   });
-  return jobId;
+  const runningId = String(job.id);
+  if (runningId === jobId) return { jobId, duplicate: false };
+  await services.slack.chat
+    .update({ ...progress, text: `The same request is already running as job ${runningId}.`, blocks: [] })
+    .catch((error: unknown) => services.log.warn({ err: error }, 'could not retire a duplicate progress message'));
+  return { jobId: runningId, duplicate: true };
+}
+
+function requestKey(req: StatusChangeRequest): string {
+  const whom = req.wanted ? createHash('sha1').update([...req.wanted].sort().join('\n')).digest('hex') : 'all-pending';
+  return `${req.kind}-${req.sessionId}-${req.action}-${whom}`;
 }
 
 async function runRegistrantJob(job: Job, data: RegistrantJobData, ctx: JobContext): Promise<RegistrantJobResult> {
@@ -108,28 +127,35 @@ async function runRegistrantJob(job: Job, data: RegistrantJobData, ctx: JobConte
     progressMessage?.update(registrantJobMessage({ jobId, description: data.owner.description, ...view }), { final }) ??
     Promise.resolve();
 
+  // Cancelled while it waited: nothing was sent, and the summary says so.
+  let cancelledBy = await ctx.cancelRequestedBy();
+  // A plan already saved means an earlier run may have sent batches its progress does not show yet.
+  const resuming = data.plan !== undefined;
   let plan: StatusChangePlan | undefined = data.plan;
-  if (!plan) {
+  if (!plan && !cancelledBy) {
     await show({ state: 'planning' });
-    plan = await planStatusChange(zoom, req);
+    plan = await planStatusChange(zoom, req).catch((error: unknown) => {
+      // A session that is gone or not ours will not come back by retrying: fail now, with Zoom's reason.
+      throw isTransient(error) ? error : new UnrecoverableError((error as Error).message);
+    });
     await job.updateData({ ...data, plan } satisfies RegistrantJobData);
   }
+  plan ??= { todo: [], unchanged: [], missing: [] };
   const saved = Progress.safeParse(job.progress);
   const progress: Progress = saved.success
     ? saved.data
     : { unit: 'registrants', done: 0, failed: 0, total: plan.todo.length, changed: 0, skipped: 0, failures: [] };
   const save = () => job.updateProgress({ ...progress, failed: progress.failures.length });
 
-  let remaining: RegistrantKey[] = plan.todo.slice(progress.done);
-  if (saved.success && remaining.length > 0) {
-    // Resuming: the batch in flight when the last run died may have reached Zoom.
+  let remaining: RegistrantKey[] = cancelledBy ? [] : plan.todo.slice(progress.done);
+  if (resuming && remaining.length > 0) {
+    // The batch in flight when the last run died may have reached Zoom: ask Zoom who is still to change.
     const open = await stillToChange(zoom, req, remaining);
     progress.skipped += remaining.filter((r) => !open.has(r.id)).length;
     remaining = remaining.filter((r) => open.has(r.id));
     progress.done = progress.total - remaining.length;
   }
 
-  let cancelledBy: string | undefined;
   for (const batch of inBatches(remaining, REGISTRANT_STATUS_BATCH)) {
     cancelledBy = await ctx.cancelRequestedBy();
     if (cancelledBy) break;
@@ -139,10 +165,12 @@ async function runRegistrantJob(job: Job, data: RegistrantJobData, ctx: JobConte
       progress.changed += outcome.changed.length;
       progress.failures.push(...outcome.failed);
     } catch (error) {
-      // The account's daily quota: nothing more will pass today, so the rest fail with the reason, not retried.
-      if (!(error instanceof ZoomApiError) || error.status >= 500) throw error;
+      if (isTransient(error)) throw error;
+      // The account's daily quota, or the session itself refused (deleted, no access): nothing more will pass,
+      // so the rest fail with Zoom's reason rather than being retried all day.
       const rest = remaining.slice(remaining.indexOf(batch[0]!));
-      progress.failures.push(...rest.map((registrant): RegistrantFailure => ({ registrant, reason: error.message })));
+      const reason = error instanceof ZoomApiError ? error.message : String(error);
+      progress.failures.push(...rest.map((registrant): RegistrantFailure => ({ registrant, reason })));
       progress.done += rest.length;
       await save();
       break;
@@ -157,20 +185,41 @@ async function runRegistrantJob(job: Job, data: RegistrantJobData, ctx: JobConte
     action: `${data.owner.description} (job ${jobId}): ${progress.changed} changed${progress.failures.length ? `, ${progress.failures.length} failed` : ''}${cancelledBy ? `, cancelled by <@${cancelledBy}>` : ''}`,
     outcome: progress.failures.length === 0 ? 'ok' : 'failed',
   });
-  await show(
-    {
-      state: cancelledBy ? 'cancelled' : 'finished',
-      done: progress.done,
-      total: progress.total,
-      failed: progress.failures.length,
-      changed: progress.changed,
-      skipped: progress.skipped,
-      unchanged: plan.unchanged,
-      missing: plan.missing,
-      failures: progress.failures,
-      cancelledBy,
-    },
-    true,
-  );
+  const summary: RegistrantJobView = {
+    jobId,
+    description: data.owner.description,
+    state: cancelledBy ? 'cancelled' : 'finished',
+    done: progress.done,
+    total: progress.total,
+    failed: progress.failures.length,
+    changed: progress.changed,
+    skipped: progress.skipped,
+    unchanged: plan.unchanged,
+    missing: plan.missing,
+    failures: progress.failures,
+    cancelledBy,
+  };
+  await show(summary, true);
+  // Thousands of failures (a daily quota) do not fit a message: the whole list goes along as a file.
+  if (progress.failures.length > FAILURES_LISTED) await sendFailuresCsv(services, data.owner.userId, jobId, progress.failures);
   return { changed: progress.changed, failed: progress.failures.length, ...(cancelledBy ? { cancelledBy } : {}) };
+}
+
+/** Worth another attempt later (BullMQ backs off and the job resumes): Zoom down, or per-second limits that outlasted the retries. */
+function isTransient(error: unknown): boolean {
+  if (!(error instanceof ZoomApiError)) return true;
+  return error.status >= 500 || (error.status === 429 && !(error instanceof ZoomRateLimitError));
+}
+
+async function sendFailuresCsv(services: Services, userId: string, jobId: string, failures: readonly RegistrantFailure[]): Promise<void> {
+  const rows = failures.map((f) => [f.registrant.email, f.registrant.id, f.reason]);
+  try {
+    await sendFileToDirectMessage(services.slack, userId, {
+      filename: `${jobId}-failures.csv`,
+      content: toCsv([['email', 'registrant id', 'reason'], ...rows]),
+      comment: `Every registrant job ${jobId} could not change, and why.`,
+    });
+  } catch (error) {
+    services.log.warn({ err: error, jobId }, 'could not send the list of failures');
+  }
 }

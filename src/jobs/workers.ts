@@ -6,7 +6,9 @@ import type { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Services } from '../services.js';
 import { cancelRequestedBy } from './cancel.js';
-import { queuePrefix, type QueueName } from './queues.js';
+import { ProgressMessage } from './progress.js';
+import { queuePrefix, type JobOwner, type QueueName } from './queues.js';
+import { jobFailedMessage } from '../views/jobs.js';
 
 export interface JobContext {
   services: Services;
@@ -67,9 +69,10 @@ export function startWorkers(processors: readonly JobProcessor<any>[], services:
       },
     );
     worker.on('error', (error) => services.log.error({ err: error, queue: processor.queue }, 'queue worker error'));
-    worker.on('failed', (job, error) =>
-      services.log.warn({ err: error, queue: processor.queue, jobId: job?.id }, 'job failed'),
-    );
+    worker.on('failed', (job, error) => {
+      services.log.warn({ err: error, queue: processor.queue, jobId: job?.id }, 'job failed');
+      if (job && isFinalFailure(job, error)) void tellOwnerItFailed(services, job, error);
+    });
     return worker;
   });
   return {
@@ -80,4 +83,17 @@ export function startWorkers(processors: readonly JobProcessor<any>[], services:
       await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
     },
   };
+}
+
+/** BullMQ emits `failed` for every attempt; only the last one (or an unrecoverable error) ends the job. */
+function isFinalFailure(job: Job, error: Error): boolean {
+  return error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+}
+
+/** The job's progress message ends with the failure instead of staying at "running" forever. */
+async function tellOwnerItFailed(services: Services, job: Job, error: Error): Promise<void> {
+  const owner = (job.data as { owner?: Partial<JobOwner> } | undefined)?.owner;
+  if (!owner?.progress || !owner.description) return;
+  const message = jobFailedMessage({ jobId: String(job.id), description: owner.description, reason: error.message, attempts: job.attemptsMade });
+  await new ProgressMessage(services.slack, services.pacing, owner.progress, services.log).update(message, { final: true });
 }

@@ -3,7 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
 import type { RegistrantFailure, RegistrantKey } from '../zoom/registrant-changes.js';
 import { context, section, type SlackMessage } from './blocks.js';
-import { escapeMrkdwn, formatDateTime } from './format.js';
+import { escapeMrkdwn, formatDateTime, truncate } from './format.js';
 
 const BAR_WIDTH = 20;
 
@@ -30,9 +30,12 @@ export interface RegistrantJobView {
   cancelledBy?: string;
 }
 
-// A section holds 3,000 characters; the full list of failures goes into as many sections as it needs,
-// up to what a message holds, and the rest is counted.
-const MAX_DETAIL_BLOCKS = 40;
+/** Registrants named one by one in a summary; past this the full list goes along as a CSV file. */
+export const FAILURES_LISTED = 50;
+const NAMES_PER_LIST = 20;
+const REASON_GROUPS = 5;
+// Slack refuses a message whose blocks hold more than about 12,000 characters of text (msg_blocks_too_long).
+const GROUP_TEXT_MAX = 1_500;
 
 export function registrantJobMessage(view: RegistrantJobView): SlackMessage {
   const head = `*${escapeMrkdwn(view.description)}* · job \`${view.jobId}\``;
@@ -57,7 +60,8 @@ export function registrantJobMessage(view: RegistrantJobView): SlackMessage {
 
 function summary(view: RegistrantJobView, head: string, counts: string): SlackMessage {
   const cancelled = view.state === 'cancelled';
-  const icon = cancelled ? ':no_entry_sign:' : (view.failures?.length ?? 0) > 0 ? ':warning:' : ':white_check_mark:';
+  const failures = view.failures ?? [];
+  const icon = cancelled ? ':no_entry_sign:' : failures.length > 0 ? ':warning:' : ':white_check_mark:';
   const lines = [
     `${icon} ${head}`,
     cancelled ? `Cancelled by <@${view.cancelledBy}> after ${counts}.` : `Finished: ${counts}.`,
@@ -65,19 +69,28 @@ function summary(view: RegistrantJobView, head: string, counts: string): SlackMe
   ];
   if (view.skipped) lines.push(`Already done before a restart (checked in Zoom, not sent again): ${view.skipped}.`);
   if (view.unchanged?.length) {
-    lines.push(`Already in that status, not sent: ${view.unchanged.map((u) => `${escapeMrkdwn(u.registrant.email)} (${u.status})`).join(', ')}.`);
+    lines.push(`Already in that status, not sent: ${someOf(view.unchanged.map((u) => `${u.registrant.email} (${u.status})`))}.`);
   }
-  if (view.missing?.length) lines.push(`:warning: Not registered: ${view.missing.map(escapeMrkdwn).join(', ')}.`);
+  if (view.missing?.length) lines.push(`:warning: Not registered: ${someOf(view.missing)}.`);
   const blocks: KnownBlock[] = [section(lines.join('\n'))];
-  const failures = (view.failures ?? []).map((f) => `:x: ${escapeMrkdwn(f.registrant.email)}: ${escapeMrkdwn(f.reason)}`);
-  for (const chunk of chunkLines(failures, 2_900)) {
-    if (blocks.length >= MAX_DETAIL_BLOCKS) {
-      blocks.push(context(`…and more failures than a message holds; \`/zoom jobs status ${view.jobId}\` counts them.`));
-      break;
-    }
-    blocks.push(section(chunk));
+  // One line per reason: three thousand registrants refused for one daily quota read as one sentence.
+  const byReason = new Map<string, string[]>();
+  for (const f of failures) byReason.set(f.reason, [...(byReason.get(f.reason) ?? []), f.registrant.email]);
+  const groups = [...byReason].sort((a, b) => b[1].length - a[1].length);
+  for (const [reason, emails] of groups.slice(0, REASON_GROUPS)) {
+    blocks.push(section(truncate(`:x: ${emails.length} failed: ${escapeMrkdwn(reason)}\n${someOf(emails)}`, GROUP_TEXT_MAX)));
+  }
+  if (groups.length > REASON_GROUPS) blocks.push(context(`…and ${groups.length - REASON_GROUPS} other reasons.`));
+  if (failures.length > FAILURES_LISTED) {
+    blocks.push(context(`Every failed registrant and the reason are in \`${view.jobId}-failures.csv\`, sent with this message.`));
   }
   return message(`${view.description}: ${cancelled ? 'cancelled' : 'finished'}, ${counts}`, blocks);
+}
+
+/** `a@x, b@y … and 120 more`, escaped. */
+function someOf(items: readonly string[]): string {
+  const shown = items.slice(0, NAMES_PER_LIST).map(escapeMrkdwn).join(', ');
+  return items.length > NAMES_PER_LIST ? `${shown} … and ${(items.length - NAMES_PER_LIST).toLocaleString('en-US')} more` : shown;
 }
 
 function chunkLines(lines: string[], max: number): string[] {
@@ -96,6 +109,15 @@ function chunkLines(lines: string[], max: number): string[] {
 
 function message(text: string, blocks: KnownBlock[]): SlackMessage {
   return { text, blocks };
+}
+
+/** A job that gave up after its last attempt: its progress message says so instead of staying at "running". */
+export function jobFailedMessage(input: { jobId: string; description: string; reason: string; attempts: number }): SlackMessage {
+  const text = `:x: *${escapeMrkdwn(input.description)}* · job \`${input.jobId}\`\nFailed after ${input.attempts} attempt(s): ${escapeMrkdwn(input.reason)}`;
+  return {
+    text: `${input.description}: failed`,
+    blocks: [section(text), context(`\`/zoom jobs retry ${input.jobId}\` runs it again from where it stopped.`)],
+  };
 }
 
 /** What `/zoom jobs` knows of one job, whatever its queue. */

@@ -114,8 +114,15 @@ export async function sendStatusBatch(
   return outcome;
 }
 
+/**
+ * Refusals that can concern some registrants of a batch and not others: a registrant's own daily cap (a 429
+ * without the account-wide signs) or a bad registrant in the list (400). A deleted session (404), missing access
+ * (401/403), the account's quota and per-second limits concern every registrant alike; splitting the batch would
+ * only multiply the calls, so they go to the caller.
+ */
 function isPerRegistrantRefusal(error: unknown): error is ZoomApiError {
-  return error instanceof ZoomApiError && !(error instanceof ZoomRateLimitError && error.accountWide) && error.status < 500;
+  if (error instanceof ZoomRateLimitError) return !error.accountWide;
+  return error instanceof ZoomApiError && error.status === 400;
 }
 
 export function reasonOf(error: ZoomApiError): string {

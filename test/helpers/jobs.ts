@@ -50,6 +50,8 @@ export function useJobFixture(name: string, env: Record<string, string> = {}): J
     await Promise.all(running.map((w) => w.stop()));
     running = [];
     for (const queue of ['registrants', 'downloads', 'events'] as const) await services.jobs.queue(queue).obliterate({ force: true });
+    // Budgets, daily-quota marks and cancel flags of one test must not reach the next.
+    await clearPrefix(redis, `${prefix}:`);
     nock.cleanAll();
   });
   return {

@@ -12,7 +12,10 @@ const WEBINAR = '81234567890';
 const fixture = useJobFixture('jobs-registrants');
 
 /** A stateful Zoom: registrants keep their status, and each status update is recorded with its body. */
-function fakeZoomRegistrants(count: number, opts: { refuse?: (id: string, batchSize: number) => string | undefined; putDelayMs?: number } = {}) {
+function fakeZoomRegistrants(
+  count: number,
+  opts: { refuse?: (id: string, batchSize: number) => string | undefined; putDelayMs?: number; dailyQuotaUsedUp?: boolean } = {},
+) {
   const status = new Map<string, string>();
   for (let i = 1; i <= count; i++) status.set(`r${i}`, 'pending');
   const updates: string[][] = [];
@@ -31,6 +34,10 @@ function fakeZoomRegistrants(count: number, opts: { refuse?: (id: string, batchS
     .put(`/webinars/${WEBINAR}/registrants/status`)
     .delay(opts.putDelayMs ?? 0)
     .reply((_uri, body) => {
+      if (opts.dailyQuotaUsedUp) {
+        const headers = { 'x-ratelimit-type': 'Daily-limit', 'retry-after': '2099-01-01T00:00:00Z' };
+        return [429, { code: 429, message: 'You have reached the maximum daily rate limit for this API.' }, headers];
+      }
       const { action, registrants } = body as { action: string; registrants: Array<{ id: string }> };
       const ids = registrants.map((r) => r.id);
       const refusal = ids.map((id) => opts.refuse?.(id, ids.length)).find(Boolean);
@@ -46,9 +53,9 @@ function fakeZoomRegistrants(count: number, opts: { refuse?: (id: string, batchS
 async function finished(jobId: string): Promise<Job> {
   const queue = fixture.services().jobs.queue('registrants');
   for (let i = 0; i < 200; i++) {
-    const job = await queue.getJob(jobId);
-    const state = await job?.getState();
-    if (job && (state === 'completed' || state === 'failed')) return job;
+    const state = await (await queue.getJob(jobId))?.getState();
+    // Read again after the state: a job read before it completed would carry no return value.
+    if (state === 'completed' || state === 'failed') return (await queue.getJob(jobId))!;
     await delay(50);
   }
   throw new Error(`job ${jobId} did not finish`);
@@ -69,7 +76,7 @@ describe('bulk registrant job', () => {
   it('approves every pending registrant in batches of 30, each once, and ends with a summary in the DM', async () => {
     const zoom = fakeZoomRegistrants(75);
     fixture.startWorkers();
-    const jobId = await enqueueRegistrantUpdate(fixture.services(), ADMIN, { kind: 'webinar', sessionId: WEBINAR, action: 'approve' }, 'Approve every pending registrant of webinar 812 3456 7890');
+    const { jobId } = await enqueueRegistrantUpdate(fixture.services(), ADMIN, { kind: 'webinar', sessionId: WEBINAR, action: 'approve' }, 'Approve every pending registrant of webinar 812 3456 7890');
     expect(jobId).toMatch(/^reg-[0-9a-f]{8}$/);
 
     const job = await finished(jobId);
@@ -91,7 +98,7 @@ describe('bulk registrant job', () => {
       refuse: (id) => (id === 'r7' ? 'The registrant has reached the daily limit of status updates.' : undefined),
     });
     fixture.startWorkers();
-    const jobId = await enqueueRegistrantUpdate(fixture.services(), ADMIN, { kind: 'webinar', sessionId: WEBINAR, action: 'approve' }, 'Approve all');
+    const { jobId } = await enqueueRegistrantUpdate(fixture.services(), ADMIN, { kind: 'webinar', sessionId: WEBINAR, action: 'approve' }, 'Approve all');
 
     const job = await finished(jobId);
 
@@ -99,7 +106,7 @@ describe('bulk registrant job', () => {
     expect([...zoom.status].filter(([, s]) => s === 'approved')).toHaveLength(39);
     expect(job.returnvalue).toEqual({ changed: 39, failed: 1 });
     const summary = finalSummary(job.data.owner.progress.ts);
-    expect(summary).toContain('r7@example.com: The registrant has reached the daily limit of status updates. (Zoom code 3000)');
+    expect(summary).toContain(':x: 1 failed: The registrant has reached the daily limit of status updates. (Zoom code 3000)\\nr7@example.com');
     expect(summary).toContain('1 failed');
   });
 
@@ -132,7 +139,7 @@ describe('bulk registrant job', () => {
   it('at shutdown puts the job back after its current batch; another worker finishes without repeating one', async () => {
     const zoom = fakeZoomRegistrants(90, { putDelayMs: 150 });
     const first = fixture.startWorkers();
-    const jobId = await enqueueRegistrantUpdate(fixture.services(), ADMIN, { kind: 'webinar', sessionId: WEBINAR, action: 'approve' }, 'Approve all');
+    const { jobId } = await enqueueRegistrantUpdate(fixture.services(), ADMIN, { kind: 'webinar', sessionId: WEBINAR, action: 'approve' }, 'Approve all');
     const queue = fixture.services().jobs.queue('registrants');
     for (let i = 0; i < 100 && zoom.updates.length === 0; i++) await delay(20);
 
@@ -153,7 +160,7 @@ describe('bulk registrant job', () => {
     const zoom = fakeZoomRegistrants(90, { putDelayMs: 150 });
     fixture.startWorkers();
     const services = fixture.services();
-    const jobId = await enqueueRegistrantUpdate(services, ADMIN, { kind: 'webinar', sessionId: WEBINAR, action: 'approve' }, 'Approve all');
+    const { jobId } = await enqueueRegistrantUpdate(services, ADMIN, { kind: 'webinar', sessionId: WEBINAR, action: 'approve' }, 'Approve all');
     for (let i = 0; i < 100 && zoom.updates.length === 0; i++) await delay(20);
 
     await requestCancel(services.redis, services.keyPrefix, jobId, 'UOTHER');
@@ -164,5 +171,86 @@ describe('bulk registrant job', () => {
     const approved = [...zoom.status.values()].filter((s) => s === 'approved').length;
     expect(approved).toBe(zoom.updates.flat().length);
     expect(finalSummary(job.data.owner.progress.ts)).toContain(`Cancelled by <@UOTHER> after ${approved} of 90 done.`);
+  });
+
+  it('after a crash before any progress was saved, asks Zoom and does not send the first batch again', async () => {
+    const zoom = fakeZoomRegistrants(45);
+    const todo = Array.from({ length: 45 }, (_, i) => ({ id: `r${i + 1}`, email: `r${i + 1}@example.com` }));
+    // The dead run saved its plan, sent batch 1, and died before recording it.
+    for (const { id } of todo.slice(0, 30)) zoom.status.set(id, 'approved');
+    await fixture.services().jobs.queue('registrants').add(
+      'update-status',
+      { owner: { userId: ADMIN, description: 'Approve all' }, request: { kind: 'webinar', sessionId: WEBINAR, action: 'approve' }, plan: { todo, unchanged: [], missing: [] } },
+      { jobId: 'reg-0000beef' },
+    );
+
+    fixture.startWorkers();
+    const done = await finished('reg-0000beef');
+
+    expect(zoom.updates).toEqual([todo.slice(30).map((r) => r.id)]);
+    expect(done.progress).toMatchObject({ done: 45, skipped: 30, changed: 15 });
+  });
+
+  it('a job cancelled while it waited does nothing when a worker takes it, and says so', async () => {
+    const zoom = fakeZoomRegistrants(40);
+    const services = fixture.services();
+    const { jobId } = await enqueueRegistrantUpdate(services, ADMIN, { kind: 'webinar', sessionId: WEBINAR, action: 'approve' }, 'Approve all');
+    await requestCancel(services.redis, services.keyPrefix, jobId, 'UOTHER');
+
+    fixture.startWorkers();
+    const job = await finished(jobId);
+
+    expect(zoom.updates).toEqual([]);
+    expect(job.returnvalue).toEqual({ changed: 0, failed: 0, cancelledBy: 'UOTHER' });
+    expect(finalSummary(job.data.owner.progress.ts)).toContain('Cancelled by <@UOTHER> after 0 of 0 done.');
+  });
+
+  it("stops at the account's daily quota: every registrant left is named in a file, the message stays within Slack's limits", async () => {
+    const zoom = fakeZoomRegistrants(200, { dailyQuotaUsedUp: true });
+    fixture.startWorkers();
+    const { jobId } = await enqueueRegistrantUpdate(fixture.services(), ADMIN, { kind: 'webinar', sessionId: WEBINAR, action: 'approve' }, 'Approve all');
+
+    const job = await finished(jobId);
+
+    expect(await job.getState()).toBe('completed');
+    expect(zoom.updates).toEqual([]);
+    expect(job.returnvalue).toEqual({ changed: 0, failed: 200 });
+    const summary = fixture.slack().calls.filter((c) => c.method === 'chat.update' && c.body.ts === job.data.owner.progress.ts).at(-1)!;
+    const text = (summary.body.blocks as Array<{ text?: { text: string } }>).map((b) => b.text?.text ?? '').join('');
+    expect(text.length).toBeLessThan(12_000);
+    expect(text).toMatch(/:x: 200 failed: .*daily/);
+    expect(text).toContain('… and 180 more');
+    expect(JSON.stringify(summary.body.blocks)).toContain(`${jobId}-failures.csv`);
+    const upload = await fixture.slack().waitFor((c) => c.method.startsWith('upload/'));
+    const csv = String(Object.values(upload.body)[0]);
+    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(201);
+    expect(csv).toContain('r200@example.com,r200,');
+  });
+
+  it('a second identical request while the first runs joins it instead of sending twice', async () => {
+    const zoom = fakeZoomRegistrants(60, { putDelayMs: 100 });
+    fixture.startWorkers();
+    const services = fixture.services();
+    const request = { kind: 'webinar', sessionId: WEBINAR, action: 'approve' } as const;
+    const first = await enqueueRegistrantUpdate(services, ADMIN, request, 'Approve all');
+    const second = await enqueueRegistrantUpdate(services, ADMIN, request, 'Approve all');
+
+    expect(second).toEqual({ jobId: first.jobId, duplicate: true });
+    await finished(first.jobId);
+    expect(zoom.updates.flat()).toHaveLength(60);
+  });
+
+  it('a Zoom refusal that no retry can fix (the webinar is gone) fails the job at once, and its message says why', async () => {
+    fixture.zoom().get(`/webinars/${WEBINAR}/registrants`).query(true).reply(404, { code: 3001, message: 'Webinar does not exist: 81234567890.' }).persist();
+    fixture.startWorkers();
+    const { jobId } = await enqueueRegistrantUpdate(fixture.services(), ADMIN, { kind: 'webinar', sessionId: WEBINAR, action: 'approve' }, 'Approve all');
+
+    const job = await finished(jobId);
+
+    expect(await job.getState()).toBe('failed');
+    expect(job.attemptsMade).toBe(1);
+    const told = await fixture.slack().waitFor((c) => c.method === 'chat.update' && c.body.ts === job.data.owner.progress.ts && String(c.body.text).includes('failed'));
+    expect(JSON.stringify(told.body.blocks)).toContain('Webinar does not exist: 81234567890 (code 3001)');
+    expect(JSON.stringify(told.body.blocks)).toContain(`/zoom jobs retry ${jobId}`);
   });
 });
