@@ -1,15 +1,17 @@
 // `/zoom chat channels` and `/zoom chat send`: find a Team Chat channel, and send a message as a Zoom user (the
-// invoking admin by default). The message is taken verbatim; a name that matches several channels asks which.
+// invoking admin by default). The message is taken verbatim; a name that matches several channels asks which, and
+// the asker's first pick sends it (once: the send waits in Redis and the pick takes it out).
 import { z } from 'zod';
-import { buttonValue, stringFlag } from './args.js';
+import { OUT_OF_DATE, stringFlag } from './args.js';
 import { audited } from './audited.js';
 import type { ActionDef, CommandDef } from './command.js';
 import type { Invocation, ParsedCommand } from './context.js';
 import { UsageError } from './errors.js';
+import { claimPending, stashPending } from './pending.js';
 import { parseWho } from './values.js';
 import { resolveZoomUser } from './who.js';
 import { textMessage } from '../views/blocks.js';
-import { CHAT_ACTIONS, channelListMessage, messageSentLine, whichChannelMessage } from '../views/chat.js';
+import { CANDIDATES_SHOWN, CHAT_ACTIONS, channelListMessage, messageSentLine, whichChannelMessage } from '../views/chat.js';
 import {
   CHAT_MESSAGE_MAX,
   allUserChannels,
@@ -22,8 +24,9 @@ import {
 const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
 // Zoom channel IDs are long opaque words (32 hex digits in its examples); a name typed by mistake rarely is one.
 const CHANNEL_ID = /^[A-Za-z0-9_-]{20,64}$/;
-/** Slack refuses a button value over 2000 characters. */
-const BUTTON_VALUE_MAX = 2000;
+/** The question outlives this long; the response_url its answer goes through lives 30 minutes. */
+const PICK_TTL_SECONDS = 15 * 60;
+const PICK_KIND = 'chat-pick';
 
 export const chatCommands: CommandDef[] = [
   {
@@ -64,17 +67,18 @@ async function channelsCommand(inv: Invocation, args: ParsedCommand): Promise<vo
 
 // ---- send -------------------------------------------------------------------------------------------------
 
-/** A send waiting for the admin to pick the channel; travels in each candidate's button. */
+/** A send waiting in Redis for the admin to pick the channel; each candidate's button names its index. */
 const PendingSend = z.object({
-  /** Channel ID and name. */
-  c: z.string().min(1),
-  n: z.string(),
+  /** Candidates: channel ID and name. */
+  channels: z.array(z.object({ c: z.string().min(1), n: z.string() })).min(1),
   /** Sender: Zoom user ID and email. */
   u: z.string().min(1),
   s: z.string(),
   m: z.string().min(1).max(CHAT_MESSAGE_MAX),
 });
 type PendingSend = z.infer<typeof PendingSend>;
+/** A pick button's value: `<candidate index>:<pending value>`. */
+const PICK_VALUE = /^(\d{1,2}):(.+)$/;
 
 async function sendCommand(inv: Invocation, args: ParsedCommand): Promise<void> {
   const target = args.positionals[0] ?? '';
@@ -95,14 +99,12 @@ async function sendCommand(inv: Invocation, args: ParsedCommand): Promise<void> 
     return;
   }
   if (match.kind === 'several') {
-    const candidates = match.candidates.map((channel) => ({
-      channel,
-      value: JSON.stringify({ c: channel.id, n: channel.name, u: sender.id, s: sender.email, m: message } satisfies PendingSend),
-    }));
-    if (candidates.some((c) => c.value.length > BUTTON_VALUE_MAX)) {
-      throw new UsageError(`Several channels match “${target}” and the message is too long to ask which: give the channel's exact name or its ID (\`/zoom chat channels ${target}\`).`);
-    }
-    await inv.reply(whichChannelMessage({ typed: target, candidates }));
+    // One pending send for the whole question: a second click, on any of its buttons, finds nothing to send.
+    const shown = match.candidates.slice(0, CANDIDATES_SHOWN);
+    const pending: PendingSend = { channels: shown.map((c) => ({ c: c.id, n: c.name })), u: sender.id, s: sender.email, m: message };
+    const pendingValue = await stashPending(inv, PICK_KIND, pending, PICK_TTL_SECONDS);
+    const candidates = shown.map((channel, index) => ({ channel, value: `${index}:${pendingValue}` }));
+    await inv.reply(whichChannelMessage({ typed: target, candidates, more: match.candidates.length - shown.length }));
     return;
   }
   // Not among the sender's channels: an ID is sent as given (Zoom says if the sender is not in it), a name is not.
@@ -138,9 +140,12 @@ export const chatActions: ActionDef[] = [
     actionId: CHAT_ACTIONS.pick,
     access: 'write',
     run: async (inv, value) => {
-      const pending = buttonValue(PendingSend, value);
+      const [, index = '', pendingValue = ''] = PICK_VALUE.exec(value) ?? [];
+      const pending = await claimPending(inv, PICK_KIND, pendingValue, PendingSend);
+      const picked = pending.channels[Number(index)];
+      if (!picked) throw new UsageError(OUT_OF_DATE);
       // The question gives way to the answer, so its buttons are gone once the message is sent.
-      await send(inv, pending, { toChannel: pending.c }, channelLabel(pending.n), pending.m, { replaceOriginal: true });
+      await send(inv, pending, { toChannel: picked.c }, channelLabel(picked.n), pending.m, { replaceOriginal: true });
     },
   },
 ];

@@ -2,14 +2,14 @@
 // the answer to a sent message.
 import type { KnownBlock } from '@slack/types';
 import type { ChatChannel } from '../zoom/chat.js';
-import { actions, button, context, section, type SlackMessage } from './blocks.js';
+import { button, context, section, type SlackMessage } from './blocks.js';
 import { escapeMrkdwn } from './format.js';
 
 export const CHAT_ACTIONS = { pick: 'chat.send.pick' } as const;
 
 /** Channels listed in one message: one line each in a single section. */
 export const CHANNELS_SHOWN = 50;
-/** Candidates offered as buttons: one actions block holds 25. */
+/** Candidates offered, a section with a button each: with the question and the note, well under 50 blocks. */
 export const CANDIDATES_SHOWN = 25;
 
 const CHANNEL_TYPES: Record<number, string> = {
@@ -32,21 +32,29 @@ export function channelListMessage(input: { owner: string; filter?: string; chan
   return { text: `${what} (${input.channels.length})`, blocks };
 }
 
-/** Several channels contain the name and none is it exactly: one button per candidate, each carrying the send. */
-export function whichChannelMessage(input: { typed: string; candidates: ReadonlyArray<{ channel: ChatChannel; value: string }> }): SlackMessage {
+/**
+ * Several channels contain the name and none is it exactly: a line per candidate with its own button. Each button
+ * sits in its own block because Slack refuses a message whose block repeats an action_id (invalid_blocks).
+ */
+export function whichChannelMessage(input: {
+  typed: string;
+  candidates: ReadonlyArray<{ channel: ChatChannel; value: string }>;
+  /** Matches left out (beyond CANDIDATES_SHOWN). */
+  more?: number;
+}): SlackMessage {
   const typed = escapeMrkdwn(input.typed);
   const question =
-    input.candidates.length === 1
+    input.candidates.length === 1 && !input.more
       ? `No Team Chat channel is called “${typed}”. Did you mean this one?`
       : `Several Team Chat channels match “${typed}”. Which one should get the message?`;
-  const shown = input.candidates.slice(0, CANDIDATES_SHOWN);
-  const blocks: KnownBlock[] = [
-    section(question),
-    actions('chat_send_pick', shown.map(({ channel, value }) => button(channel.name || channel.id, CHAT_ACTIONS.pick, value))),
-  ];
-  if (input.candidates.length > shown.length) {
-    blocks.push(context(`${input.candidates.length - shown.length} more match; type more of the name to see them.`));
+  const blocks: KnownBlock[] = [section(question)];
+  for (const { channel, value } of input.candidates.slice(0, CANDIDATES_SHOWN)) {
+    const line = `*${escapeMrkdwn(channel.name || '(no name)')}* · ${CHANNEL_TYPES[channel.type ?? 0] ?? 'channel'} · \`${channel.id}\``;
+    blocks.push(section(line, button(`Send to ${channel.name || channel.id}`, CHAT_ACTIONS.pick, value)));
   }
+  const notes = ['The message goes to the first channel picked; the buttons work once, for 15 minutes.'];
+  if (input.more) notes.unshift(`${input.more} more match; type more of the name to see them.`);
+  blocks.push(context(notes.join(' ')));
   return { text: question, blocks };
 }
 

@@ -7,6 +7,7 @@ import { buttonOf, slackDriver, textOf } from '../helpers/driver.js';
 import type { FakeSlack } from '../helpers/fake-slack.js';
 
 const ADMIN = 'UADMIN';
+const OTHER_ADMIN = 'UADMIN2';
 const VIEWER = 'UVIEWER';
 const AUDIT = 'CAUDIT';
 
@@ -14,9 +15,10 @@ const fixture = useBotFixture({
   name: 'e2e-chat',
   users: [
     { id: ADMIN, email: 'admin@example.com', tz: 'Europe/Berlin' },
+    { id: OTHER_ADMIN, email: 'admin2@example.com' },
     { id: VIEWER, email: 'viewer@example.com' },
   ],
-  env: { ZOOMOPS_ADMINS: ADMIN, ZOOMOPS_VIEWERS: VIEWER, ZOOMOPS_AUDIT_CHANNEL: AUDIT },
+  env: { ZOOMOPS_ADMINS: `${ADMIN},${OTHER_ADMIN}`, ZOOMOPS_VIEWERS: VIEWER, ZOOMOPS_AUDIT_CHANNEL: AUDIT },
 });
 const driver = slackDriver(() => fixture.bot().url, () => fixture.slack());
 let slack: FakeSlack;
@@ -62,9 +64,15 @@ describe('chat send', () => {
     const question = await driver.command('chat send eng- "hello, team"', ADMIN);
 
     expect(question.body.text).toContain('Several Team Chat channels match “eng-”');
-    expect(buttonOf(question, 'chat.send.pick', 0).text.text).toBe('eng-alerts');
-    expect(buttonOf(question, 'chat.send.pick', 1).text.text).toBe('Eng-Ops');
+    expect(buttonOf(question, 'chat.send.pick', 0).text.text).toBe('Send to eng-alerts');
+    expect(buttonOf(question, 'chat.send.pick', 1).text.text).toBe('Send to Eng-Ops');
     expect(() => buttonOf(question, 'chat.send.pick', 2)).toThrow();
+    expect(textOf(question)).toContain('*Eng-Ops* · private · `ch-eng-ops`');
+    // Slack refuses a message (invalid_blocks) whose block repeats an action_id.
+    for (const block of question.body.blocks) {
+      const ids = [block.accessory, ...(block.elements ?? [])].filter(Boolean).map((el: { action_id?: string }) => el.action_id).filter(Boolean);
+      expect(new Set(ids).size).toBe(ids.length);
+    }
 
     const sent = fixture.zoom().post('/chat/users/zoom-admin/messages', { message: 'hello, team', to_channel: 'ch-eng-ops' }).reply(201, { id: 'msg-2' });
     const answer = await driver.click('chat.send.pick', buttonOf(question, 'chat.send.pick', 1).value, ADMIN);
@@ -72,6 +80,38 @@ describe('chat send', () => {
     expect(sent.isDone()).toBe(true);
     expect(answer.body.replace_original).toBe(true);
     expect(answer.body.text).toContain('Sent as admin@example.com to #Eng-Ops. Zoom message ID: `msg-2`');
+  });
+
+  it('sends at most once however often the picks are clicked', async () => {
+    adminWithChannels();
+    const question = await driver.command('chat send eng- "deploy done"', ADMIN);
+    const first = buttonOf(question, 'chat.send.pick', 0).value;
+    const second = buttonOf(question, 'chat.send.pick', 1).value;
+    // Room for three sends: any click beyond the first that reached Zoom would use one up.
+    const sends = fixture.zoom().post('/chat/users/zoom-admin/messages').times(3).reply(201, { id: 'msg-once' });
+
+    const answer = await driver.click('chat.send.pick', first, ADMIN);
+    const again = await driver.click('chat.send.pick', first, ADMIN);
+    const other = await driver.click('chat.send.pick', second, ADMIN);
+
+    expect(answer.body.text).toContain('Sent as admin@example.com to #eng-alerts');
+    expect(again.body.text).toBe('This confirmation was already used or has expired; nothing was done. Run the command again.');
+    expect(other.body.text).toContain('already used or has expired');
+    expect(sends.pendingMocks()).toHaveLength(1);
+  });
+
+  it("refuses another admin's pick and leaves the asker's question working", async () => {
+    adminWithChannels();
+    const question = await driver.command('chat send eng- hi', ADMIN);
+    const value = buttonOf(question, 'chat.send.pick', 1).value;
+    const sent = fixture.zoom().post('/chat/users/zoom-admin/messages', { message: 'hi', to_channel: 'ch-eng-ops' }).reply(201, { id: 'msg-3' });
+
+    const theirs = await driver.click('chat.send.pick', value, OTHER_ADMIN);
+    expect(theirs.body.text).toBe(`This confirmation belongs to <@${ADMIN}>; nothing was done.`);
+    expect(sent.isDone()).toBe(false);
+
+    const mine = await driver.click('chat.send.pick', value, ADMIN);
+    expect(mine.body.text).toContain('to #Eng-Ops. Zoom message ID: `msg-3`');
   });
 
   it('sends --as another user to a contact by email, and passes on Zoom’s refusal', async () => {
