@@ -8,6 +8,9 @@ import { UsageError } from './errors.js';
 
 type Asker = Pick<Invocation, 'services' | 'person'>;
 
+/** A confirmation prompt answers through its response_url, which Slack keeps for 30 minutes. */
+export const CONFIRMATION_TTL_SECONDS = 30 * 60;
+
 // Slack user IDs are upper-case letters and digits (U…, W… on Enterprise Grid); the nonce is a v4 UUID.
 const USER_ID = /^[A-Z0-9]{2,32}$/;
 const BUTTON = /^([A-Z0-9]{2,32}):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;

@@ -4,6 +4,7 @@ import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
 import { OUT_OF_DATE, buttonValue, requireId, stringFlag } from './args.js';
 import { audited, settle } from './audited.js';
+import { CONFIRMATION_TTL_SECONDS, claimPending, stashPending } from './pending.js';
 import type { ActionDef, CommandDef } from './command.js';
 import type { ActionInvocation, CommandInvocation, Invocation, ParsedCommand } from './context.js';
 import { UsageError } from './errors.js';
@@ -135,7 +136,8 @@ async function statusCommand(inv: CommandInvocation, kind: SessionKind, action: 
         question: `${action === 'cancel' ? 'Cancel the registration of' : 'Deny'} ${whom} for ${kind} ${formatMeetingId(sessionId)}?`,
         confirmLabel: action === 'cancel' ? 'Cancel registrations' : 'Deny all pending',
         actionId: REGISTRANT_ACTIONS.confirm,
-        value: JSON.stringify(request),
+        // In Redis, not in the button: a list of emails outgrows Slack's 2,000 characters, and a click runs once.
+        value: await stashPending(inv, 'registrant-status', request, CONFIRMATION_TTL_SECONDS),
         note: 'Zoom emails each registrant about the change.',
       }),
     );
@@ -230,7 +232,7 @@ export const registrantActions: ActionDef[] = [
     actionId: REGISTRANT_ACTIONS.confirm,
     access: 'write',
     run: async (inv, value) => {
-      await settle(inv, await changeStatus(inv, buttonValue(requestSchema, value)));
+      await settle(inv, await changeStatus(inv, await claimPending(inv, 'registrant-status', value, requestSchema)));
     },
   },
 ];

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { OUT_OF_DATE, buttonValue, requireId, stringFlag } from './args.js';
 import { collectPages, csvFilename, deliverCsv } from './csv.js';
+import { CONFIRMATION_TTL_SECONDS, claimPending, stashPending } from './pending.js';
 import { audited, settle } from './audited.js';
 import type { ActionDef, CommandDef } from './command.js';
 import type { CommandInvocation, Invocation, ParsedCommand } from './context.js';
@@ -372,7 +373,7 @@ async function endCommand(inv: CommandInvocation, kind: SessionKind, args: Parse
       question: `End *${escapeMrkdwn(session.topic ?? `the ${kind}`)}* (${formatMeetingId(session.id)}) for everyone in it now?`,
       confirmLabel: `End ${kind}`,
       actionId: SESSION_ACTIONS[kind].confirmEnd,
-      value: JSON.stringify(target),
+      value: await stashPending(inv, `${kind}-end`, target, CONFIRMATION_TTL_SECONDS),
     }),
   );
 }
@@ -406,7 +407,7 @@ async function deleteCommand(inv: CommandInvocation, kind: SessionKind, args: Pa
       question,
       confirmLabel: occurrenceId ? 'Delete occurrence' : `Delete ${kind}`,
       actionId: SESSION_ACTIONS[kind].confirmDelete,
-      value: JSON.stringify(target),
+      value: await stashPending(inv, `${kind}-delete`, target, CONFIRMATION_TTL_SECONDS),
       note,
     }),
   );
@@ -485,12 +486,12 @@ export function sessionActions(kind: SessionKind): ActionDef[] {
     {
       actionId: ids.confirmEnd,
       access: 'write',
-      run: async (inv, value) => settle(inv, await confirmEnd(inv, kind, buttonValue(targetSchema, value))),
+      run: async (inv, value) => settle(inv, await confirmEnd(inv, kind, await claimPending(inv, `${kind}-end`, value, targetSchema))),
     },
     {
       actionId: ids.confirmDelete,
       access: 'write',
-      run: async (inv, value) => settle(inv, await confirmDelete(inv, kind, buttonValue(targetSchema, value))),
+      run: async (inv, value) => settle(inv, await confirmDelete(inv, kind, await claimPending(inv, `${kind}-delete`, value, targetSchema))),
     },
   ];
 }

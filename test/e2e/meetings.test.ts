@@ -376,6 +376,21 @@ describe('meeting end and delete', () => {
     expect(zoom.isDone()).toBe(true);
   });
 
+  it('runs a confirmed delete once: another admin’s click and a second click change nothing', async () => {
+    zoom.get('/meetings/81234567890').reply(200, weekly);
+    const prompt = await command('meeting delete 81234567890');
+    const value = buttonOf(prompt, 'meeting.delete.confirm').value;
+    const deleted = fixture.zoom().delete('/meetings/81234567890').times(2).reply(204);
+
+    const other = await click('meeting.delete.confirm', value, NO_EMAIL);
+    expect(other.body.text).toContain('This confirmation belongs to <@UADMIN>; nothing was done.');
+    await click('meeting.delete.confirm', value);
+    const again = await click('meeting.delete.confirm', value);
+
+    expect(again.body.text).toContain('already used or has expired; nothing was done');
+    expect(deleted.pendingMocks()).toHaveLength(1);
+  });
+
   it('deletes one occurrence of a repeating meeting', async () => {
     const series = { ...weekly, type: 8, occurrences: [{ occurrence_id: '1764597600000', start_time: '2026-12-01T14:00:00Z', duration: 45, status: 'available' }] };
     zoom.get('/meetings/81234567890').reply(200, series);

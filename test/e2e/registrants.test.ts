@@ -133,6 +133,18 @@ describe('approve, deny and cancel by email', () => {
     expect(JSON.stringify(summary.body.blocks)).toContain(`job \`${jobId}\``);
   });
 
+  it('asks before cancelling 80 registrations: the prompt fits Slack, and the confirmed request goes to a job', async () => {
+    const emails = Array.from({ length: 80 }, (_, i) => `attendee-number-${i}@example.com`);
+    const prompt = await driver.command(`meeting cancel-registration 81234567890 ${emails.join(' ')}`, ADMIN);
+    const value = buttonOf(prompt, 'registrant.confirm').value;
+    expect(value.length).toBeLessThan(2_000);
+    registrantLists('meetings', { pending: [], approved: [], denied: [] });
+
+    const result = await driver.click('registrant.confirm', value, ADMIN);
+
+    expect(result.body.text).toMatch(/Started job `reg-[0-9a-f]{8}`: Cancel the registration of 80 registrant\(s\) of meeting 812 3456 7890/);
+  });
+
   it('reports a registrant Zoom refused, with Zoom’s reason', async () => {
     registrantLists('meetings', { pending: [jane], approved: [], denied: [] });
     fixture.zoom()
