@@ -6,6 +6,7 @@ import { audited, settle } from './audited.js';
 import type { ActionDef, CommandDef } from './command.js';
 import type { Invocation, ParsedCommand } from './context.js';
 import { collectPages, csvFilename, deliverCsv, type CsvRow } from './csv.js';
+import { CONFIRMATION_TTL_SECONDS, claimPending, stashPending } from './pending.js';
 import { UsageError } from './errors.js';
 import { parseDate, parseEnum, parseWho } from './values.js';
 import { resolveZoomUser } from './who.js';
@@ -112,7 +113,7 @@ export const recordingCommands: CommandDef[] = [
     run: async (inv, args) => {
       const fileId = stringFlag(args, 'file');
       const action = args.flags.permanently === true ? 'delete' : 'trash';
-      await inv.reply(deletePrompt({ meetingId: args.positionals[0]!, ...(fileId ? { fileId } : {}), action }));
+      await inv.reply(await deletePrompt(inv, { meetingId: args.positionals[0]!, ...(fileId ? { fileId } : {}), action }));
     },
   },
   {
@@ -291,13 +292,13 @@ function describeTarget(meetingId: string, fileId?: string): string {
   return fileId ? `recording file \`${escapeMrkdwn(fileId)}\` of ${meeting}` : `the recordings of ${meeting}`;
 }
 
-function deletePrompt(req: z.infer<typeof DeleteRequest>) {
+async function deletePrompt(inv: Invocation, req: z.infer<typeof DeleteRequest>) {
   const what = describeTarget(req.meetingId, req.fileId);
   return confirmationPrompt({
     question: req.action === 'delete' ? `Delete ${what} permanently?` : `Move ${what} to the trash?`,
     confirmLabel: req.action === 'delete' ? 'Delete permanently' : 'Move to trash',
     actionId: RECORDING_ACTIONS.confirmDelete,
-    value: JSON.stringify(req),
+    value: await stashPending(inv, 'recording-delete', req, CONFIRMATION_TTL_SECONDS),
     note: req.action === 'delete' ? 'This cannot be undone.' : 'Zoom keeps trashed recordings for 30 days; `recordings recover` brings them back.',
   });
 }
@@ -326,9 +327,9 @@ export const recordingActions: ActionDef[] = [
   {
     actionId: RECORDING_ACTIONS.delete,
     access: 'write',
-    run: async (inv, value) => inv.reply(deletePrompt({ ...buttonValue(MeetingRef, value), action: 'trash' })),
+    run: async (inv, value) => inv.reply(await deletePrompt(inv, { ...buttonValue(MeetingRef, value), action: 'trash' })),
   },
-  { actionId: RECORDING_ACTIONS.confirmDelete, access: 'write', run: (inv, value) => confirmDelete(inv, buttonValue(DeleteRequest, value)) },
+  { actionId: RECORDING_ACTIONS.confirmDelete, access: 'write', run: async (inv, value) => confirmDelete(inv, await claimPending(inv, 'recording-delete', value, DeleteRequest)) },
   {
     // The file is on the workers' storage, so sharing is a job too: the worker finds it there and uploads it.
     actionId: RECORDING_ACTIONS.share,

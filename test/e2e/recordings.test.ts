@@ -118,6 +118,10 @@ describe('/zoom recordings delete and recover', () => {
     expect(textOf(result)).toContain('deleted recording file `file-mp4` of meeting aDYlohsHRtCd4ii1uC2+hA== permanently');
     const audit = await slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === AUDIT);
     expect(JSON.stringify(audit.body)).toContain('deleted recording file');
+
+    // The same button again: the confirmation was used, nothing more reaches Zoom.
+    const again = await driver.click('recordings_delete_confirm', confirm.value, ADMIN);
+    expect(again.body.text).toContain('already used or has expired; nothing was done');
   });
 
   it('the Delete button of a card moves the whole meeting to the trash after confirmation', async () => {
