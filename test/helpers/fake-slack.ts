@@ -24,6 +24,8 @@ export class FakeSlack {
   readonly channels = new Map<string, Record<string, unknown>>();
   /** Canned refusals, each used once by the next call of its method (e.g. a 429 with Retry-After). */
   readonly failures: Array<{ method: string; status: number; headers?: Record<string, string>; body: Record<string, unknown> }> = [];
+  /** Where apps.connections.open sends a Socket Mode client (a test's own WebSocket server). */
+  socketModeUrl = '';
   private lastTs = 0;
   private server?: Server;
   private waiters: Array<{ match: (c: SlackCall) => boolean; resolve: (c: SlackCall) => void }> = [];
@@ -92,6 +94,8 @@ export class FakeSlack {
     switch (call.method) {
       case 'auth.test':
         return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', team: 'Test' };
+      case 'apps.connections.open':
+        return this.socketModeUrl ? { ok: true, url: this.socketModeUrl } : { ok: false, error: 'invalid_auth' };
       case 'users.info': {
         const user = this.users.get(String(call.body.user));
         if (!user) return { ok: false, error: 'user_not_found' };
