@@ -255,7 +255,9 @@ async function writeBody(
 function get(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<IncomingMessage> {
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = send(url, { method: 'GET', headers, signal });
+    // Its own connection (agent: false): the global agent's keep-alive sockets carry a 5 s timeout that is re-armed on
+    // every 64 KiB read (a timer-list insert each time), and a multi-GB body gains nothing from keeping the socket.
+    const req = send(url, { method: 'GET', headers, signal, agent: false });
     req.once('response', resolve);
     req.once('error', reject);
     req.end();
