@@ -2,8 +2,8 @@
 // request from the bytes already on disk, and renamed to its final name only when complete and of Zoom's size.
 // Redirects are followed by hand (node:http, which never follows them itself) so the bearer token goes to Zoom's
 // host only, and only allowed hosts are reached. node:http rather than fetch: no web-stream hop, ≥ 90 % of curl.
-import { writeSync } from 'node:fs';
-import { mkdir, open, rename, stat, statfs, unlink } from 'node:fs/promises';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { mkdir, rename, stat, statfs, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -226,7 +226,8 @@ async function writeBody(
   signal: AbortSignal,
   onChunk: (n: number) => void,
 ): Promise<void> {
-  const file = await open(part, append ? 'a' : 'w');
+  // Opened synchronously: the body must start flowing in this same tick, before the socket can close under it.
+  const fd = openSync(part, append ? 'a' : 'w');
   const stop = () => response.destroy(signal.reason instanceof Error ? signal.reason : new Error('stopped'));
   try {
     if (signal.aborted) {
@@ -236,7 +237,7 @@ async function writeBody(
     signal.addEventListener('abort', stop, { once: true });
     response.on('data', (chunk: Buffer) => {
       try {
-        for (let at = 0; at < chunk.length; ) at += writeSync(file.fd, chunk, at, chunk.length - at);
+        for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at, chunk.length - at);
       } catch (error) {
         response.destroy(new DiskWriteError(`writing ${part} failed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`));
         return;
@@ -247,7 +248,7 @@ async function writeBody(
     await finished(response);
   } finally {
     signal.removeEventListener('abort', stop);
-    await file.close();
+    closeSync(fd);
   }
 }
 
@@ -255,9 +256,7 @@ async function writeBody(
 function get(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<IncomingMessage> {
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    // Its own connection (agent: false): the global agent's keep-alive sockets carry a 5 s timeout that is re-armed on
-    // every 64 KiB read (a timer-list insert each time), and a multi-GB body gains nothing from keeping the socket.
-    const req = send(url, { method: 'GET', headers, signal, agent: false });
+    const req = send(url, { method: 'GET', headers, signal });
     req.once('response', resolve);
     req.once('error', reject);
     req.end();
