@@ -100,7 +100,12 @@ export interface DownloadRequest {
   description?: string;
 }
 
-/** Enqueues a download and opens its progress message in the owner's DM; returns the job ID at once. */
+/**
+ * Enqueues a download and opens its progress message in the owner's DM; returns the job ID at once. The same files
+ * asked for again while a job for them is queued or running (Download clicked twice) join that job: two jobs must
+ * never append to the same `.part` at once. The second progress message then says which job has it, and that ID is
+ * returned.
+ */
 export async function enqueueRecordingDownload(services: Services, request: DownloadRequest): Promise<string> {
   const jobId = newJobId('downloads');
   const description = request.description ?? describeDownload(request);
@@ -115,14 +120,27 @@ export async function enqueueRecordingDownload(services: Services, request: Down
     ...(request.originChannel ? { origin: { channel: request.originChannel } } : {}),
     ...(request.downloadToken ? { downloadToken: request.downloadToken } : {}),
   };
-  await services.jobs.queue('downloads').add('download', data, {
+  const job = await services.jobs.queue('downloads').add('download', data, {
     jobId,
+    // Without a ttl BullMQ keeps the key until the job completes or fails, i.e. exactly while it may write.
+    deduplication: { id: downloadKey(request) },
     attempts: 5,
     backoff: { type: 'exponential', delay: 30_000 },
     removeOnComplete: { age: 7 * 24 * 3600 },
     removeOnFail: { age: 30 * 24 * 3600 },
   });
-  return jobId;
+  const runningId = String(job.id);
+  if (runningId === jobId) return jobId;
+  const text = `This download is already queued or running as job ${runningId}; its own progress message shows where it is, and nothing is fetched twice.`;
+  await services.slack.chat
+    .update({ ...progress, text, blocks: [] })
+    .catch((error: unknown) => services.log.warn({ err: error }, 'could not retire a duplicate progress message'));
+  return runningId;
+}
+
+/** The files a request writes: one file of a meeting, or one type (or all) of its files. */
+function downloadKey(request: Pick<DownloadRequest, 'meetingId' | 'fileId' | 'type'>): string {
+  return request.fileId ? `file-${request.meetingId}-${request.fileId}` : `type-${request.meetingId}-${request.type ?? 'all'}`;
 }
 
 export function describeDownload(request: Pick<DownloadRequest, 'meetingId' | 'fileId' | 'type' | 'shareChannel'>): string {

@@ -1,5 +1,6 @@
 // The download job on real Redis with real BullMQ workers: files land under ZOOMOPS_RECORDINGS_DIR with exact bytes,
-// the DM progress message is updated and ends in a summary, and a shutdown mid-file hands the job to another worker.
+// the DM progress message is updated and ends in a summary, a shutdown mid-file hands the job to another worker, and
+// a second request for the same file joins the first job rather than writing the same `.part` beside it.
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -126,6 +127,32 @@ describe('recording download job', () => {
     const summary = await fixture.slack().waitFor((c) => c.method === 'chat.update' && JSON.stringify(c.body).includes('0 files saved, 1 failed'), 15_000);
     expect(JSON.stringify(summary.body.blocks)).toContain('web page instead of the file');
     expect(existsSync(join(dir, FOLDER, 'active_speaker_FH.mp4'))).toBe(false);
+  });
+
+  it('a second request for the same file while the first is queued joins that job: one fetch, and the admin is told', async () => {
+    server.reset();
+    const video = fileBytes(80_000, 5);
+    server.files.set('FD', video);
+    server.recordings.set('81234567890', recording([{ id: 'FD', type: 'MP4', ext: 'MP4', recordingType: 'speaker_view', size: video.length }]));
+
+    // No worker yet: both clicks land while the first job waits.
+    const first = await enqueueRecordingDownload(fixture.services(), { userId: 'UADMIN', meetingId: '81234567890', fileId: 'FD' });
+    const second = await enqueueRecordingDownload(fixture.services(), { userId: 'UOTHER', meetingId: '81234567890', fileId: 'FD' });
+    const otherFile = await enqueueRecordingDownload(fixture.services(), { userId: 'UADMIN', meetingId: '81234567890', fileId: 'FOTHER' });
+
+    expect(second).toBe(first);
+    expect(otherFile).not.toBe(first);
+    const [, secondPost] = fixture.slack().calls.filter((c) => c.method === 'chat.postMessage');
+    expect(secondPost!.body.channel).toBe('UOTHER');
+    const told = fixture.slack().calls.find((c) => c.method === 'chat.update' && c.body.channel === secondPost!.body.channel)!;
+    expect(told.body.text).toBe(`This download is already queued or running as job ${first}; its own progress message shows where it is, and nothing is fetched twice.`);
+
+    fixture.startWorkers();
+    await fixture.slack().waitFor((c) => c.method === 'chat.update' && JSON.stringify(c.body).includes(`job \`${first}\`: 1 file saved`), 15_000);
+    const path = join(dir, '2026-03-14_Quarterly review_ 2026_81234567890', 'speaker_view_FD.mp4');
+    expect((await readFile(path)).equals(video)).toBe(true);
+    expect(server.seen.filter((r) => r.path.startsWith('/storage/') && r.path.includes('FD'))).toHaveLength(1);
+    expect(await (await fixture.services().jobs.find(second))!.getState()).toBe('completed');
   });
 
   it('at shutdown stops mid-file and goes back to the queue; a second worker resumes from the bytes on disk', async () => {
