@@ -1,7 +1,9 @@
-// Watch subscriptions in Redis: which Slack channel relays which Zoom events. Two views of one truth, written
-// together in one MULTI: per channel its watches (for the commands), per event name the channels (for the relay).
+// Watch subscriptions in Redis: which Slack channel relays which Zoom events. Two views of one truth, changed
+// together by one Lua script per operation: per channel its watches (for the commands), per event name the
+// channels (for the relay). A script reads and writes atomically, so two admins at once cannot orphan an entry.
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { RedisScript } from '../redis-script.js';
 import { EVENT_TOPICS, type WatchTopic } from '../zoom/events.js';
 
 export const Watch = z.object({
@@ -35,25 +37,17 @@ export class WatchStore {
 
   /** Adds or replaces the channel's watch of this topic. Returns the watch it replaced, if any. */
   async add(channel: string, watch: Watch): Promise<Watch | undefined> {
-    const before = await this.ofChannel(channel);
-    const replaced = before.find((w) => w.topic === watch.topic);
-    await this.write(channel, [...before.filter((w) => w.topic !== watch.topic), watch], before);
-    return replaced;
+    return parseWatch((await this.change(channel, 'add', watch.topic, JSON.stringify(watch)))[0]);
   }
 
   /** Removes the channel's watch of this topic; undefined when there was none. */
   async remove(channel: string, topic: string): Promise<Watch | undefined> {
-    const before = await this.ofChannel(channel);
-    const removed = before.find((w) => w.topic === topic);
-    if (removed) await this.write(channel, before.filter((w) => w.topic !== topic), before);
-    return removed;
+    return parseWatch((await this.change(channel, 'remove', topic, ''))[0]);
   }
 
   /** Removes every watch of a channel (archived, deleted); returns how many there were. */
   async removeChannel(channel: string): Promise<number> {
-    const before = await this.ofChannel(channel);
-    if (before.length > 0) await this.write(channel, [], before);
-    return before.length;
+    return Number((await this.change(channel, 'clear', '', ''))[1]);
   }
 
   /** Removes every watch (the app was uninstalled). */
@@ -81,24 +75,11 @@ export class WatchStore {
     return Object.entries(raw).map(([channel, zone]) => ({ channel, zone }));
   }
 
-  // Rewrites the channel's watches and its entries in the per-event index (an event stays indexed while any
-  // remaining watch of the channel still covers it).
-  private async write(channel: string, watches: Watch[], before: Watch[]): Promise<void> {
-    const tx = this.redis.multi();
-    tx.del(this.channelKey(channel));
-    const covered = new Map<string, string>();
-    for (const w of watches) {
-      tx.hset(this.channelKey(channel), w.topic, JSON.stringify(w));
-      for (const e of w.events) if (!covered.has(e)) covered.set(e, w.zone);
-    }
-    for (const e of new Set(before.flatMap((w) => w.events))) if (!covered.has(e)) tx.hdel(this.eventKey(e), channel);
-    for (const [e, zone] of covered) tx.hset(this.eventKey(e), channel, zone);
-    if (watches.length > 0) tx.sadd(this.channelsKey(), channel);
-    else tx.srem(this.channelsKey(), channel);
-    await tx.exec();
+  private async change(channel: string, op: 'add' | 'remove' | 'clear', topic: string, json: string): Promise<[string | false, number]> {
+    return (await changeWatches.run(this.redis, [this.channelKey(channel), this.channelsKey()], [channel, this.eventKey(''), op, topic, json])) as [string | false, number];
   }
 
-  // One hash tag: the MULTI above spans all these keys, which must share a Redis Cluster slot.
+  // One hash tag: the script spans all these keys (the per-event ones named inside it), one Redis Cluster slot.
   private channelKey(channel: string): string {
     return `${this.keyPrefix}:{watches}:channel:${channel}`;
   }
@@ -109,6 +90,58 @@ export class WatchStore {
     return `${this.keyPrefix}:{watches}:event:${eventName}`;
   }
 }
+
+function parseWatch(text: string | false | null): Watch | undefined {
+  if (!text) return undefined;
+  const parsed = Watch.safeParse(safeJson(text));
+  return parsed.success ? parsed.data : undefined;
+}
+
+// Rewrites the channel's watches (add or replace one topic, remove one, or clear all) and its entries in the
+// per-event index: an event stays indexed while any remaining watch of the channel covers it, with the zone
+// of the first such watch by topic. Returns the entry of the topic before the change and how many there were.
+const changeWatches = new RedisScript(`
+local channel_key, channels_key = KEYS[1], KEYS[2]
+local channel, event_prefix, op, topic, json = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local function decode(text)
+  local ok, w = pcall(cjson.decode, text)
+  if ok and type(w) == 'table' and type(w.events) == 'table' then return w end
+  return nil
+end
+local flat = redis.call('HGETALL', channel_key)
+local watches, before_events, count = {}, {}, 0
+for i = 1, #flat, 2 do
+  watches[flat[i]] = flat[i + 1]
+  count = count + 1
+  local w = decode(flat[i + 1])
+  if w then for _, e in ipairs(w.events) do before_events[e] = true end end
+end
+local previous = watches[topic] or false
+if op == 'add' then watches[topic] = json
+elseif op == 'remove' then watches[topic] = nil
+else watches = {} end
+if op == 'remove' and not previous then return {false, count} end
+local topics = {}
+for t in pairs(watches) do table.insert(topics, t) end
+table.sort(topics)
+redis.call('DEL', channel_key)
+local covered = {}
+for _, t in ipairs(topics) do
+  redis.call('HSET', channel_key, t, watches[t])
+  local w = decode(watches[t])
+  if w then
+    for _, e in ipairs(w.events) do
+      if not covered[e] then covered[e] = tostring(w.zone) end
+    end
+  end
+end
+for e in pairs(before_events) do
+  if not covered[e] then redis.call('HDEL', event_prefix .. e, channel) end
+end
+for e, zone in pairs(covered) do redis.call('HSET', event_prefix .. e, channel, zone) end
+if #topics > 0 then redis.call('SADD', channels_key, channel) else redis.call('SREM', channels_key, channel) end
+return {previous, count}
+`);
 
 function safeJson(text: string): unknown {
   try {
