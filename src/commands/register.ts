@@ -25,6 +25,7 @@ import { textMessage } from '../views/blocks.js';
 import { CANCEL_CONFIRMATION } from '../views/confirm.js';
 import { NotAllowedError, renderError } from '../views/errors.js';
 import { helpMessage } from '../views/help.js';
+import { LINK_ONLY_ACTIONS } from '../views/alerts.js';
 import { SESSION_FORM_CALLBACK } from '../views/session-form.js';
 import { ZoomApiError } from '../zoom/errors.js';
 
@@ -86,6 +87,9 @@ export function registerCommands(app: App, services: Services): void {
       }, body.channel?.id ?? body.user.id);
     });
   }
+
+  // Link buttons open their URL in the browser; Slack still sends the click, and an unanswered one shows an error.
+  for (const actionId of LINK_ONLY_ACTIONS) app.action(actionId, async ({ ack }) => ack());
 
   for (const kind of SESSION_KINDS) {
     app.view<ViewSubmitAction>({ callback_id: SESSION_FORM_CALLBACK[kind], type: 'view_submission' }, (args) => submitSessionForm(kind, args, services));

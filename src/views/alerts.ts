@@ -21,6 +21,10 @@ import { REGISTRANT_ACTIONS, type RegistrantRef } from './registrants.js';
 
 /** The recordings module's Download button: value `{"meetingId": "<uuid or id>"}`. */
 export const RECORDING_DOWNLOAD_ACTION = 'recordings_download';
+/** A URL button: Slack opens the link itself, yet still sends block_actions, which must be acked. */
+export const RECORDING_OPEN_ACTION = 'recordings_open';
+/** Action IDs of buttons that only open a link: acked and nothing else (commands/register.ts). */
+export const LINK_ONLY_ACTIONS: readonly string[] = [RECORDING_OPEN_ACTION];
 
 interface Alert {
   /** One line: the notification text, and the event's line in a digest. */
@@ -166,7 +170,7 @@ function recordingAlert(event: ZoomEvent, zone: string): Alert | undefined {
   if ((action === 'completed' || action === 'transcript_completed' || action === 'recovered') && meetingId) {
     buttons.push(button('Download', RECORDING_DOWNLOAD_ACTION, JSON.stringify({ meetingId }), { style: 'primary' }));
   }
-  if (rec.share_url && action !== 'deleted') buttons.push(button('Open in Zoom', 'recordings_open', 'open', { url: rec.share_url }));
+  if (rec.share_url && action !== 'deleted') buttons.push(button('Open in Zoom', RECORDING_OPEN_ACTION, 'open', { url: rec.share_url }));
   if (buttons.length) alert.buttons = buttons;
   return alert;
 }

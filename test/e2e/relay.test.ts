@@ -9,6 +9,7 @@ import { WatchStore, eventsOfTopic } from '../../src/slack/watches.js';
 import type { WatchTopic } from '../../src/zoom/events.js';
 import { useBotFixture } from '../helpers/bot.js';
 import type { SlackCall } from '../helpers/fake-slack.js';
+import { buttonClick, interactionBody, postSigned } from '../helpers/slack-requests.js';
 import { ZOOM_SECRET, postWebhook, zoomEvent } from '../helpers/zoom-events.js';
 
 // Role web: the test starts and stops the relay workers itself.
@@ -97,6 +98,20 @@ describe('alerts', () => {
     expect(sectionText(call)).toBe(':telephone_receiver: *Call ended:* +12092592844 → ext 1002 at Thu 19 Aug 2021, 17:12 EDT · talked 6 s · Call connected');
     const signIn = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CUSERS');
     expect(sectionText(signIn)).toBe(':arrow_right: *jchill@example.com* signed in on android 5.7.4.1585 at Tue 27 Jul 2021, 05:13 GMT+9 (Asia/Tokyo)');
+  });
+
+  it('answers a click on a link button (Open in Zoom) at once, so Slack shows no error', async () => {
+    await watch('CREC', 'recordings');
+    await postWebhook(fixture.bot().url, zoomEvent('recording.completed', (e) => (e.payload.object.share_url = 'https://zoom.us/rec/share/abc')));
+    const alert = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CREC');
+    const open = alert.body.blocks[1].elements.find((b: any) => b.url);
+    expect(open).toMatchObject({ text: { text: 'Open in Zoom' }, url: 'https://zoom.us/rec/share/abc' });
+    // Slack still sends block_actions for a URL button; unanswered, Bolt replies 404 after 3 s.
+    const started = Date.now();
+    const click = buttonClick({ userId: 'UADMIN', actionId: open.action_id, value: open.value, responseUrl: fixture.slack().responseUrl('open'), channelId: 'CREC' });
+    const res = await postSigned(`${fixture.bot().url}/slack/events`, interactionBody(click), 'application/x-www-form-urlencoded');
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(1_500);
   });
 
   it('still posts a readable message for an event type it does not know', async () => {
