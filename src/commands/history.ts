@@ -1,27 +1,17 @@
 // Zoom's history lists (phone call history, sign-in reports): --from/--to read in the admin's zone and held to the
 // last six months, the range split into one-month windows, and pages that walk from one window into the next.
-import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 import { stringFlag } from './args.js';
 import type { Invocation, ParsedCommand } from './context.js';
 import { UsageError } from './errors.js';
 import { parseDate } from './values.js';
 import type { ZoomClient, ZoomListRequest } from '../zoom/client.js';
-import { HISTORY_MONTHS, monthWindows, oldestAvailable, type DateWindow } from '../zoom/date-windows.js';
+import { HISTORY_MONTHS, RangeValue, oldestAvailable, rangeWindows, type DateWindow } from '../zoom/date-windows.js';
+
+export { RangeValue, rangeWindows };
 
 /** Days a range covers when --from is not given (commands.md: the last 30 days). */
 const DEFAULT_DAYS = 30;
-
-/**
- * A range as it travels in a button: ISO instants and the zone they were read in. The zone, not just the offset,
- * so that month steps across a daylight-saving change land on the same local midnight as they did the first time.
- */
-export const RangeValue = z.object({
-  f: z.string().min(1),
-  t: z.string().min(1),
-  z: z.string().refine((zone) => IANAZone.isValidZone(zone)),
-});
-export type RangeValue = z.infer<typeof RangeValue>;
 
 /**
  * The range of --from/--to: from the start of the --from day to the end of the --to day (or now), in the admin's
@@ -49,11 +39,6 @@ export function historyRange(inv: Invocation, args: ParsedCommand, what: string)
     );
   }
   return { f: from.toISO()!, t: to.toISO()!, z: zone };
-}
-
-/** The one-month windows of a range, newest first. */
-export function rangeWindows(range: RangeValue): DateWindow[] {
-  return monthWindows(DateTime.fromISO(range.f, { zone: range.z }), DateTime.fromISO(range.t, { zone: range.z }));
 }
 
 /** Where a list stands: which window, and Zoom's token within it (empty for its first page). */

@@ -11,7 +11,7 @@ import { jobListMessage, jobStatusMessage, type JobInfo } from '../views/jobs.js
 
 const LIST_LIMIT = 25;
 // Relayed events are jobs too, but only their failures concern an admin.
-const USER_QUEUES: QueueName[] = ['registrants', 'downloads'];
+const USER_QUEUES: QueueName[] = ['registrants', 'downloads', 'exports'];
 
 const jobId = { name: 'jobId', type: 'string' } as const;
 

@@ -1,30 +1,22 @@
 // `/zoom phone calls` (the account's call history, or one user's with --user) and `/zoom phone logs <who>`, with
 // their Next page and CSV buttons. Admins only: call history is personal data, and its CSV goes to a DM.
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { buttonValue, stringFlag } from './args.js';
 import type { ActionDef, CommandDef } from './command.js';
 import type { Invocation, ParsedCommand } from './context.js';
-import { collectPages, csvFilename, deliverCsv, type CsvRow } from './csv.js';
-import { PagePosition, RangeValue, historyRange, rangeWindows, windowedPage } from './history.js';
+import { startExport } from './csv.js';
+import { PagePosition, historyRange, rangeWindows, windowedPage } from './history.js';
 import { parseWho } from './values.js';
 import { resolveZoomUser } from './who.js';
+import { CallQuery } from '../jobs/exports/phone-calls.js';
 import { formatPeriod } from '../views/history.js';
-import { PHONE_ACTIONS, partyLabel, phoneCallsMessage } from '../views/phone.js';
-import { callHistoryRequest, type PhoneCall } from '../zoom/phone.js';
+import { PHONE_ACTIONS, phoneCallsMessage } from '../views/phone.js';
+import { callHistoryRequest } from '../zoom/phone.js';
 
 /** Calls per Slack page: one block each, well within a message's 50. */
 const PAGE_SIZE = 20;
 const WHAT = 'phone call history';
 
-/** What a list is of; travels in the Next page and CSV buttons. */
-const CallQuery = RangeValue.extend({
-  /** Zoom user ID; absent for the whole account. */
-  u: z.string().min(1).optional(),
-  /** Who, as the title names them. */
-  l: z.string(),
-});
-type CallQuery = z.infer<typeof CallQuery>;
 const CallPage = CallQuery.extend(PagePosition.shape);
 
 const range = { from: { type: 'string', example: '-7d' }, to: { type: 'string', example: 'yesterday' } } as const;
@@ -83,24 +75,8 @@ async function showCallsPage(inv: Invocation, at: z.infer<typeof CallPage>, opts
   );
 }
 
-async function exportCalls(inv: Invocation, query: CallQuery): Promise<void> {
-  const requests = rangeWindows(query).map((window) => callHistoryRequest({ userId: query.u, window, pageSize: 300 }));
-  const { items, truncated } = await collectPages(inv.services.zoom, requests);
-  const zone = inv.person.tz;
-  await deliverCsv(inv, {
-    filename: csvFilename(query.u ? 'phone-logs' : 'phone-calls', inv),
-    noun: 'calls',
-    header: [`Start (${zone})`, 'Direction', 'Caller', 'Caller number', 'Callee', 'Callee number', 'Duration (s)', 'Result', 'Call ID'],
-    rows: items.map((call) => callRow(call, zone)),
-    truncated,
-  });
-}
-
-function callRow(call: PhoneCall, zone: string): CsvRow {
-  const start = call.startTime ? DateTime.fromISO(call.startTime, { setZone: true }).setZone(zone).toFormat('yyyy-MM-dd HH:mm:ss') : '';
-  const number = (p: PhoneCall['caller']) => p.number ?? p.extension ?? '';
-  const name = (p: PhoneCall['caller']) => p.name ?? p.email ?? (p.number || p.extension ? '' : partyLabel(p));
-  return [start, call.direction, name(call.caller), number(call.caller), name(call.callee), number(call.callee), call.durationSeconds, call.result, call.id];
+function exportCalls(inv: Invocation, query: CallQuery): Promise<void> {
+  return startExport(inv, 'phone-calls', query, `the phone calls of ${query.l}`);
 }
 
 export const phoneActions: ActionDef[] = [

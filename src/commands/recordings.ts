@@ -5,7 +5,8 @@ import { buttonValue, stringFlag } from './args.js';
 import { audited, settle } from './audited.js';
 import type { ActionDef, CommandDef } from './command.js';
 import type { Invocation, ParsedCommand } from './context.js';
-import { collectPages, csvFilename, deliverCsv, type CsvRow } from './csv.js';
+import { startExport } from './csv.js';
+import { RecordingsListQuery } from '../jobs/exports/recordings.js';
 import { CONFIRMATION_TTL_SECONDS, claimPending, stashPending } from './pending.js';
 import { UsageError } from './errors.js';
 import { parseDate, parseEnum, parseWho } from './values.js';
@@ -21,16 +22,7 @@ import {
   type RecordingLine,
 } from '../views/recordings.js';
 import { DateTime } from 'luxon';
-import {
-  deleteRecording,
-  getRecording,
-  recordingWindows,
-  recoverRecording,
-  totalSize,
-  userRecordingsRequest,
-  type Recording,
-} from '../zoom/recordings.js';
-import { listUsersRequest } from '../zoom/users.js';
+import { deleteRecording, gatherRecordings, getRecording, recoverRecording, totalSize, type Recording } from '../zoom/recordings.js';
 
 /** Lines per Slack page: one block each, well within a message's 50. */
 const PAGE_SIZE = 20;
@@ -41,16 +33,7 @@ const LIST_LIMIT = 5_000;
 
 const meetingIdArg = { name: 'meetingId', type: 'meetingId', allowUuid: true, example: '812 3456 7890' } as const;
 
-/** What a list is of; travels in the Next page and CSV buttons. */
-const ListQuery = z.object({
-  /** Zoom user ID, or absent for --all. */
-  u: z.string().min(1).optional(),
-  /** Who, as the title names them. */
-  l: z.string(),
-  f: z.string().min(1),
-  t: z.string().min(1),
-  z: z.string().min(1),
-});
+const ListQuery = RecordingsListQuery;
 type ListQuery = z.infer<typeof ListQuery>;
 const ListPage = ListQuery.extend({ o: z.number().int().min(0) });
 
@@ -161,34 +144,6 @@ function listRange(inv: Invocation, args: ParsedCommand): Pick<ListQuery, 'f' | 
   return { f: from.toISO()!, t: to.toISO()!, z: zone };
 }
 
-/** Every recording in the range, newest first: each user's (one or all), each one-month window, every page. */
-async function gather(inv: Invocation, query: ListQuery): Promise<{ recordings: Array<Recording & { hostEmail?: string }>; truncated: boolean }> {
-  const { zoom } = inv.services;
-  const from = DateTime.fromISO(query.f, { zone: query.z });
-  const to = DateTime.fromISO(query.t, { zone: query.z });
-  const users: Array<{ id: string; email?: string }> = [];
-  if (query.u) users.push({ id: query.u });
-  else for await (const page of zoom.paginate(listUsersRequest({ pageSize: 300 }))) users.push(...page.items);
-  const windows = recordingWindows(from, to);
-  const found = new Map<string, Recording & { hostEmail?: string }>();
-  let truncated = false;
-  for (const user of users) {
-    const requests = windows.map((window) => userRecordingsRequest({ userId: user.id, window, pageSize: 300 }));
-    const { items, truncated: cut } = await collectPages(zoom, requests, LIST_LIMIT - found.size);
-    // Zoom filters by UTC day; the admin asked for days in their own zone.
-    for (const r of items) {
-      const start = r.start_time ? DateTime.fromISO(r.start_time) : undefined;
-      if (start && (start < from || start > to)) continue;
-      found.set(r.uuid, { ...r, ...(user.email ? { hostEmail: user.email } : {}) });
-    }
-    if (cut || found.size >= LIST_LIMIT) {
-      truncated = true;
-      break;
-    }
-  }
-  const recordings = [...found.values()].sort((a, b) => (b.start_time ?? '').localeCompare(a.start_time ?? ''));
-  return { recordings, truncated };
-}
 
 function lineOf(r: Recording & { hostEmail?: string }): RecordingLine {
   return {
@@ -203,7 +158,7 @@ function lineOf(r: Recording & { hostEmail?: string }): RecordingLine {
 }
 
 async function showListPage(inv: Invocation, at: z.infer<typeof ListPage>, opts: { replaceOriginal?: boolean } = {}): Promise<void> {
-  const { recordings, truncated } = await gather(inv, at);
+  const { recordings, truncated } = await gatherRecordings(inv.services.zoom, at, LIST_LIMIT);
   const page = recordings.slice(at.o, at.o + PAGE_SIZE);
   const query = ListQuery.parse(at);
   const more = at.o + PAGE_SIZE < recordings.length;
@@ -221,25 +176,8 @@ async function showListPage(inv: Invocation, at: z.infer<typeof ListPage>, opts:
   );
 }
 
-async function exportList(inv: Invocation, query: ListQuery): Promise<void> {
-  const { recordings, truncated } = await gather(inv, query);
-  const zone = inv.person.tz;
-  const rows: CsvRow[] = recordings.map((r) => [
-    r.start_time ? DateTime.fromISO(r.start_time).setZone(zone).toFormat('yyyy-MM-dd HH:mm') : '',
-    r.topic,
-    r.id,
-    r.uuid,
-    r.hostEmail ?? r.host_id,
-    r.recording_files.length,
-    totalSize(r),
-  ]);
-  await deliverCsv(inv, {
-    filename: csvFilename('recordings', inv),
-    noun: 'recordings',
-    header: [`Start (${zone})`, 'Topic', 'Meeting ID', 'UUID', 'Host', 'Files', 'Bytes'],
-    rows,
-    truncated,
-  });
+function exportList(inv: Invocation, query: ListQuery): Promise<void> {
+  return startExport(inv, 'recordings', query, `the recordings of ${query.l}`);
 }
 
 // ---- get --------------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 // kinds; only the list differs, because Zoom filters a host's meetings and webinars differently.
 import { z } from 'zod';
 import { OUT_OF_DATE, buttonValue, requireId, stringFlag } from './args.js';
-import { collectPages, csvFilename, deliverCsv } from './csv.js';
+import { startExport } from './csv.js';
 import { CONFIRMATION_TTL_SECONDS, claimPending, stashPending } from './pending.js';
 import { audited, settle } from './audited.js';
 import type { ActionDef, CommandDef } from './command.js';
@@ -25,10 +25,9 @@ import {
   type Session,
   type SessionListState,
 } from '../views/sessions.js';
-import { listMeetings, listMeetingsRequest } from '../zoom/meetings.js';
+import { listMeetings } from '../zoom/meetings.js';
 import { deleteSession, endSession, updateSession, type SessionInput, type SessionKind } from '../zoom/sessions.js';
-import { listWebinars, listWebinarsRequest } from '../zoom/webinars.js';
-import type { ZoomListRequest } from '../zoom/client.js';
+import { listWebinars } from '../zoom/webinars.js';
 
 /** Sessions shown per page in Slack: well under the 50-block limit of a message. */
 const PAGE_SIZE = 20;
@@ -241,25 +240,9 @@ async function fetchPage(
 }
 
 /** The whole list as a CSV file in the admin's DM: every page, one row per meeting or webinar. */
-async function exportSessions(inv: Invocation, kind: SessionKind, state: SessionListState): Promise<void> {
-  const request =
-    kind === 'meeting'
-      ? listMeetingsRequest(state.userId, {
-          type: state.type as (typeof LIST_TYPES.meeting)[keyof typeof LIST_TYPES.meeting],
-          from: state.from,
-          to: state.to,
-          timezone: state.timezone,
-          pageSize: 300,
-        })
-      : listWebinarsRequest(state.userId, { type: state.type as (typeof LIST_TYPES.webinar)[keyof typeof LIST_TYPES.webinar], pageSize: 300 });
-  const { items, truncated } = await collectPages<Session>(inv.services.zoom, [request as ZoomListRequest<Session>]);
-  await deliverCsv(inv, {
-    filename: csvFilename(`${kind}s-${state.type}`, inv),
-    noun: `${kind}s`,
-    header: [`${kind} id`, 'topic', 'start (UTC)', 'time zone', 'duration (min)', 'type', 'join url'],
-    rows: items.map((s) => [s.id, s.topic, s.start_time, s.timezone, s.duration, s.type, s.join_url]),
-    truncated,
-  });
+function exportSessions(inv: Invocation, kind: SessionKind, state: SessionListState): Promise<void> {
+  const { token: _page, ...list } = state;
+  return startExport(inv, 'sessions', { kind, ...list }, `the ${kind}s of ${state.userLabel}`);
 }
 
 /** Upcoming and live first, soonest first; then past ones, latest first; those without a time stay in between. */

@@ -1,25 +1,21 @@
 // `/zoom users list` (by status, with pages and CSV) and `/zoom users activity` (the sign-in/sign-out report,
 // one-month windows within the last six months).
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { buttonValue, stringFlag } from './args.js';
 import type { ActionDef, CommandDef } from './command.js';
 import type { Invocation, ParsedCommand } from './context.js';
-import { collectPages, csvFilename, deliverCsv } from './csv.js';
+import { startExport } from './csv.js';
 import { PagePosition, RangeValue, historyRange, rangeWindows, windowedPage } from './history.js';
+import { USER_STATUSES, UserQuery } from '../jobs/exports/users.js';
 import { formatPeriod } from '../views/history.js';
-import { USER_ACTIONS, USER_TYPES, activityMessage, userListMessage } from '../views/users.js';
+import { USER_ACTIONS, activityMessage, userListMessage } from '../views/users.js';
 import { activityReportRequest } from '../zoom/reports.js';
-import { listUsers, listUsersRequest, type UserStatus } from '../zoom/users.js';
+import { listUsers, type UserStatus } from '../zoom/users.js';
 
 /** Users per Slack page: one line each in one section, well within its 3000 characters. */
 const USERS_PAGE_SIZE = 30;
 const ACTIVITY_PAGE_SIZE = 20;
-/** Zoom's largest page of users. */
-const USERS_EXPORT_PAGE = 2000;
-
-const STATUSES = ['active', 'inactive', 'pending'] as const satisfies readonly UserStatus[];
-const UserQuery = z.object({ s: z.enum(STATUSES) });
+const STATUSES = USER_STATUSES;
 const UserPage = UserQuery.extend({ k: z.string() });
 const ActivityPage = RangeValue.extend(PagePosition.shape);
 
@@ -65,15 +61,8 @@ async function showUserPage(inv: Invocation, at: z.infer<typeof UserPage>, opts:
   );
 }
 
-async function exportUsers(inv: Invocation, query: z.infer<typeof UserQuery>): Promise<void> {
-  const { items, truncated } = await collectPages(inv.services.zoom, [listUsersRequest({ status: query.s, pageSize: USERS_EXPORT_PAGE })]);
-  await deliverCsv(inv, {
-    filename: csvFilename(`zoom-users-${query.s}`, inv),
-    noun: 'users',
-    header: ['ID', 'Email', 'First name', 'Last name', 'Display name', 'Type', 'Status', 'Department', 'Time zone'],
-    rows: items.map((u) => [u.id, u.email, u.first_name, u.last_name, u.display_name, USER_TYPES[u.type ?? 0] ?? u.type, u.status ?? query.s, u.dept, u.timezone]),
-    truncated,
-  });
+function exportUsers(inv: Invocation, query: UserQuery): Promise<void> {
+  return startExport(inv, 'users', query, `the ${query.s} users`);
 }
 
 // ---- activity ---------------------------------------------------------------------------------------------
@@ -99,21 +88,8 @@ async function showActivityPage(inv: Invocation, at: z.infer<typeof ActivityPage
   );
 }
 
-async function exportActivity(inv: Invocation, range: RangeValue): Promise<void> {
-  const { items, truncated } = await collectPages(inv.services.zoom, rangeWindows(range).map((w) => activityReportRequest(w)));
-  const zone = inv.person.tz;
-  await deliverCsv(inv, {
-    filename: csvFilename('zoom-sign-ins', inv),
-    noun: 'activities',
-    header: [`Time (${zone})`, 'Email', 'Activity', 'Client', 'Version', 'IP address'],
-    rows: items.map((a) => [localTime(a.time, zone), a.email, a.type, a.client_type, a.version, a.ip_address]),
-    truncated,
-  });
-}
-
-function localTime(iso: string, zone: string): string {
-  const dt = DateTime.fromISO(iso, { setZone: true });
-  return dt.isValid ? dt.setZone(zone).toFormat('yyyy-MM-dd HH:mm:ss') : iso;
+function exportActivity(inv: Invocation, range: RangeValue): Promise<void> {
+  return startExport(inv, 'sign-ins', range, 'the sign-in and sign-out report');
 }
 
 export const userActions: ActionDef[] = [

@@ -4,11 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 
-export type QueueName = 'events' | 'registrants' | 'downloads';
-export const QUEUE_NAMES: readonly QueueName[] = ['events', 'registrants', 'downloads'];
+export type QueueName = 'events' | 'registrants' | 'downloads' | 'exports';
+export const QUEUE_NAMES: readonly QueueName[] = ['events', 'registrants', 'downloads', 'exports'];
 
 // A job ID says which queue holds it, so `/zoom jobs status <id>` finds it with one lookup.
-const ID_PREFIX: Record<QueueName, string> = { events: 'evt', registrants: 'reg', downloads: 'dl' };
+const ID_PREFIX: Record<QueueName, string> = { events: 'evt', registrants: 'reg', downloads: 'dl', exports: 'exp' };
 
 export function newJobId(queue: QueueName): string {
   return `${ID_PREFIX[queue]}-${randomBytes(4).toString('hex')}`;

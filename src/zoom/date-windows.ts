@@ -1,6 +1,7 @@
 // Zoom's windowed history endpoints (phone call history, /report/*, recordings) answer at most one month per call
 // and only within the last six months; this splits a range into such windows, newest first.
-import type { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
+import { z } from 'zod';
 
 /** How far back Zoom keeps phone call history and sign-in reports. */
 export const HISTORY_MONTHS = 6;
@@ -35,4 +36,20 @@ export function oldestAvailable(now: DateTime): DateTime {
 /** `2026-12-01T14:00:00Z`: the form Zoom's phone endpoints take for an exact instant. */
 export function zoomInstant(dt: DateTime): string {
   return dt.toUTC().toFormat("yyyy-MM-dd'T'HH:mm:ss'Z'");
+}
+
+/**
+ * A range as it travels in a button or a job: ISO instants and the zone they were read in. The zone, not just the
+ * offset, so that month steps across a daylight-saving change land on the same local midnight as they did the first time.
+ */
+export const RangeValue = z.object({
+  f: z.string().min(1),
+  t: z.string().min(1),
+  z: z.string().refine((zone) => IANAZone.isValidZone(zone)),
+});
+export type RangeValue = z.infer<typeof RangeValue>;
+
+/** The one-month windows of a range, newest first. */
+export function rangeWindows(range: RangeValue): DateWindow[] {
+  return monthWindows(DateTime.fromISO(range.f, { zone: range.z }), DateTime.fromISO(range.t, { zone: range.z }));
 }

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { clampPageSize, type ZoomClient, type ZoomListRequest } from './client.js';
 import { meetingPathId, zoomPath } from './ids.js';
 import { zoomId } from './schemas.js';
+import { collectPages } from './collect.js';
+import { listUsersRequest } from './users.js';
 
 /** Zoom's maximum page size for `/users/{userId}/recordings`. */
 export const RECORDINGS_PAGE_MAX = 300;
@@ -162,4 +164,47 @@ export function downloadableFiles(recording: Recording): RecordingFile[] {
 /** Bytes of the whole recording: Zoom's total, else the sum of its files. */
 export function totalSize(recording: Recording): number {
   return recording.total_size ?? recording.recording_files.reduce((sum, f) => sum + (f.file_size ?? 0), 0);
+}
+
+/** Whose recordings over which days, as a list and its CSV travel (buttons, jobs): a user, or everyone; a range in a zone. */
+export interface RecordingsQuery {
+  /** Zoom user ID; absent for every user. */
+  u?: string;
+  /** ISO instants and the zone they were read in. */
+  f: string;
+  t: string;
+  z: string;
+}
+
+/** Every recording in the range, newest first: each user's (one or all), each one-month window, every page. */
+export async function gatherRecordings(
+  zoom: ZoomClient,
+  query: RecordingsQuery,
+  limit: number,
+  onPage?: (found: number) => Promise<void>,
+): Promise<{ recordings: Array<Recording & { hostEmail?: string }>; truncated: boolean }> {
+  const from = DateTime.fromISO(query.f, { zone: query.z });
+  const to = DateTime.fromISO(query.t, { zone: query.z });
+  const users: Array<{ id: string; email?: string }> = [];
+  if (query.u) users.push({ id: query.u });
+  else for await (const page of zoom.paginate(listUsersRequest({ pageSize: 300 }))) users.push(...page.items);
+  const windows = recordingWindows(from, to);
+  const found = new Map<string, Recording & { hostEmail?: string }>();
+  let truncated = false;
+  for (const user of users) {
+    const requests = windows.map((window) => userRecordingsRequest({ userId: user.id, window, pageSize: 300 }));
+    const { items, truncated: cut } = await collectPages(zoom, requests, limit - found.size, async (n) => onPage?.(found.size + n));
+    // Zoom filters by UTC day; the admin asked for days in their own zone.
+    for (const r of items) {
+      const start = r.start_time ? DateTime.fromISO(r.start_time) : undefined;
+      if (start && (start < from || start > to)) continue;
+      found.set(r.uuid, { ...r, ...(user.email ? { hostEmail: user.email } : {}) });
+    }
+    if (cut || found.size >= limit) {
+      truncated = true;
+      break;
+    }
+  }
+  const recordings = [...found.values()].sort((a, b) => (b.start_time ?? '').localeCompare(a.start_time ?? ''));
+  return { recordings, truncated };
 }

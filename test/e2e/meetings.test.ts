@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FakeSlack } from '../helpers/fake-slack.js';
 import { useBotFixture, type TestBot } from '../helpers/bot.js';
-import { buttonOf, slackDriver, textOf } from '../helpers/driver.js';
+import { buttonOf, exportResult, slackDriver, textOf } from '../helpers/driver.js';
 import { formState, submitForm } from '../helpers/session-form.js';
 import { postSigned, slashCommandBody } from '../helpers/slack-requests.js';
 
@@ -108,7 +108,7 @@ describe('meeting list', () => {
     pages();
     const answer = await command('meeting list --csv');
 
-    expect(answer.body.text).toMatch(/Sent 2 meetings as `meetings-upcoming_meetings-\d{4}-\d\d-\d\d\.csv` in a direct message/);
+    expect(await exportResult(answer, fixture.slack())).toMatch(/Sent 2 meetings as `meetings-upcoming_meetings-\d{4}-\d\d-\d\d\.csv` in a direct message/);
     const upload = await fixture.slack().waitFor((c) => c.method.startsWith('upload/'));
     const csv = String(Object.values(upload.body)[0]);
     expect(csv.split('\r\n')[0]).toBe('meeting id,topic,start (UTC),time zone,duration (min),type,join url');
@@ -122,7 +122,7 @@ describe('meeting list', () => {
     fixture.slack().calls.length = 0;
     pages();
     const sent = await click('meeting.list.csv', buttonOf(list, 'meeting.list.csv').value);
-    expect(sent.body.text).toContain('Sent 2 meetings');
+    expect(await exportResult(sent, fixture.slack())).toContain('Sent 2 meetings');
     expect(zoom.pendingMocks()).toEqual([]);
   });
 

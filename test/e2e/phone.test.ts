@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import type nock from 'nock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useBotFixture } from '../helpers/bot.js';
-import { buttonOf, slackDriver, textOf } from '../helpers/driver.js';
+import { buttonOf, exportResult, slackDriver, textOf } from '../helpers/driver.js';
 import type { FakeSlack, SlackCall } from '../helpers/fake-slack.js';
 
 const ADMIN = 'UADMIN';
@@ -77,7 +77,7 @@ describe('phone calls', () => {
 
     const answer = await driver.command('phone calls --from -45d --csv', ADMIN);
 
-    expect(answer.body.text).toMatch(/Sent 2 calls as `phone-calls-2026-12-01\.csv` in a direct message/);
+    expect(await exportResult(answer, slack)).toMatch(/Sent 2 calls as `phone-calls-2026-12-01\.csv` in a direct message/);
     const upload = await slack.waitFor((c) => c.method.startsWith('upload/'));
     expect(uploaded(upload)).toBe(
       'Start (Europe/Berlin),Direction,Caller,Caller number,Callee,Callee number,Duration (s),Result,Call ID\r\n' +
@@ -110,7 +110,7 @@ describe('phone calls', () => {
     zoom.get('/phone/users/zoom-ana/call_history').query({ from: '2026-11-23T23:00:00Z', to: '2026-12-01T09:00:00Z', page_size: '300' }).reply(200, { call_logs: [call] });
     const sent = await driver.click('phone.calls.csv', buttonOf(list, 'phone.calls.csv').value, ADMIN);
 
-    expect(sent.body.text).toContain('Sent 1 calls as `phone-logs-2026-12-01.csv`');
+    expect(await exportResult(sent, slack)).toContain('Sent 1 calls as `phone-logs-2026-12-01.csv`');
     const upload = await slack.waitFor((c) => c.method.startsWith('upload/'));
     expect(uploaded(upload)).toContain('2026-11-30 09:00:00,outbound,Ana Lima,,,+4930123456,60,no_answer,log-1');
   });

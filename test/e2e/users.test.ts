@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import type nock from 'nock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useBotFixture } from '../helpers/bot.js';
-import { buttonOf, slackDriver, textOf } from '../helpers/driver.js';
+import { buttonOf, exportResult, slackDriver, textOf } from '../helpers/driver.js';
 import type { FakeSlack, SlackCall } from '../helpers/fake-slack.js';
 
 const ADMIN = 'UADMIN';
@@ -55,7 +55,7 @@ describe('users list', () => {
     zoom.get('/users').query({ status: 'active', page_size: '2000', next_page_token: 'p2' }).reply(200, { next_page_token: '', users: [bo] });
     const sent = await driver.click('users.list.csv', buttonOf(list, 'users.list.csv').value, VIEWER);
 
-    expect(sent.body.text).toContain('Sent 2 users as `zoom-users-active-2026-12-01.csv`');
+    expect(await exportResult(sent, fixture.slack())).toContain('Sent 2 users as `zoom-users-active-2026-12-01.csv`');
     const upload = await slack.waitFor((c) => c.method.startsWith('upload/'));
     expect(uploaded(upload)).toBe(
       'ID,Email,First name,Last name,Display name,Type,Status,Department,Time zone\r\n' +
@@ -93,7 +93,7 @@ describe('users activity', () => {
       activity_logs: [{ email: 'bo@example.com', time: '2026-11-30T23:30:00Z', type: 'Sign out' }],
     });
     const answer = await driver.command('users activity --from -7d --csv', ADMIN);
-    expect(answer.body.text).toContain('Sent 1 activities as `zoom-sign-ins-2026-12-01.csv`');
+    expect(await exportResult(answer, fixture.slack())).toContain('Sent 1 sign-ins and sign-outs as `zoom-sign-ins-2026-12-01.csv`');
     const upload = await slack.waitFor((c) => c.method.startsWith('upload/'));
     expect(uploaded(upload)).toBe('Time (America/New_York),Email,Activity,Client,Version,IP address\r\n2026-11-30 18:30:00,bo@example.com,Sign out,,,\r\n');
 

@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { createServices } from '../../src/app.js';
 import { JOB_PROCESSORS } from '../../src/jobs/processors.js';
+import { QUEUE_NAMES } from '../../src/jobs/queues.js';
 import { startWorkers, type RunningWorkers } from '../../src/jobs/workers.js';
 import { silentLogger } from '../../src/log.js';
 import type { Services } from '../../src/services.js';
@@ -49,7 +50,7 @@ export function useJobFixture(name: string, env: Record<string, string> = {}): J
   afterEach(async () => {
     await Promise.all(running.map((w) => w.stop()));
     running = [];
-    for (const queue of ['registrants', 'downloads', 'events'] as const) await services.jobs.queue(queue).obliterate({ force: true });
+    for (const queue of QUEUE_NAMES) await services.jobs.queue(queue).obliterate({ force: true });
     // Budgets, daily-quota marks and cancel flags of one test must not reach the next.
     await clearPrefix(redis, `${prefix}:`);
     nock.cleanAll();
