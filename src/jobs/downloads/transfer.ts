@@ -2,12 +2,12 @@
 // request from the bytes already on disk, and renamed to its final name only when complete and of Zoom's size.
 // Redirects are followed by hand (node:http, which never follows them itself) so the bearer token goes to Zoom's
 // host only, and only allowed hosts are reached. node:http rather than fetch: no web-stream hop, ≥ 90 % of curl.
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { mkdir, rename, stat, statfs, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, stat, statfs, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { finished } from 'node:stream/promises';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { DownloadHosts } from './hosts.js';
 
@@ -212,12 +212,11 @@ async function fetchInto(
 class DiskWriteError extends Error {}
 
 /**
- * Appends (or, from 0, writes) the response body to `part`, each chunk with a synchronous write as it arrives, and
- * resolves once the body ended whole. Why not pipeline() into fs.createWriteStream: its writes run on libuv's thread
- * pool, so every 64 KiB chunk wakes another thread and is copied on another core, while the bytes just read are still
- * in this core's cache. Measured on the shared 2-core host with the bench's 512 MiB file: ~1.1 s CPU for the pipe,
- * ~0.8 s for this, ~0.7 s for curl (which does the same: read, then a blocking write). A write to the page cache is
- * tens of µs for 64 KiB, and memory stays flat: nothing is held once the handler returns, so no backpressure is needed.
+ * Appends (or, from 0, writes) the response body to `part` and resolves once the body ended whole and is on disk.
+ * Never a synchronous write: in role `all` this event loop also answers Zoom webhooks and Slack acks (3 s) and renews
+ * BullMQ locks, and one write to NFS/SMB can take seconds. Nor one thread-pool write per 64 KiB chunk (what
+ * fs.createWriteStream does; ~37k futex calls per 512 MiB): PartWriter gathers chunks into ~2 MiB and writes them with
+ * one async writev, while the next batch arrives; the response pauses when a second batch is full (memory ≤ ~4 MiB).
  */
 async function writeBody(
   response: IncomingMessage,
@@ -226,8 +225,11 @@ async function writeBody(
   signal: AbortSignal,
   onChunk: (n: number) => void,
 ): Promise<void> {
-  // Opened synchronously: the body must start flowing in this same tick, before the socket can close under it.
-  const fd = openSync(part, append ? 'a' : 'w');
+  // The handle is opened while the body already flows into the writer (which holds it until the handle is there):
+  // the body must start flowing in this same tick, before the socket can close under it.
+  const file = open(part, append ? 'a' : 'w');
+  file.catch(() => undefined);
+  const writer = new PartWriter(file, part, onChunk);
   const stop = () => response.destroy(signal.reason instanceof Error ? signal.reason : new Error('stopped'));
   try {
     if (signal.aborted) {
@@ -235,20 +237,115 @@ async function writeBody(
       throw signal.reason;
     }
     signal.addEventListener('abort', stop, { once: true });
-    response.on('data', (chunk: Buffer) => {
-      try {
-        for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at, chunk.length - at);
-      } catch (error) {
-        response.destroy(new DiskWriteError(`writing ${part} failed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`));
-        return;
-      }
-      onChunk(chunk.length);
-    });
-    // Rejects on a cut connection (an IncomingMessage that closes before its end) as well as on destroy().
-    await finished(response);
+    // Rejects on a cut connection (an IncomingMessage that closes before its end), on destroy() and on a failed write.
+    await pipeline(response, writer);
   } finally {
     signal.removeEventListener('abort', stop);
-    closeSync(fd);
+    // What arrived before a cut or a stop is written too (the writer flushes on destroy): the resume starts after it.
+    await writer.settled();
+    await (await file.catch(() => undefined))?.close();
+  }
+}
+
+/** Bytes gathered before one write; big enough that thread hand-offs cost nothing, small enough to stay in cache. */
+const BATCH_BYTES = 2 * 1_048_576;
+/** A batch is written at the latest this long after its first chunk: a slow or stalled body still reaches the disk. */
+const BATCH_HOLD_MS = 250;
+
+/**
+ * A Writable that coalesces chunks into batches written with one FileHandle.writev each, in order. A batch that is
+ * full is written before the write callback returns, so the Writable's own buffer (one more batch) fills behind it
+ * and pipeline() pauses the response: backpressure with at most two batches in memory.
+ */
+class PartWriter extends Writable {
+  private batch: Buffer[] = [];
+  private batchBytes = 0;
+  private timer: NodeJS.Timeout | undefined;
+  /** The chain of writes: each starts when the previous one ended; rejects for good after a failed write. */
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly file: Promise<FileHandle>,
+    private readonly path: string,
+    private readonly onWritten: (n: number) => void,
+  ) {
+    super({ highWaterMark: BATCH_BYTES });
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.add(chunk, callback);
+  }
+
+  override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
+    for (let i = 0; i < chunks.length - 1; i++) this.gather(chunks[i]!.chunk);
+    this.add(chunks[chunks.length - 1]!.chunk, callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.flush().then(() => callback(), callback);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.flush().then(
+      () => callback(error),
+      (writeError: Error) => callback(error ?? writeError),
+    );
+  }
+
+  /** Destroys the writer if still open (which writes what it holds), and resolves once every write has ended. */
+  async settled(): Promise<void> {
+    if (!this.closed) {
+      const closed = new Promise((resolve) => this.once('close', resolve));
+      this.destroy();
+      await closed;
+    }
+    await this.writing.catch(() => undefined);
+  }
+
+  private gather(chunk: Buffer): void {
+    this.batch.push(chunk);
+    this.batchBytes += chunk.length;
+  }
+
+  private add(chunk: Buffer, callback: (error?: Error | null) => void): void {
+    this.gather(chunk);
+    if (this.batchBytes >= BATCH_BYTES) {
+      this.flush().then(() => callback(), callback);
+      return;
+    }
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.flush().catch((error: Error) => this.destroy(error));
+    }, BATCH_HOLD_MS);
+    callback();
+  }
+
+  private flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.batchBytes === 0) return this.writing;
+    const buffers = this.batch;
+    const bytes = this.batchBytes;
+    this.batch = [];
+    this.batchBytes = 0;
+    this.writing = this.writing.then(async () => {
+      try {
+        await writeAll(await this.file, buffers, bytes);
+      } catch (error) {
+        throw new DiskWriteError(`writing ${this.path} failed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      }
+      this.onWritten(bytes);
+    });
+    return this.writing;
+  }
+}
+
+/** writev may write less than asked (a signal, a full pipe); the rest goes in further calls. */
+async function writeAll(file: FileHandle, buffers: Buffer[], bytes: number): Promise<void> {
+  let { bytesWritten } = await file.writev(buffers);
+  while (bytesWritten < bytes) {
+    const rest = Buffer.concat(buffers).subarray(bytesWritten);
+    bytesWritten += (await file.write(rest)).bytesWritten;
   }
 }
 
