@@ -14,9 +14,10 @@ import { resolveZoomUser } from './who.js';
 import { DOWNLOAD_TYPES, describeDownload, enqueueRecordingDownload, type DownloadType } from '../jobs/downloads/job.js';
 import { textMessage } from '../views/blocks.js';
 import { confirmationPrompt } from '../views/confirm.js';
-import { escapeMrkdwn, formatMeetingId } from '../views/format.js';
+import { escapeMrkdwn, formatMeetingId, formatTime } from '../views/format.js';
 import {
   RECORDING_ACTIONS,
+  formatSize,
   recordingDetailMessage,
   recordingListMessage,
   type RecordingLine,
@@ -230,13 +231,25 @@ function describeTarget(meetingId: string, fileId?: string): string {
   return fileId ? `recording file \`${escapeMrkdwn(fileId)}\` of ${meeting}` : `the recordings of ${meeting}`;
 }
 
+/**
+ * The prompt names exactly what goes: a meeting ID means its newest recorded instance, which can change before the
+ * click, so the instance is looked up now and its UUID is what the confirmation deletes.
+ */
 async function deletePrompt(inv: Invocation, req: z.infer<typeof DeleteRequest>) {
-  const what = describeTarget(req.meetingId, req.fileId);
+  const recording = await getRecording(inv.services.zoom, req.meetingId);
+  const file = req.fileId ? recording.recording_files.find((f) => f.id === req.fileId) : undefined;
+  if (req.fileId && !file) {
+    throw new UsageError(`The recording of meeting ${formatMeetingId(req.meetingId)} has no file \`${escapeMrkdwn(req.fileId)}\`; \`recordings get ${req.meetingId}\` lists its files.`);
+  }
+  const exact = { ...req, meetingId: recording.uuid };
+  const when = recording.start_time ? `, ${formatTime(recording.start_time, inv.person.tz)}` : '';
+  const size = file ? formatSize(file.file_size ?? 0) : `${recording.recording_files.length} files, ${formatSize(totalSize(recording))}`;
+  const what = `${req.fileId ? `file \`${escapeMrkdwn(req.fileId)}\` of ` : 'the recordings of '}*${escapeMrkdwn(recording.topic ?? 'the meeting')}* (${formatMeetingId(String(recording.id ?? req.meetingId))}${when}; ${size})`;
   return confirmationPrompt({
     question: req.action === 'delete' ? `Delete ${what} permanently?` : `Move ${what} to the trash?`,
     confirmLabel: req.action === 'delete' ? 'Delete permanently' : 'Move to trash',
     actionId: RECORDING_ACTIONS.confirmDelete,
-    value: await stashPending(inv, 'recording-delete', req, CONFIRMATION_TTL_SECONDS),
+    value: await stashPending(inv, 'recording-delete', exact, CONFIRMATION_TTL_SECONDS),
     note: req.action === 'delete' ? 'This cannot be undone.' : 'Zoom keeps trashed recordings for 30 days; `recordings recover` brings them back.',
   });
 }

@@ -106,8 +106,9 @@ describe('/zoom recordings get', () => {
 
 describe('/zoom recordings delete and recover', () => {
   it('asks first, then deletes one file permanently with the exact request, and audits it', async () => {
+    zoom.get('/meetings/aDYlohsHRtCd4ii1uC2%2BhA%3D%3D/recordings').reply(200, RECORDING);
     const prompt = await driver.command(`recordings delete ${UUID} --file file-mp4 --permanently`, ADMIN);
-    expect(textOf(prompt)).toContain('Delete recording file `file-mp4` of meeting aDYlohsHRtCd4ii1uC2+hA== permanently?');
+    expect(textOf(prompt)).toMatch(/Delete file `file-mp4` of \*Quarterly review\* \(812 3456 7890, Sat 14 Mar 2026, 16:00 CET; 3\.1 MB\) permanently\?/);
 
     const deleted = zoom.delete('/meetings/aDYlohsHRtCd4ii1uC2%2BhA%3D%3D/recordings/file-mp4').query({ action: 'delete' }).reply(204);
     const confirm = buttonOf(prompt, 'recordings_delete_confirm');
@@ -124,10 +125,12 @@ describe('/zoom recordings delete and recover', () => {
     expect(again.body.text).toContain('already used or has expired; nothing was done');
   });
 
-  it('the Delete button of a card moves the whole meeting to the trash after confirmation', async () => {
+  it('the Delete button of a card names the instance and moves exactly that one to the trash after confirmation', async () => {
+    // A meeting ID means its newest instance: looked up for the prompt, and that instance (by UUID) is what goes.
+    zoom.get('/meetings/81234567890/recordings').reply(200, RECORDING);
     const prompt = await driver.click('recordings_delete', JSON.stringify({ meetingId: '81234567890' }), ADMIN);
-    expect(textOf(prompt)).toContain('Move the recordings of meeting 812 3456 7890 to the trash?');
-    const trashed = zoom.delete('/meetings/81234567890/recordings').query({ action: 'trash' }).reply(204);
+    expect(textOf(prompt)).toMatch(/Move the recordings of \*Quarterly review\* \(812 3456 7890, Sat 14 Mar 2026, 16:00 CET; 2 files, 3\.1 MB\) to the trash\?/);
+    const trashed = zoom.delete('/meetings/aDYlohsHRtCd4ii1uC2%2BhA%3D%3D/recordings').query({ action: 'trash' }).reply(204);
 
     await driver.click('recordings_delete_confirm', buttonOf(prompt, 'recordings_delete_confirm').value, ADMIN);
 
