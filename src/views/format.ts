@@ -64,3 +64,12 @@ export function truncate(text: string, max: number): string {
   const chars = Array.from(text);
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
+
+const BAR_WIDTH = 20;
+
+/** `▓▓▓▓▓░░░░░ 50 %`: a job's progress, readable in a notification; a screen reader reads the percentage. */
+export function progressBar(done: number, total: number): string {
+  const ratio = total > 0 ? Math.min(1, done / total) : 0;
+  const filled = Math.round(ratio * BAR_WIDTH);
+  return `${'▓'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)} ${Math.floor(ratio * 100)} %`;
+}

@@ -3,16 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
 import type { RegistrantFailure, RegistrantKey } from '../zoom/registrant-changes.js';
 import { context, section, type SlackMessage } from './blocks.js';
-import { escapeMrkdwn, formatDateTime, truncate } from './format.js';
-
-const BAR_WIDTH = 20;
-
-/** `▓▓▓▓▓░░░░░ 50 %`: readable in a notification, a screen reader reads the percentage. */
-export function progressBar(done: number, total: number): string {
-  const ratio = total > 0 ? Math.min(1, done / total) : 1;
-  const filled = Math.round(ratio * BAR_WIDTH);
-  return `${'▓'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)} ${Math.floor(ratio * 100)} %`;
-}
+import { escapeMrkdwn, formatDateTime, progressBar, truncate } from './format.js';
 
 export interface RegistrantJobView {
   jobId: string;

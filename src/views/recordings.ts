@@ -4,7 +4,7 @@ import type { Button, KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
 import { actions, button, context, section, type SlackMessage } from './blocks.js';
 import { csvButton } from './csv.js';
-import { escapeMrkdwn, formatMeetingId, formatTime, truncate } from './format.js';
+import { escapeMrkdwn, formatMeetingId, formatTime, progressBar, truncate } from './format.js';
 
 /** Action IDs; `recordings_download` is shared with the recording.completed alert (webhook engineer). */
 export const RECORDING_ACTIONS = {
@@ -161,15 +161,6 @@ export interface DownloadProgressView {
   rate?: number;
   /** File n of m, and its name. */
   file?: { index: number; count: number; name: string };
-}
-
-const BAR_WIDTH = 20;
-
-/** `▓▓▓▓▓░░░░░ 50 %`. */
-export function progressBar(done: number, total: number): string {
-  const ratio = total > 0 ? Math.min(1, done / total) : 0;
-  const filled = Math.round(ratio * BAR_WIDTH);
-  return `${'▓'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)} ${Math.floor(ratio * 100)} %`;
 }
 
 export function downloadProgressMessage(view: DownloadProgressView): SlackMessage {

@@ -37,3 +37,12 @@ describe('formatDuration and formatMeetingId', () => {
     expect(formatMeetingId('abc==')).toBe('abc==');
   });
 });
+
+describe('progressBar', () => {
+  it('fills twenty cells in proportion and says the percentage; nothing to do reads 0 %', async () => {
+    const { progressBar } = await import('../../../src/views/format.js');
+    expect(progressBar(50, 100)).toBe(`${'▓'.repeat(10)}${'░'.repeat(10)} 50 %`);
+    expect(progressBar(2_999, 3_000)).toBe(`${'▓'.repeat(20)} 99 %`);
+    expect(progressBar(5, 0)).toBe(`${'░'.repeat(20)} 0 %`);
+  });
+});
