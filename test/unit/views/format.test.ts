@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { formatClock, formatDuration, formatMeetingId, formatTime } from '../../../src/views/format.js';
+import { formatClock, formatDuration, formatMeetingId, formatTime, progressBar } from '../../../src/views/format.js';
 
 describe('formatTime', () => {
   it('shows an instant in the reader’s zone with the zone named', () => {
@@ -39,8 +39,7 @@ describe('formatDuration and formatMeetingId', () => {
 });
 
 describe('progressBar', () => {
-  it('fills twenty cells in proportion and says the percentage; nothing to do reads 0 %', async () => {
-    const { progressBar } = await import('../../../src/views/format.js');
+  it('fills twenty cells in proportion and says the percentage; nothing to do reads 0 %', () => {
     expect(progressBar(50, 100)).toBe(`${'▓'.repeat(10)}${'░'.repeat(10)} 50 %`);
     expect(progressBar(2_999, 3_000)).toBe(`${'▓'.repeat(20)} 99 %`);
     expect(progressBar(5, 0)).toBe(`${'░'.repeat(20)} 0 %`);
