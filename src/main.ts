@@ -71,6 +71,8 @@ function onShutdown(log: Logger, stop: () => Promise<void>): void {
   };
   process.on('SIGTERM', handler);
   process.on('SIGINT', handler);
+  // A closed terminal: without this Node dies at once and the sandbox's private redis-server outlives it.
+  process.on('SIGHUP', handler);
 }
 
 main().catch((error: unknown) => {
