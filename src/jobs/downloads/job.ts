@@ -3,7 +3,7 @@
 // says where each file is (shared into the channel with --share, else a Share to Slack button).
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { Services } from '../../services.js';
 import { escapeMrkdwn, formatMeetingId } from '../../views/format.js';
@@ -19,6 +19,7 @@ import { newJobId, type JobOwner } from '../queues.js';
 import type { JobContext, JobProcessor } from '../workers.js';
 import { downloadHosts } from './hosts.js';
 import { recordingFileName, recordingFolderName } from './names.js';
+import { downloadLockKey, pathLockHolder, takePathLock } from './path-lock.js';
 import { shareFileInChannel } from './share.js';
 import { DownloadRefusedError, DownloadStoppedError, downloadFile, freeBytes, type BearerSource } from './transfer.js';
 
@@ -102,9 +103,10 @@ export interface DownloadRequest {
 
 /**
  * Enqueues a download and opens its progress message in the owner's DM; returns the job ID at once. The same files
- * asked for again while a job for them is queued or running (Download clicked twice) join that job: two jobs must
- * never append to the same `.part` at once. The second progress message then says which job has it, and that ID is
- * returned.
+ * asked for again while a job for them is queued or running (Download clicked twice) join that job, and the second
+ * progress message then says which job has it, and that ID is returned. A request with --share joins only a job that
+ * shares into the same channel: otherwise it is a job of its own, which waits for the file's lock (see runDownloadJob)
+ * and then shares what the other job saved, fetching nothing twice.
  */
 export async function enqueueRecordingDownload(services: Services, request: DownloadRequest): Promise<string> {
   const jobId = newJobId('downloads');
@@ -139,8 +141,9 @@ export async function enqueueRecordingDownload(services: Services, request: Down
 }
 
 /** The files a request writes: one file of a meeting, or one type (or all) of its files. */
-function downloadKey(request: Pick<DownloadRequest, 'meetingId' | 'fileId' | 'type'>): string {
-  return request.fileId ? `file-${request.meetingId}-${request.fileId}` : `type-${request.meetingId}-${request.type ?? 'all'}`;
+function downloadKey(request: Pick<DownloadRequest, 'meetingId' | 'fileId' | 'type' | 'shareChannel'>): string {
+  const files = request.fileId ? `file-${request.meetingId}-${request.fileId}` : `type-${request.meetingId}-${request.type ?? 'all'}`;
+  return request.shareChannel ? `${files}-share-${request.shareChannel}` : files;
 }
 
 export function describeDownload(request: Pick<DownloadRequest, 'meetingId' | 'fileId' | 'type' | 'shareChannel'>): string {
@@ -188,6 +191,8 @@ function wanted(file: RecordingFile, data: DownloadJobData): boolean {
 
 // How often the job reports: Slack's progress message paces itself; Redis (job.progress, cancel) this often.
 const REPORT_EVERY_MS = 2_000;
+// A job that finds a file being written by another job tries again this much later (delayed in BullMQ, no worker held).
+const LOCKED_RETRY_MS = 3_000;
 
 async function runDownloadJob(job: Job, data: DownloadJobData, ctx: JobContext): Promise<{ saved: number; failed: number }> {
   const { services } = ctx;
@@ -263,6 +268,10 @@ async function runDownloadJob(job: Job, data: DownloadJobData, ctx: JobContext):
     if (cancelledBy) break;
     if (ctx.shutdown.aborted) await stopHere(ctx, save, message, { jobId, description, total, done: progress.done }, showing);
     const destination = join(folder, file.name);
+    // Two jobs must never write one `.part`: the file's lock, unless the file is already whole on disk (then nothing is written).
+    const lockKey = downloadLockKey(services.keyPrefix, `${planned.folder}/${file.name}`);
+    const lock = (await wholeOnDisk(destination, file.size)) ? undefined : await takePathLock(services.redis, lockKey, jobId, services.log);
+    if (lock === undefined && !(await wholeOnDisk(destination, file.size))) await waitForWriter(job, save, services, lockKey, file.name);
     const doneBefore = progress.done;
     const fetchedBefore = progress.fetched;
     const position = { index: planned.files.indexOf(file) + 1, count: planned.files.length, name: file.name };
@@ -295,7 +304,7 @@ async function runDownloadJob(job: Job, data: DownloadJobData, ctx: JobContext):
         ...(file.size !== undefined ? { expectedSize: file.size } : {}),
         hosts,
         token,
-        signal: AbortSignal.any([ctx.shutdown, cancel.signal]),
+        signal: AbortSignal.any([ctx.shutdown, cancel.signal, ...(lock ? [lock.lost] : [])]),
         onProgress: (onDisk, fetched) => {
           fetchedInFile = fetched;
           report(onDisk, fetched);
@@ -308,6 +317,7 @@ async function runDownloadJob(job: Job, data: DownloadJobData, ctx: JobContext):
       clock(fetchedBefore + fetchedInFile);
       if (error instanceof DownloadStoppedError) {
         if (cancelledBy) break;
+        if (lock?.lost.aborted) await waitForWriter(job, save, services, lockKey, file.name);
         await stopHere(ctx, save, message, { jobId, description, total, done: doneBefore + error.bytesOnDisk }, showing);
       }
       if (!(error instanceof DownloadRefusedError)) {
@@ -316,12 +326,38 @@ async function runDownloadJob(job: Job, data: DownloadJobData, ctx: JobContext):
       }
       progress.failures.push({ id: file.id, name: file.name, reason: error.message });
       progress.done = doneBefore + (file.size ?? 0);
+    } finally {
+      await lock?.release();
     }
     await save();
   }
 
   if (!cancelledBy && data.share) await shareAll(services, data.share.channel, progress, planned.folder);
   return finish(cancelledBy);
+}
+
+/** Another job is writing this file: this one goes back to the queue, delayed, and resumes from its saved progress. */
+async function waitForWriter(
+  job: Job,
+  save: () => Promise<unknown>,
+  services: Services,
+  lockKey: string,
+  name: string,
+): Promise<never> {
+  await save();
+  services.log.info({ jobId: job.id, writer: await pathLockHolder(services.redis, lockKey), file: name }, 'download waits for the job writing its file');
+  await job.moveToDelayed(Date.now() + LOCKED_RETRY_MS, job.token);
+  throw new DelayedError();
+}
+
+/** The final file is there with Zoom's size (any size when Zoom gave none): nothing will be written to it. */
+async function wholeOnDisk(path: string, size: number | undefined): Promise<boolean> {
+  try {
+    const onDisk = (await stat(path)).size;
+    return size === undefined || onDisk === size;
+  } catch {
+    return false;
+  }
 }
 
 /** Shutdown: the bytes on disk stay, the job goes back to the queue, and the admin is told it will resume. */

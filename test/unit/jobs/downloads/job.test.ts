@@ -155,6 +155,54 @@ describe('recording download job', () => {
     expect(await (await fixture.services().jobs.find(second))!.getState()).toBe('completed');
   });
 
+  it('"Download all" and a single-file job of the same file never write it at once: the second waits for the first', async () => {
+    server.reset();
+    const video = fileBytes(400_000, 6);
+    server.files.set('FL', video);
+    server.behaviour.storageFaults = [{ stallAfter: 150_000 }];
+    const answer = recording([{ id: 'FL', type: 'MP4', ext: 'MP4', recordingType: 'speaker_view', size: video.length }]);
+    server.recordings.set('81234567890', answer);
+    server.recordings.set(encodeURIComponent(UUID), answer);
+    const path = join(dir, FOLDER, 'speaker_view_FL.mp4');
+    const first = fixture.startWorkers();
+
+    const all = await enqueueRecordingDownload(fixture.services(), { userId: 'UADMIN', meetingId: '81234567890' });
+    await waitUntil(async () => existsSync(`${path}.part`) && (await stat(`${path}.part`)).size === 150_000);
+    // The same file asked for by the meeting's UUID and file ID: another BullMQ dedupe key, the same path.
+    const single = await enqueueRecordingDownload(fixture.services(), { userId: 'UOTHER', meetingId: UUID, fileId: 'FL' });
+    expect(single).not.toBe(all);
+    await waitUntil(async () => (await (await fixture.services().jobs.find(single))!.getState()) === 'delayed');
+    expect(server.seen.filter((r) => r.path.startsWith('/storage/FL'))).toHaveLength(1);
+
+    await first.stop();
+    fixture.startWorkers();
+    await fixture.slack().waitFor((c) => c.method === 'chat.update' && JSON.stringify(c.body).includes(`job \`${all}\`: 1 file saved`), 15_000);
+    await fixture.slack().waitFor((c) => c.method === 'chat.update' && JSON.stringify(c.body).includes(`job \`${single}\`: 1 file saved`), 15_000);
+    expect((await readFile(path)).equals(video)).toBe(true);
+    // One fetch, then one resume of the first job; the single-file job found the file whole and fetched nothing.
+    expect(server.seen.filter((r) => r.path.startsWith('/storage/FL')).map((r) => r.headers.range)).toEqual([undefined, 'bytes=150000-']);
+  });
+
+  it('a request with --share while a download of the same file without it is queued still shares the file, fetched once', async () => {
+    server.reset();
+    const audio = fileBytes(60_000, 8);
+    server.files.set('FJ', audio);
+    server.recordings.set('81234567890', recording([{ id: 'FJ', type: 'M4A', ext: 'M4A', recordingType: 'audio_only', size: audio.length }]));
+
+    const plain = await enqueueRecordingDownload(fixture.services(), { userId: 'UADMIN', meetingId: '81234567890', fileId: 'FJ' });
+    const sharing = await enqueueRecordingDownload(fixture.services(), { userId: 'UOTHER', meetingId: '81234567890', fileId: 'FJ', shareChannel: 'CSHARE' });
+    fixture.startWorkers();
+
+    const completed = await fixture.slack().waitFor((c) => c.method === 'files.completeUploadExternal', 15_000);
+    expect(completed.body.channel_id).toBe('CSHARE');
+    expect(sharing).not.toBe(plain);
+    await fixture.slack().waitFor((c) => c.method === 'chat.update' && JSON.stringify(c.body).includes(`job \`${plain}\`: 1 file saved`), 15_000);
+    await fixture.slack().waitFor((c) => c.method === 'chat.update' && JSON.stringify(c.body).includes(`job \`${sharing}\`: 1 file saved`), 15_000);
+    const upload = fixture.slack().calls.filter((c) => c.method.startsWith('upload/'));
+    expect(upload.map((u) => u.body.content)).toEqual([audio.toString('latin1')]);
+    expect(server.seen.filter((r) => r.path.startsWith('/storage/FJ'))).toHaveLength(1);
+  });
+
   it('at shutdown stops mid-file and goes back to the queue; a second worker resumes from the bytes on disk', async () => {
     server.reset();
     const video = fileBytes(600_000, 4);
