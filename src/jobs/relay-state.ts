@@ -1,19 +1,65 @@
 // What the relay remembers in Redis: each event's Slack posts (so a retried job never posts twice), the first
-// message of each meeting instance per channel (its thread), and the digest a burst is folded into.
+// message of each meeting instance per channel (its thread), and the digest a burst is folded into. A folded
+// event counts as delivered only once a digest message that shows it was posted or updated.
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { DEDUPE_TTL_MS } from '../ingress/accept.js';
+import { RedisScript } from '../redis-script.js';
 
 const THREAD_TTL_S = 7 * 24 * 3600;
-/** A digest stays open while events keep coming; this long after the last one, alerts post singly again. */
+/** A digest stays open while events keep folding into it; this long after the last one, a new one opens. */
 export const DIGEST_IDLE_MS = 60_000;
+/** A digest older than this takes no more events: the next fold opens a fresh message, so none grows stale. */
+export const DIGEST_MAX_AGE_MS = 60_000;
+/** A claim to post the digest message outlives the post's own 10 s timeout; a crashed poster's claim expires. */
+export const DIGEST_CLAIM_MS = 15_000;
+// A digest's state outlives its flush job's retries (BullMQ backoff), so no folded event is forgotten.
+const DIGEST_KEEP_MS = 30 * 60_000;
 const DIGEST_LINES = 50;
 
 export interface DigestState {
+  id: string;
   ts?: string;
   counts: Record<string, number>;
   lines: string[];
   since?: number;
+  /** Events folded in but not yet in any posted or updated message: not delivered yet. */
+  unshown: string[];
 }
+
+// The channel's open digest, or a fresh one when there is none or the open one is too old.
+const openDigest = new RedisScript(`
+local now, max_age, idle = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local id = redis.call('HGET', KEYS[1], 'id')
+local since = tonumber(redis.call('HGET', KEYS[1], 'since'))
+if not id or not since or now - since >= max_age then
+  id = ARGV[4]
+  redis.call('DEL', KEYS[1])
+  redis.call('HSET', KEYS[1], 'id', id, 'since', now)
+end
+redis.call('PEXPIRE', KEYS[1], idle)
+return id
+`);
+
+// Adds one event to a digest once (a retried job folds again without counting twice).
+const foldEvent = new RedisScript(`
+local all, unshown, counts, lines, meta = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+if redis.call('SADD', all, ARGV[1]) == 1 then
+  redis.call('SADD', unshown, ARGV[1])
+  redis.call('HINCRBY', counts, ARGV[2], 1)
+  redis.call('RPUSH', lines, ARGV[3])
+  redis.call('LTRIM', lines, -tonumber(ARGV[4]), -1)
+  redis.call('HSETNX', meta, 'since', ARGV[6])
+end
+for i = 1, 5 do redis.call('PEXPIRE', KEYS[i], ARGV[5]) end
+return 1
+`);
+
+// Lets go of a claim only if it is still this poster's: a slow poster never frees someone else's.
+const releaseClaim = new RedisScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`);
 
 export class RelayState {
   constructor(
@@ -21,7 +67,7 @@ export class RelayState {
     private readonly keyPrefix: string,
   ) {}
 
-  /** Where this event was already delivered in this channel: a message ts, or `digest`. */
+  /** Where this event was already delivered in this channel: the ts of its message or of the digest showing it. */
   postedIn(eventKey: string, channel: string): Promise<string | null> {
     return this.redis.hget(this.postedKey(eventKey), channel);
   }
@@ -40,59 +86,67 @@ export class RelayState {
     await this.redis.set(this.threadKey(channel, instance), ts, 'EX', THREAD_TTL_S, 'NX');
   }
 
-  async digestOpen(channel: string): Promise<boolean> {
-    return (await this.redis.exists(this.digestKey(channel, 'counts'))) === 1;
+  /** Folds one event into the channel's open digest (opening one if none is, or it is too old); its id. */
+  async fold(channel: string, eventKey: string, eventName: string, line: string, now: number): Promise<string> {
+    const id = String(await openDigest.run(this.redis, [this.digestKey(channel, 'current')], [now, DIGEST_MAX_AGE_MS, DIGEST_IDLE_MS, `${now}-${randomUUID().slice(0, 8)}`]));
+    await foldEvent.run(
+      this.redis,
+      ['all', 'unshown', 'counts', 'lines', 'meta'].map((part) => this.digestKey(channel, `${id}:${part}`)),
+      [eventKey, eventName, line, DIGEST_LINES, DIGEST_KEEP_MS, now],
+    );
+    return id;
   }
 
-  /** Adds one event to the channel's digest and marks it delivered, in one transaction. */
-  async fold(channel: string, eventKey: string, eventName: string, line: string, now: number): Promise<void> {
-    const counts = this.digestKey(channel, 'counts');
-    const lines = this.digestKey(channel, 'lines');
-    const since = this.digestKey(channel, 'since');
-    await this.redis
-      .multi()
-      .hincrby(counts, eventName, 1)
-      .rpush(lines, line)
-      .ltrim(lines, -DIGEST_LINES, -1)
-      .set(since, now, 'NX')
-      .pexpire(counts, DIGEST_IDLE_MS)
-      .pexpire(lines, DIGEST_IDLE_MS)
-      .pexpire(since, DIGEST_IDLE_MS)
-      .hset(this.postedKey(eventKey), channel, 'digest')
-      .pexpire(this.postedKey(eventKey), DEDUPE_TTL_MS)
-      .exec();
+  /** The digest open in this channel now, if any. */
+  currentDigest(channel: string): Promise<string | null> {
+    return this.redis.hget(this.digestKey(channel, 'current'), 'id');
   }
 
-  /** One process posts the digest message; true for the one that may. */
-  async claimDigestMessage(channel: string): Promise<boolean> {
-    return (await this.redis.set(this.digestKey(channel, 'ts'), 'pending', 'PX', DIGEST_IDLE_MS, 'NX')) === 'OK';
+  /** One process posts a digest's message; the claim's token for the one that may, else undefined. */
+  async claimDigestMessage(channel: string, id: string): Promise<string | undefined> {
+    const token = `pending:${randomUUID()}`;
+    const ok = await this.redis.set(this.digestKey(channel, `${id}:ts`), token, 'PX', DIGEST_CLAIM_MS, 'NX');
+    return ok === 'OK' ? token : undefined;
   }
 
-  async setDigestMessage(channel: string, ts: string): Promise<void> {
-    await this.redis.set(this.digestKey(channel, 'ts'), ts, 'PX', DIGEST_IDLE_MS);
+  /** The post failed: another attempt (this job's retry, the flush job) may claim it at once. */
+  async releaseDigestClaim(channel: string, id: string, token: string): Promise<void> {
+    await releaseClaim.run(this.redis, [this.digestKey(channel, `${id}:ts`)], [token]);
   }
 
-  async digest(channel: string): Promise<DigestState> {
-    const [ts, counts, lines, since] = await Promise.all([
-      this.redis.get(this.digestKey(channel, 'ts')),
-      this.redis.hgetall(this.digestKey(channel, 'counts')),
-      this.redis.lrange(this.digestKey(channel, 'lines'), 0, -1),
-      this.redis.get(this.digestKey(channel, 'since')),
+  async setDigestMessage(channel: string, id: string, ts: string): Promise<void> {
+    await this.redis.set(this.digestKey(channel, `${id}:ts`), ts, 'PX', DIGEST_KEEP_MS);
+  }
+
+  async digest(channel: string, id: string): Promise<DigestState> {
+    const key = (part: string) => this.digestKey(channel, `${id}:${part}`);
+    const [ts, counts, lines, since, unshown] = await Promise.all([
+      this.redis.get(key('ts')),
+      this.redis.hgetall(key('counts')),
+      this.redis.lrange(key('lines'), 0, -1),
+      this.redis.hget(key('meta'), 'since'),
+      this.redis.smembers(key('unshown')),
     ]);
     return {
-      ...(ts && ts !== 'pending' ? { ts } : {}),
+      id,
+      ...(ts && !ts.startsWith('pending') ? { ts } : {}),
       counts: Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Number(v)])),
       lines,
       ...(since ? { since: Number(since) } : {}),
+      unshown,
     };
   }
 
-  /** Keeps the digest message as long as its counts, so a late flush still finds it. */
-  async touchDigest(channel: string): Promise<void> {
-    await this.redis.pexpire(this.digestKey(channel, 'ts'), DIGEST_IDLE_MS);
+  /** A message showing these events is in Slack: they are delivered, under that message's ts. */
+  async markShown(channel: string, id: string, eventKeys: readonly string[], ts: string): Promise<void> {
+    if (eventKeys.length === 0) return;
+    const tx = this.redis.multi();
+    for (const key of eventKeys) tx.hset(this.postedKey(key), channel, ts).pexpire(this.postedKey(key), DEDUPE_TTL_MS);
+    tx.srem(this.digestKey(channel, `${id}:unshown`), ...eventKeys);
+    await tx.exec();
   }
 
-  // Per feature hash tags: each MULTI above stays within one Redis Cluster slot.
+  // Per feature hash tags: each MULTI and script above stays within one Redis Cluster slot.
   private postedKey(eventKey: string): string {
     return `${this.keyPrefix}:{relay}:posted:${eventKey}`;
   }

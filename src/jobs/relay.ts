@@ -1,15 +1,16 @@
 // The relay worker: each Zoom event on the `events` queue becomes one alert in every channel that watches it,
-// paced at about one post a second per channel; a burst is folded into one digest message updated in place.
+// paced at about one post a second per channel; only while that pace is saturated is an event folded into a
+// digest message updated in place (never an alert with buttons), and a digest takes events for a minute at most.
 import { setTimeout as delay } from 'node:timers/promises';
 import { WebClient } from '@slack/web-api';
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import { z } from 'zod';
 import { boltLogger } from '../log.js';
 import type { Services } from '../services.js';
 import { WatchStore, type WatchingChannel } from '../slack/watches.js';
 import { alertMessage, alertSummary, digestMessage } from '../views/alerts.js';
 import { ZoomEvent, meetingInstanceOf } from '../zoom/events.js';
-import type { RelayJobData } from '../ingress/accept.js';
+import { RELAY_ATTEMPTS, type RelayJobData } from '../ingress/accept.js';
 import { RelayState } from './relay-state.js';
 import type { JobProcessor } from './workers.js';
 
@@ -17,6 +18,8 @@ import type { JobProcessor } from './workers.js';
 const MAX_PACE_WAIT_MS = 3_000;
 /** Digest updates gather this long, so a burst costs a few chat.update calls rather than one per event. */
 const DIGEST_FLUSH_DELAY_MS = 2_000;
+/** Waits for the chat.update budget longer than this give the worker slot back (the job is delayed). */
+const MAX_BUDGET_HOLD_MS = 1_000;
 // Channels that are gone: their watches are removed instead of retrying forever.
 const GONE = new Set(['channel_not_found', 'is_archived', 'not_in_channel']);
 
@@ -27,7 +30,8 @@ const EventJob = z.object({
   source: z.enum(['webhook', 'websocket']),
   receivedAt: z.number(),
 });
-const DigestFlushJob = z.object({ kind: z.literal('digest'), channel: z.string(), zone: z.string() });
+// `digest` names the digest (jobs queued before digests had ids flush the channel's open one).
+const DigestFlushJob = z.object({ kind: z.literal('digest'), channel: z.string(), zone: z.string(), digest: z.string().optional() });
 type RelayData = RelayJobData | z.infer<typeof DigestFlushJob>;
 
 export const relayProcessor: JobProcessor<RelayData> = {
@@ -35,10 +39,12 @@ export const relayProcessor: JobProcessor<RelayData> = {
   data: z.discriminatedUnion('kind', [EventJob, DigestFlushJob]) as z.ZodType<RelayData>,
   // Posting is I/O bound and paced per channel in Redis; many channels are served at once.
   concurrency: () => 32,
-  process: (job, data, ctx) => (data.kind === 'event' ? relayEvent(job, data, ctx.services) : flushDigest(data.channel, data.zone, ctx.services)),
+  process: (job, data, ctx) => (data.kind === 'event' ? relayEvent(job, data, ctx.services) : flushDigest(job, data, ctx.services)),
 };
 
 class ChannelGone extends Error {}
+/** An alert that may not be folded met a saturated channel: the job is delayed, not failed. */
+class PaceSaturated extends Error {}
 
 async function relayEvent(job: Job, data: RelayJobData, services: Services): Promise<{ channels: number }> {
   const channels = await new WatchStore(services.redis, services.keyPrefix).channelsFor(data.event.event);
@@ -50,10 +56,15 @@ async function relayEvent(job: Job, data: RelayJobData, services: Services): Pro
       services.log.warn({ channel, reason: error.message }, 'a watching channel is gone; its watches were removed');
     }
   }
-  const retry = failed.filter((f) => !(f.error instanceof ChannelGone));
+  const retry = failed.filter((f) => !(f.error instanceof ChannelGone) && !(f.error instanceof PaceSaturated));
   if (retry.length > 0) {
     // Channels already served are recorded; the retry only reaches the ones that failed.
     throw new Error(`could not post ${data.event.event} to ${retry.map((f) => f.channel).join(', ')}: ${retry[0]!.error.message}`);
+  }
+  if (failed.some((f) => f.error instanceof PaceSaturated)) {
+    // Channels already served are recorded; the job comes back (no attempt counted) when the pace has room.
+    await job.moveToDelayed(Date.now() + 1_000 + Math.floor(Math.random() * 2_000), job.token);
+    throw new DelayedError();
   }
   await job.updateProgress({ done: channels.length, total: channels.length, failed: 0, unit: 'events' });
   return { channels: channels.length };
@@ -62,12 +73,18 @@ async function relayEvent(job: Job, data: RelayJobData, services: Services): Pro
 async function deliver(data: RelayJobData, { channel, zone }: WatchingChannel, services: Services): Promise<void> {
   const state = new RelayState(services.redis, services.keyPrefix);
   if (await state.postedIn(data.key, channel)) return;
+  const message = alertMessage(data.event, zone);
+  // Buttons (Approve/Deny, Download) would be lost in a digest's one line.
+  const foldable = !message.blocks?.some((b) => b.type === 'actions');
   const pace = services.pacing.channel(channel);
   const deadline = Date.now() + MAX_PACE_WAIT_MS;
   for (;;) {
     const wait = await pace.tryTake();
     if (wait === 0) break;
-    if (Date.now() + wait > deadline || (await state.digestOpen(channel))) {
+    // Saturated: the post would wait past the deadline. Anything less is only waited for, so a trickle after
+    // a burst gets its own messages again.
+    if (Date.now() + wait > deadline) {
+      if (!foldable) throw new PaceSaturated(channel);
       await fold(data, channel, zone, services, state);
       return;
     }
@@ -75,49 +92,92 @@ async function deliver(data: RelayJobData, { channel, zone }: WatchingChannel, s
   }
   const instance = meetingInstanceOf(data.event);
   const threadTs = instance ? await state.thread(channel, instance) : null;
-  const message = alertMessage(data.event, zone);
   const ts = await post(services, channel, { text: message.text, blocks: message.blocks, ...(threadTs ? { thread_ts: threadTs } : {}) });
   await state.recordPost(data.key, channel, ts);
   if (instance && !threadTs) await state.claimThread(channel, instance, ts);
 }
 
+/** Folds the event into the channel's digest; it is delivered once a posted or updated digest shows it. */
 async function fold(data: RelayJobData, channel: string, zone: string, services: Services, state: RelayState): Promise<void> {
-  await state.fold(channel, data.key, data.event.event, alertSummary(data.event, zone), Date.now());
-  if (await state.claimDigestMessage(channel)) {
-    // The digest message itself waits for the channel's pace like any post.
-    await services.pacing.channel(channel).take();
-    const ts = await post(services, channel, digestMessage({ ...(await state.digest(channel)), zone }));
-    await state.setDigestMessage(channel, ts);
-  }
+  const id = await state.fold(channel, data.key, data.event.event, alertSummary(data.event, zone), Date.now());
+  // Queued first: if this process dies before the digest is in Slack, the flush job still gets it there.
   await services.jobs.queue('events').add(
     'Digest update',
-    { kind: 'digest', channel, zone },
-    { delay: DIGEST_FLUSH_DELAY_MS, deduplication: { id: `digest:${channel}`, ttl: DIGEST_FLUSH_DELAY_MS }, removeOnComplete: true, removeOnFail: { count: 100 }, attempts: 3, backoff: { type: 'exponential', delay: 1_000 } },
+    { kind: 'digest', channel, zone, digest: id },
+    {
+      delay: DIGEST_FLUSH_DELAY_MS,
+      deduplication: { id: `digest:${channel}:${id}`, ttl: DIGEST_FLUSH_DELAY_MS },
+      removeOnComplete: true,
+      removeOnFail: { age: 7 * 24 * 3600 },
+      attempts: RELAY_ATTEMPTS,
+      backoff: { type: 'exponential', delay: 1_000 },
+    },
   );
+  if (!(await state.digest(channel, id)).ts) await postDigest(channel, id, zone, services, state);
+}
+
+/**
+ * Posts a digest's message if no one else is; false when another holds the claim. A failed post lets the claim
+ * go at once, so the retry (or the flush job) posts it; a crashed poster's claim expires (DIGEST_CLAIM_MS).
+ */
+async function postDigest(channel: string, id: string, zone: string, services: Services, state: RelayState): Promise<boolean> {
+  const claim = await state.claimDigestMessage(channel, id);
+  if (!claim) return false;
+  try {
+    // The digest message itself waits for the channel's pace like any post.
+    await services.pacing.channel(channel).take();
+    const shown = await state.digest(channel, id);
+    const ts = await post(services, channel, digestMessage({ ...shown, zone }));
+    await state.setDigestMessage(channel, id, ts);
+    await state.markShown(channel, id, shown.unshown, ts);
+    return true;
+  } catch (error) {
+    await state.releaseDigestClaim(channel, id, claim);
+    throw error;
+  }
 }
 
 /** Brings the digest message up to date, within the workspace's shared chat.update budget. */
-async function flushDigest(channel: string, zone: string, services: Services): Promise<void> {
+async function flushDigest(job: Job, data: z.infer<typeof DigestFlushJob>, services: Services): Promise<void> {
+  const { channel, zone } = data;
   const state = new RelayState(services.redis, services.keyPrefix);
-  for (let i = 0; i < 20; i++) {
-    const digest = await state.digest(channel);
-    if (Object.keys(digest.counts).length === 0) return;
+  const id = data.digest ?? (await state.currentDigest(channel));
+  if (!id) return;
+  // A few rounds: events folded while an update was on its way get the next one.
+  for (let round = 0; round < 5; round++) {
+    const digest = await state.digest(channel, id);
+    if (digest.unshown.length === 0) return;
     if (!digest.ts) {
-      // The message is still being posted by another worker.
-      await delay(250);
+      // Thrown, so BullMQ tries again with backoff: the events are not in Slack until a message shows them.
+      if (!(await postDigest(channel, id, zone, services, state))) throw new Error(`the digest message in ${channel} is still being posted; trying again`);
       continue;
     }
-    await services.pacing.updates.take();
-    const message = digestMessage({ ...digest, zone });
-    await slackClient(services).chat.update({ channel, ts: digest.ts, text: message.text, blocks: message.blocks ?? [] });
-    await state.touchDigest(channel);
-    // Events folded while this update was on its way get one more round.
-    const after = await state.digest(channel);
-    if (sum(after.counts) === sum(digest.counts)) return;
+    await takeUpdateOrDelay(job, services);
+    const shown = await state.digest(channel, id);
+    const message = digestMessage({ ...shown, zone });
+    try {
+      await slackClient(services).chat.update({ channel, ts: digest.ts, text: message.text, blocks: message.blocks ?? [] });
+    } catch (error) {
+      const e = error as { code?: string; retryAfter?: number };
+      if (e.code === 'slack_webapi_rate_limited_error') await services.pacing.updates.pause((e.retryAfter ?? 1) * 1000);
+      throw error;
+    }
+    await state.markShown(channel, id, shown.unshown, digest.ts);
   }
 }
 
-const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+/** A slot of the chat.update budget; a long wait delays the job instead of holding one of the relay's slots. */
+async function takeUpdateOrDelay(job: Job, services: Services): Promise<void> {
+  for (;;) {
+    const wait = await services.pacing.updates.tryTake();
+    if (wait === 0) return;
+    if (wait > MAX_BUDGET_HOLD_MS) {
+      await job.moveToDelayed(Date.now() + wait, job.token);
+      throw new DelayedError();
+    }
+    await delay(wait);
+  }
+}
 
 /**
  * One post; a 429 holds every process off this channel for Retry-After (SlidingWindow.pause) and is tried

@@ -1,12 +1,12 @@
 // End to end: signed webhooks in, alerts out — the relay worker on real Redis posting to the fake Slack:
 // messages per event type, threads per meeting instance, a burst folded into a digest, 429 honoured, no
 // event lost or posted twice when workers stop mid-stream.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startWorkers, type RunningWorkers } from '../../src/jobs/workers.js';
 import { relayProcessor } from '../../src/jobs/relay.js';
 import { RelayState } from '../../src/jobs/relay-state.js';
 import { WatchStore, eventsOfTopic } from '../../src/slack/watches.js';
-import type { WatchTopic } from '../../src/zoom/events.js';
+import { eventIdentity, type WatchTopic, type ZoomEvent } from '../../src/zoom/events.js';
 import { useBotFixture } from '../helpers/bot.js';
 import type { SlackCall } from '../helpers/fake-slack.js';
 import { buttonClick, interactionBody, postSigned } from '../helpers/slack-requests.js';
@@ -23,6 +23,18 @@ async function watch(channel: string, topic: WatchTopic, events?: string[], zone
 }
 const posts = (channel: string) => fixture.slack().calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === channel);
 const sectionText = (call: SlackCall) => call.body.blocks[0].text.text as string;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Someone else is posting into the channel: a post now would wait longer than the relay waits (3 s). */
+const saturate = (channel: string, ms = 3_500) => services().pacing.channel(channel).pause(ms);
+const messagesIn = (channel: string, text: string) =>
+  fixture.slack().calls.filter((c) => ['chat.postMessage', 'chat.update'].includes(c.method) && c.body.channel === channel && JSON.stringify(c.body).includes(text));
+async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 12_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
 async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 8_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -39,7 +51,10 @@ beforeEach(async () => {
   workers = startWorkers([relayProcessor], services());
 });
 afterEach(async () => {
+  vi.restoreAllMocks();
   await workers?.stop();
+  // The chat.update budget is the workspace's, shared by every test of this file.
+  await services().redis.del(`${services().keyPrefix}:{slack-pace}:chat-update:pause`);
 });
 
 describe('alerts', () => {
@@ -152,10 +167,11 @@ describe('delivery', () => {
     }));
     await Promise.all(burst.map((e) => postWebhook(fixture.bot().url, e)));
     const state = new RelayState(services().redis, services().keyPrefix);
-    const digest = await until('the digest update showing all 30', () => {
-      const updates = fixture.slack().calls.filter((c) => c.method === 'chat.update' && c.body.channel === 'CBURST');
+    const digest = await until('the digest showing all 30', () => {
+      // The digest as posted, then as updated in place while more events were folded into it.
+      const versions = messagesIn('CBURST', 'Zoom events');
       const posted = posts('CBURST').filter((c) => !String(c.body.text).includes('Zoom events')).length;
-      const last = updates.at(-1);
+      const last = versions.at(-1);
       const folded = last ? Number(/(\d+) Zoom events/.exec(last.body.text)?.[1]) : 0;
       return posted + folded === 30 ? { posted, folded, last } : undefined;
     }, 12_000);
@@ -168,6 +184,87 @@ describe('delivery', () => {
     expect(digest.last!.body.blocks[2].elements[0].text).toBe(`Showing the latest 10 of ${digest.folded}.`);
     expect(await state.postedIn('meeting.registration_created:4444AAAiAAAAAiAiAiiAii==|reg-29||ABCDE12345', 'CBURST')).toBeTruthy();
   });
+
+  it('delivers a folded event even when posting its digest fails: the claim is let go and the post tried again', async () => {
+    await watch('CFAIL', 'meetings');
+    const event = zoomEvent('meeting.started');
+    const key = eventIdentity(event as ZoomEvent);
+    await saturate('CFAIL');
+    fixture.slack().failures.push({ method: 'chat.postMessage', status: 500, body: { ok: false, error: 'internal_error' } });
+    await postWebhook(fixture.bot().url, event);
+    const failed = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CFAIL', 8_000);
+    const state = new RelayState(services().redis, services().keyPrefix);
+    // Not delivered while no message in Slack shows it.
+    expect(await state.postedIn(key, 'CFAIL')).toBeNull();
+    await eventually('a message in Slack that shows the event', async () => messagesIn('CFAIL', 'My Meeting').some((c) => c !== failed));
+    await eventually('the event recorded under a real message', async () => /^\d+\.\d{6}$/.test((await state.postedIn(key, 'CFAIL')) ?? ''));
+  }, 20_000);
+
+  it('posts an event on its own as soon as the channel’s pace has room, even while a digest is open', async () => {
+    await watch('CTRICKLE', 'meetings');
+    await saturate('CTRICKLE');
+    await postWebhook(fixture.bot().url, zoomEvent('meeting.started'));
+    await eventually('the digest', async () => messagesIn('CTRICKLE', 'Zoom event').length > 0);
+    await sleep(1_100);
+    // One other message just went out: the next post waits under a second, well within the pace.
+    await services().pacing.channel('CTRICKLE').take();
+    await postWebhook(fixture.bot().url, zoomEvent('meeting.ended'));
+    await eventually('the second event on its own', async () => posts('CTRICKLE').some((c) => String(c.body.text).startsWith(':checkered_flag: Meeting ended')));
+    expect(messagesIn('CTRICKLE', 'meeting.ended').filter((c) => String(c.body.text).includes('Zoom event'))).toEqual([]);
+  }, 20_000);
+
+  it('never folds an alert with buttons: a registration waiting for approval is posted with Approve and Deny once the pace allows', async () => {
+    await watch('CAPPROVE', 'registrations');
+    await saturate('CAPPROVE');
+    await postWebhook(fixture.bot().url, zoomEvent('meeting.registration_created', (e) => (e.payload.object.registrant.status = 'pending')));
+    const alert = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CAPPROVE', 10_000);
+    expect(alert.body.text).toContain('Registration waiting for approval');
+    expect(alert.body.blocks[1].elements.map((b: any) => b.text.text)).toEqual(['Approve', 'Deny']);
+  }, 20_000);
+
+  it('waits for a spent chat.update budget as a delayed job, not in a worker slot', async () => {
+    await watch('CBUDGET', 'meetings');
+    await services().pacing.updates.pause(30_000);
+    await saturate('CBUDGET');
+    await postWebhook(fixture.bot().url, zoomEvent('meeting.started'));
+    await eventually('the digest', async () => messagesIn('CBUDGET', 'Zoom event').length > 0);
+    // A second event folded into the open digest needs a chat.update of it.
+    await saturate('CBUDGET');
+    await postWebhook(fixture.bot().url, zoomEvent('meeting.ended'));
+    const queue = services().jobs.queue('events');
+    // Folded after 3 s; the update is due 2 s later and then finds the budget spent for 30 s.
+    await sleep(6_000);
+    expect(await queue.getActiveCount()).toBe(0);
+    expect((await queue.getJobs(['delayed'])).filter((j) => j.data.kind === 'digest').length).toBeGreaterThan(0);
+    expect(fixture.slack().calls.filter((c) => c.method === 'chat.update' && c.body.channel === 'CBUDGET')).toEqual([]);
+  }, 20_000);
+
+  it('posts the digest after a worker died between claiming the digest message and recording its ts', async () => {
+    await watch('CDEAD', 'meetings');
+    const state = new RelayState(services().redis, services().keyPrefix);
+    // What the dead worker left: the event folded, the message claimed (and perhaps posted), no ts recorded.
+    const id = await state.fold('CDEAD', 'meeting.started:dead', 'meeting.started', 'The meeting started', Date.now());
+    await state.claimDigestMessage('CDEAD', id);
+    await services().redis.pexpire(`${services().keyPrefix}:{relay}:digest:CDEAD:${id}:ts`, 1_500);
+    await services().jobs.queue('events').add('Digest update', { kind: 'digest', channel: 'CDEAD', zone: 'UTC', digest: id }, { attempts: 6, backoff: { type: 'fixed', delay: 500 } });
+    const digest = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CDEAD', 8_000);
+    expect(JSON.stringify(digest.body.blocks)).toContain('The meeting started');
+    await eventually('the event recorded under the digest', async () => /^\d+\.\d{6}$/.test((await state.postedIn('meeting.started:dead', 'CDEAD')) ?? ''));
+  }, 15_000);
+
+  it('posts again rather than lose the event when the worker dies between Slack’s answer and recording the ts', async () => {
+    await watch('CCRASH', 'meetings');
+    const event = zoomEvent('meeting.started');
+    // The process is gone right after Slack answered: nothing is recorded and the job is run again.
+    vi.spyOn(RelayState.prototype, 'recordPost').mockRejectedValueOnce(new Error('Connection is closed.'));
+    await postWebhook(fixture.bot().url, event);
+    const state = new RelayState(services().redis, services().keyPrefix);
+    const key = eventIdentity(event as ZoomEvent);
+    await eventually('the ts recorded', async () => (await state.postedIn(key, 'CCRASH')) !== null);
+    // At least once: the in-doubt post and its retry; never more.
+    expect(posts('CCRASH')).toHaveLength(2);
+    expect(await state.postedIn(key, 'CCRASH')).toMatch(/^\d+\.\d{6}$/);
+  }, 20_000);
 });
 
 it('loses no event and posts none twice when the workers stop in the middle of 1,000 events', async () => {

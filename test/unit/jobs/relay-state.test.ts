@@ -1,0 +1,44 @@
+// RelayState's digests on real Redis: one digest per channel takes events for a minute at most, counts each
+// event once, and an event is delivered only once a message showing it is recorded.
+import { afterAll, expect, it } from 'vitest';
+import { DIGEST_MAX_AGE_MS, RelayState } from '../../../src/jobs/relay-state.js';
+import { clearPrefix, testRedis, uniquePrefix } from '../../helpers/redis.js';
+
+const redis = testRedis();
+const prefix = uniquePrefix('relay-state');
+const state = new RelayState(redis, prefix);
+afterAll(async () => {
+  await clearPrefix(redis, prefix);
+  redis.disconnect();
+});
+
+it('opens a fresh digest once the open one is a minute old, however steady the trickle', async () => {
+  const t0 = 1_800_000_000_000;
+  const first = await state.fold('C1', 'e1', 'meeting.started', 'one', t0);
+  expect(await state.fold('C1', 'e2', 'meeting.started', 'two', t0 + 30_000)).toBe(first);
+  expect(await state.fold('C1', 'e3', 'meeting.started', 'three', t0 + DIGEST_MAX_AGE_MS - 1)).toBe(first);
+  const second = await state.fold('C1', 'e4', 'meeting.ended', 'four', t0 + DIGEST_MAX_AGE_MS);
+  expect(second).not.toBe(first);
+  expect(await state.currentDigest('C1')).toBe(second);
+  expect(await state.digest('C1', second)).toMatchObject({ counts: { 'meeting.ended': 1 }, lines: ['four'], since: t0 + DIGEST_MAX_AGE_MS, unshown: ['e4'] });
+  // The old digest keeps what it took until a message shows it.
+  expect((await state.digest('C1', first)).unshown.sort()).toEqual(['e1', 'e2', 'e3']);
+});
+
+it('counts a refolded event once and calls it delivered only when a shown message is recorded', async () => {
+  const id = await state.fold('C2', 'e1', 'user.signed_in', 'a', 1);
+  await state.fold('C2', 'e1', 'user.signed_in', 'a', 2);
+  expect((await state.digest('C2', id)).counts).toEqual({ 'user.signed_in': 1 });
+  expect(await state.postedIn('e1', 'C2')).toBeNull();
+  const claim = await state.claimDigestMessage('C2', id);
+  expect(claim).toBeDefined();
+  expect(await state.claimDigestMessage('C2', id)).toBeUndefined();
+  await state.releaseDigestClaim('C2', id, 'pending:someone-else');
+  expect(await state.claimDigestMessage('C2', id)).toBeUndefined();
+  await state.releaseDigestClaim('C2', id, claim!);
+  expect(await state.claimDigestMessage('C2', id)).toBeDefined();
+  await state.setDigestMessage('C2', id, '123.000100');
+  await state.markShown('C2', id, ['e1'], '123.000100');
+  expect(await state.postedIn('e1', 'C2')).toBe('123.000100');
+  expect((await state.digest('C2', id)).unshown).toEqual([]);
+});
