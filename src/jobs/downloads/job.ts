@@ -332,7 +332,13 @@ async function runDownloadJob(job: Job, data: DownloadJobData, ctx: JobContext):
     await save();
   }
 
-  if (!cancelledBy && data.share) await shareAll(services, data.share.channel, progress, planned.folder);
+  if (!cancelledBy && data.share) {
+    // Between two uploads (each up to 1 GB) a shutdown puts the job back; what was shared is saved and not sent again.
+    const safePoint = async () => {
+      if (ctx.shutdown.aborted) await stopHere(ctx, save, message, { jobId, description, total, done: progress.done }, showing);
+    };
+    await shareAll(services, data.share.channel, progress, planned.folder, save, safePoint);
+  }
   return finish(cancelledBy);
 }
 
@@ -374,12 +380,26 @@ async function stopHere(
   return ctx.putBack();
 }
 
-async function shareAll(services: Services, channel: string, progress: Progress, folder: string): Promise<void> {
+/**
+ * Uploads every saved file not shared yet. Each upload is recorded in job.progress as soon as Slack took it, which a
+ * resumed or retried run restores: a crash or shutdown mid-way never posts a file twice.
+ */
+async function shareAll(
+  services: Services,
+  channel: string,
+  progress: Progress,
+  folder: string,
+  save: () => Promise<unknown>,
+  safePoint: () => Promise<void>,
+): Promise<void> {
   for (const file of progress.saved) {
     if (file.sharedIn || file.bytes > SLACK_FILE_MAX_BYTES) continue;
+    if (progress.failures.some((f) => f.id === `share:${file.id}`)) continue;
+    await safePoint();
     try {
       await shareFileInChannel(services.slack, channel, { path: file.path, filename: file.name, title: `${folder}/${file.name}` });
       file.sharedIn = channel;
+      await save();
     } catch (error) {
       services.log.warn({ err: error, channel }, 'could not share a recording file');
       progress.failures.push({ id: `share:${file.id}`, name: file.name, reason: `saved, but Slack did not take the upload (${error instanceof Error ? error.message : String(error)})` });

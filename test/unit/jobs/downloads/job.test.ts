@@ -116,6 +116,51 @@ describe('recording download job', () => {
     expect(JSON.stringify(summary.body.blocks)).not.toContain('recordings_share');
   });
 
+  it('with --share, a shutdown between two uploads puts the job back and the next worker shares only the file not yet shared', async () => {
+    server.reset();
+    const one = fileBytes(4_000, 9);
+    const two = fileBytes(6_000, 10);
+    server.files.set('F1', one);
+    server.files.set('F2', two);
+    server.recordings.set('81234567890', recording([
+      { id: 'F1', type: 'M4A', ext: 'M4A', recordingType: 'audio_only', size: one.length },
+      { id: 'F2', type: 'CHAT', ext: 'TXT', recordingType: 'chat_file', size: two.length },
+    ]));
+    const first = fixture.startWorkers();
+
+    const jobId = await enqueueRecordingDownload(fixture.services(), { userId: 'UADMIN', meetingId: '81234567890', shareChannel: 'CSHARE' });
+    await fixture.slack().waitFor((c) => c.method === 'files.completeUploadExternal', 15_000);
+    // The first upload is done; the worker stops before the job hears back (as a deploy would).
+    await first.stop();
+    expect(await (await fixture.services().jobs.find(jobId))!.getState()).toBe('waiting');
+
+    fixture.startWorkers();
+    const summary = await fixture.slack().waitFor((c) => c.method === 'chat.update' && JSON.stringify(c.body).includes(`job \`${jobId}\`: 2 files saved`), 15_000);
+    const tickets = fixture.slack().calls.filter((c) => c.method === 'files.getUploadURLExternal').map((c) => c.body.filename);
+    expect(tickets).toEqual(['audio_only_F1.m4a', 'chat_file_F2.txt']);
+    expect(fixture.slack().calls.filter((c) => c.method === 'files.completeUploadExternal')).toHaveLength(2);
+    expect(JSON.stringify(summary.body.blocks).match(/shared in <#CSHARE>/g)).toHaveLength(2);
+  });
+
+  it('with --share, records each upload in the job as soon as Slack took it: a crash before the next leaves it marked shared', async () => {
+    server.reset();
+    const one = fileBytes(4_000, 11);
+    const two = fileBytes(6_000, 12);
+    server.files.set('F1', one);
+    server.files.set('F2', two);
+    server.recordings.set('81234567890', recording([
+      { id: 'F1', type: 'M4A', ext: 'M4A', recordingType: 'audio_only', size: one.length },
+      { id: 'F2', type: 'CHAT', ext: 'TXT', recordingType: 'chat_file', size: two.length },
+    ]));
+    fixture.startWorkers();
+
+    const jobId = await enqueueRecordingDownload(fixture.services(), { userId: 'UADMIN', meetingId: '81234567890', shareChannel: 'CSHARE' });
+    // The second upload starts: what a worker dying now would leave for the retry is what Redis holds now.
+    await fixture.slack().waitFor((c) => c.method === 'files.getUploadURLExternal' && c.body.filename === 'chat_file_F2.txt', 15_000);
+    const stored = (await fixture.services().jobs.find(jobId))!.progress as { saved: Array<{ id: string; sharedIn?: string }> };
+    expect(stored.saved.map((f) => [f.id, f.sharedIn])).toEqual([['F1', 'CSHARE'], ['F2', undefined]]);
+  });
+
   it('refuses a recording whose download lands on a web page, and says so in the summary', async () => {
     server.reset();
     server.behaviour.html200 = true;
