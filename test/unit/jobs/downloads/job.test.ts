@@ -158,7 +158,7 @@ describe('recording download job', () => {
     // The second upload starts: what a worker dying now would leave for the retry is what Redis holds now.
     await fixture.slack().waitFor((c) => c.method === 'files.getUploadURLExternal' && c.body.filename === 'chat_file_F2.txt', 15_000);
     const stored = (await fixture.services().jobs.find(jobId))!.progress as { saved: Array<{ id: string; sharedIn?: string }> };
-    expect(stored.saved.map((f) => [f.id, f.sharedIn])).toEqual([['F1', 'CSHARE'], ['F2', undefined]]);
+    expect(stored.saved.map((f) => [f.id, f.sharedIn]), JSON.stringify(stored)).toEqual([['F1', 'CSHARE'], ['F2', undefined]]);
   });
 
   it('refuses a recording whose download lands on a web page, and says so in the summary', async () => {
