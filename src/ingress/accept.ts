@@ -1,6 +1,6 @@
 // Where every Zoom event enters the bot, from the webhook route and the WebSocket alike: one BullMQ job on the
 // `events` queue, deduplicated on the event's identity for as long as Zoom may send it again.
-import type { JobsOptions } from 'bullmq';
+import type { Job, JobsOptions } from 'bullmq';
 import type { JobQueues } from '../jobs/queues.js';
 import { newJobId } from '../jobs/queues.js';
 import { eventIdentity, type ZoomEvent } from '../zoom/events.js';
@@ -41,11 +41,57 @@ export async function acceptEvent(jobs: JobQueues, event: ZoomEvent, source: Rel
   const { download_token: _token, ...stored } = event as ZoomEvent & { download_token?: unknown };
   const data: RelayJobData = { kind: 'event', key, event: stored as ZoomEvent, source, receivedAt: now };
   const jobId = newJobId('events');
-  const job = await jobs.queue('events').add(`Zoom event ${event.event}`, data, {
-    ...JOB_OPTIONS,
-    jobId,
-    deduplication: { id: key, ttl: DEDUPE_TTL_MS },
+  const job = await batchOf(jobs).add({
+    name: `Zoom event ${event.event}`,
+    data,
+    opts: { ...JOB_OPTIONS, jobId, deduplication: { id: key, ttl: DEDUPE_TTL_MS } },
   });
   // A duplicate gets back the job that holds the key, not a new one.
   return { jobId: String(job.id), duplicate: job.id !== jobId };
+}
+
+type NewJob = { name: string; data: RelayJobData; opts: JobsOptions };
+
+/**
+ * Events that arrive in the same turn of the event loop reach Redis in one write: a pipeline of the same
+ * `addJob` Lua calls, run in order, so dedupe behaves as with separate adds. Each loopback write costs tens of
+ * µs of CPU; under a burst (the backlog after any stall) that was the largest share of an event's cost. Each
+ * caller still resolves only once Redis has answered for its own job; a failed write fails every event in it
+ * (Zoom retries them, and the dedupe key turns any that did land into a duplicate).
+ */
+class EnqueueBatch {
+  private pending: Array<{ job: NewJob; resolve: (job: Job) => void; reject: (error: unknown) => void }> = [];
+
+  constructor(private readonly jobs: JobQueues) {}
+
+  add(job: NewJob): Promise<Job> {
+    return new Promise((resolve, reject) => {
+      // setImmediate runs right after this turn's I/O callbacks: no timer, and no wait when the loop is idle.
+      if (this.pending.push({ job, resolve, reject }) === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    // Looked up each time: JobQueues.close() drops its queues and a later call makes new ones.
+    const queue = this.jobs.queue('events');
+    const stored: Promise<Job[]> =
+      batch.length === 1 ? queue.add(batch[0]!.job.name, batch[0]!.job.data, batch[0]!.job.opts).then((job) => [job]) : queue.addBulk(batch.map((b) => b.job));
+    stored.then(
+      (added) => batch.forEach((b, i) => b.resolve(added[i]!)),
+      (error: unknown) => batch.forEach((b) => b.reject(error)),
+    );
+  }
+}
+
+const batches = new WeakMap<JobQueues, EnqueueBatch>();
+
+function batchOf(jobs: JobQueues): EnqueueBatch {
+  let batch = batches.get(jobs);
+  if (!batch) {
+    batch = new EnqueueBatch(jobs);
+    batches.set(jobs, batch);
+  }
+  return batch;
 }
