@@ -115,6 +115,8 @@ await Promise.all(
   }),
 );
 
+// The parent marks the servers' CPU and event-loop counters now.
+process.send?.('started');
 const started = performance.now();
 if (plan.mode === 'flood') await flood(plan.concurrency ?? 64);
 else await atRate(plan.rate!, started);

@@ -4,6 +4,7 @@
 //   node --import tsx bench/webhooks.server.ts bare|web|worker|all   (env: BENCH_PREFIX, BENCH_SLACK_URL, PORT)
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { parseConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
@@ -48,7 +49,7 @@ async function bot(role: Exclude<Mode, 'bare'>): Promise<{ port: number; stop():
     // What an operator runs: info. The webhook path logs nothing at info on success.
     LOG_LEVEL: 'info',
   });
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1});
   // stdout is /dev/null in the bench; the cost of formatting lines is still paid, as in production.
   const running = await startBot(config, { redis, log: createLogger(config.logLevel), keyPrefix: process.env.BENCH_PREFIX, host: '127.0.0.1' });
   return {
@@ -60,8 +61,35 @@ async function bot(role: Exclude<Mode, 'bare'>): Promise<{ port: number; stop():
   };
 }
 
+/** What this process spent while the load ran: CPU, event-loop utilisation and how late the loop ran. */
+export interface ServerStats {
+  cpuMs: number;
+  elu: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+}
+
 const mode = process.argv[2] as Mode;
 const server = mode === 'bare' ? await bare() : await bot(mode);
+let since = { cpu: process.cpuUsage(), elu: performance.eventLoopUtilization() };
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
+// `mark` when the load starts, `stats` when it ends.
+process.on('message', (m: string) => {
+  if (m === 'mark') {
+    since = { cpu: process.cpuUsage(), elu: performance.eventLoopUtilization() };
+    loopDelay.reset();
+  } else if (m === 'stats') {
+    const cpu = process.cpuUsage(since.cpu);
+    const stats: ServerStats = {
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      elu: performance.eventLoopUtilization(since.elu).utilization,
+      loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+      loopDelayMaxMs: loopDelay.max / 1e6,
+    };
+    process.send!({ stats });
+  }
+});
 process.send!({ port: server.port });
 process.once('SIGTERM', () => {
   void server.stop().finally(() => process.exit(0));

@@ -16,6 +16,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { WatchStore } from '../src/slack/watches.js';
 import type { Outcome, Plan } from './webhooks.client.js';
+import type { ServerStats } from './webhooks.server.js';
 import { BENCH_CHANNELS } from './webhooks.shared.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -70,6 +71,13 @@ function startProcess(mode: string, env: NodeJS.ProcessEnv): Promise<{ child: Ch
   });
 }
 
+function statsOf(child: ChildProcess): Promise<ServerStats> {
+  return new Promise((resolve) => {
+    child.once('message', (m: { stats: ServerStats }) => resolve(m.stats));
+    child.send('stats');
+  });
+}
+
 function stopProcess(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     child.removeAllListeners('exit');
@@ -78,15 +86,18 @@ function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
-function drive(plan: Plan): Promise<Outcome> {
+function drive(plan: Plan, onStarted: () => void): Promise<Outcome> {
   const child = fork(CLIENT, [JSON.stringify(plan)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  child.once('message', onStarted);
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   return new Promise((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as Outcome) : reject(new Error(`bench client exited with ${code}`)))));
 }
 
 /** Fresh processes on a fresh prefix (watches seeded), one plan driven at them, then stopped. */
-async function runPhase(redis: Redis, target: Target, slackUrl: string, plan: Omit<Plan, 'url' | 'run'>): Promise<Outcome & { run: number }> {
+type PhaseResult = Outcome & { run: number; servers: ServerStats[] };
+
+async function runPhase(redis: Redis, target: Target, slackUrl: string, plan: Omit<Plan, 'url' | 'run'>): Promise<PhaseResult> {
   const run = ++phase;
   const prefix = `bench-webhooks-${RUN}-${run}`;
   prefixes.push(prefix);
@@ -96,13 +107,17 @@ async function runPhase(redis: Redis, target: Target, slackUrl: string, plan: Om
       await watches.add(`CBENCH${c}`, { topic: 'events', events: [`bench.e${c}`], narrowed: false, createdBy: 'U', zone: 'UTC', createdAt: '' });
     }
   }
-  const servers = [];
+  const servers: Array<{ child: ChildProcess; port: number }> = [];
   for (const mode of ROLES[target]) {
     servers.push(await startProcess(mode, { BENCH_PREFIX: prefix, BENCH_SLACK_URL: slackUrl, REDIS_URL, PORT: String(await freePort()) }));
   }
   try {
-    const outcome = await drive({ ...plan, url: `http://127.0.0.1:${servers[0]!.port}/zoom/webhooks`, run });
-    return { ...outcome, run };
+    const outcome = await drive({ ...plan, url: `http://127.0.0.1:${servers[0]!.port}/zoom/webhooks`, run }, () => {
+      for (const { child } of servers) child.send('mark');
+    });
+    const stats = [];
+    for (const { child } of servers) stats.push(await statsOf(child));
+    return { ...outcome, run, servers: stats };
   } finally {
     for (const { child } of servers) await stopProcess(child);
   }
@@ -128,8 +143,8 @@ async function main(): Promise<void> {
   const slackUrl = `http://127.0.0.1:${await listen(slack)}/api/`;
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   const targets: Target[] = ['bare', 'web', 'split', 'all'];
-  const flood: Partial<Record<Target, Outcome>> = {};
-  const steady: Partial<Record<Target, Outcome>> = {};
+  const flood: Partial<Record<Target, PhaseResult>> = {};
+  const steady: Partial<Record<Target, PhaseResult>> = {};
   const slackDelays: Partial<Record<Target, { delays: number[]; sent: number }>> = {};
   try {
     for (const t of targets) {
@@ -151,13 +166,19 @@ async function main(): Promise<void> {
 
   const bareRate = flood.bare!.perSecond;
   const col = (s: string) => s.padEnd(22);
-  const row = (label: string, cell: (t: Target) => string) => console.log(`${label.padEnd(44)}${targets.map((t) => col(cell(t))).join('')}`);
+  const row = (label: string, cell: (t: Target) => string) => console.log(`${label.padEnd(48)}${targets.map((t) => col(cell(t))).join('')}`);
   console.log('Zoom webhooks on loopback (load generator in its own process; latency from each request\'s due time)');
   row('', (t) => ({ bare: 'bare node:http', web: 'bot, role web', split: 'bot, web + worker', all: 'bot, role all' })[t]);
   row('accepted events/s (64 in flight)', (t) => `${flood[t]!.perSecond.toFixed(0)}${t === 'bare' ? '' : ` (${((100 * flood[t]!.perSecond) / bareRate).toFixed(0)} %)`}`);
   row('time to 200 at full speed p50 / p99', (t) => pair(flood[t]!.latencies));
   row('time to 200 at 500 events/s p50 / p99', (t) => pair(steady[t]!.latencies));
   row('  same, from actual send (service) p99', (t) => ms(pct(steady[t]!.service, 99)));
+  // CPU of every process of the target (web + worker when split) per event accepted.
+  row('server CPU per event at 500/s', (t) => `${((1000 * steady[t]!.servers.reduce((a, s) => a + s.cpuMs, 0)) / steady[t]!.latencies.length).toFixed(0)} µs`);
+  row('ingress loop busy / delay p99 / max at 500/s', (t) => {
+    const s = steady[t]!.servers[0]!;
+    return `${(100 * s.elu).toFixed(0)} % / ${s.loopDelayP99Ms.toFixed(0)} / ${s.loopDelayMaxMs.toFixed(0)} ms`;
+  });
   row('  refused or failed requests', (t) => String(flood[t]!.errors + steady[t]!.errors));
   row('webhook to Slack at 100/s, 100 ch p50 / p99', (t) => (slackDelays[t as 'split' | 'all'] ? pair(slackDelays[t as 'split' | 'all']!.delays) : '—'));
   row('  posted / sent', (t) => (slackDelays[t as 'split' | 'all'] ? `${slackDelays[t as 'split' | 'all']!.delays.length} / ${slackDelays[t as 'split' | 'all']!.sent}` : '—'));
