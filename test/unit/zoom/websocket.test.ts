@@ -1,5 +1,6 @@
 // The Zoom WebSocket consumer against a local ws server and real Redis: one consumer of two, failover when
-// it dies, heartbeats, reconnects, a new token means a new connection, events handed on.
+// it dies, no second consumer after a stall past the lock's TTL, heartbeats, reconnects, a new token means a
+// new connection opened before the old one closes, events handed on and held while the queue is unavailable.
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeEach, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -33,14 +34,16 @@ afterEach(async () => {
 });
 afterAll(() => redis.disconnect());
 
-function consumer(opts: { token?: () => string; events?: ZoomEvent[]; subscription?: string } = {}) {
+function consumer(opts: { token?: () => string; events?: ZoomEvent[]; subscription?: string; onEvent?: (e: ZoomEvent) => Promise<void>; bufferSize?: number } = {}) {
   const c = new ZoomEventSocket({
     redis,
     keyPrefix: prefix,
     url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws`,
     subscriptionId: opts.subscription ?? 'sub-1',
     tokens: { getToken: async () => (opts.token ?? (() => 'token-1'))() },
-    onEvent: async (e) => void opts.events?.push(e),
+    onEvent: opts.onEvent ?? (async (e) => void opts.events?.push(e)),
+    ...(opts.bufferSize ? { bufferSize: opts.bufferSize } : {}),
+    retry: { minMs: 20, maxMs: 100 },
     heartbeatMs: 100,
     lockTtlMs: 300,
     tokenCheckMs: 50,
@@ -110,4 +113,78 @@ it('reconnects with the new token once the shared one is renewed', async () => {
   await until('a connection', () => open().length === 1);
   token = 'token-2';
   await until('a connection with the new token', () => open().length === 1 && open()[0]!.url.searchParams.get('access_token') === 'token-2');
+});
+
+const tokenOf = (c: { url: URL }) => c.url.searchParams.get('access_token');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+it('does not connect beside the new holder when it wakes from a stall longer than the lock’s TTL', async () => {
+  const a = consumer({ token: () => 'token-a' });
+  await until('a connected', () => open().length === 1);
+  // A stalls (a long GC pause, a frozen VM): its timers stop and its lock runs out; B takes over.
+  for (const t of (a as any).timers) clearInterval(t);
+  consumer({ token: () => 'token-b' });
+  await until('b connected', () => open().some((c) => tokenOf(c) === 'token-b'));
+  // A wakes to its connection closing and tries to reconnect from its close handler.
+  connections.find((c) => tokenOf(c) === 'token-a')!.socket.close(1011, 'server restart');
+  await sleep(500);
+  expect(open().map(tokenOf)).toEqual(['token-b']);
+  expect(connections.filter((c) => tokenOf(c) === 'token-a')).toHaveLength(1);
+  expect(a.isConsumer).toBe(false);
+});
+
+it('opens the connection with a renewed token before closing the old one, so no event falls in a gap', async () => {
+  let token = 'token-1';
+  consumer({ token: () => token });
+  await until('a connection', () => open().length === 1);
+  let openWhenOldClosed: string[] | undefined;
+  connections[0]!.socket.on('close', () => (openWhenOldClosed = open().map(tokenOf)));
+  token = 'token-2';
+  await until('the old connection closed', () => openWhenOldClosed !== undefined);
+  expect(openWhenOldClosed).toEqual(['token-2']);
+  await sleep(200);
+  expect(open().map(tokenOf)).toEqual(['token-2']);
+  expect(connections).toHaveLength(2);
+});
+
+const zoomFrame = (i: number) => JSON.stringify({ module: 'message', content: JSON.stringify({ event: 'meeting.started', event_ts: i, payload: { account_id: 'A', object: { uuid: `u${i}`, id: i } } }) });
+
+it('holds events while Redis is unavailable and queues them in order once it is back', async () => {
+  let redisUp = false;
+  const queued: number[] = [];
+  const c = consumer({
+    onEvent: async (e) => {
+      if (!redisUp) throw new Error("Stream isn't writeable and enableOfflineQueue options is false");
+      queued.push(e.event_ts!);
+    },
+  });
+  await until('a connection', () => open().length === 1);
+  for (const i of [1, 2, 3]) connections[0]!.socket.send(zoomFrame(i));
+  await until('three events held', () => c.heldEvents === 3);
+  await sleep(300);
+  expect(queued).toEqual([]);
+  redisUp = true;
+  connections[0]!.socket.send(zoomFrame(4));
+  await until('every event queued', () => queued.length === 4);
+  expect(queued).toEqual([1, 2, 3, 4]);
+  expect(c.heldEvents).toBe(0);
+});
+
+it('keeps the events it has when its buffer is full and drops only the ones past it', async () => {
+  let redisUp = false;
+  const queued: number[] = [];
+  const c = consumer({
+    bufferSize: 2,
+    onEvent: async (e) => {
+      if (!redisUp) throw new Error('Connection is closed.');
+      queued.push(e.event_ts!);
+    },
+  });
+  await until('a connection', () => open().length === 1);
+  for (const i of [1, 2, 3]) connections[0]!.socket.send(zoomFrame(i));
+  await sleep(200);
+  expect(c.heldEvents).toBe(2);
+  redisUp = true;
+  await until('the held events queued', () => queued.length === 2);
+  expect(queued).toEqual([1, 2]);
 });
