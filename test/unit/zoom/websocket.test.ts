@@ -137,7 +137,7 @@ it('opens the connection with a renewed token before closing the old one, so no 
   let token = 'token-1';
   consumer({ token: () => token });
   await until('a connection', () => open().length === 1);
-  let openWhenOldClosed: string[] | undefined;
+  let openWhenOldClosed: Array<string | null> | undefined;
   connections[0]!.socket.on('close', () => (openWhenOldClosed = open().map(tokenOf)));
   token = 'token-2';
   await until('the old connection closed', () => openWhenOldClosed !== undefined);
