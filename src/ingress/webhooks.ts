@@ -64,13 +64,15 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
     reply(res, 400, { error: 'body is not JSON' });
     return;
   }
-  const validation = UrlValidation.safeParse(body);
-  if (validation.success) {
-    reply(res, 200, urlValidationAnswer(validation.data.payload.plainToken, secrets[0]!));
+  // One schema per body, chosen by its `event`: an event never pays for a failed url_validation parse.
+  if ((body as { event?: unknown } | null)?.event === URL_VALIDATION) {
+    const validation = UrlValidation.safeParse(body);
+    if (validation.success) reply(res, 200, urlValidationAnswer(validation.data.payload.plainToken, secrets[0]!));
+    else reply(res, 400, { error: 'body is not a Zoom event (event, payload)' });
     return;
   }
   const event = ZoomEvent.safeParse(body);
-  if (!event.success || event.data.event === URL_VALIDATION) {
+  if (!event.success) {
     reply(res, 400, { error: 'body is not a Zoom event (event, payload)' });
     return;
   }
