@@ -104,8 +104,10 @@ function sessionAlert(event: ZoomEvent, zone: string): Alert | undefined {
     details.push(`Occurrence${s.occurrences.length > 1 ? 's' : ''}: ${s.occurrences.map((o) => (o.start_time ? formatTime(o.start_time, zone) : o.occurrence_id)).join(', ')}`);
   }
   if (action === 'updated') {
-    const changed = Object.keys(event.payload.object ?? {}).filter((k) => !['id', 'uuid', 'host_id', 'occurrences'].includes(k));
-    const old = (event.payload as { old_object?: Record<string, unknown> }).old_object;
+    const object = (event.payload.object ?? {}) as { old_object?: Record<string, unknown> };
+    const changed = Object.keys(object).filter((k) => !['id', 'uuid', 'host_id', 'occurrences', 'old_object'].includes(k));
+    // Zoom's webinar example nests old_object inside object; the meeting one puts it beside it.
+    const old = (event.payload as { old_object?: Record<string, unknown> }).old_object ?? object.old_object;
     const fields = old ? Object.keys(old).filter((k) => k !== 'id') : changed;
     if (fields.length) details.push(`Changed: ${fields.map((f) => f.replace(/_/g, ' ')).join(', ')}`);
   }
