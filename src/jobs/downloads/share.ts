@@ -41,8 +41,12 @@ async function postFile(uploadUrl: string, path: string, size: number): Promise<
     req.once('error', reject);
     req.once('timeout', () => req.destroy(new Error('Slack stopped answering the upload')));
   });
-  await pipeline(createReadStream(path), req);
-  const res = await answered;
+  const sending = pipeline(createReadStream(path), req);
+  // Slack's answer decides, not how this side's stream ended: the connection may close right after the answer and
+  // before the request's own 'finish' (pipeline then says "Premature close" though every byte arrived). An error
+  // before any answer (the file unreadable, the connection cut) still fails the upload.
+  const res = await Promise.race([answered, sending.then(() => answered)]);
+  sending.catch(() => undefined);
   res.resume();
   if (res.statusCode !== 200) throw new Error(`Slack refused the upload (HTTP ${res.statusCode})`);
 }
