@@ -13,19 +13,22 @@ import { FileServer, fileBytes } from './file-server.js';
 
 const server = new FileServer();
 await server.start();
-const dir = await mkdtemp(join(tmpdir(), 'zoomops-job-'));
 const fixture = useJobFixture('downloads', {
   ZOOM_API_URL: `${server.zoomOrigin}/v2`,
   ZOOMOPS_DOWNLOAD_HOSTS: 'localhost',
-  ZOOMOPS_RECORDINGS_DIR: dir,
 });
-// The storage host of the fake is `localhost` (a host other than Zoom's), which the fixture's nock does not let through.
-beforeEach(() => {
+/** This test's ZOOMOPS_RECORDINGS_DIR: tests reuse meeting, file names and sizes, so a shared one would hand a test
+ * the files an earlier test saved (found whole on disk, never fetched). */
+let dir: string;
+beforeEach(async () => {
+  // The storage host of the fake is `localhost` (a host other than Zoom's), which the fixture's nock does not let through.
   nock.enableNetConnect((host) => host.startsWith('127.0.0.1') || host.startsWith('localhost'));
+  dir = await mkdtemp(join(tmpdir(), 'zoomops-job-'));
+  fixture.services().config.recordings.dir = dir;
+  return () => rm(dir, { recursive: true, force: true });
 });
 afterAll(async () => {
   await server.stop();
-  await rm(dir, { recursive: true, force: true });
 });
 
 const UUID = 'aDYlohsHRtCd4ii1uC2+hA==';
@@ -49,6 +52,10 @@ function recording(files: Array<{ id: string; type: string; ext: string; recordi
     })),
   };
 }
+
+// A job that finds its file locked waits LOCKED_RETRY_MS (3 s) in the delayed set; with three awaited summaries the
+// default 15 s is too tight on a loaded machine.
+const LOCK_WAIT_TEST_MS = 45_000;
 
 async function waitUntil(check: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -226,7 +233,7 @@ describe('recording download job', () => {
     expect((await readFile(path)).equals(video)).toBe(true);
     // One fetch, then one resume of the first job; the single-file job found the file whole and fetched nothing.
     expect(server.seen.filter((r) => r.path.startsWith('/storage/FL')).map((r) => r.headers.range)).toEqual([undefined, 'bytes=150000-']);
-  });
+  }, LOCK_WAIT_TEST_MS);
 
   it('a request with --share while a download of the same file without it is queued still shares the file, fetched once', async () => {
     server.reset();
@@ -246,7 +253,7 @@ describe('recording download job', () => {
     const upload = fixture.slack().calls.filter((c) => c.method.startsWith('upload/'));
     expect(upload.map((u) => u.body.content)).toEqual([audio.toString('latin1')]);
     expect(server.seen.filter((r) => r.path.startsWith('/storage/FJ'))).toHaveLength(1);
-  });
+  }, LOCK_WAIT_TEST_MS);
 
   it('at shutdown stops mid-file and goes back to the queue; a second worker resumes from the bytes on disk', async () => {
     server.reset();
