@@ -121,12 +121,10 @@ describe('alerts', () => {
     const alert = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CREC');
     const open = alert.body.blocks[1].elements.find((b: any) => b.url);
     expect(open).toMatchObject({ text: { text: 'Open in Zoom' }, url: 'https://zoom.us/rec/share/abc' });
-    // Slack still sends block_actions for a URL button; unanswered, Bolt replies 404 after 3 s.
-    const started = Date.now();
+    // Slack still sends block_actions for a URL button; unanswered, Bolt replies 404 (after 3 s), which Slack shows as an error.
     const click = buttonClick({ userId: 'UADMIN', actionId: open.action_id, value: open.value, responseUrl: fixture.slack().responseUrl('open'), channelId: 'CREC' });
     const res = await postSigned(`${fixture.bot().url}/slack/events`, interactionBody(click), 'application/x-www-form-urlencoded');
     expect(res.status).toBe(200);
-    expect(Date.now() - started).toBeLessThan(1_500);
   });
 
   it('still posts a readable message for an event type it does not know', async () => {
