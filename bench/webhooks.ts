@@ -7,7 +7,8 @@
 // alone (the ingress limit), `web` + `worker` processes (split), and one process in role `all` (the relay
 // workers share the ingress's event loop). Each phase starts fresh processes on a fresh key prefix.
 // Run: npx tsx bench/webhooks.ts   (needs Redis on REDIS_URL, default 127.0.0.1:6379; BENCH_SERVER_ARGS adds
-// node flags to the servers, e.g. "--trace-gc" with BENCH_VERBOSE=1 to see their output)
+// node flags to the servers, e.g. "--trace-gc" with BENCH_VERBOSE=1 to see their output; BENCH_TARGETS=web,all
+// runs only those bot targets (bare always runs: it is the yardstick), e.g. to profile one with --cpu-prof)
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -142,7 +143,8 @@ async function main(): Promise<void> {
   const slack = fakeSlack();
   const slackUrl = `http://127.0.0.1:${await listen(slack)}/api/`;
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  const targets: Target[] = ['bare', 'web', 'split', 'all'];
+  const only = (process.env.BENCH_TARGETS ?? 'web,split,all').split(',');
+  const targets: Target[] = (['bare', 'web', 'split', 'all'] as const).filter((t) => t === 'bare' || only.includes(t));
   const flood: Partial<Record<Target, PhaseResult>> = {};
   const steady: Partial<Record<Target, PhaseResult>> = {};
   const slackDelays: Partial<Record<Target, { delays: number[]; sent: number }>> = {};
@@ -151,7 +153,7 @@ async function main(): Promise<void> {
       flood[t] = await runPhase(redis, t, slackUrl, { mode: 'flood', total: 5_000, concurrency: 64 });
       steady[t] = await runPhase(redis, t, slackUrl, { mode: 'rate', rate: 500, total: 2_500 });
     }
-    for (const t of ['split', 'all'] as const) {
+    for (const t of (['split', 'all'] as const).filter((t) => targets.includes(t))) {
       const outcome = await runPhase(redis, t, slackUrl, { mode: 'rate', rate: 100, total: 500 });
       slackDelays[t] = await endToEnd(outcome);
     }
