@@ -1,14 +1,14 @@
 // Builds the running bot from a Config: the Bolt app (HTTP or Socket Mode) with its routes, and the
 // services it shares with every handler. Nothing here knows which role the process plays; main.ts decides.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { App, type CustomRoute } from '@slack/bolt';
+import { App, HTTPReceiver, type CustomRoute } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
 import { registerCommands } from './commands/register.js';
 import type { Config } from './config.js';
 import { InFlight } from './inflight.js';
-import { zoomWebhookRoute } from './ingress/webhooks.js';
+import { isZoomWebhookRequest, zoomWebhookHandler, zoomWebhookRoute } from './ingress/webhooks.js';
 import { startZoomSocket } from './ingress/websocket.js';
 import { JobQueues } from './jobs/queues.js';
 import { boltLogger, type Logger } from './log.js';
@@ -75,10 +75,9 @@ export function createWebBot(opts: BotOptions, services: Services = createServic
     token: config.slack.botToken,
     logger: boltLogger(log),
     clientOptions: { slackApiUrl: config.slack.apiUrl },
-    customRoutes,
     ...(config.slack.socketMode
-      ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { port: config.port } }
-      : { signingSecret: config.slack.signingSecret, port: config.port }),
+      ? { socketMode: true, appToken: config.slack.appToken, customRoutes, installerOptions: { port: config.port } }
+      : { receiver: httpReceiver(config, customRoutes, services) }),
   });
   // Handlers share the services' client, so the fake Slack of the tests and the real one are reached alike.
   registerCommands(app, services);
@@ -103,6 +102,22 @@ export function createWebBot(opts: BotOptions, services: Services = createServic
       }
     },
   };
+}
+
+/**
+ * Bolt's HTTP receiver (Slack requests, our custom routes), except that `POST /zoom/webhooks` is handed to its
+ * handler before Bolt's routing: the webhook is the hot path, and Bolt's routing of custom routes cost more than
+ * the HMAC. The receiver still owns the server (start, stop, errors).
+ */
+function httpReceiver(config: Config, customRoutes: CustomRoute[], services: Services): HTTPReceiver {
+  // parseConfig requires the secret unless Socket Mode is on; never verify Slack's requests with an empty one.
+  const signingSecret = config.slack.signingSecret;
+  if (!signingSecret) throw new Error('SLACK_SIGNING_SECRET is missing: set it for HTTP mode, or set SLACK_APP_TOKEN (xapp-…) for Socket Mode');
+  const receiver = new HTTPReceiver({ signingSecret, port: config.port, customRoutes, logger: boltLogger(services.log) });
+  const bolt = receiver.requestListener;
+  const webhook = zoomWebhookHandler(services);
+  receiver.requestListener = (req, res) => (isZoomWebhookRequest(req) ? webhook(req, res) : bolt(req, res));
+  return receiver;
 }
 
 /** The worker role serves only GET /healthz, so each process on a host needs its own PORT. */
