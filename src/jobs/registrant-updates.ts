@@ -8,7 +8,6 @@ import type { Services } from '../services.js';
 import { sendFileToDirectMessage } from '../slack/files.js';
 import { toCsv } from '../views/csv.js';
 import { FAILURES_LISTED, registrantJobMessage, type RegistrantJobView } from '../views/jobs.js';
-import { inBatches } from '../zoom/batches.js';
 import { REGISTRANT_STATUS_BATCH } from '../zoom/registrants.js';
 import {
   planStatusChange,
@@ -147,35 +146,44 @@ async function runRegistrantJob(job: Job, data: RegistrantJobData, ctx: JobConte
     : { unit: 'registrants', done: 0, failed: 0, total: plan.todo.length, changed: 0, skipped: 0, failures: [] };
   const save = () => job.updateProgress({ ...progress, failed: progress.failures.length });
 
-  let remaining: RegistrantKey[] = cancelledBy ? [] : plan.todo.slice(progress.done);
-  if (resuming && remaining.length > 0) {
-    // The batch in flight when the last run died may have reached Zoom: ask Zoom who is still to change.
-    const open = await stillToChange(zoom, req, remaining);
-    progress.skipped += remaining.filter((r) => !open.has(r.id)).length;
-    remaining = remaining.filter((r) => open.has(r.id));
-    progress.done = progress.total - remaining.length;
-  }
+  // `done` is a position in the plan: everything before it was sent, found already changed, or failed. Kept as a
+  // position (not a count of what is left) so that a registrant skipped in the middle never shifts where a later
+  // run resumes.
+  const todo = plan.todo;
+  // The batch in flight when the last run died may have reached Zoom, and admins may have acted meanwhile: ask Zoom
+  // who is still to change.
+  const open = resuming && !cancelledBy && progress.done < todo.length ? await stillToChange(zoom, req, todo.slice(progress.done)) : undefined;
+  const stillOpen = (r: RegistrantKey) => !open || open.has(r.id);
 
-  for (const batch of inBatches(remaining, REGISTRANT_STATUS_BATCH)) {
+  while (progress.done < todo.length && !cancelledBy) {
     cancelledBy = await ctx.cancelRequestedBy();
     if (cancelledBy) break;
     if (ctx.shutdown.aborted) await ctx.putBack();
-    try {
-      const outcome = await sendStatusBatch(zoom, req, batch);
-      progress.changed += outcome.changed.length;
-      progress.failures.push(...outcome.failed);
-    } catch (error) {
-      if (isTransient(error)) throw error;
-      // The account's daily quota, or the session itself refused (deleted, no access): nothing more will pass,
-      // so the rest fail with Zoom's reason rather than being retried all day.
-      const rest = remaining.slice(remaining.indexOf(batch[0]!));
-      const reason = error instanceof ZoomApiError ? error.message : String(error);
-      progress.failures.push(...rest.map((registrant): RegistrantFailure => ({ registrant, reason })));
-      progress.done += rest.length;
-      await save();
-      break;
+    const batch: RegistrantKey[] = [];
+    let next = progress.done;
+    let skipped = 0;
+    while (batch.length < REGISTRANT_STATUS_BATCH && next < todo.length) {
+      const registrant = todo[next++]!;
+      if (stillOpen(registrant)) batch.push(registrant);
+      else skipped += 1;
     }
-    progress.done += batch.length;
+    if (batch.length > 0) {
+      try {
+        const outcome = await sendStatusBatch(zoom, req, batch);
+        progress.changed += outcome.changed.length;
+        progress.failures.push(...outcome.failed);
+      } catch (error) {
+        if (isTransient(error)) throw error;
+        // The account's daily quota, or the session itself refused (deleted, no access): nothing more will pass,
+        // so the rest fail with Zoom's reason rather than being retried all day.
+        const rest = [...batch, ...todo.slice(next).filter(stillOpen)];
+        const reason = error instanceof ZoomApiError ? error.message : String(error);
+        progress.failures.push(...rest.map((registrant): RegistrantFailure => ({ registrant, reason })));
+        next = todo.length;
+      }
+    }
+    progress.skipped += skipped;
+    progress.done = next;
     await save();
     await show({ state: 'running', done: progress.done, total: progress.total, failed: progress.failures.length });
   }

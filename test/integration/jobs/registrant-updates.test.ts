@@ -253,4 +253,32 @@ describe('bulk registrant job', () => {
     expect(JSON.stringify(told.body.blocks)).toContain('Webinar does not exist: 81234567890 (code 3001)');
     expect(JSON.stringify(told.body.blocks)).toContain(`/zoom jobs retry ${jobId}`);
   });
+
+  it('resumed twice with an admin having approved one in the middle, sends every other registrant exactly once', async () => {
+    const zoom = fakeZoomRegistrants(100, { putDelayMs: 120 });
+    const todo = Array.from({ length: 100 }, (_, i) => ({ id: `r${i + 1}`, email: `r${i + 1}@example.com` }));
+    // The first run sent r1–r30 and saved; meanwhile someone approved r75 from an alert.
+    for (const { id } of todo.slice(0, 30)) zoom.status.set(id, 'approved');
+    zoom.status.set('r75', 'approved');
+    const queue = fixture.services().jobs.queue('registrants');
+    const job = await queue.add(
+      'update-status',
+      { owner: { userId: ADMIN, description: 'Approve all' }, request: { kind: 'webinar', sessionId: WEBINAR, action: 'approve' }, plan: { todo, unchanged: [], missing: [] } },
+      { jobId: 'reg-00000a75' },
+    );
+    await job.updateProgress({ unit: 'registrants', done: 30, failed: 0, total: 100, changed: 30, skipped: 0, failures: [] });
+
+    // Second run: stopped (a deploy) after its first batch; a third run finishes.
+    const second = fixture.startWorkers();
+    for (let i = 0; i < 200 && zoom.updates.length === 0; i++) await delay(20);
+    await second.stop();
+    fixture.startWorkers();
+    const done = await finished('reg-00000a75');
+
+    const sent = zoom.updates.flat();
+    const expected = todo.slice(30).map((r) => r.id).filter((id) => id !== 'r75');
+    expect([...sent].sort()).toEqual([...expected].sort());
+    expect(new Set(sent).size).toBe(sent.length);
+    expect(done.progress).toMatchObject({ done: 100, skipped: 1, changed: 99 });
+  });
 });
