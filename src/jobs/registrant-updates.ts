@@ -18,7 +18,7 @@ import {
   type StatusChangePlan,
   type StatusChangeRequest,
 } from '../zoom/registrant-changes.js';
-import { ZoomApiError, ZoomRateLimitError } from '../zoom/errors.js';
+import { ZoomApiError, isTransient } from '../zoom/errors.js';
 import { postProgressMessage, ProgressMessage } from './progress.js';
 import { newJobId, type JobOwner } from './queues.js';
 import type { JobContext, JobProcessor } from './workers.js';
@@ -211,12 +211,6 @@ async function runRegistrantJob(job: Job, data: RegistrantJobData, ctx: JobConte
   // Thousands of failures (a daily quota) do not fit a message: the whole list goes along as a file.
   if (progress.failures.length > FAILURES_LISTED) await sendFailuresCsv(services, data.owner.userId, jobId, progress.failures);
   return { changed: progress.changed, failed: progress.failures.length, ...(cancelledBy ? { cancelledBy } : {}) };
-}
-
-/** Worth another attempt later (BullMQ backs off and the job resumes): Zoom down, or per-second limits that outlasted the retries. */
-function isTransient(error: unknown): boolean {
-  if (!(error instanceof ZoomApiError)) return true;
-  return error.status >= 500 || (error.status === 429 && !(error instanceof ZoomRateLimitError));
 }
 
 async function sendFailuresCsv(services: Services, userId: string, jobId: string, failures: readonly RegistrantFailure[]): Promise<void> {

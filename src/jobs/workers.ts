@@ -71,7 +71,12 @@ export function startWorkers(processors: readonly JobProcessor<any>[], services:
     worker.on('error', (error) => services.log.error({ err: error, queue: processor.queue }, 'queue worker error'));
     worker.on('failed', (job, error) => {
       services.log.warn({ err: error, queue: processor.queue, jobId: job?.id }, 'job failed');
-      if (job && isFinalFailure(job, error)) void tellOwnerItFailed(services, job, error);
+      if (job && isFinalFailure(job, error)) {
+        // Never an unhandled rejection: telling the owner is a courtesy, the failure itself is already recorded.
+        tellOwnerItFailed(services, job, error).catch((tellError: unknown) =>
+          services.log.error({ err: tellError, jobId: job.id }, 'could not tell the owner that a job failed'),
+        );
+      }
     });
     return worker;
   });

@@ -11,7 +11,7 @@ export function csvButton(actionId: string, value: string): Button {
 
 /** `:page_facing_up: Sent 120 calls as phone-calls.csv in a direct message.` */
 export function csvSentLine(input: { count: number; noun: string; filename: string; truncated?: boolean }): string {
-  const cut = input.truncated ? ` It stops at ${input.count} rows; ask for a shorter period to get the rest.` : '';
+  const cut = input.truncated ? ` It stops at ${input.count} rows; narrow the list (a shorter period, one user or one status) to get the rest.` : '';
   return `:page_facing_up: Sent ${input.count} ${input.noun} as \`${escapeMrkdwn(input.filename)}\` in a direct message.${cut}`;
 }
 

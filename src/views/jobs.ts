@@ -104,10 +104,12 @@ function message(text: string, blocks: KnownBlock[]): SlackMessage {
 
 /** A job that gave up after its last attempt: its progress message says so instead of staying at "running". */
 export function jobFailedMessage(input: { jobId: string; description: string; reason: string; attempts: number }): SlackMessage {
-  const text = `:x: *${escapeMrkdwn(input.description)}* · job \`${input.jobId}\`\nFailed after ${input.attempts} attempt(s): ${escapeMrkdwn(input.reason)}`;
+  // A reason can be a whole validation report; the message must stay within what Slack accepts.
+  const reason = escapeMrkdwn(truncate(input.reason, 1_000));
+  const text = `:x: *${escapeMrkdwn(input.description)}* · job \`${input.jobId}\`\nFailed after ${input.attempts} attempt(s): ${reason}`;
   return {
     text: `${input.description}: failed`,
-    blocks: [section(text), context(`\`/zoom jobs retry ${input.jobId}\` runs it again from where it stopped.`)],
+    blocks: [section(text), context(`\`/zoom jobs retry ${input.jobId}\` runs it again.`)],
   };
 }
 

@@ -187,3 +187,12 @@ export function describeIssue(issue: { path: PropertyKey[]; message: string } | 
 export function formatUtc(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
+
+/**
+ * Worth another attempt later (a job backs off and resumes): Zoom unreachable or answering 5xx, or per-second limits
+ * that outlasted the client's retries. A daily quota, a missing session, user or scope will not pass by retrying.
+ */
+export function isTransient(error: unknown): boolean {
+  if (!(error instanceof ZoomApiError)) return true;
+  return error.status >= 500 || (error.status === 429 && !(error instanceof ZoomRateLimitError));
+}

@@ -8,6 +8,7 @@ import { sendFileToDirectMessage } from '../../slack/files.js';
 import { section } from '../../views/blocks.js';
 import { csvSentLine, toCsv } from '../../views/csv.js';
 import { escapeMrkdwn } from '../../views/format.js';
+import { isTransient } from '../../zoom/errors.js';
 import { postProgressMessage, ProgressMessage } from '../progress.js';
 import { newJobId, type JobOwner } from '../queues.js';
 import type { JobContext, JobProcessor } from '../workers.js';
@@ -91,15 +92,22 @@ async function runExport(job: Job, data: ExportJobData, ctx: JobContext): Promis
       if (by) throw new ExportCancelled(by);
       await show(`:arrows_counterclockwise: Reading from Zoom: ${rows.toLocaleString('en-US')} ${exporter.noun(query)} so far.`);
     });
+    // The last chance to stop: a one-page export never reaches the page callback's check after its page.
+    const after = await ctx.cancelRequestedBy();
+    if (after) throw new ExportCancelled(after);
   } catch (error) {
-    if (!(error instanceof ExportCancelled)) throw error;
-    await show(`:no_entry_sign: Cancelled by <@${error.by}>; no file was sent.`, true);
-    return { cancelledBy: error.by };
+    if (error instanceof ExportCancelled) {
+      await show(`:no_entry_sign: Cancelled by <@${error.by}>; no file was sent.`, true);
+      return { cancelledBy: error.by };
+    }
+    // Zoom down or per-second limits: worth another attempt. A daily quota, a missing user or scope: not today.
+    throw isTransient(error) ? error : new UnrecoverableError((error as Error).message);
   }
   const filename = `${exporter.filename(query)}-${data.day}.csv`;
   const line = csvSentLine({ count: result.rows.length, noun: exporter.noun(query), filename, truncated: result.truncated });
   await sendFileToDirectMessage(services.slack, data.owner.userId, { filename, content: toCsv([result.header, ...result.rows]), comment: line });
-  await show(line, true);
+  // The file is sent: from here nothing may fail the job, or a retry would send it again.
+  await show(line, true).catch((error: unknown) => services.log.warn({ err: error, jobId }, 'could not update an export message'));
   return { rows: result.rows.length, truncated: result.truncated };
 }
 

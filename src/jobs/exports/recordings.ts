@@ -15,8 +15,8 @@ export const RecordingsListQuery = z.object({
 });
 export type RecordingsListQuery = z.infer<typeof RecordingsListQuery>;
 
-/** Recorded meetings one export reads at most; past it the file says so. */
-const EXPORT_LIMIT = 50_000;
+/** Recorded meetings one export holds at most (whole Zoom objects, files and URLs included); past it the file says so. */
+const EXPORT_LIMIT = 5_000;
 
 export const recordingsExport: CsvExporter<RecordingsListQuery> = {
   kind: 'recordings',

@@ -66,4 +66,38 @@ describe('CSV export job', () => {
     const last = fixture.slack().calls.filter((c) => c.method === 'chat.update' && c.body.ts === job.data.owner.progress.ts).at(-1)!;
     expect(String(last.body.text)).toContain('Cancelled by <@UOTHER>; no file was sent.');
   });
+
+  it('a Zoom refusal that retrying cannot fix fails the export at once, and its message says why', async () => {
+    fixture.zoom().get('/users').query(true).reply(400, { code: 300, message: 'Request Body should be a valid JSON object.' }).persist();
+    fixture.startWorkers();
+    const jobId = await enqueueExport(fixture.services(), who, 'users', { s: 'active' }, 'the active users');
+
+    const job = await finished(jobId);
+
+    expect(await job.getState()).toBe('failed');
+    expect(job.attemptsMade).toBe(1);
+    const told = await fixture.slack().waitFor((c) => c.method === 'chat.update' && c.body.ts === job.data.owner.progress.ts && String(c.body.text).includes('failed'));
+    expect(JSON.stringify(told.body.blocks)).toContain('Request Body should be a valid JSON object');
+  });
+
+  it('at shutdown goes back to the queue between pages; another worker reads the list again and sends one file', async () => {
+    const scope = fixture.zoom();
+    const user = (i: number) => ({ id: `u${i}`, email: `u${i}@example.com`, type: 1, status: 'active' });
+    scope.get('/users').query({ status: 'active', page_size: '2000' }).delay(150).reply(200, { next_page_token: 'p2', users: [user(1)] }).persist();
+    scope.get('/users').query({ status: 'active', page_size: '2000', next_page_token: 'p2' }).delay(150).reply(200, { next_page_token: '', users: [user(2)] }).persist();
+    let pagesRead = 0;
+    scope.on('replied', () => (pagesRead += 1));
+    const first = fixture.startWorkers();
+    const jobId = await enqueueExport(fixture.services(), who, 'users', { s: 'active' }, 'the active users');
+    for (let i = 0; i < 200 && pagesRead === 0; i++) await delay(10);
+
+    await first.stop();
+    expect(await (await fixture.services().jobs.queue('exports').getJob(jobId))!.getState()).toBe('waiting');
+    expect(fixture.slack().calls.some((c) => c.method.startsWith('upload/'))).toBe(false);
+    fixture.startWorkers();
+    const job = await finished(jobId);
+
+    expect(job.returnvalue).toEqual({ rows: 2, truncated: false });
+    expect(fixture.slack().calls.filter((c) => c.method.startsWith('upload/'))).toHaveLength(1);
+  });
 });
