@@ -23,6 +23,15 @@ export function queuePrefix(keyPrefix: string, queue: QueueName): string {
   return `{${keyPrefix}-${queue}}`;
 }
 
+/**
+ * How long a job someone asked for stays findable by `/zoom jobs status` (a week when done, a month when failed, so a
+ * failure can still be read and retried after a holiday).
+ */
+export const KEEP_FINISHED = {
+  removeOnComplete: { age: 7 * 24 * 3600 },
+  removeOnFail: { age: 30 * 24 * 3600 },
+} as const;
+
 /** Who asked for a job and where its progress message lives: every user-facing job's data carries this. */
 export interface JobOwner {
   userId: string;

@@ -20,7 +20,7 @@ import {
 } from '../zoom/registrant-changes.js';
 import { ZoomApiError, isTransient } from '../zoom/errors.js';
 import { postProgressMessage, ProgressMessage } from './progress.js';
-import { newJobId, type JobOwner } from './queues.js';
+import { KEEP_FINISHED, newJobId, type JobOwner } from './queues.js';
 import type { JobContext, JobProcessor } from './workers.js';
 
 const registrantKey = z.object({ id: z.string(), email: z.string() });
@@ -98,8 +98,7 @@ export async function enqueueRegistrantUpdate(
     deduplication: { id: requestKey(request) },
     attempts: 5,
     backoff: { type: 'exponential', delay: 10_000 },
-    removeOnComplete: { age: 7 * 24 * 3600 },
-    removeOnFail: { age: 30 * 24 * 3600 },
+    ...KEEP_FINISHED,
   });
   const runningId = String(job.id);
   if (runningId === jobId) return { jobId, duplicate: false };

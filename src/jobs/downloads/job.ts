@@ -15,7 +15,7 @@ import {
 } from '../../views/recordings.js';
 import { downloadableFiles, getRecording, type RecordingFile } from '../../zoom/recordings.js';
 import { postProgressMessage, ProgressMessage } from '../progress.js';
-import { newJobId, type JobOwner } from '../queues.js';
+import { KEEP_FINISHED, newJobId, type JobOwner } from '../queues.js';
 import type { JobContext, JobProcessor } from '../workers.js';
 import { downloadHosts } from './hosts.js';
 import { recordingFileName, recordingFolderName } from './names.js';
@@ -128,8 +128,7 @@ export async function enqueueRecordingDownload(services: Services, request: Down
     deduplication: { id: downloadKey(request) },
     attempts: 5,
     backoff: { type: 'exponential', delay: 30_000 },
-    removeOnComplete: { age: 7 * 24 * 3600 },
-    removeOnFail: { age: 30 * 24 * 3600 },
+    ...KEEP_FINISHED,
   });
   const runningId = String(job.id);
   if (runningId === jobId) return jobId;

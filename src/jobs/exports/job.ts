@@ -10,7 +10,7 @@ import { csvSentLine, toCsv } from '../../views/csv.js';
 import { escapeMrkdwn } from '../../views/format.js';
 import { isTransient } from '../../zoom/errors.js';
 import { postProgressMessage, ProgressMessage } from '../progress.js';
-import { newJobId, type JobOwner } from '../queues.js';
+import { KEEP_FINISHED, newJobId, type JobOwner } from '../queues.js';
 import type { JobContext, JobProcessor } from '../workers.js';
 import { EXPORTERS, type ExportKind, type ExportQuery } from './index.js';
 
@@ -64,8 +64,7 @@ export async function enqueueExport<K extends ExportKind>(
     jobId,
     attempts: 3,
     backoff: { type: 'exponential', delay: 10_000 },
-    removeOnComplete: { age: 7 * 24 * 3600 },
-    removeOnFail: { age: 30 * 24 * 3600 },
+    ...KEEP_FINISHED,
   });
   return jobId;
 }
