@@ -37,8 +37,10 @@ type RelayData = RelayJobData | z.infer<typeof DigestFlushJob>;
 export const relayProcessor: JobProcessor<RelayData> = {
   queue: 'events',
   data: z.discriminatedUnion('kind', [EventJob, DigestFlushJob]) as z.ZodType<RelayData>,
-  // Posting is I/O bound and paced per channel in Redis; many channels are served at once.
-  concurrency: () => 32,
+  // Posting is I/O bound and paced per channel in Redis; many channels are served at once. In role `all` the
+  // relay shares the event loop with the webhook ingress: 32 jobs resuming together held the loop long enough to
+  // push the ingress's p99 time to 200 past 100 ms at 500 events/s (bench/webhooks.ts); 8 keep it in bounds.
+  concurrency: (config) => (config.role === 'all' ? 8 : 32),
   process: (job, data, ctx) => (data.kind === 'event' ? relayEvent(job, data, ctx.services) : flushDigest(job, data, ctx.services)),
 };
 
