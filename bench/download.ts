@@ -5,7 +5,8 @@
 // disk (curl's time_total; the worker's own clock around downloadFile), both write a file in the same temp dir, and
 // best is compared with best, median with median. Prints every run, the worker's peak RSS (and RSS every 100 MiB, to
 // show it flat), and a run killed at 50 % and resumed, with the fraction of bytes fetched twice. Files go to a temp
-// dir, removed after.
+// dir; each is removed and the page cache written back (`sync`) before the next run, so no run starts while the
+// previous one's dirty pages are being flushed.
 //   npx tsx bench/download.ts            (BENCH_SIZE_MIB=512 for a shorter run, BENCH_RUNS=5 for more runs)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
@@ -19,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 const MiB = 1_048_576;
 const SIZE = Number(process.env.BENCH_SIZE_MIB ?? 2048) * MiB;
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 3000);
 const PATTERN = Buffer.alloc(MiB);
 for (let i = 0; i < PATTERN.length; i++) PATTERN[i] = (i * 131 + (i >> 10)) & 0xff;
 
@@ -68,6 +70,7 @@ const dir = await mkdtemp(join(tmpdir(), 'zoomops-bench-'));
 const workerScript = fileURLToPath(new URL('./download.worker.ts', import.meta.url));
 
 interface WorkerLine {
+  ready?: boolean;
   sample?: number;
   rss?: number;
   done?: boolean;
@@ -76,14 +79,37 @@ interface WorkerLine {
   maxRss?: number;
 }
 
-function startWorker(destination: string): { child: ChildProcess; lines: WorkerLine[]; exited: Promise<number | null> } {
+/**
+ * Starts the worker, which loads its modules (tsx compiles them: a second or more) and then waits for "go" on stdin,
+ * so that the run itself starts when the bench says, like curl's; `go` resolves once it was told.
+ */
+function startWorker(destination: string): { child: ChildProcess; lines: WorkerLine[]; exited: Promise<number | null>; ready: Promise<void>; go(): void } {
   const child = spawn(process.execPath, ['--import', 'tsx', workerScript, downloadUrl, destination, String(SIZE), `${origin}/v2`], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines: WorkerLine[] = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => lines.push(JSON.parse(line) as WorkerLine));
+  let isReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (isReady = resolve));
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const parsed = JSON.parse(line) as WorkerLine;
+    if (parsed.ready) isReady();
+    else lines.push(parsed);
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, lines, exited };
+  return { child, lines, exited, ready, go: () => child.stdin!.end('go\n') };
+}
+
+/**
+ * The same start for curl and ours: the previous run's file is gone, the page cache written back (`sync`), and then
+ * a pause. This VM hands freed memory back to its host (free page reporting, ~2 s after it was freed) and touching
+ * such pages again is slow; curl used to start within milliseconds of the previous file's removal, on memory still
+ * backed, while our worker first spent a second or more compiling TypeScript, by when it mostly was not: ours was
+ * slow after curl and fast after ours, every time. Now both start ≥ 3 s after the removal.
+ */
+async function settleDisk(): Promise<void> {
+  const code = await new Promise<number | null>((resolve) => spawn('sync', { stdio: 'ignore' }).once('exit', resolve));
+  if (code !== 0) throw new Error(`sync failed (exit ${code})`);
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 }
 
 const mbps = (bytes: number, seconds: number) => bytes / MiB / seconds;
@@ -96,6 +122,7 @@ function median(xs: readonly number[]): number {
 
 /** curl's own time_total (redirect included, process start not), as the worker times only its downloadFile. */
 async function runCurl(): Promise<number> {
+  await settleDisk();
   const out = join(dir, 'curl', 'file.mp4');
   const curl = spawn('curl', ['-sS', '-L', '--create-dirs', '-o', out, '-w', '%{time_total}', '-H', 'Authorization: Bearer bench-token', downloadUrl], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -110,7 +137,10 @@ async function runCurl(): Promise<number> {
 
 async function runWorker(): Promise<{ throughput: number; peakRss: number; samples: WorkerLine[] }> {
   const destination = join(dir, 'worker', 'file.mp4');
-  const { lines, exited } = startWorker(destination);
+  const { lines, exited, ready, go } = startWorker(destination);
+  await ready;
+  await settleDisk();
+  go();
   const code = await exited;
   const end = lines.find((l) => l.done);
   if (code !== 0 || !end || (await stat(destination)).size !== SIZE) throw new Error(`the worker failed (exit ${code})`);
@@ -123,6 +153,8 @@ async function runKilledAndResumed(): Promise<{ refetched: number; resumedFrom: 
   const part = `${destination}.part`;
   served = 0;
   const first = startWorker(destination);
+  await first.ready;
+  first.go();
   for (;;) {
     const size = await stat(part).then((s) => s.size, () => 0);
     if (size >= SIZE / 2) break;
@@ -132,6 +164,8 @@ async function runKilledAndResumed(): Promise<{ refetched: number; resumedFrom: 
   await first.exited;
   const resumedFrom = (await stat(part)).size;
   const second = startWorker(destination);
+  await second.ready;
+  second.go();
   const code = await second.exited;
   if (code !== 0 || (await stat(destination)).size !== SIZE) throw new Error(`the resumed worker failed (exit ${code})`);
   await rm(join(dir, 'resume'), { recursive: true });

@@ -1,5 +1,8 @@
 // The worker side of bench/download.ts: one real downloadFile() (the code the download job runs) in its own process,
-// so its memory is measured alone. Prints one JSON line per 100 MiB (RSS then) and one at the end.
+// so its memory is measured alone. Says {"ready":true} once loaded and starts on a line on stdin (the bench decides when,
+// as it does for curl). Prints one JSON line per 100 MiB (RSS then) and one at the end.
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { downloadFile } from '../src/jobs/downloads/transfer.js';
 import { downloadHosts } from '../src/jobs/downloads/hosts.js';
 
@@ -7,6 +10,10 @@ const [url, destination, size, apiUrl] = process.argv.slice(2) as [string, strin
 const MiB = 1_048_576;
 const expectedSize = Number(size);
 let nextSample = 100 * MiB;
+const input = createInterface({ input: process.stdin });
+console.log(JSON.stringify({ ready: true }));
+await once(input, 'line');
+input.close();
 const started = process.hrtime.bigint();
 
 const result = await downloadFile({
