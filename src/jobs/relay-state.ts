@@ -42,8 +42,10 @@ return id
 `);
 
 // Adds one event to a digest once (a retried job folds again without counting twice).
+// The event is also marked handled in this channel (`folded:<digest>`), so a retry of its job for another channel
+// never posts it here on its own while the digest still carries it; markShown later puts the digest's ts there.
 const foldEvent = new RedisScript(`
-local all, unshown, counts, lines, meta = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local all, unshown, counts, lines, meta, posted = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 if redis.call('SADD', all, ARGV[1]) == 1 then
   redis.call('SADD', unshown, ARGV[1])
   redis.call('HINCRBY', counts, ARGV[2], 1)
@@ -52,6 +54,8 @@ if redis.call('SADD', all, ARGV[1]) == 1 then
   redis.call('HSETNX', meta, 'since', ARGV[6])
 end
 for i = 1, 5 do redis.call('PEXPIRE', KEYS[i], ARGV[5]) end
+redis.call('HSETNX', posted, ARGV[7], ARGV[8])
+redis.call('PEXPIRE', posted, ARGV[9])
 return 1
 `);
 
@@ -91,8 +95,8 @@ export class RelayState {
     const id = String(await openDigest.run(this.redis, [this.digestKey(channel, 'current')], [now, DIGEST_MAX_AGE_MS, DIGEST_IDLE_MS, `${now}-${randomUUID().slice(0, 8)}`]));
     await foldEvent.run(
       this.redis,
-      ['all', 'unshown', 'counts', 'lines', 'meta'].map((part) => this.digestKey(channel, `${id}:${part}`)),
-      [eventKey, eventName, line, DIGEST_LINES, DIGEST_KEEP_MS, now],
+      [...['all', 'unshown', 'counts', 'lines', 'meta'].map((part) => this.digestKey(channel, `${id}:${part}`)), this.postedKey(eventKey)],
+      [eventKey, eventName, line, DIGEST_LINES, DIGEST_KEEP_MS, now, channel, `folded:${id}`, DEDUPE_TTL_MS],
     );
     return id;
   }
@@ -120,13 +124,19 @@ export class RelayState {
 
   async digest(channel: string, id: string): Promise<DigestState> {
     const key = (part: string) => this.digestKey(channel, `${id}:${part}`);
-    const [ts, counts, lines, since, unshown] = await Promise.all([
-      this.redis.get(key('ts')),
-      this.redis.hgetall(key('counts')),
-      this.redis.lrange(key('lines'), 0, -1),
-      this.redis.hget(key('meta'), 'since'),
-      this.redis.smembers(key('unshown')),
-    ]);
+    // One MULTI: an event folded between separate reads could be marked shown without being in the message.
+    const replies = await this.redis
+      .multi()
+      .get(key('ts'))
+      .hgetall(key('counts'))
+      .lrange(key('lines'), 0, -1)
+      .hget(key('meta'), 'since')
+      .smembers(key('unshown'))
+      .exec();
+    if (!replies) throw new Error('the digest read was aborted');
+    const failed = replies.find(([error]) => error);
+    if (failed) throw failed[0];
+    const [ts, counts, lines, since, unshown] = replies.map(([, value]) => value) as [string | null, Record<string, string>, string[], string | null, string[]];
     return {
       id,
       ...(ts && !ts.startsWith('pending') ? { ts } : {}),
