@@ -1,7 +1,7 @@
 // The file transfer against a local fake of Zoom's download host and storage: exact bytes, Range resume, the token
 // kept from the storage host, refusals (hosts, HTML pages, sizes, disk space) that never leave a finished-looking file.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -176,6 +176,21 @@ describe('downloadFile', () => {
     await expect(attempt).rejects.toThrow(/kept failing/);
     expect(existsSync(destination)).toBe(false);
     expect((await readFile(`${destination}.part`)).equals(content.subarray(0, 30_000))).toBe(true);
+  });
+
+  it('fails with the disk\'s own error when writes fail while more of the body keeps arriving, and renames nothing', async () => {
+    // /dev/full takes the open and refuses every write (ENOSPC); 8 MiB is more than the writer lets wait for the disk,
+    // so batches are still queued behind the failed one when it fails.
+    const content = fileBytes(8 * 1_048_576);
+    server.files.set('F11', content);
+    const destination = join(dir, 'f11.mp4');
+    await symlink('/dev/full', `${destination}.part`);
+
+    const attempt = downloadFile(options({ url: server.downloadUrl('F11'), destination, expectedSize: content.length, maxAttempts: 2 }));
+
+    await expect(attempt).rejects.toThrow(`the download kept failing (writing ${destination}.part failed (ENOSPC))`);
+    expect(existsSync(destination)).toBe(false);
+    expect(storageRequests()).toHaveLength(2);
   });
 
   it('stops at a chunk when told to, keeps the .part, and a later call finishes the file', async () => {
