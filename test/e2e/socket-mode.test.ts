@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { nockZoomToken, startTestBot, type TestBot } from '../helpers/bot.js';
+import { startTestBot, startTestNetwork, type TestBot } from '../helpers/bot.js';
 import { FakeSlack } from '../helpers/fake-slack.js';
 import { clearPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
 import type { Redis } from 'ioredis';
@@ -48,9 +48,7 @@ afterAll(async () => {
 });
 
 it('takes a slash command over the socket, acknowledges the envelope, and answers through response_url', async () => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-  nockZoomToken();
+  startTestNetwork(slack);
   const acks: unknown[] = [];
   socket.on('message', (data) => acks.push(JSON.parse(String(data))));
 

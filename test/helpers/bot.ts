@@ -41,6 +41,17 @@ export function testConfig(slackApiUrl: string, env: Record<string, string> = {}
   });
 }
 
+/**
+ * Before each test of a file that talks to the fake Slack and a nock'd Zoom: no real network but loopback, Zoom's
+ * token endpoint, and a clean record of Slack calls.
+ */
+export function startTestNetwork(slack: FakeSlack): void {
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+  nockZoomToken();
+  slack.calls.length = 0;
+}
+
 /** Zoom's token endpoint for every test that reaches Zoom through nock. */
 export function nockZoomToken(): void {
   nock('http://zoom.test')
@@ -114,12 +125,7 @@ export function useBotFixture(opts: {
     redis.disconnect();
     nock.enableNetConnect();
   });
-  beforeEach(() => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    nockZoomToken();
-    slack.calls.length = 0;
-  });
+  beforeEach(() => startTestNetwork(slack));
   afterEach(() => {
     nock.cleanAll();
   });

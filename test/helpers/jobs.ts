@@ -9,7 +9,7 @@ import { QUEUE_NAMES } from '../../src/jobs/queues.js';
 import { startWorkers, type RunningWorkers } from '../../src/jobs/workers.js';
 import { silentLogger } from '../../src/log.js';
 import type { Services } from '../../src/services.js';
-import { nockZoom, nockZoomToken, testConfig } from './bot.js';
+import { nockZoom, startTestNetwork, testConfig } from './bot.js';
 import { FakeSlack } from './fake-slack.js';
 import { clearPrefix, testRedis, uniquePrefix } from './redis.js';
 
@@ -41,12 +41,7 @@ export function useJobFixture(name: string, env: Record<string, string> = {}): J
     redis.disconnect();
     nock.enableNetConnect();
   });
-  beforeEach(() => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    nockZoomToken();
-    slack.calls.length = 0;
-  });
+  beforeEach(() => startTestNetwork(slack));
   afterEach(async () => {
     await Promise.all(running.map((w) => w.stop()));
     running = [];
