@@ -48,6 +48,8 @@ afterAll(async () => {
 });
 
 it('takes a slash command over the socket, acknowledges the envelope, and answers through response_url', async () => {
+  // The bot found its socket through apps.connections.open, as Slack's Socket Mode client does.
+  expect(slack.calls.some((c) => c.method === 'apps.connections.open')).toBe(true);
   startTestNetwork(slack);
   const acks: unknown[] = [];
   socket.on('message', (data) => acks.push(JSON.parse(String(data))));
@@ -77,5 +79,4 @@ it('takes a slash command over the socket, acknowledges the envelope, and answer
   const answer = await slack.response('socket-1');
   expect(acks).toContainEqual(expect.objectContaining({ envelope_id: 'env-1' }));
   expect(JSON.stringify(answer.body.blocks)).toContain('/zoom jobs status');
-  expect(slack.calls.some((c) => c.method === 'apps.connections.open')).toBe(true);
 });
