@@ -55,8 +55,7 @@ describe('api GET', () => {
     const answer = await driver.command('api GET /users', ADMIN);
 
     expect(textOf(answer)).toMatch(/the whole of it is in `zoom-api-get-users\.json` in a direct message/);
-    const upload = await slack.waitFor((c) => c.method.startsWith('upload/'));
-    expect(JSON.parse(String(Object.values(upload.body)[0]))).toEqual({ users });
+    expect(JSON.parse(await slack.uploadedFile())).toEqual({ users });
     expect((await slack.waitFor((c) => c.method === 'files.completeUploadExternal')).body.channel_id).toBe(`D${ADMIN}`);
   });
 

@@ -109,8 +109,7 @@ describe('meeting list', () => {
     const answer = await command('meeting list --csv');
 
     expect(await exportResult(answer, fixture.slack())).toMatch(/Sent 2 meetings as `meetings-upcoming_meetings-\d{4}-\d\d-\d\d\.csv` in a direct message/);
-    const upload = await fixture.slack().waitFor((c) => c.method.startsWith('upload/'));
-    const csv = String(Object.values(upload.body)[0]);
+    const csv = await fixture.slack().uploadedFile();
     expect(csv.split('\r\n')[0]).toBe('meeting id,topic,start (UTC),time zone,duration (min),type,join url');
     expect(csv).toContain(`85550001111,"Retro, ""final""",${weekly.start_time}`);
 

@@ -5,7 +5,7 @@ import type nock from 'nock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useBotFixture } from '../helpers/bot.js';
 import { buttonOf, exportResult, slackDriver, textOf } from '../helpers/driver.js';
-import type { FakeSlack, SlackCall } from '../helpers/fake-slack.js';
+import type { FakeSlack } from '../helpers/fake-slack.js';
 
 const ADMIN = 'UADMIN';
 const VIEWER = 'UVIEWER';
@@ -29,8 +29,6 @@ beforeEach(() => {
   zoom = fixture.zoom();
 });
 
-/** The file's text as it reached the upload URL (the only part of the multipart body). */
-const uploaded = (call: SlackCall): string => String(Object.values(call.body)[0]);
 
 const accountCall = (uuid: string, extra: Record<string, unknown> = {}) => ({
   call_history_uuid: uuid,
@@ -78,8 +76,7 @@ describe('phone calls', () => {
     const answer = await driver.command('phone calls --from -45d --csv', ADMIN);
 
     expect(await exportResult(answer, slack)).toMatch(/Sent 2 calls as `phone-calls-2026-12-01\.csv` in a direct message/);
-    const upload = await slack.waitFor((c) => c.method.startsWith('upload/'));
-    expect(uploaded(upload)).toBe(
+    expect(await slack.uploadedFile()).toBe(
       'Start (Europe/Berlin),Direction,Caller,Caller number,Callee,Callee number,Duration (s),Result,Call ID\r\n' +
         '2026-11-20 17:12:04,inbound,"Caller, ""Big"" Co",+12059300920,Ana Lima,101,330,answered,c1\r\n' +
         '2026-11-20 17:12:04,outbound,"Caller, ""Big"" Co",+12059300920,Ana Lima,101,330,no_answer,c2\r\n',
@@ -111,8 +108,7 @@ describe('phone calls', () => {
     const sent = await driver.click('phone.calls.csv', buttonOf(list, 'phone.calls.csv').value, ADMIN);
 
     expect(await exportResult(sent, slack)).toContain('Sent 1 calls as `phone-logs-2026-12-01.csv`');
-    const upload = await slack.waitFor((c) => c.method.startsWith('upload/'));
-    expect(uploaded(upload)).toContain('2026-11-30 09:00:00,outbound,Ana Lima,,,+4930123456,60,no_answer,log-1');
+    expect(await slack.uploadedFile()).toContain('2026-11-30 09:00:00,outbound,Ana Lima,,,+4930123456,60,no_answer,log-1');
   });
 
   it('is for admins only, and refuses a tampered button', async () => {

@@ -5,7 +5,7 @@ import type nock from 'nock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useBotFixture } from '../helpers/bot.js';
 import { buttonOf, exportResult, slackDriver, textOf } from '../helpers/driver.js';
-import type { FakeSlack, SlackCall } from '../helpers/fake-slack.js';
+import type { FakeSlack } from '../helpers/fake-slack.js';
 
 const ADMIN = 'UADMIN';
 const VIEWER = 'UVIEWER';
@@ -29,7 +29,6 @@ beforeEach(() => {
   zoom = fixture.zoom();
 });
 
-const uploaded = (call: SlackCall): string => String(Object.values(call.body)[0]);
 const ana = { id: 'u-ana', email: 'ana@example.com', first_name: 'Ana', last_name: 'Lima', type: 2, status: 'pending', dept: 'Ops', timezone: 'Europe/Lisbon' };
 const bo = { id: 'u-bo', email: 'bo@example.com', display_name: 'Bo', type: 1, status: 'pending' };
 
@@ -56,8 +55,7 @@ describe('users list', () => {
     const sent = await driver.click('users.list.csv', buttonOf(list, 'users.list.csv').value, VIEWER);
 
     expect(await exportResult(sent, fixture.slack())).toContain('Sent 2 users as `zoom-users-active-2026-12-01.csv`');
-    const upload = await slack.waitFor((c) => c.method.startsWith('upload/'));
-    expect(uploaded(upload)).toBe(
+    expect(await slack.uploadedFile()).toBe(
       'ID,Email,First name,Last name,Display name,Type,Status,Department,Time zone\r\n' +
         'u-ana,ana@example.com,Ana,Lima,,Licensed,pending,Ops,Europe/Lisbon\r\n' +
         'u-bo,bo@example.com,,,Bo,Basic,pending,,\r\n',
@@ -94,8 +92,7 @@ describe('users activity', () => {
     });
     const answer = await driver.command('users activity --from -7d --csv', ADMIN);
     expect(await exportResult(answer, fixture.slack())).toContain('Sent 1 sign-ins and sign-outs as `zoom-sign-ins-2026-12-01.csv`');
-    const upload = await slack.waitFor((c) => c.method.startsWith('upload/'));
-    expect(uploaded(upload)).toBe('Time (America/New_York),Email,Activity,Client,Version,IP address\r\n2026-11-30 18:30:00,bo@example.com,Sign out,,,\r\n');
+    expect(await slack.uploadedFile()).toBe('Time (America/New_York),Email,Activity,Client,Version,IP address\r\n2026-11-30 18:30:00,bo@example.com,Sign out,,,\r\n');
 
     const refused = await driver.command('users activity --from -7m', ADMIN);
     expect(refused.body.text).toContain('Zoom keeps sign-in reports for the last 6 months only, so --from 2026-05-01 is too early: start on 2026-06-01 or later');

@@ -85,6 +85,12 @@ export class FakeSlack {
     });
   }
 
+  /** The text of the first file the bot uploaded (already or from now on): the upload URL gets only the file. */
+  async uploadedFile(timeoutMs?: number): Promise<string> {
+    const upload = await this.waitFor((c) => c.method.startsWith('upload/'), timeoutMs);
+    return String(Object.values(upload.body)[0]);
+  }
+
   /** The next answer posted to the given response_url. */
   response(id: string, timeoutMs?: number): Promise<SlackCall> {
     return this.waitFor((c) => c.method === `response/${id}`, timeoutMs);

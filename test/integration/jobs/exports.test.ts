@@ -40,8 +40,7 @@ describe('CSV export job', () => {
     const job = await finished(jobId);
 
     expect(job.returnvalue).toEqual({ rows: 3, truncated: false });
-    const upload = await fixture.slack().waitFor((c) => c.method.startsWith('upload/'));
-    const csv = String(Object.values(upload.body)[0]).split('\r\n');
+    const csv = (await fixture.slack().uploadedFile()).split('\r\n');
     expect(csv[0]).toBe('ID,Email,First name,Last name,Display name,Type,Status,Department,Time zone');
     expect(csv.slice(1, 4)).toEqual(['u1,u1@example.com,U,1,,Licensed,active,,', 'u2,u2@example.com,U,2,,Licensed,active,,', 'u3,u3@example.com,U,3,,Licensed,active,,']);
     const completed = await fixture.slack().waitFor((c) => c.method === 'files.completeUploadExternal');

@@ -221,8 +221,7 @@ describe('bulk registrant job', () => {
     expect(text).toMatch(/:x: 200 failed: .*daily/);
     expect(text).toContain('… and 180 more');
     expect(JSON.stringify(summary.body.blocks)).toContain(`${jobId}-failures.csv`);
-    const upload = await fixture.slack().waitFor((c) => c.method.startsWith('upload/'));
-    const csv = String(Object.values(upload.body)[0]);
+    const csv = await fixture.slack().uploadedFile();
     expect(csv.split('\r\n').filter(Boolean)).toHaveLength(201);
     expect(csv).toContain('r200@example.com,r200,');
   });
