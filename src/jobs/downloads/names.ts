@@ -1,6 +1,5 @@
 // Where a recording file lands: ZOOMOPS_RECORDINGS_DIR/<yyyy-mm-dd>_<topic>_<meetingId>/<type>_<fileId>.<ext>, with
 // names that every file system accepts (Windows' reserved names and characters, length limits, no dot files).
-import { join } from 'node:path';
 import type { Recording, RecordingFile } from '../../zoom/recordings.js';
 
 // Forbidden on Windows or meaningful to a shell or a path: replaced, never passed through.
@@ -46,8 +45,4 @@ export function recordingFileName(file: Pick<RecordingFile, 'recording_type' | '
   const ext = safeName((file.file_extension ?? file.file_type ?? 'bin').toLowerCase(), 10, 'bin');
   const base = safeName(`${kind}_${file.id ?? 'unknown'}`, MAX_NAME_BYTES - ext.length - 1);
   return `${base}.${ext}`;
-}
-
-export function recordingFilePath(dir: string, recording: Pick<Recording, 'start_time' | 'topic' | 'id'>, file: RecordingFile): string {
-  return join(dir, recordingFolderName(recording), recordingFileName(file));
 }
