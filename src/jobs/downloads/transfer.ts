@@ -29,6 +29,12 @@ export interface TransferOptions {
   token: BearerSource;
   /** Stops at the next chunk: the `.part` keeps what arrived and a later call resumes from there. */
   signal?: AbortSignal;
+  /**
+   * Asked right before every write to the `.part` (e.g. "this job still holds the file's lock"); keep it cheap. Once it
+   * says no it must keep saying no: the bytes in hand are dropped, nothing more is written, and the call throws
+   * DownloadStoppedError.
+   */
+  mayWrite?: () => boolean;
   /** Bytes of this file on disk so far, and bytes this call has received; called for every chunk, so keep it cheap. */
   onProgress?: (bytesOnDisk: number, fetched: number) => void;
   /** A connection that sends nothing for this long is dropped and resumed. Default 60 s. */
@@ -60,7 +66,7 @@ export class DownloadRefusedError extends Error {
   }
 }
 
-/** The download stopped because `signal` was aborted (shutdown, cancel); the `.part` is kept for a resume. */
+/** The download stopped because `signal` was aborted (shutdown, cancel) or `mayWrite` said no; the `.part` is kept for a resume. */
 export class DownloadStoppedError extends Error {
   constructor(readonly bytesOnDisk: number) {
     super('the download was stopped; it resumes from the bytes on disk');
@@ -111,7 +117,7 @@ export async function downloadFile(options: TransferOptions): Promise<TransferRe
       await rename(part, destination);
       return { bytes: received, resumedFrom, fetched, alreadyThere: false };
     } catch (error) {
-      if (options.signal?.aborted) throw new DownloadStoppedError((await sizeOf(part)) ?? 0);
+      if (options.signal?.aborted || options.mayWrite?.() === false) throw new DownloadStoppedError((await sizeOf(part)) ?? 0);
       if (!(error instanceof TransientDownloadError)) throw error;
       if (error instanceof StartOverError) await unlink(part).catch(() => undefined);
       lastError = error;
@@ -175,7 +181,7 @@ async function fetchInto(
     }
     let written = start;
     try {
-      await writeBody(response, part, start > 0, signal, (n) => {
+      await writeBody(response, part, start > 0, signal, options.mayWrite, (n) => {
         written += n;
         const now = Date.now();
         if (now - lastReset > 1_000) {
@@ -224,13 +230,14 @@ async function writeBody(
   part: string,
   append: boolean,
   signal: AbortSignal,
+  mayWrite: (() => boolean) | undefined,
   onChunk: (n: number) => void,
 ): Promise<void> {
   // The handle is opened while the body already flows into the writer (which holds it until the handle is there):
   // the body must start flowing in this same tick, before the socket can close under it.
   const file = open(part, append ? 'a' : 'w');
   file.catch(() => undefined);
-  const writer = new PartWriter(file, part, onChunk);
+  const writer = new PartWriter(file, part, onChunk, mayWrite);
   const stop = () => response.destroy(signal.reason instanceof Error ? signal.reason : new Error('stopped'));
   try {
     if (signal.aborted) {
@@ -243,6 +250,7 @@ async function writeBody(
   } finally {
     signal.removeEventListener('abort', stop);
     // What arrived before a cut or a stop is written too (the writer flushes on destroy): the resume starts after it.
+    // Unless mayWrite says no, which every write asks.
     await writer.settled();
     await (await file.catch(() => undefined))?.close();
   }
@@ -288,6 +296,7 @@ class PartWriter extends Writable {
     private readonly file: Promise<FileHandle>,
     private readonly path: string,
     private readonly onWritten: (n: number) => void,
+    private readonly mayWrite: () => boolean = () => true,
   ) {
     super({ highWaterMark: BATCH_BYTES });
   }
@@ -352,7 +361,10 @@ class PartWriter extends Writable {
     this.queued += bytes;
     this.writing = this.writing.then(async () => {
       try {
-        await writeAll(await this.file, buffers, bytes);
+        const handle = await this.file;
+        // After the last await: nothing can run between this answer and the writev.
+        if (!this.mayWrite()) throw new Error('this file may no longer be written; the bytes in hand were dropped');
+        await writeAll(handle, buffers, bytes);
       } catch (error) {
         throw new DiskWriteError(`writing ${this.path} failed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
       }

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { downloadHosts } from '../../../../src/jobs/downloads/hosts.js';
 import {
   DownloadRefusedError,
@@ -213,6 +213,61 @@ describe('downloadFile', () => {
     expect(second.resumedFrom).toBe(kept.length);
     expect(storageRequests().at(-1)!.headers.range).toBe(`bytes=${kept.length}-`);
     expect((await readFile(destination)).equals(content)).toBe(true);
+  });
+
+  it('writes nothing more once mayWrite says no (a lost lock): the .part keeps exactly its bytes and the call stops', async () => {
+    const content = fileBytes(600_000);
+    server.files.set('F14', content);
+    const destination = join(dir, 'f14.mp4');
+    await writeFile(`${destination}.part`, content.subarray(0, 123_456));
+
+    const attempt = downloadFile(options({ url: server.downloadUrl('F14'), destination, expectedSize: content.length, mayWrite: () => false }));
+
+    await expect(attempt).rejects.toThrow(DownloadStoppedError);
+    expect((await readFile(`${destination}.part`)).equals(content.subarray(0, 123_456))).toBe(true);
+    expect(existsSync(destination)).toBe(false);
+    // Stopped, not retried: another job may be writing this file now.
+    expect(storageRequests()).toHaveLength(1);
+  });
+
+  /**
+   * Starts a resume of a 10,000-byte file from 5,000 bytes on disk whose body stalls after 1,000 more, and calls
+   * `stop` while the writer holds those 1,000 bytes: with the batch timer faked, they wait for the disk until the stop.
+   */
+  async function stopWhileBytesWait(id: string, stop: AbortController, mayWrite: () => boolean): Promise<{ content: Buffer; part: string; attempt: Promise<unknown> }> {
+    const content = fileBytes(10_000);
+    server.files.set(id, content);
+    server.behaviour.storageFaults = [{ stallAfter: 1_000 }];
+    const destination = join(dir, `${id}.mp4`);
+    await writeFile(`${destination}.part`, content.subarray(0, 5_000));
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    onTestFinished(() => void vi.useRealTimers());
+
+    const attempt = downloadFile(options({ url: server.downloadUrl(id), destination, expectedSize: content.length, signal: stop.signal, mayWrite }));
+    attempt.catch(() => undefined);
+    // Pending: the transfer's idle timeout, and the batch timer the writer starts with the first bytes it holds.
+    while (vi.getTimerCount() < 2) await new Promise((resolve) => setImmediate(resolve));
+    stop.abort();
+    return { content, part: `${destination}.part`, attempt };
+  }
+
+  it('drops the bytes it holds when the lock is lost meanwhile, and stops as for a lost lock', async () => {
+    const lost = new AbortController();
+
+    const { content, part, attempt } = await stopWhileBytesWait('F15', lost, () => !lost.signal.aborted);
+
+    await expect(attempt).rejects.toThrow(DownloadStoppedError);
+    expect((await readFile(part)).equals(content.subarray(0, 5_000))).toBe(true);
+  });
+
+  it('at a shutdown or cancel still writes the bytes it holds, the lock being held: the resume starts after them', async () => {
+    const shutdown = new AbortController();
+
+    const { content, part, attempt } = await stopWhileBytesWait('F16', shutdown, () => true);
+
+    await expect(attempt).rejects.toThrow(DownloadStoppedError);
+    await expect(attempt).rejects.toMatchObject({ bytesOnDisk: 6_000 });
+    expect((await readFile(part)).equals(content.subarray(0, 6_000))).toBe(true);
   });
 
   it('refuses to start when the disk has less free space than the file needs', async () => {
