@@ -304,6 +304,9 @@ async function runDownloadJob(job: Job, data: DownloadJobData, ctx: JobContext):
         hosts,
         token,
         signal: AbortSignal.any([ctx.shutdown, cancel.signal, ...(lock ? [lock.lost] : [])]),
+        // Before every write, no Redis round trip: a lock whose renewals did not get through in time is given up
+        // (aborting lock.lost) and the bytes in hand are dropped, as another job may be appending to the `.part`.
+        ...(lock ? { mayWrite: lock.held } : {}),
         onProgress: (onDisk, fetched) => {
           fetchedInFile = fetched;
           report(onDisk, fetched);
