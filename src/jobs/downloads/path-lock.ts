@@ -11,8 +11,8 @@ const LOCK_TTL_MS = 30_000;
 /**
  * The lock is given up this long before its TTL could run out in Redis. The TTL is counted from when a SET or renewal
  * was sent (Redis starts it later, on receipt); the margin covers what that does not: Redis's clock running faster
- * than this host's (Redlock's drift), a check that passed just before the deadline whose write (one 256 KiB batch,
- * up to seconds on NFS) lands after it, and an expiry timer that fires late on a busy event loop.
+ * than this host's (Redlock's drift), and a check that passed just before the deadline whose write (one 256 KiB
+ * batch, up to seconds on NFS) lands after it. A longer margin costs nothing while renewals get through (every 10 s).
  */
 const VALIDITY_MARGIN_MS = 2_000;
 
