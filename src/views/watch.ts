@@ -7,7 +7,10 @@ const channelRef = (id: string) => `<#${id}>`;
 
 export function watchStarted(channel: string, watch: Watch, replaced: boolean): SlackMessage {
   const text = `:eyes: ${channelRef(channel)} now gets an alert for ${describeWatch(watch)}${replaced ? ' (this replaces its earlier watch of that topic)' : ''}.`;
-  return { text, blocks: [section(text), context(`Times are shown in ${watch.zone}. Stop with \`unwatch ${watch.topic}\`.`)] };
+  const downloads = watch.download
+    ? ' Each download is a job owned by you: its progress and where the files land go into the thread of the alert, and `jobs cancel <jobId>` stops one.'
+    : '';
+  return { text, blocks: [section(text), context(`Times are shown in ${watch.zone}.${downloads} Stop with \`unwatch ${watch.topic}\`.`)] };
 }
 
 export function watchStopped(channel: string, watch: Watch): SlackMessage {
@@ -32,9 +35,10 @@ export function watchList(input: { channels: Array<{ channel: string; watches: W
   return { text: `${total} watch${total === 1 ? '' : 'es'} in ${shown.length} channel${shown.length === 1 ? '' : 's'}`, blocks };
 }
 
-/** `meetings (meeting.created, …)` or `meetings: only meeting.started`. */
+/** `meetings (meeting.created, …)` or `meetings: only meeting.started`, and whether recordings are downloaded too. */
 export function describeWatch(watch: Watch): string {
   if (watch.topic === 'events') return `the Zoom events ${watch.events.map((e) => `\`${e}\``).join(', ')}`;
-  if (watch.narrowed) return `*${watch.topic}*, only ${watch.events.map((e) => `\`${e}\``).join(', ')}`;
-  return `*${watch.topic}* (${watch.events.map((e) => `\`${e}\``).join(', ')})`;
+  const download = watch.download ? ', and each finished recording is downloaded to the bot’s storage' : '';
+  if (watch.narrowed) return `*${watch.topic}*, only ${watch.events.map((e) => `\`${e}\``).join(', ')}${download}`;
+  return `*${watch.topic}* (${watch.events.map((e) => `\`${e}\``).join(', ')})${download}`;
 }
