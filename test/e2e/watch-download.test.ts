@@ -35,36 +35,52 @@ beforeEach(async () => {
   await store().removeAll();
 });
 
-const VIDEO = Buffer.from('mp4 bytes '.repeat(5_000));
-const CHAT = Buffer.from('10:00:01 Ada: hello\n');
+/** A recording file as Zoom lists it (without its URL), and its bytes. */
+interface TestFile {
+  id: string;
+  file_type: string;
+  file_extension: string;
+  recording_type: string;
+  bytes: Buffer;
+}
+const file = (id: string, type: string, recordingType: string, ext: string, text: string): TestFile => ({
+  id,
+  file_type: type,
+  file_extension: ext,
+  recording_type: recordingType,
+  bytes: Buffer.from(text),
+});
+const VIDEO = file('FV', 'MP4', 'shared_screen_with_speaker_view', 'MP4', 'mp4 bytes '.repeat(5_000));
+const CHAT = file('FC', 'CHAT', 'chat_file', 'TXT', '10:00:01 Ada: hello\n');
+const TRANSCRIPT = file('FT', 'TRANSCRIPT', 'audio_transcript', 'VTT', 'WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nAda: hello\n');
 
-/** A recording.completed of its own meeting instance (each test its own, so Zoom's dedupe and the files stay apart). */
-function recordingCompleted(n: number) {
+/** A recording event of its own meeting instance (each test its own, so Zoom's dedupe and the files stay apart). */
+function recordingEvent(n: number, name = 'recording.completed') {
   const uuid = `inst${n}AAAiAiAiiAii==`;
   const meetingId = 81234567800 + n;
-  const event = zoomEvent('recording.completed', (e) => {
+  const event = zoomEvent(name, (e) => {
     e.payload.object.uuid = uuid;
     e.payload.object.id = meetingId;
   });
   return { uuid, meetingId, event, folder: join(dir, `2026-03-14_Quarterly review_${meetingId}`) };
 }
 
-/** What the download job asks Zoom for, with the account's token only: the webhook's download_token is never stored. */
-function nockRecording(uuid: string, meetingId: number) {
+/**
+ * What the download job asks Zoom for, with the account's token only (the webhook's download_token is never stored):
+ * the recording's files, and the bytes of those that may be fetched; a request for any other finds no interceptor.
+ */
+function nockRecording(uuid: string, meetingId: number, files: TestFile[] = [VIDEO, CHAT], fetched: TestFile[] = files) {
   const zoom = fixture.zoom();
+  const url = (f: Pick<TestFile, 'id'>) => `/rec/download/${meetingId}-${f.id}`;
   zoom.get(`/meetings/${encodeURIComponent(uuid)}/recordings`).reply(200, {
     uuid,
     id: meetingId,
     topic: 'Quarterly review',
     type: '2',
     start_time: '2026-03-14T15:00:00Z',
-    recording_files: [
-      { id: 'FV', file_type: 'MP4', file_extension: 'MP4', recording_type: 'shared_screen_with_speaker_view', file_size: VIDEO.length, status: 'completed', download_url: `${ZOOM_API}/rec/download/${meetingId}-FV` },
-      { id: 'FC', file_type: 'CHAT', file_extension: 'TXT', recording_type: 'chat_file', file_size: CHAT.length, status: 'completed', download_url: `${ZOOM_API}/rec/download/${meetingId}-FC` },
-    ],
+    recording_files: files.map(({ bytes, ...f }) => ({ ...f, file_size: bytes.length, status: 'completed', download_url: `${ZOOM_API}${url(f)}` })),
   });
-  zoom.get(`/rec/download/${meetingId}-FV`).reply(200, VIDEO, { 'content-type': 'video/mp4', 'content-length': String(VIDEO.length) });
-  zoom.get(`/rec/download/${meetingId}-FC`).reply(200, CHAT, { 'content-type': 'text/plain', 'content-length': String(CHAT.length) });
+  for (const f of fetched) zoom.get(url(f)).reply(200, f.bytes, { 'content-type': 'application/octet-stream', 'content-length': String(f.bytes.length) });
   return zoom;
 }
 
@@ -93,7 +109,7 @@ describe('/zoom watch recordings --download', () => {
     expect(answer.body.text).toContain('<#CDL1> now gets an alert for *recordings* (');
     expect(answer.body.text).toContain('), and each finished recording is downloaded to the bot’s storage.');
     expect(textOf(answer)).toContain('its progress and where the files land go into the thread of the alert');
-    const { uuid, meetingId, event, folder } = recordingCompleted(1);
+    const { uuid, meetingId, event, folder } = recordingEvent(1);
     const zoom = nockRecording(uuid, meetingId);
 
     expect((await postWebhook(fixture.bot().url, event)).status).toBe(200);
@@ -110,8 +126,8 @@ describe('/zoom watch recordings --download', () => {
     expect(summary.body.channel).toBe('CDL1');
     expect(summary.body.text).toBe('Download the recordings of meeting 812 3456 7801 (automatic: recordings watch): 2 files saved');
     expect(textOf(summary)).toContain(`job \`${jobId}\``);
-    expect(await readFile(join(folder, 'shared_screen_with_speaker_view_FV.mp4'))).toEqual(VIDEO);
-    expect(await readFile(join(folder, 'chat_file_FC.txt'))).toEqual(CHAT);
+    expect(await readFile(join(folder, 'shared_screen_with_speaker_view_FV.mp4'))).toEqual(VIDEO.bytes);
+    expect(await readFile(join(folder, 'chat_file_FC.txt'))).toEqual(CHAT.bytes);
     expect(zoom.isDone()).toBe(true);
     // No admin asked in person: nothing goes to anyone's DM.
     expect(posts(ADMIN)).toEqual([]);
@@ -123,7 +139,7 @@ describe('/zoom watch recordings --download', () => {
 
   it('only posts the alert in a channel that watches without --download', async () => {
     await driver.command('watch recordings <#CPLAIN|cplain>', ADMIN);
-    const { event } = recordingCompleted(2);
+    const { event } = recordingEvent(2);
 
     await postWebhook(fixture.bot().url, event);
 
@@ -136,7 +152,7 @@ describe('/zoom watch recordings --download', () => {
   it('starts one download for two channels that watch with --download, and the other channel is told which job it is', async () => {
     await driver.command('watch recordings <#CDL1|cdl1> --download', ADMIN);
     await driver.command('watch recordings <#CDL2|cdl2> --download', ADMIN);
-    const { uuid, meetingId, event } = recordingCompleted(3);
+    const { uuid, meetingId, event } = recordingEvent(3);
     nockRecording(uuid, meetingId);
 
     await postWebhook(fixture.bot().url, event);
@@ -158,7 +174,7 @@ describe('/zoom watch recordings --download', () => {
 
   it('starts no second download when the relay job runs again, even after the first download finished', async () => {
     await driver.command('watch recordings <#CDL1|cdl1> --download', ADMIN);
-    const { uuid, meetingId, event } = recordingCompleted(4);
+    const { uuid, meetingId, event } = recordingEvent(4);
     nockRecording(uuid, meetingId);
     await postWebhook(fixture.bot().url, event);
     const progress = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CDL1' && c.body.thread_ts !== undefined);
@@ -178,34 +194,17 @@ describe('/zoom watch recordings --download', () => {
 
   it('downloads the transcript Zoom announces later, and only the transcript', async () => {
     await driver.command('watch recordings <#CDL1|cdl1> --download', ADMIN);
-    const uuid = 'inst5AAAiAiAiiAii==';
-    const meetingId = 81234567805;
-    const transcript = Buffer.from('WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nAda: hello\n');
-    const zoom = fixture.zoom();
-    // The recording's files by now: the video (saved on recording.completed) and the new transcript. Only the
-    // transcript is fetched; a request for the video would find no interceptor and fail the job.
-    zoom.get(`/meetings/${encodeURIComponent(uuid)}/recordings`).reply(200, {
-      uuid,
-      id: meetingId,
-      topic: 'Quarterly review',
-      start_time: '2026-03-14T15:00:00Z',
-      recording_files: [
-        { id: 'FV', file_type: 'MP4', file_extension: 'MP4', recording_type: 'shared_screen_with_speaker_view', file_size: VIDEO.length, status: 'completed', download_url: `${ZOOM_API}/rec/download/${meetingId}-FV` },
-        { id: 'FT', file_type: 'TRANSCRIPT', file_extension: 'VTT', recording_type: 'audio_transcript', file_size: transcript.length, status: 'completed', download_url: `${ZOOM_API}/rec/download/${meetingId}-FT` },
-      ],
-    });
-    zoom.get(`/rec/download/${meetingId}-FT`).reply(200, transcript, { 'content-type': 'text/vtt', 'content-length': String(transcript.length) });
-    const event = zoomEvent('recording.transcript_completed', (e) => {
-      e.payload.object.uuid = uuid;
-      e.payload.object.id = meetingId;
-    });
+    const { uuid, meetingId, event, folder } = recordingEvent(5, 'recording.transcript_completed');
+    // The recording's files by now: the video (recording.completed's download) and the new transcript, which alone is
+    // fetched.
+    const zoom = nockRecording(uuid, meetingId, [VIDEO, TRANSCRIPT], [TRANSCRIPT]);
 
     await postWebhook(fixture.bot().url, event);
 
     const progress = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CDL1' && c.body.thread_ts !== undefined);
     expect(progress.body.text).toBe('Download the transcript recordings of meeting 812 3456 7805 (automatic: recordings watch): waiting for a worker');
     expect((await summaryOf(progress)).body.text).toContain(': 1 file saved');
-    expect(await readFile(join(dir, `2026-03-14_Quarterly review_${meetingId}`, 'audio_transcript_FT.vtt'))).toEqual(transcript);
+    expect(await readFile(join(folder, 'audio_transcript_FT.vtt'))).toEqual(TRANSCRIPT.bytes);
     expect(zoom.isDone()).toBe(true);
   }, 30_000);
 });
