@@ -229,8 +229,11 @@ describe('who may ask for --download, and on what', () => {
     const list = await driver.command('watches --all', VIEWER);
     expect(textOf(list)).toContain('`recording.recovered`), and each finished recording is downloaded to the bot’s storage — by <@UADMIN>');
     expect(textOf(list).match(/downloaded to the bot’s storage/g)).toHaveLength(1);
-    // Watching again without the flag replaces the watch and turns downloads off.
+    // Watching again without the flag replaces the watch and turns downloads off; unwatch says they stop too.
     await driver.command('watch recordings <#CDL1|cdl1>', ADMIN);
     expect((await store().ofTopic('CDL1', 'recordings'))?.download).toBeUndefined();
+    await driver.command('watch recordings <#CDL2|cdl2> --download', ADMIN);
+    const stopped = await driver.command('unwatch recordings <#CDL2|cdl2>', ADMIN);
+    expect(stopped.body.text).toMatch(/^<#CDL2> no longer gets alerts for \*recordings\* \(.*\), nor downloads its recordings\.$/);
   });
 });
