@@ -72,7 +72,7 @@ export const jobCommands: CommandDef[] = [
       await requestCancel(inv.services.redis, inv.services.keyPrefix, id, inv.person.id);
       await inv.services.audit.record({ userId: inv.person.id, action: `asked job ${id} to stop`, outcome: 'ok' });
       const when = state === 'active' ? 'after its current step' : 'as soon as a worker picks it up, before it does anything';
-      await inv.reply(textMessage(`:no_entry_sign: Job \`${id}\` stops ${when}; its message in the owner's DM says what was done.`));
+      await inv.reply(textMessage(`:no_entry_sign: Job \`${id}\` stops ${when}; its progress message (in the owner's DM, or in the alert's thread for a watch's automatic download) says what was done.`));
     },
   },
   {

@@ -1,4 +1,5 @@
-// `/zoom watch`, `/zoom unwatch`, `/zoom watches`: which Slack channel relays which Zoom events (commands.md).
+// `/zoom watch`, `/zoom unwatch`, `/zoom watches`: which Slack channel relays which Zoom events (commands.md), and
+// `--download`, this version's extension of `watch recordings`: each finished recording is downloaded as well.
 // The subscriptions live in Redis (slack/watches.ts); the relay worker reads them for every event.
 import type { CommandDef } from './command.js';
 import type { CommandInvocation, ParsedCommand } from './context.js';
@@ -7,6 +8,7 @@ import { UsageError } from './errors.js';
 import { parseChannel } from './values.js';
 import { WatchStore, eventsOfTopic, type Watch } from '../slack/watches.js';
 import { watchList, watchStarted, watchStopped } from '../views/watch.js';
+import { AUTO_DOWNLOAD_EVENTS } from '../jobs/auto-download.js';
 import { EVENT_NAME, EVENT_TOPICS, WATCH_TOPICS, type WatchTopic } from '../zoom/events.js';
 import type { Config } from '../config.js';
 
@@ -16,11 +18,16 @@ const channel = { name: 'channel', type: 'string', optional: true } as const;
 export const watchCommands: CommandDef[] = [
   {
     path: ['watch'],
-    usage: 'watch <topic> [#channel] [--events <name,…>]',
-    summary: `Relay Zoom events to a channel as they happen. Topics: ${WATCH_TOPICS.join(', ')}.`,
-    example: 'watch recordings #zoom-alerts',
+    usage: 'watch <topic> [#channel] [--events <name,…>] [--download]',
+    summary:
+      `Relay Zoom events to a channel as they happen. Topics: ${WATCH_TOPICS.join(', ')}. ` +
+      'With recordings, --download also saves each finished recording (and later its transcript) as `recordings download` does, progress in the alert’s thread.',
+    example: 'watch recordings #zoom-alerts --download',
     access: 'write',
-    args: { positionals: [topic, channel], flags: { events: { type: 'string', example: '--events meeting.started,meeting.ended' } } },
+    args: {
+      positionals: [topic, channel],
+      flags: { events: { type: 'string', example: '--events meeting.started,meeting.ended' }, download: { type: 'boolean' } },
+    },
     run: watch,
   },
   {
@@ -58,12 +65,16 @@ async function watch(inv: CommandInvocation, args: ParsedCommand): Promise<void>
   }
   const name = args.positionals[0] as WatchTopic;
   const events = requestedEvents(name, stringFlag(args, 'events'), command);
+  const watched = eventsOfTopic(name, events);
+  const download = args.flags.download === true;
+  if (download) checkDownloadable(name, watched, command);
   const channelId = targetChannel(inv, args.positionals[1]);
   await checkPostable(inv, channelId);
   const watchRecord: Watch = {
     topic: name,
-    events: eventsOfTopic(name, events),
+    events: watched,
     narrowed: name !== 'events' && events !== undefined,
+    ...(download ? { download } : {}),
     createdBy: inv.person.id,
     zone: inv.person.tz,
     createdAt: inv.services.now().toISO() ?? new Date().toISOString(),
@@ -115,6 +126,19 @@ function requestedEvents(name: WatchTopic, flag: string | undefined, command: st
     );
   }
   return names;
+}
+
+/** `--download` saves recordings: only the recordings topic, and only with an event that starts a download. */
+function checkDownloadable(name: WatchTopic, events: readonly string[], command: string): void {
+  if (name !== 'recordings') {
+    throw new UsageError(
+      `--download saves each finished cloud recording, so it goes with the recordings topic only, not ${name}: \`${command} watch recordings #channel --download\`.`,
+    );
+  }
+  const triggers = Object.keys(AUTO_DOWNLOAD_EVENTS);
+  if (!events.some((e) => triggers.includes(e))) {
+    throw new UsageError(`--download starts on ${triggers.join(' or ')}; add one of them to --events, or leave --events out.`);
+  }
 }
 
 /** A public channel takes posts without the bot joining (chat:write.public); a private one needs an invitation. */

@@ -1,5 +1,6 @@
-// The one Slack message that shows a job's progress, in the admin's DM, updated in place: at most every few
-// seconds and only while the workspace's shared chat.update budget allows; the final summary always lands.
+// The one Slack message that shows a job's progress, in the admin's DM (or a watching channel's thread), updated in
+// place: at most every few seconds and only while the workspace's shared chat.update budget allows; the final summary
+// always lands.
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../log.js';
 import type { SlackPacing } from '../slack/pacing.js';
@@ -10,9 +11,16 @@ export interface MessageRef {
   ts: string;
 }
 
+/**
+ * Where a progress message opens: the DM of the admin who asked (their user ID), or, for work no one asked for in
+ * person (a watch's automatic download), a thread in the watching channel.
+ */
+export type ProgressPlace = string | { channel: string; threadTs?: string };
+
 /** Opens the progress message when the job is enqueued, so the admin sees it at once. */
-export async function postProgressMessage(slack: WebClient, userId: string, message: SlackMessage): Promise<MessageRef> {
-  const posted = await slack.chat.postMessage({ channel: userId, text: message.text, blocks: message.blocks, unfurl_links: false });
+export async function postProgressMessage(slack: WebClient, place: ProgressPlace, message: SlackMessage): Promise<MessageRef> {
+  const where = typeof place === 'string' ? { channel: place } : { channel: place.channel, ...(place.threadTs ? { thread_ts: place.threadTs } : {}) };
+  const posted = await slack.chat.postMessage({ ...where, text: message.text, blocks: message.blocks, unfurl_links: false });
   if (!posted.channel || !posted.ts) throw new Error('Slack did not say where the progress message was posted');
   return { channel: posted.channel, ts: posted.ts };
 }

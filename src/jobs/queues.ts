@@ -37,7 +37,7 @@ export interface JobOwner {
   userId: string;
   /** One line for `/zoom jobs`: "Approve 3,000 pending registrants of webinar 812 3456 7890". */
   description: string;
-  /** The DM message that shows progress, updated in place. */
+  /** The message that shows progress, updated in place: in the owner's DM, or a watching channel's thread. */
   progress?: { channel: string; ts: string };
 }
 

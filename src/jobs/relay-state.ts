@@ -1,6 +1,7 @@
 // What the relay remembers in Redis: each event's Slack posts (so a retried job never posts twice), the first
-// message of each meeting instance per channel (its thread), and the digest a burst is folded into. A folded
-// event counts as delivered only once a digest message that shows it was posted or updated.
+// message of each meeting instance per channel (its thread), the digest a burst is folded into, and the automatic
+// download an event started. A folded event counts as delivered only once a digest message that shows it was posted
+// or updated.
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { DEDUPE_TTL_MS } from '../ingress/accept.js';
@@ -156,12 +157,35 @@ export class RelayState {
     await tx.exec();
   }
 
+  /**
+   * The automatic download started for this event (`watch … --download`): its job ID, and per channel where it shows
+   * (`progress` for the channel whose thread has the progress message, else the ts of the line naming the job). One
+   * download per event however many channels watch, and a retried relay job never starts a second one, even after
+   * the first finished and the download queue's own dedupe let go of it.
+   */
+  async download(eventKey: string): Promise<{ jobId?: string; shownIn: Record<string, string> }> {
+    const { job, ...shownIn } = await this.redis.hgetall(this.downloadKey(eventKey));
+    return { ...(job ? { jobId: job } : {}), shownIn };
+  }
+
+  /**
+   * Recorded right after the job was queued (or the line naming it posted), so the in-doubt window is one round trip;
+   * within it, the download queue's dedupe joins a second request to the queued job.
+   */
+  async recordDownload(eventKey: string, jobId: string, shownIn: { channel: string; ts: string }): Promise<void> {
+    const key = this.downloadKey(eventKey);
+    await this.redis.multi().hset(key, 'job', jobId, shownIn.channel, shownIn.ts).pexpire(key, DEDUPE_TTL_MS).exec();
+  }
+
   // Per feature hash tags: each MULTI and script above stays within one Redis Cluster slot.
   private postedKey(eventKey: string): string {
     return `${this.keyPrefix}:{relay}:posted:${eventKey}`;
   }
   private threadKey(channel: string, instance: string): string {
     return `${this.keyPrefix}:{relay}:thread:${channel}:${instance}`;
+  }
+  private downloadKey(eventKey: string): string {
+    return `${this.keyPrefix}:{relay}:download:${eventKey}`;
   }
   private digestKey(channel: string, part: string): string {
     return `${this.keyPrefix}:{relay}:digest:${channel}:${part}`;

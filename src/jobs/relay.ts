@@ -11,6 +11,7 @@ import { WatchStore, type WatchingChannel } from '../slack/watches.js';
 import { alertMessage, alertSummary, digestMessage } from '../views/alerts.js';
 import { ZoomEvent, meetingInstanceOf } from '../zoom/events.js';
 import { RELAY_ATTEMPTS, type RelayJobData } from '../ingress/accept.js';
+import { startAutoDownloads } from './auto-download.js';
 import { RelayState } from './relay-state.js';
 import type { JobProcessor } from './workers.js';
 
@@ -58,6 +59,8 @@ async function relayEvent(job: Job, data: RelayJobData, services: Services): Pro
       services.log.warn({ channel, reason: error.message }, 'a watching channel is gone; its watches were removed');
     }
   }
+  // Channels whose alert is in Slack get their automatic download now, not only once every other channel is served.
+  await startAutoDownloads(data, channels.map((c) => c.channel), services, (channel, message) => post(services, channel, message));
   const retry = failed.filter((f) => !(f.error instanceof ChannelGone) && !(f.error instanceof PaceSaturated));
   if (retry.length > 0) {
     // Channels already served are recorded; the retry only reaches the ones that failed.

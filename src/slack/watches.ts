@@ -12,6 +12,8 @@ export const Watch = z.object({
   events: z.array(z.string()),
   /** True when `--events` narrowed the topic. */
   narrowed: z.boolean().default(false),
+  /** `--download` (recordings only): each finished recording is also downloaded, as `/zoom recordings download` does. */
+  download: z.boolean().optional(),
   createdBy: z.string(),
   /** The IANA zone alerts show times in: the zone of the admin who set the watch up. */
   zone: z.string(),
@@ -63,6 +65,11 @@ export class WatchStore {
       const parsed = Watch.safeParse(safeJson(text));
       return parsed.success ? [parsed.data] : [];
     });
+  }
+
+  /** The channel's watch of one topic, if any: one HGET, for the relay's per-channel options. */
+  async ofTopic(channel: string, topic: string): Promise<Watch | undefined> {
+    return parseWatch(await this.redis.hget(this.channelKey(channel), topic));
   }
 
   async channels(): Promise<string[]> {

@@ -225,3 +225,10 @@ export function downloadSummaryMessage(view: DownloadSummaryView): SlackMessage 
   }
   return { text: `${view.description}: ${outcome}`, blocks };
 }
+
+/** In a second channel that watches with --download: the one automatic download is already under way elsewhere. */
+export function autoDownloadNote(view: { jobId: string; progressChannel?: string }): SlackMessage {
+  const where = view.progressChannel ? `; its progress and where the files land are in the thread of this alert in <#${view.progressChannel}>` : '';
+  const text = `:arrow_down: Downloading automatically as job \`${view.jobId}\`${where}.`;
+  return { text, blocks: [section(text)] };
+}

@@ -6,12 +6,15 @@ import { context, section, type SlackMessage } from './blocks.js';
 const channelRef = (id: string) => `<#${id}>`;
 
 export function watchStarted(channel: string, watch: Watch, replaced: boolean): SlackMessage {
-  const text = `:eyes: ${channelRef(channel)} now gets an alert for ${describeWatch(watch)}${replaced ? ' (this replaces its earlier watch of that topic)' : ''}.`;
-  return { text, blocks: [section(text), context(`Times are shown in ${watch.zone}. Stop with \`unwatch ${watch.topic}\`.`)] };
+  const text = `:eyes: ${channelRef(channel)} now gets an alert for ${describeWatch(watch)}${downloads(watch)}${replaced ? ' (this replaces its earlier watch of that topic)' : ''}.`;
+  const jobs = watch.download
+    ? ' Each download is a job owned by you: its progress and where the files land go into the thread of the alert, and `jobs cancel <jobId>` stops one.'
+    : '';
+  return { text, blocks: [section(text), context(`Times are shown in ${watch.zone}.${jobs} Stop with \`unwatch ${watch.topic}\`.`)] };
 }
 
 export function watchStopped(channel: string, watch: Watch): SlackMessage {
-  const text = `${channelRef(channel)} no longer gets alerts for ${describeWatch(watch)}.`;
+  const text = `${channelRef(channel)} no longer gets alerts for ${describeWatch(watch)}${watch.download ? ', nor downloads its recordings' : ''}.`;
   return { text, blocks: [section(text)] };
 }
 
@@ -25,7 +28,7 @@ export function watchList(input: { channels: Array<{ channel: string; watches: W
   for (const { channel, watches } of shown.slice(0, 45)) {
     const lines = watches
       .sort((a, b) => a.topic.localeCompare(b.topic))
-      .map((w) => `• ${describeWatch(w)} — by <@${w.createdBy}>`);
+      .map((w) => `• ${describeWatch(w)}${downloads(w)} — by <@${w.createdBy}>`);
     blocks.push(section(`*${channelRef(channel)}*\n${lines.join('\n')}`));
   }
   const total = shown.reduce((n, c) => n + c.watches.length, 0);
@@ -37,4 +40,9 @@ export function describeWatch(watch: Watch): string {
   if (watch.topic === 'events') return `the Zoom events ${watch.events.map((e) => `\`${e}\``).join(', ')}`;
   if (watch.narrowed) return `*${watch.topic}*, only ${watch.events.map((e) => `\`${e}\``).join(', ')}`;
   return `*${watch.topic}* (${watch.events.map((e) => `\`${e}\``).join(', ')})`;
+}
+
+/** What a watch does beyond its alerts (`--download`), said after them. */
+function downloads(watch: Watch): string {
+  return watch.download ? ', and each finished recording is downloaded to the bot’s storage' : '';
 }

@@ -86,8 +86,10 @@ const Progress = z.object({
 type Progress = z.infer<typeof Progress>;
 
 export interface DownloadRequest {
-  /** The Slack user who sees progress in a DM and owns the job. */
+  /** The Slack user who owns the job (audit, `/zoom jobs`) and, unless `progressIn` says otherwise, sees progress in a DM. */
   userId: string;
+  /** A channel's thread for the progress message instead of the owner's DM (a watch's automatic download). */
+  progressIn?: { channel: string; threadTs?: string };
   meetingId: string;
   fileId?: string;
   type?: DownloadType;
@@ -102,16 +104,16 @@ export interface DownloadRequest {
 }
 
 /**
- * Enqueues a download and opens its progress message in the owner's DM; returns the job ID at once. The same files
- * asked for again while a job for them is queued or running (Download clicked twice) join that job, and the second
- * progress message then says which job has it, and that ID is returned. A request with --share joins only a job that
+ * Enqueues a download and opens its progress message (in the owner's DM, or `progressIn`); returns the job ID at once.
+ * The same files asked for again while a job for them is queued or running (Download clicked twice) join that job, and
+ * the second progress message then says which job has it, and that ID is returned. A request with --share joins only a job that
  * shares into the same channel: otherwise it is a job of its own, which waits for the file's lock (see runDownloadJob)
  * and then shares what the other job saved, fetching nothing twice.
  */
 export async function enqueueRecordingDownload(services: Services, request: DownloadRequest): Promise<string> {
   const jobId = newJobId('downloads');
   const description = request.description ?? describeDownload(request);
-  const progress = await postProgressMessage(services.slack, request.userId, downloadProgressMessage({ jobId, description, state: 'queued' }));
+  const progress = await postProgressMessage(services.slack, request.progressIn ?? request.userId, downloadProgressMessage({ jobId, description, state: 'queued' }));
   const owner: JobOwner = { userId: request.userId, description, progress };
   const data: DownloadJobData = {
     owner,

@@ -1,0 +1,239 @@
+// End to end: `/zoom watch recordings --download`. A signed recording.completed webhook reaches a channel that
+// watches with --download: the relay posts the alert, one download job saves the files under ZOOMOPS_RECORDINGS_DIR
+// with the account's token, and its progress and summary go into the alert's thread — once, however many channels
+// watch and however often the relay job runs.
+import { mkdtempSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { WatchStore } from '../../src/slack/watches.js';
+import { eventIdentity, type ZoomEvent } from '../../src/zoom/events.js';
+import { ZOOM_API, useBotFixture } from '../helpers/bot.js';
+import { slackDriver, textOf } from '../helpers/driver.js';
+import type { SlackCall } from '../helpers/fake-slack.js';
+import { ZOOM_SECRET, postWebhook, zoomEvent } from '../helpers/zoom-events.js';
+
+const ADMIN = 'UADMIN';
+const VIEWER = 'UVIEWER';
+const dir = mkdtempSync(join(tmpdir(), 'zoomops-watch-download-'));
+// Role `all`: the relay and the download jobs run in the bot's own process.
+const fixture = useBotFixture({
+  name: 'e2e-watch-download',
+  users: [{ id: ADMIN, email: 'admin@example.com', tz: 'Europe/Berlin' }, { id: VIEWER, email: 'v@example.com' }],
+  env: { ZOOMOPS_ADMINS: ADMIN, ZOOMOPS_VIEWERS: VIEWER, ZOOM_WEBHOOK_SECRET_TOKEN: ZOOM_SECRET, ZOOMOPS_RECORDINGS_DIR: dir },
+});
+const driver = slackDriver(() => fixture.bot().url, () => fixture.slack());
+const services = () => fixture.bot().bot.services;
+const store = () => new WatchStore(services().redis, services().keyPrefix);
+
+afterAll(() => rm(dir, { recursive: true, force: true }));
+beforeEach(async () => {
+  // Each test counts the jobs it caused.
+  for (const queue of ['events', 'downloads'] as const) await services().jobs.queue(queue).obliterate({ force: true });
+  for (const id of ['CDL1', 'CDL2', 'CPLAIN']) fixture.slack().channels.set(id, { name: id.toLowerCase(), is_private: false, is_member: false });
+  await store().removeAll();
+});
+
+/** A recording file as Zoom lists it (without its URL), and its bytes. */
+interface TestFile {
+  id: string;
+  file_type: string;
+  file_extension: string;
+  recording_type: string;
+  bytes: Buffer;
+}
+const file = (id: string, type: string, recordingType: string, ext: string, text: string): TestFile => ({
+  id,
+  file_type: type,
+  file_extension: ext,
+  recording_type: recordingType,
+  bytes: Buffer.from(text),
+});
+const VIDEO = file('FV', 'MP4', 'shared_screen_with_speaker_view', 'MP4', 'mp4 bytes '.repeat(5_000));
+const CHAT = file('FC', 'CHAT', 'chat_file', 'TXT', '10:00:01 Ada: hello\n');
+const TRANSCRIPT = file('FT', 'TRANSCRIPT', 'audio_transcript', 'VTT', 'WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nAda: hello\n');
+
+/** A recording event of its own meeting instance (each test its own, so Zoom's dedupe and the files stay apart). */
+function recordingEvent(n: number, name = 'recording.completed') {
+  const uuid = `inst${n}AAAiAiAiiAii==`;
+  const meetingId = 81234567800 + n;
+  const event = zoomEvent(name, (e) => {
+    e.payload.object.uuid = uuid;
+    e.payload.object.id = meetingId;
+  });
+  return { uuid, meetingId, event, folder: join(dir, `2026-03-14_Quarterly review_${meetingId}`) };
+}
+
+/**
+ * What the download job asks Zoom for, with the account's token only (the webhook's download_token is never stored):
+ * the recording's files, and the bytes of those that may be fetched; a request for any other finds no interceptor.
+ */
+function nockRecording(uuid: string, meetingId: number, files: TestFile[] = [VIDEO, CHAT], fetched: TestFile[] = files) {
+  const zoom = fixture.zoom();
+  const url = (f: Pick<TestFile, 'id'>) => `/rec/download/${meetingId}-${f.id}`;
+  zoom.get(`/meetings/${encodeURIComponent(uuid)}/recordings`).reply(200, {
+    uuid,
+    id: meetingId,
+    topic: 'Quarterly review',
+    type: '2',
+    start_time: '2026-03-14T15:00:00Z',
+    recording_files: files.map(({ bytes, ...f }) => ({ ...f, file_size: bytes.length, status: 'completed', download_url: `${ZOOM_API}${url(f)}` })),
+  });
+  for (const f of fetched) zoom.get(url(f)).reply(200, f.bytes, { 'content-type': 'application/octet-stream', 'content-length': String(f.bytes.length) });
+  return zoom;
+}
+
+const posts = (channel: string) => fixture.slack().calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === channel);
+const alertIn = (channel: string) => fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === channel && String(c.body.text).startsWith(':film_frames:'));
+/** The progress message's last word, in the channel its progress message was posted in. */
+const summaryOf = (progress: SlackCall) =>
+  fixture.slack().waitFor((c) => c.method === 'chat.update' && c.body.channel === progress.body.channel && /files? saved/.test(String(c.body.text)), 15_000);
+const downloadJobs = async () => (await services().jobs.queue('downloads').getJobs(['waiting', 'active', 'delayed', 'completed', 'failed'])).map((j) => String(j.id));
+
+/** The relay job of this event has finished (its downloads, if any, are queued by then). */
+async function relayed(event: unknown): Promise<void> {
+  const key = eventIdentity(event as ZoomEvent);
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const done = await services().jobs.queue('events').getJobs(['completed']);
+    if (done.some((j) => j.data.key === key)) return;
+    if (Date.now() > deadline) throw new Error(`the relay job of ${key} did not complete`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('/zoom watch recordings --download', () => {
+  it('downloads a finished recording with the account’s token, progress and summary in the alert’s thread', async () => {
+    const answer = await driver.command('watch recordings <#CDL1|cdl1> --download', ADMIN);
+    expect(answer.body.text).toContain('<#CDL1> now gets an alert for *recordings* (');
+    expect(answer.body.text).toContain('), and each finished recording is downloaded to the bot’s storage.');
+    expect(textOf(answer)).toContain('its progress and where the files land go into the thread of the alert');
+    const { uuid, meetingId, event, folder } = recordingEvent(1);
+    const zoom = nockRecording(uuid, meetingId);
+
+    expect((await postWebhook(fixture.bot().url, event)).status).toBe(200);
+
+    const alert = await alertIn('CDL1');
+    const progress = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CDL1' && c.body.thread_ts !== undefined);
+    // The alert is the first message of its meeting instance here, so its thread is the alert's own.
+    expect(posts('CDL1')[0]).toBe(alert);
+    expect(progress.body.thread_ts).toBe(await services().redis.get(`${services().keyPrefix}:{relay}:thread:CDL1:${uuid}`));
+    expect(progress.body.text).toBe(`Download the recordings of meeting 812 3456 7801 (automatic: recordings watch): waiting for a worker`);
+    const jobId = /job `(dl-[0-9a-f]{8})`/.exec(textOf(progress))![1];
+
+    const summary = await summaryOf(progress);
+    expect(summary.body.channel).toBe('CDL1');
+    expect(summary.body.text).toBe('Download the recordings of meeting 812 3456 7801 (automatic: recordings watch): 2 files saved');
+    expect(textOf(summary)).toContain(`job \`${jobId}\``);
+    expect(await readFile(join(folder, 'shared_screen_with_speaker_view_FV.mp4'))).toEqual(VIDEO.bytes);
+    expect(await readFile(join(folder, 'chat_file_FC.txt'))).toEqual(CHAT.bytes);
+    expect(zoom.isDone()).toBe(true);
+    // No admin asked in person: nothing goes to anyone's DM.
+    expect(posts(ADMIN)).toEqual([]);
+    expect(await downloadJobs()).toEqual([jobId]);
+    // The admin who set the watch up owns the job.
+    const status = await driver.command(`jobs status ${jobId}`, ADMIN);
+    expect(textOf(status)).toContain(`Started by <@${ADMIN}>`);
+  }, 30_000);
+
+  it('only posts the alert in a channel that watches without --download', async () => {
+    await driver.command('watch recordings <#CPLAIN|cplain>', ADMIN);
+    const { event } = recordingEvent(2);
+
+    await postWebhook(fixture.bot().url, event);
+
+    await alertIn('CPLAIN');
+    await relayed(event);
+    expect(await downloadJobs()).toEqual([]);
+    expect(posts('CPLAIN')).toHaveLength(1);
+  });
+
+  it('starts one download for two channels that watch with --download, and the other channel is told which job it is', async () => {
+    await driver.command('watch recordings <#CDL1|cdl1> --download', ADMIN);
+    await driver.command('watch recordings <#CDL2|cdl2> --download', ADMIN);
+    const { uuid, meetingId, event } = recordingEvent(3);
+    nockRecording(uuid, meetingId);
+
+    await postWebhook(fixture.bot().url, event);
+
+    await Promise.all([alertIn('CDL1'), alertIn('CDL2')]);
+    await relayed(event);
+    const jobs = await downloadJobs();
+    expect(jobs).toHaveLength(1);
+    const replies = fixture.slack().calls.filter((c) => c.method === 'chat.postMessage' && ['CDL1', 'CDL2'].includes(c.body.channel) && c.body.thread_ts);
+    expect(replies).toHaveLength(2);
+    const progress = replies.find((c) => String(c.body.text).startsWith('Download the recordings'))!;
+    const note = replies.find((c) => c !== progress)!;
+    expect(note.body.channel).not.toBe(progress.body.channel);
+    expect(note.body.text).toBe(
+      `:arrow_down: Downloading automatically as job \`${jobs[0]}\`; its progress and where the files land are in the thread of this alert in <#${progress.body.channel}>.`,
+    );
+    expect((await summaryOf(progress)).body.text).toContain('2 files saved');
+  }, 30_000);
+
+  it('starts no second download when the relay job runs again, even after the first download finished', async () => {
+    await driver.command('watch recordings <#CDL1|cdl1> --download', ADMIN);
+    const { uuid, meetingId, event } = recordingEvent(4);
+    nockRecording(uuid, meetingId);
+    await postWebhook(fixture.bot().url, event);
+    const progress = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CDL1' && c.body.thread_ts !== undefined);
+    await summaryOf(progress);
+    await relayed(event);
+    const [first] = await services().jobs.queue('events').getJobs(['completed']).then((done) => done.filter((j) => j.data.key === eventIdentity(event as ZoomEvent)));
+    // The download finished, so the download queue's own dedupe has let go of it: only the relay's record stops a second one.
+    expect(await services().jobs.queue('downloads').getJobCounts('completed')).toEqual({ completed: 1 });
+
+    const again = await services().jobs.queue('events').add('again', first!.data);
+    for (let i = 0; i < 200 && !(await again.isCompleted()); i++) await new Promise((r) => setTimeout(r, 30));
+    expect(await again.isCompleted()).toBe(true);
+
+    expect((await downloadJobs()).length).toBe(1);
+    expect(posts('CDL1')).toHaveLength(2);
+  }, 30_000);
+
+  it('downloads the transcript Zoom announces later, and only the transcript', async () => {
+    await driver.command('watch recordings <#CDL1|cdl1> --download', ADMIN);
+    const { uuid, meetingId, event, folder } = recordingEvent(5, 'recording.transcript_completed');
+    // The recording's files by now: the video (recording.completed's download) and the new transcript, which alone is
+    // fetched.
+    const zoom = nockRecording(uuid, meetingId, [VIDEO, TRANSCRIPT], [TRANSCRIPT]);
+
+    await postWebhook(fixture.bot().url, event);
+
+    const progress = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CDL1' && c.body.thread_ts !== undefined);
+    expect(progress.body.text).toBe('Download the transcript recordings of meeting 812 3456 7805 (automatic: recordings watch): waiting for a worker');
+    expect((await summaryOf(progress)).body.text).toContain(': 1 file saved');
+    expect(await readFile(join(folder, 'audio_transcript_FT.vtt'))).toEqual(TRANSCRIPT.bytes);
+    expect(zoom.isDone()).toBe(true);
+  }, 30_000);
+});
+
+describe('who may ask for --download, and on what', () => {
+  it('refuses --download on a topic other than recordings, and with --events that never start a download', async () => {
+    const meetings = await driver.command('watch meetings <#CDL1|cdl1> --download', ADMIN);
+    expect(meetings.body.text).toContain(
+      '--download saves each finished cloud recording, so it goes with the recordings topic only, not meetings: `/zoom watch recordings #channel --download`.',
+    );
+    const events = await driver.command('watch events <#CDL1|cdl1> --events recording.completed --download', ADMIN);
+    expect(events.body.text).toContain('goes with the recordings topic only, not events');
+    const narrowed = await driver.command('watch recordings <#CDL1|cdl1> --events recording.trashed --download', ADMIN);
+    expect(narrowed.body.text).toContain('--download starts on recording.completed or recording.transcript_completed; add one of them to --events');
+    expect(await store().channels()).toEqual([]);
+  });
+
+  it('is for the admins who may watch, and `/zoom watches` says which channels download', async () => {
+    expect((await driver.command('watch recordings <#CDL1|cdl1> --download', VIEWER)).body.text).toContain('You are not allowed to run `/zoom watch`');
+    await driver.command('watch recordings <#CDL1|cdl1> --download', ADMIN);
+    await driver.command('watch recordings <#CDL2|cdl2>', ADMIN);
+    const list = await driver.command('watches --all', VIEWER);
+    expect(textOf(list)).toContain('`recording.recovered`), and each finished recording is downloaded to the bot’s storage — by <@UADMIN>');
+    expect(textOf(list).match(/downloaded to the bot’s storage/g)).toHaveLength(1);
+    // Watching again without the flag replaces the watch and turns downloads off; unwatch says they stop too.
+    await driver.command('watch recordings <#CDL1|cdl1>', ADMIN);
+    expect((await store().ofTopic('CDL1', 'recordings'))?.download).toBeUndefined();
+    await driver.command('watch recordings <#CDL2|cdl2> --download', ADMIN);
+    const stopped = await driver.command('unwatch recordings <#CDL2|cdl2>', ADMIN);
+    expect(stopped.body.text).toMatch(/^<#CDL2> no longer gets alerts for \*recordings\* \(.*\), nor downloads its recordings\.$/);
+  });
+});
