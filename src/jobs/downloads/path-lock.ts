@@ -26,8 +26,8 @@ export interface PathLock {
    */
   readonly lost: AbortSignal;
   /**
-   * Whether this process may still write: not lost and within the validity time. No Redis round trip, so it can be
-   * asked before every write; past the validity time it aborts `lost` too.
+   * Whether this process may still write: not released, not lost and within the validity time. No Redis round trip,
+   * so it can be asked before every write; past the validity time it aborts `lost` too.
    */
   readonly held: () => boolean;
   release(): Promise<void>;
@@ -47,6 +47,9 @@ export async function takePathLock(redis: Redis, key: string, owner: string, log
   const lost = new AbortController();
   let validUntil = 0;
   let expiry: NodeJS.Timeout | undefined;
+  // A renewal sent just before release() may be answered after it: that answer must neither re-arm the expiry (which
+  // would abort `lost` on a lock long released) nor count as holding the lock again.
+  let released = false;
   const stopTimers = () => {
     clearInterval(timer);
     clearTimeout(expiry);
@@ -69,7 +72,7 @@ export async function takePathLock(redis: Redis, key: string, owner: string, log
     redis
       .eval(RENEW, 1, key, value, String(ttlMs))
       .then((renewed) => {
-        if (lost.signal.aborted) return;
+        if (released || lost.signal.aborted) return;
         if (renewed === 0) giveUp('another job took over this file');
         else validFrom(renewing);
       })
@@ -81,10 +84,12 @@ export async function takePathLock(redis: Redis, key: string, owner: string, log
   return {
     lost: lost.signal,
     held: () => {
+      if (released) return false;
       if (performance.now() >= validUntil) expired();
       return !lost.signal.aborted;
     },
     release: async () => {
+      released = true;
       stopTimers();
       await redis.eval(RELEASE, 1, key, value).catch((error: unknown) => log.warn({ err: error }, 'could not release a download lock'));
     },

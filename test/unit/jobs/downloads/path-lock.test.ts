@@ -25,6 +25,31 @@ const VALID_FOR_MS = 28_000;
 let files = 0;
 const freshKey = () => downloadLockKey(prefix, `meeting/file-${++files}.mp4`);
 
+/** A connection of the test's own, for a test that breaks it or spies on it. */
+async function ownConnection(): Promise<Redis> {
+  const conn = testRedis();
+  onTestFinished(() => conn.disconnect());
+  await conn.ping();
+  return conn;
+}
+
+/**
+ * Holds back the answers to the next `count` renewals on `conn` (its eval calls) until the test delivers them: each
+ * renewal still reaches Redis when it is sent, only its answer comes back late. Commands after those go through as usual.
+ */
+function holdBackRenewalAnswers(conn: Redis, count: number): Array<() => Promise<void>> {
+  const evalNow = conn.eval.bind(conn) as (...args: unknown[]) => Promise<unknown>;
+  const deliveries: Array<() => Promise<void>> = [];
+  const spy = vi.spyOn(conn, 'eval');
+  for (let i = 0; i < count; i++) {
+    spy.mockImplementationOnce((...args: unknown[]) => {
+      const answer = evalNow(...args);
+      return new Promise((resolve) => deliveries.push(async () => resolve(await answer)));
+    });
+  }
+  return deliveries;
+}
+
 describe('download path lock', () => {
   it('stays held well past its first TTL while its renewals get through', async () => {
     useFakeClock();
@@ -49,9 +74,7 @@ describe('download path lock', () => {
     ['Redis stalls (no renewal is ever answered)', (conn) => vi.spyOn(conn, 'eval').mockReturnValue(new Promise(() => undefined))],
   ];
   it.each(failures)('stops being held once its validity time ran out when %s, and aborts lost', async (_, fail) => {
-    const conn = testRedis();
-    onTestFinished(() => conn.disconnect());
-    await conn.ping();
+    const conn = await ownConnection();
     useFakeClock();
     const lock = (await takePathLock(conn, freshKey(), 'job-1', silentLogger))!;
     fail(conn);
@@ -66,5 +89,82 @@ describe('download path lock', () => {
     expect(lock.lost.aborted).toBe(true);
     expect((lock.lost.reason as Error).message).toBe('the lock on this file could not be renewed in time; another job may have taken over');
     expect(lock.held()).toBe(false);
+  });
+
+  it('is lost at once, well within its validity time, when a renewal finds another job holding the file', async () => {
+    useFakeClock();
+    const key = freshKey();
+    const lock = (await takePathLock(redis, key, 'job-1', silentLogger))!;
+    // As if the key had expired in Redis and another job had taken the file.
+    await redis.set(key, 'job-2:other', 'PX', 30_000);
+
+    await vi.advanceTimersByTimeAsync(10_000);
+    await redis.ping();
+
+    expect(lock.lost.aborted).toBe(true);
+    expect((lock.lost.reason as Error).message).toBe('another job took over this file');
+    expect(lock.held()).toBe(false);
+    // Its release leaves the other job's lock alone.
+    await lock.release();
+    expect(await redis.get(key)).toBe('job-2:other');
+  });
+
+  it('counts the later-sent renewal when the answers arrive out of order', async () => {
+    const conn = await ownConnection();
+    useFakeClock();
+    const lock = (await takePathLock(conn, freshKey(), 'job-1', silentLogger))!;
+    const renewals = holdBackRenewalAnswers(conn, 2);
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(renewals).toHaveLength(2);
+
+    // The renewal sent at 20 s is answered first, the one sent at 10 s last: the lock stays valid from 20 s on.
+    await renewals[1]!();
+    await renewals[0]!();
+    conn.disconnect();
+
+    await vi.advanceTimersByTimeAsync(VALID_FOR_MS - 1);
+    expect(lock.held()).toBe(true);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(lock.lost.aborted).toBe(true);
+    expect(lock.held()).toBe(false);
+  });
+
+  it('is no longer held once released, and is never lost afterwards', async () => {
+    useFakeClock();
+    const key = freshKey();
+    const lock = (await takePathLock(redis, key, 'job-1', silentLogger))!;
+
+    await lock.release();
+    expect(await redis.get(key)).toBeNull();
+    expect(lock.held()).toBe(false);
+
+    await vi.advanceTimersByTimeAsync(VALID_FOR_MS * 2);
+    expect(lock.held()).toBe(false);
+    expect(lock.lost.aborted).toBe(false);
+  });
+
+  const lateAnswers: Array<[string, (key: string) => Promise<unknown>]> = [
+    ['confirms it', async () => undefined],
+    ['finds another job holding the file', (key) => redis.set(key, 'job-2:other', 'PX', 30_000)],
+  ];
+  it.each(lateAnswers)('ignores a renewal sent before release() and answered after it that %s', async (_, beforeRenewal) => {
+    const conn = await ownConnection();
+    useFakeClock();
+    const key = freshKey();
+    const lock = (await takePathLock(conn, key, 'job-1', silentLogger))!;
+    const renewals = holdBackRenewalAnswers(conn, 1);
+    await beforeRenewal(key);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(renewals).toHaveLength(1);
+
+    const releasing = lock.release();
+    await renewals[0]!();
+    await releasing;
+
+    expect(lock.held()).toBe(false);
+    expect(lock.lost.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(VALID_FOR_MS * 2);
+    expect(lock.held()).toBe(false);
+    expect(lock.lost.aborted).toBe(false);
   });
 });
