@@ -28,9 +28,12 @@ export function formatSize(bytes: number): string {
   return `${bytes} B`;
 }
 
-/** The value of a Download button: `{"meetingId": "<uuid or id>"}`, plus `fileId` for one file. */
-export function downloadButtonValue(meetingId: string, fileId?: string): string {
-  return JSON.stringify(fileId ? { meetingId, fileId } : { meetingId });
+/**
+ * The value of a Download button: `{"meetingId": "<uuid or id>"}`, plus `fileId` for one file or `type` for the files
+ * of one type (`transcript` on a transcript alert); neither means every file.
+ */
+export function downloadButtonValue(meetingId: string, only: { fileId?: string; type?: string } = {}): string {
+  return JSON.stringify({ meetingId, ...(only.fileId ? { fileId: only.fileId } : {}), ...(only.type ? { type: only.type } : {}) });
 }
 
 // ---- list --------------------------------------------------------------------------------------------------
@@ -117,7 +120,7 @@ export function recordingDetailMessage(view: RecordingDetailView): SlackMessage 
     blocks.push(section(`*${escapeMrkdwn(kind)}*\n${size} · ${fileDuration(file)}`));
     blocks.push(
       actions(`file_${file.id}`.slice(0, 255), [
-        button('Download', RECORDING_ACTIONS.download, downloadButtonValue(view.uuid, file.id)),
+        button('Download', RECORDING_ACTIONS.download, downloadButtonValue(view.uuid, { fileId: file.id })),
         button('Delete', RECORDING_ACTIONS.delete, JSON.stringify({ meetingId: view.uuid, fileId: file.id }), { style: 'danger' }),
       ]),
     );
