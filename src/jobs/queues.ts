@@ -39,6 +39,8 @@ export interface JobOwner {
   description: string;
   /** The message that shows progress, updated in place: in the owner's DM, or a watching channel's thread. */
   progress?: { channel: string; ts: string };
+  /** The progress message is in a channel others read (a watch's automatic download): it names no server paths. */
+  inChannel?: boolean;
 }
 
 export class JobQueues {

@@ -1,5 +1,6 @@
 // Block Kit for cloud recordings: the list (one line per meeting, View button), one meeting's files with Download and
 // Delete buttons, and the download job's progress message and summary (with Share to Slack buttons).
+import { normalize, resolve, sep } from 'node:path';
 import type { Button, KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
 import { actions, button, context, section, type SlackMessage } from './blocks.js';
@@ -34,6 +35,22 @@ export function formatSize(bytes: number): string {
  */
 export function downloadButtonValue(meetingId: string, only: { fileId?: string; type?: string } = {}): string {
   return JSON.stringify({ meetingId, ...(only.fileId ? { fileId: only.fileId } : {}), ...(only.type ? { type: only.type } : {}) });
+}
+
+/**
+ * A text as the job owner's progress message may show it. In a channel others read (`inChannel`: a watch's automatic
+ * download, maybe in a public channel) paths under ZOOMOPS_RECORDINGS_DIR are relative to it (`<folder>/<file>`) and
+ * the directory itself goes by its setting's name, so the server's layout stays private; error texts too, which name
+ * paths as written (absolute, or relative to the working directory when the setting is). The admin's own DM keeps
+ * absolute paths.
+ */
+export function pathsShownTo(owner: { inChannel?: boolean | undefined }, dir: string, text: string): string {
+  if (!owner.inChannel) return text;
+  // The absolute form first: the relative one may be a tail of it.
+  const forms = [...new Set([resolve(dir), normalize(dir).replace(/[\\/]+$/, '')])].filter((form) => form.length > 1);
+  let shown = text;
+  for (const form of forms) shown = shown.split(`${form}${sep}`).join('').split(form).join('ZOOMOPS_RECORDINGS_DIR');
+  return shown;
 }
 
 // ---- list --------------------------------------------------------------------------------------------------

@@ -126,6 +126,9 @@ describe('/zoom watch recordings --download', () => {
     expect(summary.body.channel).toBe('CDL1');
     expect(summary.body.text).toBe('Download the recordings of meeting 812 3456 7801 (automatic: recordings watch): 2 files saved');
     expect(textOf(summary)).toContain(`job \`${jobId}\``);
+    // A channel, maybe a public one: where each file is, relative to ZOOMOPS_RECORDINGS_DIR, never the server's directory.
+    expect(textOf(summary)).toContain('Saved `2026-03-14_Quarterly review_81234567801/shared_screen_with_speaker_view_FV.mp4`');
+    expect(textOf(summary)).not.toContain(dir);
     expect(await readFile(join(folder, 'shared_screen_with_speaker_view_FV.mp4'))).toEqual(VIDEO.bytes);
     expect(await readFile(join(folder, 'chat_file_FC.txt'))).toEqual(CHAT.bytes);
     expect(zoom.isDone()).toBe(true);

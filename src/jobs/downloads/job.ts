@@ -12,6 +12,7 @@ import {
   downloadProgressMessage,
   downloadSummaryMessage,
   formatSize,
+  pathsShownTo,
 } from '../../views/recordings.js';
 import { downloadableFiles, getRecording, type RecordingFile } from '../../zoom/recordings.js';
 import { postProgressMessage, ProgressMessage } from '../progress.js';
@@ -47,6 +48,7 @@ const DownloadJobData = z.object({
     userId: z.string(),
     description: z.string(),
     progress: z.object({ channel: z.string(), ts: z.string() }).optional(),
+    inChannel: z.boolean().optional(),
   }),
   /** Meeting ID (newest instance) or instance UUID. */
   meetingId: z.string().min(1),
@@ -114,7 +116,7 @@ export async function enqueueRecordingDownload(services: Services, request: Down
   const jobId = newJobId('downloads');
   const description = request.description ?? describeDownload(request);
   const progress = await postProgressMessage(services.slack, request.progressIn ?? request.userId, downloadProgressMessage({ jobId, description, state: 'queued' }));
-  const owner: JobOwner = { userId: request.userId, description, progress };
+  const owner: JobOwner = { userId: request.userId, description, progress, ...(request.progressIn ? { inChannel: true } : {}) };
   const data: DownloadJobData = {
     owner,
     meetingId: request.meetingId,
@@ -223,12 +225,13 @@ async function runDownloadJob(job: Job, data: DownloadJobData, ctx: JobContext):
     await save();
     await showing;
     if (planned.files.length > 0) await audit(services, data, jobId, progress, cancelledBy);
+    const shown = (text: string) => pathsShownTo(data.owner, dir, text);
     await message?.update(
       downloadSummaryMessage({
         jobId,
         description,
-        saved: progress.saved,
-        failures: progress.failures,
+        saved: progress.saved.map((file) => ({ ...file, path: shown(file.path) })),
+        failures: progress.failures.map((failure) => ({ ...failure, reason: shown(failure.reason) })),
         meetingUuid: planned.uuid,
         ...(data.origin || data.share ? { shareChannel: (data.origin ?? data.share)!.channel } : {}),
         ...(cancelledBy ? { cancelledBy } : {}),

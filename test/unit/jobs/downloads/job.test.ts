@@ -168,6 +168,20 @@ describe('recording download job', () => {
     expect(stored.saved.map((f) => [f.id, f.sharedIn]), JSON.stringify(stored)).toEqual([['F1', 'CSHARE'], ['F2', undefined]]);
   });
 
+  it('in a watching channel’s thread names no server directory, not even when the disk is too small', async () => {
+    server.reset();
+    server.recordings.set('81234567890', recording([{ id: 'FB', type: 'MP4', ext: 'MP4', recordingType: 'speaker_view', size: 1e15 }]));
+    fixture.startWorkers();
+
+    await enqueueRecordingDownload(fixture.services(), { userId: 'UADMIN', meetingId: '81234567890', progressIn: { channel: 'CWATCH', threadTs: '1773500000.000100' } });
+
+    const summary = await fixture.slack().waitFor((c) => c.method === 'chat.update' && JSON.stringify(c.body).includes('0 files saved, 1 failed'), 15_000);
+    expect(summary.body.channel).toBe('CWATCH');
+    const text = JSON.stringify(summary.body.blocks);
+    expect(text).toContain('not enough disk space in ZOOMOPS_RECORDINGS_DIR: 1000000.0 GB needed');
+    expect(text).not.toContain(dir);
+  });
+
   it('refuses a recording whose download lands on a web page, and says so in the summary', async () => {
     server.reset();
     server.behaviour.html200 = true;
