@@ -222,7 +222,7 @@ async function startDownload(
     ...(shareChannel ? { shareChannel } : {}),
     originChannel: inv.channelId,
   };
-  const jobId = await enqueueRecordingDownload(inv.services, request);
+  const { jobId } = await enqueueRecordingDownload(inv.services, request);
   return `:hourglass_flowing_sand: Started job \`${jobId}\`: ${escapeMrkdwn(describeDownload(request))}. Progress and where the files land come in your DM with me; \`/zoom jobs status ${jobId}\` shows where it is.`;
 }
 

@@ -53,14 +53,15 @@ async function relayEvent(job: Job, data: RelayJobData, services: Services): Pro
     if (error instanceof ChannelGone) await removeGoneChannel(services, channel, error.message);
   }
   // Channels whose alert is in Slack get their automatic download now, not only once every other channel is served.
-  await startAutoDownloads(data, channels.map((c) => c.channel), services, (channel, message) => post(services, channel, message));
+  const downloads = await startAutoDownloads(data, channels.map((c) => c.channel), services, (channel, message) => post(services, channel, message));
   const retry = failed.filter((f) => !(f.error instanceof ChannelGone) && !(f.error instanceof PaceSaturated));
   if (retry.length > 0) {
     // Channels already served are recorded; the retry only reaches the ones that failed.
     throw new Error(`could not post ${data.event.event} to ${retry.map((f) => f.channel).join(', ')}: ${retry[0]!.error.message}`);
   }
-  if (failed.some((f) => f.error instanceof PaceSaturated)) {
-    // Channels already served are recorded; the job comes back (no attempt counted) when the pace has room.
+  if (failed.some((f) => f.error instanceof PaceSaturated) || downloads.later) {
+    // Channels already served (and a download already started) are recorded; the job comes back (no attempt counted)
+    // when the pace has room, or once the run of it that is starting the download is done.
     await job.moveToDelayed(Date.now() + 1_000 + Math.floor(Math.random() * 2_000), job.token);
     throw new DelayedError();
   }

@@ -246,9 +246,14 @@ export function downloadSummaryMessage(view: DownloadSummaryView): SlackMessage 
   return { text: `${view.description}: ${outcome}`, blocks };
 }
 
-/** In a second channel that watches with --download: the one automatic download is already under way elsewhere. */
-export function autoDownloadNote(view: { jobId: string; progressChannel?: string }): SlackMessage {
-  const where = view.progressChannel ? `; its progress and where the files land are in the thread of this alert in <#${view.progressChannel}>` : '';
-  const text = `:arrow_down: Downloading automatically as job \`${view.jobId}\`${where}.`;
+/**
+ * In a channel that watches with --download but has no progress message of its own: the one automatic download is
+ * under way in another channel's thread, or the files were already being fetched by a job an admin started, whose
+ * progress only that admin sees (in their DM).
+ */
+export function autoDownloadNote(view: { jobId: string; progressChannel?: string; startedBy?: string }): SlackMessage {
+  const text = view.startedBy
+    ? `:arrow_down: These files are already being downloaded as job \`${view.jobId}\`, started by <@${view.startedBy}>; nothing is fetched twice, and \`/zoom jobs status ${view.jobId}\` shows where it is.`
+    : `:arrow_down: Downloading automatically as job \`${view.jobId}\`${view.progressChannel ? `; its progress and where the files land are in the thread of this alert in <#${view.progressChannel}>` : ''}.`;
   return { text, blocks: [section(text)] };
 }
