@@ -81,6 +81,21 @@ export class SlidingWindow {
     return Math.max(0, reply);
   }
 
+  /**
+   * Takes a slot if one frees within `maxWaitMs`, waiting for it; else takes none and says false at once, so a caller
+   * that must not hold its worker slot that long can give the work back (a BullMQ job moved to delayed).
+   */
+  async takeWithin(maxWaitMs: number): Promise<boolean> {
+    const clock = this.now ?? Date.now;
+    const deadline = clock() + maxWaitMs;
+    for (;;) {
+      const wait = await this.tryTake();
+      if (wait === 0) return true;
+      if (clock() + wait > deadline) return false;
+      await this.sleep(wait);
+    }
+  }
+
   async take(): Promise<void> {
     for (let wait = await this.tryTake(); wait > 0; wait = await this.tryTake()) await this.sleep(wait);
   }

@@ -41,6 +41,8 @@ const ListPage = ListQuery.extend({ o: z.number().int().min(0) });
 const MeetingRef = z.object({ meetingId: z.string().min(1), fileId: z.string().min(1).optional() });
 const DeleteRequest = MeetingRef.extend({ action: z.enum(['trash', 'delete']) });
 const ShareRequest = MeetingRef.extend({ fileId: z.string().min(1), channel: z.string().min(1) });
+/** A Download button: one file, the files of one type (a transcript alert's), or all of them. */
+const DownloadRef = MeetingRef.extend({ type: z.enum(DOWNLOAD_TYPES).optional() });
 
 export const recordingCommands: CommandDef[] = [
   {
@@ -220,7 +222,7 @@ async function startDownload(
     ...(shareChannel ? { shareChannel } : {}),
     originChannel: inv.channelId,
   };
-  const jobId = await enqueueRecordingDownload(inv.services, request);
+  const { jobId } = await enqueueRecordingDownload(inv.services, request);
   return `:hourglass_flowing_sand: Started job \`${jobId}\`: ${escapeMrkdwn(describeDownload(request))}. Progress and where the files land come in your DM with me; \`/zoom jobs status ${jobId}\` shows where it is.`;
 }
 
@@ -271,8 +273,8 @@ export const recordingActions: ActionDef[] = [
     actionId: RECORDING_ACTIONS.download,
     access: 'write',
     run: async (inv, value) => {
-      const ref = buttonValue(MeetingRef, value);
-      await inv.reply(textMessage(await startDownload(inv, { meetingId: ref.meetingId, ...(ref.fileId ? { fileId: ref.fileId } : {}) })));
+      const ref = buttonValue(DownloadRef, value);
+      await inv.reply(textMessage(await startDownload(inv, { meetingId: ref.meetingId, ...(ref.fileId ? { fileId: ref.fileId } : {}), ...(ref.type ? { type: ref.type } : {}) })));
     },
   },
   {

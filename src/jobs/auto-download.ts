@@ -1,22 +1,26 @@
 // Automatic downloads of `/zoom watch recordings --download`: once the relay has put a recording alert into a channel
 // that watches with --download, one download job per event (however many channels watch), its progress message in
 // the thread of one channel's alert and a line naming the job in the others'. No admin asked in person, so the job
-// belongs to the admin who set the watch up, and its progress shows where the alert is, not in anyone's DM.
+// belongs to the admin who set the watch up, and its progress shows where the alert is, not in anyone's DM. When an
+// admin is already downloading the same files by hand, the event joins that job and every channel gets a line naming
+// it and who started it (its progress is in that admin's DM).
 import type { RelayJobData } from '../ingress/accept.js';
 import type { Services } from '../services.js';
-import { WatchStore, type Watch } from '../slack/watches.js';
+import { MAX_PACE_WAIT_MS } from '../slack/pacing.js';
+import { WatchStore, channelGoneReason, removeGoneChannel, type Watch } from '../slack/watches.js';
 import { autoDownloadNote } from '../views/recordings.js';
 import { EventRecording } from '../zoom/event-objects.js';
 import { meetingInstanceOf } from '../zoom/events.js';
-import { describeDownload, enqueueRecordingDownload, type DownloadType } from './downloads/job.js';
-import { RelayState } from './relay-state.js';
+import { describeDownload, downloadJobOwner, enqueueRecordingDownload, type DownloadRequest, type DownloadType } from './downloads/job.js';
+import { derivedJobId } from './queues.js';
+import { RelayState, type RecordedDownload } from './relay-state.js';
 
 /**
  * The events that start a download, and which files. `recording.completed` takes every file, as
  * `/zoom recordings download` and the alert's Download button do (so a click on that button joins the automatic job
  * rather than fetching twice). Zoom makes the audio transcript after the recording and announces it with
- * `recording.transcript_completed`, whose download takes the transcript files only (any already saved are not
- * fetched again).
+ * `recording.transcript_completed`, whose download (and its alert's Download button) takes the transcript files only
+ * (any already saved are not fetched again).
  */
 export const AUTO_DOWNLOAD_EVENTS: Readonly<Record<string, DownloadType>> = {
   'recording.completed': 'all',
@@ -33,51 +37,134 @@ interface Ready {
   thread: string;
 }
 
+/** What the relay does next: `later` moves its job to delayed (no attempt counted) and runs it again. */
+export interface AutoDownloadOutcome {
+  later: boolean;
+}
+
+interface Run {
+  data: RelayJobData;
+  services: Services;
+  state: RelayState;
+  /** Channels found gone in this run: their watches are removed, and nothing more is posted there. */
+  gone: Set<string>;
+}
+
 /**
  * Starts the event's download if a channel that shows its alert asked for one, and tells each such channel. Called
  * after every delivery attempt with the channels the event goes to: channels whose alert is not in Slack yet are
- * served by a later attempt.
+ * served by a later attempt. A channel's saturated pace is never waited out inside the relay's slot: the outcome says
+ * to come back later, and what is recorded (the job, each line posted) makes that run pick up where this one stopped.
  */
-export async function startAutoDownloads(data: RelayJobData, channels: readonly string[], services: Services, post: Post): Promise<void> {
+export async function startAutoDownloads(data: RelayJobData, channels: readonly string[], services: Services, post: Post): Promise<AutoDownloadOutcome> {
   const type = AUTO_DOWNLOAD_EVENTS[data.event.event];
-  if (!type || channels.length === 0) return;
+  if (!type || channels.length === 0) return { later: false };
   const recording = EventRecording.safeParse(data.event.payload.object);
   // The instance (UUID) first: a meeting ID would mean its newest instance, which may be a later one by then.
   const meetingId = recording.success ? (recording.data.uuid ?? recording.data.id) : undefined;
-  if (!recording.success || !meetingId) return;
-  const state = new RelayState(services.redis, services.keyPrefix);
-  const ready = await readyChannels(data, channels, services, state);
-  if (ready.length === 0) return;
+  if (!recording.success || !meetingId) return { later: false };
+  const run: Run = { data, services, state: new RelayState(services.redis, services.keyPrefix), gone: new Set() };
+  const ready = await readyChannels(data, channels, services, run.state);
+  if (ready.length === 0) return { later: false };
 
-  let { jobId, shownIn } = await state.download(data.key);
-  if (!jobId) {
-    const owner = ready[0]!;
-    const shownId = recording.data.id ?? meetingId;
-    await services.pacing.channel(owner.channel).take();
-    jobId = await enqueueRecordingDownload(services, {
-      userId: owner.watch.createdBy,
-      meetingId,
-      type,
-      progressIn: { channel: owner.channel, threadTs: owner.thread },
-      originChannel: owner.channel,
-      description: `${describeDownload({ meetingId: shownId, type })} (automatic: recordings watch)`,
-    });
-    await state.recordDownload(data.key, jobId, { channel: owner.channel, ts: 'progress' });
-    shownIn = { ...shownIn, [owner.channel]: 'progress' };
-  }
+  const download = await startOnce(run, ready, {
+    meetingId,
+    type,
+    description: `${describeDownload({ meetingId: recording.data.id ?? meetingId, type })} (automatic: recordings watch)`,
+  });
+  if (!download) return { later: true };
+  if (!download.jobId) return { later: false };
+  const { jobId, startedBy, shownIn } = download;
   const progressChannel = Object.entries(shownIn).find(([, ts]) => ts === 'progress')?.[0];
+  // A job an admin started by hand shows its progress in their DM: the channels are told whose job it is, not where.
+  const note = autoDownloadNote({ jobId, ...(startedBy ? { startedBy } : progressChannel ? { progressChannel } : {}) });
+  let later = false;
   for (const { channel, thread } of ready) {
-    if (shownIn[channel]) continue;
-    const note = autoDownloadNote({ jobId, ...(progressChannel ? { progressChannel } : {}) });
+    if (shownIn[channel] || run.gone.has(channel)) continue;
+    if (!(await services.pacing.channel(channel).takeWithin(MAX_PACE_WAIT_MS))) {
+      later = true;
+      continue;
+    }
     // A line that could not be posted is not worth repeating the relay job for: the download runs either way.
     try {
-      await services.pacing.channel(channel).take();
       const ts = await post(channel, { ...note, thread_ts: thread });
-      await state.recordDownload(data.key, jobId, { channel, ts });
+      await run.state.recordDownload(data.key, { jobId, ...(startedBy ? { startedBy } : {}) }, { channel, ts });
     } catch (error) {
-      services.log.warn({ err: error, channel, jobId }, 'could not tell a watching channel about its automatic download');
+      if (!(await removeIfGone(run, channel, error))) {
+        services.log.warn({ err: error, channel, jobId }, 'could not tell a watching channel about its automatic download');
+      }
     }
   }
+  return { later };
+}
+
+/**
+ * The event's one download, queued unless a run of this relay job already did. One run at a time (the event's claim)
+ * reads, queues and records it, and the job's ID is derived from the event, so neither a stalled relay job run again
+ * nor a crash between queueing and recording starts a second download. Its progress message goes into the thread of
+ * the first ready channel that takes it: a channel Slack refuses (gone: its watches are removed) hands on to the next.
+ * Undefined when this run must come back later (another run holds the claim, or the channel's pace is saturated);
+ * no job ID when every ready channel was gone.
+ */
+async function startOnce(run: Run, ready: readonly Ready[], what: Pick<DownloadRequest, 'meetingId' | 'type' | 'description'>): Promise<RecordedDownload | undefined> {
+  const { data, services, state } = run;
+  const recorded = await state.download(data.key);
+  if (recorded.jobId) return recorded;
+  const claim = await state.claimDownload(data.key);
+  if (!claim) return undefined;
+  try {
+    // Read again under the claim: the run that held it may have recorded the job just now.
+    const now = await state.download(data.key);
+    if (now.jobId) return now;
+    const jobId = derivedJobId('downloads', `auto-download:${data.key}`);
+    const queued = await downloadJobOwner(services, jobId);
+    if (queued?.progress) {
+      // Queued by a run that stopped before it could record the job.
+      await state.recordDownload(data.key, { jobId }, { channel: queued.progress.channel, ts: 'progress' });
+      return state.download(data.key);
+    }
+    let refused: unknown;
+    for (const { channel, watch, thread } of ready) {
+      if (!(await services.pacing.channel(channel).takeWithin(MAX_PACE_WAIT_MS))) return undefined;
+      try {
+        const started = await enqueueRecordingDownload(services, {
+          ...what,
+          jobId,
+          userId: watch.createdBy,
+          progressIn: { channel, threadTs: thread },
+          originChannel: channel,
+        });
+        const job = { jobId: started.jobId, ...(started.joined && started.startedBy ? { startedBy: started.startedBy } : {}) };
+        await state.recordDownload(data.key, job, { channel, ts: started.joined ? started.message.ts : 'progress' });
+        return state.download(data.key);
+      } catch (error) {
+        // Only Slack refusing this channel's progress message hands on to the next; anything else fails the run.
+        if (!isSlackRefusal(error)) throw error;
+        if (!(await removeIfGone(run, channel, error))) {
+          services.log.warn({ err: error, channel }, 'Slack refused the progress message of an automatic download; trying the next channel');
+          refused = error;
+        }
+      }
+    }
+    // Every ready channel refused: the relay's retry tries them again (a gone one is no longer watching).
+    if (refused) throw refused;
+    return { shownIn: {} };
+  } finally {
+    await state.releaseDownloadClaim(data.key, claim);
+  }
+}
+
+/** A channel Slack says is gone loses its watches, as the relay does for an alert; true when it was gone. */
+async function removeIfGone(run: Run, channel: string, error: unknown): Promise<boolean> {
+  const reason = channelGoneReason(error);
+  if (!reason) return false;
+  run.gone.add(channel);
+  await removeGoneChannel(run.services, channel, reason);
+  return true;
+}
+
+function isSlackRefusal(error: unknown): boolean {
+  return (error as { code?: string } | undefined)?.code === 'slack_webapi_platform_error';
 }
 
 /** Channels that watch recordings with --download for this event and already show its alert, in the given order. */

@@ -1,6 +1,6 @@
 // The BullMQ queues and job IDs. Each queue has its own hash-tagged prefix (`{zoomops-events}` …) so its keys
 // share one Redis Cluster slot while different queues spread over slots.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 
@@ -12,6 +12,14 @@ const ID_PREFIX: Record<QueueName, string> = { events: 'evt', registrants: 'reg'
 
 export function newJobId(queue: QueueName): string {
   return `${ID_PREFIX[queue]}-${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * The job ID of work that must run once for a given cause (an event's automatic download): the same key always gives
+ * the same ID, so BullMQ refuses a second job while the first is kept (KEEP_FINISHED: a week once done).
+ */
+export function derivedJobId(queue: QueueName, key: string): string {
+  return `${ID_PREFIX[queue]}-${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
 }
 
 export function queueOfJobId(jobId: string): QueueName | undefined {
@@ -39,6 +47,8 @@ export interface JobOwner {
   description: string;
   /** The message that shows progress, updated in place: in the owner's DM, or a watching channel's thread. */
   progress?: { channel: string; ts: string };
+  /** The progress message is in a channel others read (a watch's automatic download): it names no server paths. */
+  inChannel?: boolean;
 }
 
 export class JobQueues {

@@ -17,6 +17,11 @@ export const DIGEST_CLAIM_MS = 15_000;
 // A digest's state outlives its flush job's retries (BullMQ backoff), so no folded event is forgotten.
 const DIGEST_KEEP_MS = 30 * 60_000;
 const DIGEST_LINES = 50;
+/**
+ * A claim to start an event's automatic download outlives its work: a bounded wait for the channel's pace, one progress
+ * post (the Slack client gives up within seconds) and queueing the job; a crashed claimant's claim expires.
+ */
+const DOWNLOAD_CLAIM_MS = 60_000;
 
 export interface DigestState {
   id: string;
@@ -66,6 +71,14 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `);
 
+export interface RecordedDownload {
+  jobId?: string;
+  /** The admin whose job (started by hand) the event joined; absent when the event started the job. */
+  startedBy?: string;
+  /** Per channel: `progress`, or the ts of the line naming the job. */
+  shownIn: Record<string, string>;
+}
+
 export class RelayState {
   constructor(
     private readonly redis: Redis,
@@ -108,15 +121,13 @@ export class RelayState {
   }
 
   /** One process posts a digest's message; the claim's token for the one that may, else undefined. */
-  async claimDigestMessage(channel: string, id: string): Promise<string | undefined> {
-    const token = `pending:${randomUUID()}`;
-    const ok = await this.redis.set(this.digestKey(channel, `${id}:ts`), token, 'PX', DIGEST_CLAIM_MS, 'NX');
-    return ok === 'OK' ? token : undefined;
+  claimDigestMessage(channel: string, id: string): Promise<string | undefined> {
+    return this.claim(this.digestKey(channel, `${id}:ts`), DIGEST_CLAIM_MS);
   }
 
   /** The post failed: another attempt (this job's retry, the flush job) may claim it at once. */
-  async releaseDigestClaim(channel: string, id: string, token: string): Promise<void> {
-    await releaseClaim.run(this.redis, [this.digestKey(channel, `${id}:ts`)], [token]);
+  releaseDigestClaim(channel: string, id: string, token: string): Promise<void> {
+    return this.release(this.digestKey(channel, `${id}:ts`), token);
   }
 
   async setDigestMessage(channel: string, id: string, ts: string): Promise<void> {
@@ -158,23 +169,48 @@ export class RelayState {
   }
 
   /**
-   * The automatic download started for this event (`watch … --download`): its job ID, and per channel where it shows
-   * (`progress` for the channel whose thread has the progress message, else the ts of the line naming the job). One
-   * download per event however many channels watch, and a retried relay job never starts a second one, even after
-   * the first finished and the download queue's own dedupe let go of it.
+   * The automatic download started for this event (`watch … --download`): its job ID, who started it when the event
+   * joined a job an admin had started by hand, and per channel where it shows (`progress` for the channel whose thread
+   * has the progress message, else the ts of the line naming the job). One download per event however many channels
+   * watch, and a retried relay job never starts a second one, even after the first finished and the download queue's
+   * own dedupe let go of it.
    */
-  async download(eventKey: string): Promise<{ jobId?: string; shownIn: Record<string, string> }> {
-    const { job, ...shownIn } = await this.redis.hgetall(this.downloadKey(eventKey));
-    return { ...(job ? { jobId: job } : {}), shownIn };
+  async download(eventKey: string): Promise<RecordedDownload> {
+    const { job, by, ...shownIn } = await this.redis.hgetall(this.downloadKey(eventKey));
+    return { ...(job ? { jobId: job } : {}), ...(by ? { startedBy: by } : {}), shownIn };
   }
 
   /**
-   * Recorded right after the job was queued (or the line naming it posted), so the in-doubt window is one round trip;
-   * within it, the download queue's dedupe joins a second request to the queued job.
+   * One run of the event's relay job at a time reads, queues and records its download (a stalled job runs again while
+   * the first run still goes); the claim's token, else undefined while another run holds it.
    */
-  async recordDownload(eventKey: string, jobId: string, shownIn: { channel: string; ts: string }): Promise<void> {
+  claimDownload(eventKey: string): Promise<string | undefined> {
+    return this.claim(`${this.downloadKey(eventKey)}:claim`, DOWNLOAD_CLAIM_MS);
+  }
+
+  releaseDownloadClaim(eventKey: string, token: string): Promise<void> {
+    return this.release(`${this.downloadKey(eventKey)}:claim`, token);
+  }
+
+  /**
+   * Recorded right after the job was queued (or the line naming it posted). A run that stops in between leaves a job
+   * this record does not name yet; the job's ID, derived from the event, lets the next run find it (auto-download.ts).
+   */
+  async recordDownload(eventKey: string, job: { jobId: string; startedBy?: string }, shownIn: { channel: string; ts: string }): Promise<void> {
     const key = this.downloadKey(eventKey);
-    await this.redis.multi().hset(key, 'job', jobId, shownIn.channel, shownIn.ts).pexpire(key, DEDUPE_TTL_MS).exec();
+    const fields = ['job', job.jobId, ...(job.startedBy ? ['by', job.startedBy] : []), shownIn.channel, shownIn.ts];
+    await this.redis.multi().hset(key, ...fields).pexpire(key, DEDUPE_TTL_MS).exec();
+  }
+
+  /** A claim (SET NX with an expiry) only one caller gets; its token, else undefined. */
+  private async claim(key: string, ms: number): Promise<string | undefined> {
+    const token = `pending:${randomUUID()}`;
+    const ok = await this.redis.set(key, token, 'PX', ms, 'NX');
+    return ok === 'OK' ? token : undefined;
+  }
+
+  private async release(key: string, token: string): Promise<void> {
+    await releaseClaim.run(this.redis, [key], [token]);
   }
 
   // Per feature hash tags: each MULTI and script above stays within one Redis Cluster slot.

@@ -7,7 +7,8 @@ import { DelayedError, type Job } from 'bullmq';
 import { z } from 'zod';
 import { boltLogger } from '../log.js';
 import type { Services } from '../services.js';
-import { WatchStore, type WatchingChannel } from '../slack/watches.js';
+import { MAX_PACE_WAIT_MS } from '../slack/pacing.js';
+import { ChannelGone, WatchStore, channelGoneReason, removeGoneChannel, type WatchingChannel } from '../slack/watches.js';
 import { alertMessage, alertSummary, digestMessage } from '../views/alerts.js';
 import { ZoomEvent, meetingInstanceOf } from '../zoom/events.js';
 import { RELAY_ATTEMPTS, type RelayJobData } from '../ingress/accept.js';
@@ -15,14 +16,10 @@ import { startAutoDownloads } from './auto-download.js';
 import { RelayState } from './relay-state.js';
 import type { JobProcessor } from './workers.js';
 
-/** A post that would wait longer than this for the channel's pace is folded into the digest instead. */
-const MAX_PACE_WAIT_MS = 3_000;
 /** Digest updates gather this long, so a burst costs a few chat.update calls rather than one per event. */
 const DIGEST_FLUSH_DELAY_MS = 2_000;
 /** Waits for the chat.update budget longer than this give the worker slot back (the job is delayed). */
 const MAX_BUDGET_HOLD_MS = 1_000;
-// Channels that are gone: their watches are removed instead of retrying forever.
-const GONE = new Set(['channel_not_found', 'is_archived', 'not_in_channel']);
 
 const EventJob = z.object({
   kind: z.literal('event'),
@@ -45,7 +42,6 @@ export const relayProcessor: JobProcessor<RelayData> = {
   process: (job, data, ctx) => (data.kind === 'event' ? relayEvent(job, data, ctx.services) : flushDigest(job, data, ctx.services)),
 };
 
-class ChannelGone extends Error {}
 /** An alert that may not be folded met a saturated channel: the job is delayed, not failed. */
 class PaceSaturated extends Error {}
 
@@ -54,20 +50,18 @@ async function relayEvent(job: Job, data: RelayJobData, services: Services): Pro
   const results = await Promise.allSettled(channels.map((c) => deliver(data, c, services)));
   const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ channel: channels[i]!.channel, error: r.reason as Error }] : []));
   for (const { channel, error } of failed) {
-    if (error instanceof ChannelGone) {
-      await new WatchStore(services.redis, services.keyPrefix).removeChannel(channel);
-      services.log.warn({ channel, reason: error.message }, 'a watching channel is gone; its watches were removed');
-    }
+    if (error instanceof ChannelGone) await removeGoneChannel(services, channel, error.message);
   }
   // Channels whose alert is in Slack get their automatic download now, not only once every other channel is served.
-  await startAutoDownloads(data, channels.map((c) => c.channel), services, (channel, message) => post(services, channel, message));
+  const downloads = await startAutoDownloads(data, channels.map((c) => c.channel), services, (channel, message) => post(services, channel, message));
   const retry = failed.filter((f) => !(f.error instanceof ChannelGone) && !(f.error instanceof PaceSaturated));
   if (retry.length > 0) {
     // Channels already served are recorded; the retry only reaches the ones that failed.
     throw new Error(`could not post ${data.event.event} to ${retry.map((f) => f.channel).join(', ')}: ${retry[0]!.error.message}`);
   }
-  if (failed.some((f) => f.error instanceof PaceSaturated)) {
-    // Channels already served are recorded; the job comes back (no attempt counted) when the pace has room.
+  if (failed.some((f) => f.error instanceof PaceSaturated) || downloads.later) {
+    // Channels already served (and a download already started) are recorded; the job comes back (no attempt counted)
+    // when the pace has room, or once the run of it that is starting the download is done.
     await job.moveToDelayed(Date.now() + 1_000 + Math.floor(Math.random() * 2_000), job.token);
     throw new DelayedError();
   }
@@ -81,19 +75,12 @@ async function deliver(data: RelayJobData, { channel, zone }: WatchingChannel, s
   const message = alertMessage(data.event, zone);
   // Buttons (Approve/Deny, Download) would be lost in a digest's one line.
   const foldable = !message.blocks?.some((b) => b.type === 'actions');
-  const pace = services.pacing.channel(channel);
-  const deadline = Date.now() + MAX_PACE_WAIT_MS;
-  for (;;) {
-    const wait = await pace.tryTake();
-    if (wait === 0) break;
-    // Saturated: the post would wait past the deadline. Anything less is only waited for, so a trickle after
-    // a burst gets its own messages again.
-    if (Date.now() + wait > deadline) {
-      if (!foldable) throw new PaceSaturated(channel);
-      await fold(data, channel, zone, services, state);
-      return;
-    }
-    await delay(wait);
+  // Saturated: the post would wait past MAX_PACE_WAIT_MS. Anything less is only waited for, so a trickle after a
+  // burst gets its own messages again.
+  if (!(await services.pacing.channel(channel).takeWithin(MAX_PACE_WAIT_MS))) {
+    if (!foldable) throw new PaceSaturated(channel);
+    await fold(data, channel, zone, services, state);
+    return;
   }
   const instance = meetingInstanceOf(data.event);
   const threadTs = instance ? await state.thread(channel, instance) : null;
@@ -195,13 +182,14 @@ async function post(services: Services, channel: string, message: { text: string
       if (!answer.ts) throw new Error('Slack answered without a message ts');
       return answer.ts;
     } catch (error) {
-      const e = error as { code?: string; retryAfter?: number; data?: { error?: string } };
+      const e = error as { code?: string; retryAfter?: number };
       if (e.code === 'slack_webapi_rate_limited_error' && attempt < 3) {
         await services.pacing.channel(channel).pause((e.retryAfter ?? 1) * 1000);
         await services.pacing.channel(channel).take();
         continue;
       }
-      if (e.code === 'slack_webapi_platform_error' && e.data?.error && GONE.has(e.data.error)) throw new ChannelGone(e.data.error);
+      const gone = channelGoneReason(error);
+      if (gone) throw new ChannelGone(gone);
       throw error;
     }
   }

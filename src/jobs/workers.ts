@@ -9,6 +9,7 @@ import { cancelRequestedBy } from './cancel.js';
 import { ProgressMessage } from './progress.js';
 import { queuePrefix, type JobOwner, type QueueName } from './queues.js';
 import { jobFailedMessage } from '../views/jobs.js';
+import { pathsShownTo } from '../views/recordings.js';
 
 export interface JobContext {
   services: Services;
@@ -99,6 +100,8 @@ function isFinalFailure(job: Job, error: Error): boolean {
 async function tellOwnerItFailed(services: Services, job: Job, error: Error): Promise<void> {
   const owner = (job.data as { owner?: Partial<JobOwner> } | undefined)?.owner;
   if (!owner?.progress || !owner.description) return;
-  const message = jobFailedMessage({ jobId: String(job.id), description: owner.description, reason: error.message, attempts: job.attemptsMade });
+  // A download's reason may name files on the server (writing …/x.part failed); a channel sees them relative.
+  const reason = pathsShownTo(owner, services.config.recordings.dir, error.message);
+  const message = jobFailedMessage({ jobId: String(job.id), description: owner.description, reason, attempts: job.attemptsMade });
   await new ProgressMessage(services.slack, services.pacing, owner.progress, services.log).update(message, { final: true });
 }

@@ -3,6 +3,12 @@
 import type { Redis } from 'ioredis';
 import { SlidingWindow } from '../sliding-window.js';
 
+/**
+ * How long a relay job waits for a channel's pace before a post; a longer wait means the channel is saturated: an
+ * event is folded into the digest, or the job moves to delayed rather than hold one of the relay's slots.
+ */
+export const MAX_PACE_WAIT_MS = 3_000;
+
 /** Below Slack's ~50/min so that a burst of command answers still has room. */
 export const CHAT_UPDATES_PER_MINUTE = 45;
 

@@ -4,6 +4,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { RedisScript } from '../redis-script.js';
+import type { Services } from '../services.js';
 import { EVENT_TOPICS, type WatchTopic } from '../zoom/events.js';
 
 export const Watch = z.object({
@@ -25,6 +26,25 @@ export type Watch = z.infer<typeof Watch>;
 export interface WatchingChannel {
   channel: string;
   zone: string;
+}
+
+// Slack's answers for a channel the bot can no longer post in: its watches are removed instead of retried forever.
+const GONE = new Set(['channel_not_found', 'is_archived', 'not_in_channel']);
+
+/** A post into a watching channel failed because the channel is gone; the message is Slack's error code. */
+export class ChannelGone extends Error {}
+
+/** Slack's error code when a failed call says the channel is gone (as a ChannelGone or Slack's own error), else undefined. */
+export function channelGoneReason(error: unknown): string | undefined {
+  if (error instanceof ChannelGone) return error.message;
+  const e = error as { code?: string; data?: { error?: string } } | undefined;
+  return e?.code === 'slack_webapi_platform_error' && e.data?.error && GONE.has(e.data.error) ? e.data.error : undefined;
+}
+
+/** A channel the relay found gone (Slack refused a post): every watch of it goes, as when Slack reports it archived. */
+export async function removeGoneChannel(services: Pick<Services, 'redis' | 'keyPrefix' | 'log'>, channel: string, reason: string): Promise<void> {
+  await new WatchStore(services.redis, services.keyPrefix).removeChannel(channel);
+  services.log.warn({ channel, reason }, 'a watching channel is gone; its watches were removed');
 }
 
 export function eventsOfTopic(topic: WatchTopic, narrowTo?: readonly string[]): string[] {

@@ -17,9 +17,10 @@ import {
 } from '../zoom/event-objects.js';
 import { actions, button, context, section, type SlackMessage } from './blocks.js';
 import { escapeMrkdwn, formatDateTime, formatDuration, formatMeetingId, formatTime, truncate } from './format.js';
+import { downloadButtonValue } from './recordings.js';
 import { REGISTRANT_ACTIONS, type RegistrantRef } from './registrants.js';
 
-/** The recordings module's Download button: value `{"meetingId": "<uuid or id>"}`. */
+/** The recordings module's Download button: value `{"meetingId": "<uuid or id>"}` (see downloadButtonValue). */
 export const RECORDING_DOWNLOAD_ACTION = 'recordings_download';
 /** A URL button: Slack opens the link itself, yet still sends block_actions, which must be acked. */
 export const RECORDING_OPEN_ACTION = 'recordings_open';
@@ -170,7 +171,10 @@ function recordingAlert(event: ZoomEvent, zone: string): Alert | undefined {
   const meetingId = rec.uuid ?? rec.id;
   const buttons: Button[] = [];
   if ((action === 'completed' || action === 'transcript_completed' || action === 'recovered') && meetingId) {
-    buttons.push(button('Download', RECORDING_DOWNLOAD_ACTION, JSON.stringify({ meetingId }), { style: 'primary' }));
+    // A transcript alert asks for the transcript only, as the watch's automatic download of that event does: a click
+    // joins that job (same files, one BullMQ dedupe key) rather than fetching every file again.
+    const only = action === 'transcript_completed' ? { type: 'transcript' } : {};
+    buttons.push(button('Download', RECORDING_DOWNLOAD_ACTION, downloadButtonValue(meetingId, only), { style: 'primary' }));
   }
   if (rec.share_url && action !== 'deleted') buttons.push(button('Open in Zoom', RECORDING_OPEN_ACTION, 'open', { url: rec.share_url }));
   if (buttons.length) alert.buttons = buttons;

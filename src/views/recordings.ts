@@ -1,5 +1,6 @@
 // Block Kit for cloud recordings: the list (one line per meeting, View button), one meeting's files with Download and
 // Delete buttons, and the download job's progress message and summary (with Share to Slack buttons).
+import { normalize, resolve, sep } from 'node:path';
 import type { Button, KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
 import { actions, button, context, section, type SlackMessage } from './blocks.js';
@@ -28,9 +29,28 @@ export function formatSize(bytes: number): string {
   return `${bytes} B`;
 }
 
-/** The value of a Download button: `{"meetingId": "<uuid or id>"}`, plus `fileId` for one file. */
-export function downloadButtonValue(meetingId: string, fileId?: string): string {
-  return JSON.stringify(fileId ? { meetingId, fileId } : { meetingId });
+/**
+ * The value of a Download button: `{"meetingId": "<uuid or id>"}`, plus `fileId` for one file or `type` for the files
+ * of one type (`transcript` on a transcript alert); neither means every file.
+ */
+export function downloadButtonValue(meetingId: string, only: { fileId?: string; type?: string } = {}): string {
+  return JSON.stringify({ meetingId, ...(only.fileId ? { fileId: only.fileId } : {}), ...(only.type ? { type: only.type } : {}) });
+}
+
+/**
+ * A text as the job owner's progress message may show it. In a channel others read (`inChannel`: a watch's automatic
+ * download, maybe in a public channel) paths under ZOOMOPS_RECORDINGS_DIR are relative to it (`<folder>/<file>`) and
+ * the directory itself goes by its setting's name, so the server's layout stays private; error texts too, which name
+ * paths as written (absolute, or relative to the working directory when the setting is). The admin's own DM keeps
+ * absolute paths.
+ */
+export function pathsShownTo(owner: { inChannel?: boolean | undefined }, dir: string, text: string): string {
+  if (!owner.inChannel) return text;
+  // The absolute form first: the relative one may be a tail of it.
+  const forms = [...new Set([resolve(dir), normalize(dir).replace(/[\\/]+$/, '')])].filter((form) => form.length > 1);
+  let shown = text;
+  for (const form of forms) shown = shown.split(`${form}${sep}`).join('').split(form).join('ZOOMOPS_RECORDINGS_DIR');
+  return shown;
 }
 
 // ---- list --------------------------------------------------------------------------------------------------
@@ -117,7 +137,7 @@ export function recordingDetailMessage(view: RecordingDetailView): SlackMessage 
     blocks.push(section(`*${escapeMrkdwn(kind)}*\n${size} · ${fileDuration(file)}`));
     blocks.push(
       actions(`file_${file.id}`.slice(0, 255), [
-        button('Download', RECORDING_ACTIONS.download, downloadButtonValue(view.uuid, file.id)),
+        button('Download', RECORDING_ACTIONS.download, downloadButtonValue(view.uuid, { fileId: file.id })),
         button('Delete', RECORDING_ACTIONS.delete, JSON.stringify({ meetingId: view.uuid, fileId: file.id }), { style: 'danger' }),
       ]),
     );
@@ -226,9 +246,14 @@ export function downloadSummaryMessage(view: DownloadSummaryView): SlackMessage 
   return { text: `${view.description}: ${outcome}`, blocks };
 }
 
-/** In a second channel that watches with --download: the one automatic download is already under way elsewhere. */
-export function autoDownloadNote(view: { jobId: string; progressChannel?: string }): SlackMessage {
-  const where = view.progressChannel ? `; its progress and where the files land are in the thread of this alert in <#${view.progressChannel}>` : '';
-  const text = `:arrow_down: Downloading automatically as job \`${view.jobId}\`${where}.`;
+/**
+ * In a channel that watches with --download but has no progress message of its own: the one automatic download is
+ * under way in another channel's thread, or the files were already being fetched by a job an admin started, whose
+ * progress only that admin sees (in their DM).
+ */
+export function autoDownloadNote(view: { jobId: string; progressChannel?: string; startedBy?: string }): SlackMessage {
+  const text = view.startedBy
+    ? `:arrow_down: These files are already being downloaded as job \`${view.jobId}\`, started by <@${view.startedBy}>; nothing is fetched twice, and \`/zoom jobs status ${view.jobId}\` shows where it is.`
+    : `:arrow_down: Downloading automatically as job \`${view.jobId}\`${view.progressChannel ? `; its progress and where the files land are in the thread of this alert in <#${view.progressChannel}>` : ''}.`;
   return { text, blocks: [section(text)] };
 }

@@ -7,21 +7,24 @@ import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { RelayState } from '../../src/jobs/relay-state.js';
 import { WatchStore } from '../../src/slack/watches.js';
 import { eventIdentity, type ZoomEvent } from '../../src/zoom/events.js';
 import { ZOOM_API, useBotFixture } from '../helpers/bot.js';
-import { slackDriver, textOf } from '../helpers/driver.js';
+import { buttonOf, slackDriver, textOf } from '../helpers/driver.js';
 import type { SlackCall } from '../helpers/fake-slack.js';
 import { ZOOM_SECRET, postWebhook, zoomEvent } from '../helpers/zoom-events.js';
 
 const ADMIN = 'UADMIN';
+/** Another admin, who downloads a recording by hand. */
+const ADMIN2 = 'UADMIN2';
 const VIEWER = 'UVIEWER';
 const dir = mkdtempSync(join(tmpdir(), 'zoomops-watch-download-'));
 // Role `all`: the relay and the download jobs run in the bot's own process.
 const fixture = useBotFixture({
   name: 'e2e-watch-download',
-  users: [{ id: ADMIN, email: 'admin@example.com', tz: 'Europe/Berlin' }, { id: VIEWER, email: 'v@example.com' }],
-  env: { ZOOMOPS_ADMINS: ADMIN, ZOOMOPS_VIEWERS: VIEWER, ZOOM_WEBHOOK_SECRET_TOKEN: ZOOM_SECRET, ZOOMOPS_RECORDINGS_DIR: dir },
+  users: [{ id: ADMIN, email: 'admin@example.com', tz: 'Europe/Berlin' }, { id: ADMIN2, email: 'admin2@example.com' }, { id: VIEWER, email: 'v@example.com' }],
+  env: { ZOOMOPS_ADMINS: `${ADMIN},${ADMIN2}`, ZOOMOPS_VIEWERS: VIEWER, ZOOM_WEBHOOK_SECRET_TOKEN: ZOOM_SECRET, ZOOMOPS_RECORDINGS_DIR: dir },
 });
 const driver = slackDriver(() => fixture.bot().url, () => fixture.slack());
 const services = () => fixture.bot().bot.services;
@@ -68,20 +71,32 @@ function recordingEvent(n: number, name = 'recording.completed') {
 /**
  * What the download job asks Zoom for, with the account's token only (the webhook's download_token is never stored):
  * the recording's files, and the bytes of those that may be fetched; a request for any other finds no interceptor.
+ * With `held`, Zoom answers the list of files only once it resolves: the job stays running until then.
  */
-function nockRecording(uuid: string, meetingId: number, files: TestFile[] = [VIDEO, CHAT], fetched: TestFile[] = files) {
+function nockRecording(uuid: string, meetingId: number, files: TestFile[] = [VIDEO, CHAT], fetched: TestFile[] = files, held?: Promise<void>) {
   const zoom = fixture.zoom();
   const url = (f: Pick<TestFile, 'id'>) => `/rec/download/${meetingId}-${f.id}`;
-  zoom.get(`/meetings/${encodeURIComponent(uuid)}/recordings`).reply(200, {
+  const listed = {
     uuid,
     id: meetingId,
     topic: 'Quarterly review',
     type: '2',
     start_time: '2026-03-14T15:00:00Z',
     recording_files: files.map(({ bytes, ...f }) => ({ ...f, file_size: bytes.length, status: 'completed', download_url: `${ZOOM_API}${url(f)}` })),
+  };
+  zoom.get(`/meetings/${encodeURIComponent(uuid)}/recordings`).reply(async () => {
+    await held;
+    return [200, listed];
   });
   for (const f of fetched) zoom.get(url(f)).reply(200, f.bytes, { 'content-type': 'application/octet-stream', 'content-length': String(f.bytes.length) });
   return zoom;
+}
+
+/** A promise the test resolves when it wants to. */
+function gate(): { held: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  return { held, release };
 }
 
 const posts = (channel: string) => fixture.slack().calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === channel);
@@ -89,7 +104,22 @@ const alertIn = (channel: string) => fixture.slack().waitFor((c) => c.method ===
 /** The progress message's last word, in the channel its progress message was posted in. */
 const summaryOf = (progress: SlackCall) =>
   fixture.slack().waitFor((c) => c.method === 'chat.update' && c.body.channel === progress.body.channel && /files? saved/.test(String(c.body.text)), 15_000);
+const threadPosts = (channel: string) => posts(channel).filter((c) => c.body.thread_ts !== undefined);
+const jobIdIn = (call: SlackCall) => /job `(dl-[0-9a-f]{8})`/.exec(textOf(call))![1]!;
 const downloadJobs = async () => (await services().jobs.queue('downloads').getJobs(['waiting', 'active', 'delayed', 'completed', 'failed'])).map((j) => String(j.id));
+
+/** The event's relay job once more, as a retry or a stalled job run anew would (the data as ingress stores it). */
+function relayJob(event: unknown) {
+  const { download_token: _token, ...stored } = event as ZoomEvent & { download_token?: unknown };
+  return services().jobs.queue('events').add('again', { kind: 'event', key: eventIdentity(event as ZoomEvent), event: stored, source: 'webhook', receivedAt: Date.now() });
+}
+
+/** Runs the event's relay job again to its end. */
+async function relayAgain(event: unknown): Promise<void> {
+  const again = await relayJob(event);
+  for (let i = 0; i < 200 && !(await again.isCompleted()); i++) await new Promise((r) => setTimeout(r, 30));
+  expect(await again.isCompleted()).toBe(true);
+}
 
 /** The relay job of this event has finished (its downloads, if any, are queued by then). */
 async function relayed(event: unknown): Promise<void> {
@@ -126,6 +156,9 @@ describe('/zoom watch recordings --download', () => {
     expect(summary.body.channel).toBe('CDL1');
     expect(summary.body.text).toBe('Download the recordings of meeting 812 3456 7801 (automatic: recordings watch): 2 files saved');
     expect(textOf(summary)).toContain(`job \`${jobId}\``);
+    // A channel, maybe a public one: where each file is, relative to ZOOMOPS_RECORDINGS_DIR, never the server's directory.
+    expect(textOf(summary)).toContain('Saved `2026-03-14_Quarterly review_81234567801/shared_screen_with_speaker_view_FV.mp4`');
+    expect(textOf(summary)).not.toContain(dir);
     expect(await readFile(join(folder, 'shared_screen_with_speaker_view_FV.mp4'))).toEqual(VIDEO.bytes);
     expect(await readFile(join(folder, 'chat_file_FC.txt'))).toEqual(CHAT.bytes);
     expect(zoom.isDone()).toBe(true);
@@ -172,7 +205,7 @@ describe('/zoom watch recordings --download', () => {
     expect((await summaryOf(progress)).body.text).toContain('2 files saved');
   }, 30_000);
 
-  it('starts no second download when the relay job runs again, even after the first download finished', async () => {
+  it('starts no second download when the relay job runs again, even after the first download finished, nor after a run that stopped before recording it', async () => {
     await driver.command('watch recordings <#CDL1|cdl1> --download', ADMIN);
     const { uuid, meetingId, event } = recordingEvent(4);
     nockRecording(uuid, meetingId);
@@ -180,16 +213,20 @@ describe('/zoom watch recordings --download', () => {
     const progress = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CDL1' && c.body.thread_ts !== undefined);
     await summaryOf(progress);
     await relayed(event);
-    const [first] = await services().jobs.queue('events').getJobs(['completed']).then((done) => done.filter((j) => j.data.key === eventIdentity(event as ZoomEvent)));
     // The download finished, so the download queue's own dedupe has let go of it: only the relay's record stops a second one.
     expect(await services().jobs.queue('downloads').getJobCounts('completed')).toEqual({ completed: 1 });
 
-    const again = await services().jobs.queue('events').add('again', first!.data);
-    for (let i = 0; i < 200 && !(await again.isCompleted()); i++) await new Promise((r) => setTimeout(r, 30));
-    expect(await again.isCompleted()).toBe(true);
+    await relayAgain(event);
 
     expect((await downloadJobs()).length).toBe(1);
     expect(posts('CDL1')).toHaveLength(2);
+
+    // As a relay run leaves it that stopped (a crash, a lost lock) between queueing the job and recording it.
+    await services().redis.del(`${services().keyPrefix}:{relay}:download:${eventIdentity(event as ZoomEvent)}`);
+    await relayAgain(event);
+
+    expect(await downloadJobs()).toEqual([jobIdIn(progress)]);
+    expect(threadPosts('CDL1')).toEqual([progress]);
   }, 30_000);
 
   it('downloads the transcript Zoom announces later, and only the transcript', async () => {
@@ -206,6 +243,98 @@ describe('/zoom watch recordings --download', () => {
     expect((await summaryOf(progress)).body.text).toContain(': 1 file saved');
     expect(await readFile(join(folder, 'audio_transcript_FT.vtt'))).toEqual(TRANSCRIPT.bytes);
     expect(zoom.isDone()).toBe(true);
+  }, 30_000);
+
+  it('a channel archived before its progress message loses its watches, and the next channel gets the download', async () => {
+    await driver.command('watch recordings <#CDL1|cdl1> --download', ADMIN);
+    await driver.command('watch recordings <#CDL2|cdl2> --download', ADMIN);
+    const { uuid, meetingId, event } = recordingEvent(6);
+    nockRecording(uuid, meetingId);
+    // The first post into a thread, in whichever channel comes first: that channel was archived after its alert.
+    fixture.slack().failures.push({ method: 'chat.postMessage', status: 200, body: { ok: false, error: 'is_archived' }, match: (c) => c.body.thread_ts !== undefined });
+
+    await postWebhook(fixture.bot().url, event);
+
+    await relayed(event);
+    const refused = fixture.slack().calls.find((c) => c.method === 'chat.postMessage' && c.body.thread_ts !== undefined)!;
+    const archived = String(refused.body.channel);
+    const other = archived === 'CDL1' ? 'CDL2' : 'CDL1';
+    expect(await store().ofChannel(archived)).toEqual([]);
+    expect(threadPosts(archived)).toEqual([refused]);
+    const [progress, ...more] = threadPosts(other);
+    expect(more).toEqual([]);
+    expect(progress!.body.text).toBe('Download the recordings of meeting 812 3456 7806 (automatic: recordings watch): waiting for a worker');
+    expect((await summaryOf(progress!)).body.text).toContain('2 files saved');
+    expect(await downloadJobs()).toEqual([jobIdIn(progress!)]);
+  }, 30_000);
+
+  it('never waits out a busy channel inside the relay: the relay job is delayed, and the download starts once the channel has room', async () => {
+    await driver.command('watch recordings <#CDL1|cdl1> --download', ADMIN);
+    const { uuid, meetingId, event } = recordingEvent(7);
+    nockRecording(uuid, meetingId);
+    // An earlier run of the relay job posted the alert; since then the channel is held off (Slack said 429, Retry-After 60).
+    const alertTs = '1773500000.000100';
+    await new RelayState(services().redis, services().keyPrefix).recordPost(eventIdentity(event as ZoomEvent), 'CDL1', alertTs);
+    await services().pacing.channel('CDL1').pause(60_000);
+
+    const relay = await relayJob(event);
+
+    for (let i = 0; i < 300 && (await relay.getState()) !== 'delayed'; i++) await new Promise((r) => setTimeout(r, 30));
+    expect(await relay.getState()).toBe('delayed');
+    expect(await downloadJobs()).toEqual([]);
+    expect(posts('CDL1')).toEqual([]);
+
+    // The channel has room again (the Retry-After is over).
+    await services().redis.del(`${services().keyPrefix}:{slack-pace}:post:CDL1:pause`);
+    const progress = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CDL1', 10_000);
+    expect(progress.body.thread_ts).toBe(alertTs);
+    expect((await summaryOf(progress)).body.text).toContain('2 files saved');
+    expect(await downloadJobs()).toEqual([jobIdIn(progress)]);
+  }, 30_000);
+
+  it('joins a download an admin started by hand: each channel is told whose job it is, and no thread claims its progress', async () => {
+    await driver.command('watch recordings <#CDL1|cdl1> --download', ADMIN);
+    await driver.command('watch recordings <#CDL2|cdl2> --download', ADMIN);
+    const { uuid, meetingId, event } = recordingEvent(8);
+    const zoom = gate();
+    nockRecording(uuid, meetingId, [VIDEO, CHAT], [VIDEO, CHAT], zoom.held);
+    // Another admin clicks Download on the recording (`/zoom recordings get`) before its alert comes; the job is running.
+    const click = await driver.click('recordings_download', JSON.stringify({ meetingId: uuid }), ADMIN2);
+    const manual = jobIdIn(click);
+
+    await postWebhook(fixture.bot().url, event);
+
+    await relayed(event);
+    zoom.release();
+    expect(await downloadJobs()).toEqual([manual]);
+    const note = `:arrow_down: These files are already being downloaded as job \`${manual}\`, started by <@${ADMIN2}>; nothing is fetched twice, and \`/zoom jobs status ${manual}\` shows where it is.`;
+    // What each channel's thread shows in the end: a line posted, or the opened progress message turned into that line.
+    const inThreads = fixture.slack().calls.filter((c) => ['CDL1', 'CDL2'].includes(c.body.channel) && (c.body.thread_ts !== undefined || c.method === 'chat.update'));
+    const told = inThreads.filter((c) => c.body.text === note).map((c) => c.body.channel);
+    expect(told.sort()).toEqual(['CDL1', 'CDL2']);
+    expect(inThreads.filter((c) => c.method === 'chat.update')).toHaveLength(1);
+    // Progress and summary are the admin's, in their DM.
+    const summary = await fixture.slack().waitFor((c) => c.method === 'chat.update' && /files? saved/.test(String(c.body.text)), 15_000);
+    expect(summary.body.channel).toBe(ADMIN2);
+    expect(textOf(summary)).toContain(`job \`${manual}\``);
+  }, 30_000);
+
+  it('the transcript alert’s Download button joins the automatic transcript download', async () => {
+    await driver.command('watch recordings <#CDL1|cdl1> --download', ADMIN);
+    const { uuid, meetingId, event } = recordingEvent(10, 'recording.transcript_completed');
+    const zoom = gate();
+    nockRecording(uuid, meetingId, [VIDEO, TRANSCRIPT], [TRANSCRIPT], zoom.held);
+    await postWebhook(fixture.bot().url, event);
+    const alert = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CDL1' && String(c.body.text).startsWith(':memo:'));
+    const progress = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CDL1' && c.body.thread_ts !== undefined);
+    const automatic = jobIdIn(progress);
+
+    const click = await driver.click('recordings_download', buttonOf(alert, 'recordings_download').value, ADMIN2);
+
+    expect(jobIdIn(click)).toBe(automatic);
+    zoom.release();
+    expect((await summaryOf(progress)).body.text).toContain(': 1 file saved');
+    expect(await downloadJobs()).toEqual([automatic]);
   }, 30_000);
 });
 

@@ -22,8 +22,17 @@ export class FakeSlack {
   readonly groups = new Map<string, string[]>();
   /** conversations.info answers: a channel not listed here is `channel_not_found`, as for a private one. */
   readonly channels = new Map<string, Record<string, unknown>>();
-  /** Canned refusals, each used once by the next call of its method (e.g. a 429 with Retry-After). */
-  readonly failures: Array<{ method: string; status: number; headers?: Record<string, string>; body: Record<string, unknown> }> = [];
+  /**
+   * Canned refusals, each used once by the next call of its method (e.g. a 429 with Retry-After), or by the next one
+   * `match` accepts (a post into one channel, or into a thread).
+   */
+  readonly failures: Array<{
+    method: string;
+    status: number;
+    headers?: Record<string, string>;
+    body: Record<string, unknown>;
+    match?: (call: SlackCall) => boolean;
+  }> = [];
   /** Where apps.connections.open sends a Socket Mode client (a test's own WebSocket server). */
   socketModeUrl = '';
   private lastTs = 0;
@@ -39,7 +48,7 @@ export class FakeSlack {
         const method = (req.url ?? '').replace(/^\/(api\/)?/, '').replace(/\?.*$/, '');
         const call = { method, body };
         this.calls.push(call);
-        const failure = this.failures.findIndex((f) => f.method === method);
+        const failure = this.failures.findIndex((f) => f.method === method && (f.match?.(call) ?? true));
         const canned = failure >= 0 ? this.failures.splice(failure, 1)[0] : undefined;
         const answer = canned ? canned.body : this.answer(call);
         res.writeHead(canned?.status ?? 200, { 'content-type': 'application/json', ...canned?.headers });

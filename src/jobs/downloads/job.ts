@@ -6,15 +6,18 @@ import { join } from 'node:path';
 import { DelayedError, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { Services } from '../../services.js';
+import type { SlackMessage } from '../../views/blocks.js';
 import { escapeMrkdwn, formatMeetingId } from '../../views/format.js';
 import {
   SLACK_FILE_MAX_BYTES,
+  autoDownloadNote,
   downloadProgressMessage,
   downloadSummaryMessage,
   formatSize,
+  pathsShownTo,
 } from '../../views/recordings.js';
 import { downloadableFiles, getRecording, type RecordingFile } from '../../zoom/recordings.js';
-import { postProgressMessage, ProgressMessage } from '../progress.js';
+import { postProgressMessage, ProgressMessage, type MessageRef } from '../progress.js';
 import { KEEP_FINISHED, newJobId, type JobOwner } from '../queues.js';
 import type { JobContext, JobProcessor } from '../workers.js';
 import { downloadHosts } from './hosts.js';
@@ -47,6 +50,7 @@ const DownloadJobData = z.object({
     userId: z.string(),
     description: z.string(),
     progress: z.object({ channel: z.string(), ts: z.string() }).optional(),
+    inChannel: z.boolean().optional(),
   }),
   /** Meeting ID (newest instance) or instance UUID. */
   meetingId: z.string().min(1),
@@ -101,20 +105,33 @@ export interface DownloadRequest {
   downloadToken?: string;
   /** One line for `/zoom jobs`; a sensible one is made when absent. */
   description?: string;
+  /** The job's ID when it must be this one (derivedJobId: an event's automatic download); a new one otherwise. */
+  jobId?: string;
+}
+
+export interface EnqueuedDownload {
+  jobId: string;
+  /** The same files were already queued or running as another job (`jobId`), which this request joined. */
+  joined: boolean;
+  /** Who started the joined job. */
+  startedBy?: string;
+  /** The message this request opened: its progress message, or, when joined, the line naming the other job. */
+  message: MessageRef;
 }
 
 /**
  * Enqueues a download and opens its progress message (in the owner's DM, or `progressIn`); returns the job ID at once.
- * The same files asked for again while a job for them is queued or running (Download clicked twice) join that job, and
- * the second progress message then says which job has it, and that ID is returned. A request with --share joins only a job that
- * shares into the same channel: otherwise it is a job of its own, which waits for the file's lock (see runDownloadJob)
- * and then shares what the other job saved, fetching nothing twice.
+ * The same files asked for again while a job for them is queued or running (Download clicked twice) join that job:
+ * that ID is returned with `joined`, and the second progress message then says which job has it (in a channel, who
+ * started it: that job's progress is in its owner's DM or another thread). A request with --share joins only a job
+ * that shares into the same channel: otherwise it is a job of its own, which waits for the file's lock (see
+ * runDownloadJob) and then shares what the other job saved, fetching nothing twice.
  */
-export async function enqueueRecordingDownload(services: Services, request: DownloadRequest): Promise<string> {
-  const jobId = newJobId('downloads');
+export async function enqueueRecordingDownload(services: Services, request: DownloadRequest): Promise<EnqueuedDownload> {
+  const jobId = request.jobId ?? newJobId('downloads');
   const description = request.description ?? describeDownload(request);
   const progress = await postProgressMessage(services.slack, request.progressIn ?? request.userId, downloadProgressMessage({ jobId, description, state: 'queued' }));
-  const owner: JobOwner = { userId: request.userId, description, progress };
+  const owner: JobOwner = { userId: request.userId, description, progress, ...(request.progressIn ? { inChannel: true } : {}) };
   const data: DownloadJobData = {
     owner,
     meetingId: request.meetingId,
@@ -133,12 +150,22 @@ export async function enqueueRecordingDownload(services: Services, request: Down
     ...KEEP_FINISHED,
   });
   const runningId = String(job.id);
-  if (runningId === jobId) return jobId;
-  const text = `This download is already queued or running as job ${runningId}; its own progress message shows where it is, and nothing is fetched twice.`;
+  if (runningId === jobId) return { jobId, joined: false, message: progress };
+  const startedBy = (await downloadJobOwner(services, runningId))?.userId;
+  const told: SlackMessage = request.progressIn
+    ? autoDownloadNote({ jobId: runningId, ...(startedBy ? { startedBy } : {}) })
+    : { text: `This download is already queued or running as job ${runningId}; its own progress message shows where it is, and nothing is fetched twice.` };
   await services.slack.chat
-    .update({ ...progress, text, blocks: [] })
+    .update({ ...progress, text: told.text, blocks: told.blocks ?? [] })
     .catch((error: unknown) => services.log.warn({ err: error }, 'could not retire a duplicate progress message'));
-  return runningId;
+  return { jobId: runningId, joined: true, ...(startedBy ? { startedBy } : {}), message: progress };
+}
+
+/** Who started a download job and where its progress shows; undefined once the job is gone. */
+export async function downloadJobOwner(services: Services, jobId: string): Promise<DownloadJobData['owner'] | undefined> {
+  const job = await services.jobs.queue('downloads').getJob(jobId);
+  const owner = DownloadJobData.shape.owner.safeParse((job?.data as { owner?: unknown } | undefined)?.owner);
+  return owner.success ? owner.data : undefined;
 }
 
 /** The files a request writes: one file of a meeting, or one type (or all) of its files. */
@@ -223,12 +250,13 @@ async function runDownloadJob(job: Job, data: DownloadJobData, ctx: JobContext):
     await save();
     await showing;
     if (planned.files.length > 0) await audit(services, data, jobId, progress, cancelledBy);
+    const shown = (text: string) => pathsShownTo(data.owner, dir, text);
     await message?.update(
       downloadSummaryMessage({
         jobId,
         description,
-        saved: progress.saved,
-        failures: progress.failures,
+        saved: progress.saved.map((file) => ({ ...file, path: shown(file.path) })),
+        failures: progress.failures.map((failure) => ({ ...failure, reason: shown(failure.reason) })),
         meetingUuid: planned.uuid,
         ...(data.origin || data.share ? { shareChannel: (data.origin ?? data.share)!.channel } : {}),
         ...(cancelledBy ? { cancelledBy } : {}),

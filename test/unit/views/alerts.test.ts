@@ -103,4 +103,11 @@ describe('alerts of every watched event', () => {
     expect(download).toMatchObject({ action_id: 'recordings_download', value: '{"meetingId":"4444AAAiAAAAAiAiAiiAii=="}' });
     expect(open.url).toBe((examples['recording.completed']!.payload.object as { share_url: string }).share_url);
   });
+
+  it('asks for the transcript only on a transcript alert, the files the automatic download of that event fetches', () => {
+    const event = structuredClone(examples['recording.transcript_completed']!);
+    const blocks = alertMessage(event, 'UTC').blocks as any[];
+    const download = blocks.find((b) => b.type === 'actions').elements[0];
+    expect(JSON.parse(download.value)).toEqual({ meetingId: (event.payload.object as { uuid: string }).uuid, type: 'transcript' });
+  });
 });

@@ -78,7 +78,7 @@ describe('recording download job', () => {
     ]));
     fixture.startWorkers();
 
-    const jobId = await enqueueRecordingDownload(fixture.services(), { userId: 'UADMIN', meetingId: '81234567890', originChannel: 'C123' });
+    const { jobId } = await enqueueRecordingDownload(fixture.services(), { userId: 'UADMIN', meetingId: '81234567890', originChannel: 'C123' });
 
     const summary = await fixture.slack().waitFor((c) => c.method === 'chat.update' && JSON.stringify(c.body).includes('2 files saved'), 15_000);
     const videoPath = join(dir, FOLDER, 'shared_screen_with_speaker_view_FV.mp4');
@@ -135,7 +135,7 @@ describe('recording download job', () => {
     ]));
     const first = fixture.startWorkers();
 
-    const jobId = await enqueueRecordingDownload(fixture.services(), { userId: 'UADMIN', meetingId: '81234567890', shareChannel: 'CSHARE' });
+    const { jobId } = await enqueueRecordingDownload(fixture.services(), { userId: 'UADMIN', meetingId: '81234567890', shareChannel: 'CSHARE' });
     await fixture.slack().waitFor((c) => c.method === 'files.completeUploadExternal', 15_000);
     // The first upload is done; the worker stops before the job hears back (as a deploy would).
     await first.stop();
@@ -161,11 +161,25 @@ describe('recording download job', () => {
     ]));
     fixture.startWorkers();
 
-    const jobId = await enqueueRecordingDownload(fixture.services(), { userId: 'UADMIN', meetingId: '81234567890', shareChannel: 'CSHARE' });
+    const { jobId } = await enqueueRecordingDownload(fixture.services(), { userId: 'UADMIN', meetingId: '81234567890', shareChannel: 'CSHARE' });
     // The second upload starts: what a worker dying now would leave for the retry is what Redis holds now.
     await fixture.slack().waitFor((c) => c.method === 'files.getUploadURLExternal' && c.body.filename === 'chat_file_F2.txt', 15_000);
     const stored = (await fixture.services().jobs.find(jobId))!.progress as { saved: Array<{ id: string; sharedIn?: string }> };
     expect(stored.saved.map((f) => [f.id, f.sharedIn]), JSON.stringify(stored)).toEqual([['F1', 'CSHARE'], ['F2', undefined]]);
+  });
+
+  it('in a watching channel’s thread names no server directory, not even when the disk is too small', async () => {
+    server.reset();
+    server.recordings.set('81234567890', recording([{ id: 'FB', type: 'MP4', ext: 'MP4', recordingType: 'speaker_view', size: 1e15 }]));
+    fixture.startWorkers();
+
+    await enqueueRecordingDownload(fixture.services(), { userId: 'UADMIN', meetingId: '81234567890', progressIn: { channel: 'CWATCH', threadTs: '1773500000.000100' } });
+
+    const summary = await fixture.slack().waitFor((c) => c.method === 'chat.update' && JSON.stringify(c.body).includes('0 files saved, 1 failed'), 15_000);
+    expect(summary.body.channel).toBe('CWATCH');
+    const text = JSON.stringify(summary.body.blocks);
+    expect(text).toContain('not enough disk space in ZOOMOPS_RECORDINGS_DIR: 1000000.0 GB needed');
+    expect(text).not.toContain(dir);
   });
 
   it('refuses a recording whose download lands on a web page, and says so in the summary', async () => {
@@ -188,11 +202,11 @@ describe('recording download job', () => {
     server.recordings.set('81234567890', recording([{ id: 'FD', type: 'MP4', ext: 'MP4', recordingType: 'speaker_view', size: video.length }]));
 
     // No worker yet: both clicks land while the first job waits.
-    const first = await enqueueRecordingDownload(fixture.services(), { userId: 'UADMIN', meetingId: '81234567890', fileId: 'FD' });
+    const { jobId: first } = await enqueueRecordingDownload(fixture.services(), { userId: 'UADMIN', meetingId: '81234567890', fileId: 'FD' });
     const second = await enqueueRecordingDownload(fixture.services(), { userId: 'UOTHER', meetingId: '81234567890', fileId: 'FD' });
-    const otherFile = await enqueueRecordingDownload(fixture.services(), { userId: 'UADMIN', meetingId: '81234567890', fileId: 'FOTHER' });
+    const { jobId: otherFile } = await enqueueRecordingDownload(fixture.services(), { userId: 'UADMIN', meetingId: '81234567890', fileId: 'FOTHER' });
 
-    expect(second).toBe(first);
+    expect(second).toMatchObject({ jobId: first, joined: true, startedBy: 'UADMIN' });
     expect(otherFile).not.toBe(first);
     const [, secondPost] = fixture.slack().calls.filter((c) => c.method === 'chat.postMessage');
     expect(secondPost!.body.channel).toBe('UOTHER');
@@ -204,7 +218,7 @@ describe('recording download job', () => {
     const path = join(dir, '2026-03-14_Quarterly review_ 2026_81234567890', 'speaker_view_FD.mp4');
     expect((await readFile(path)).equals(video)).toBe(true);
     expect(server.seen.filter((r) => r.path.startsWith('/storage/') && r.path.includes('FD'))).toHaveLength(1);
-    expect(await (await fixture.services().jobs.find(second))!.getState()).toBe('completed');
+    expect(await (await fixture.services().jobs.find(second.jobId))!.getState()).toBe('completed');
   });
 
   it('"Download all" and a single-file job of the same file never write it at once: the second waits for the first', async () => {
@@ -218,10 +232,10 @@ describe('recording download job', () => {
     const path = join(dir, FOLDER, 'speaker_view_FL.mp4');
     const first = fixture.startWorkers();
 
-    const all = await enqueueRecordingDownload(fixture.services(), { userId: 'UADMIN', meetingId: '81234567890' });
+    const { jobId: all } = await enqueueRecordingDownload(fixture.services(), { userId: 'UADMIN', meetingId: '81234567890' });
     await waitUntil(async () => existsSync(`${path}.part`) && (await stat(`${path}.part`)).size === 150_000);
     // The same file asked for by the meeting's UUID and file ID: another BullMQ dedupe key, the same path.
-    const single = await enqueueRecordingDownload(fixture.services(), { userId: 'UOTHER', meetingId: UUID, fileId: 'FL' });
+    const { jobId: single } = await enqueueRecordingDownload(fixture.services(), { userId: 'UOTHER', meetingId: UUID, fileId: 'FL' });
     expect(single).not.toBe(all);
     await waitUntil(async () => (await (await fixture.services().jobs.find(single))!.getState()) === 'delayed');
     expect(server.seen.filter((r) => r.path.startsWith('/storage/FL'))).toHaveLength(1);
@@ -241,8 +255,8 @@ describe('recording download job', () => {
     server.files.set('FJ', audio);
     server.recordings.set('81234567890', recording([{ id: 'FJ', type: 'M4A', ext: 'M4A', recordingType: 'audio_only', size: audio.length }]));
 
-    const plain = await enqueueRecordingDownload(fixture.services(), { userId: 'UADMIN', meetingId: '81234567890', fileId: 'FJ' });
-    const sharing = await enqueueRecordingDownload(fixture.services(), { userId: 'UOTHER', meetingId: '81234567890', fileId: 'FJ', shareChannel: 'CSHARE' });
+    const { jobId: plain } = await enqueueRecordingDownload(fixture.services(), { userId: 'UADMIN', meetingId: '81234567890', fileId: 'FJ' });
+    const { jobId: sharing } = await enqueueRecordingDownload(fixture.services(), { userId: 'UOTHER', meetingId: '81234567890', fileId: 'FJ', shareChannel: 'CSHARE' });
     fixture.startWorkers();
 
     const completed = await fixture.slack().waitFor((c) => c.method === 'files.completeUploadExternal', 15_000);
@@ -264,7 +278,7 @@ describe('recording download job', () => {
     const first = fixture.startWorkers();
     const path = join(dir, FOLDER, 'gallery_view_FS.mp4');
 
-    const jobId = await enqueueRecordingDownload(fixture.services(), { userId: 'UADMIN', meetingId: '81234567890' });
+    const { jobId } = await enqueueRecordingDownload(fixture.services(), { userId: 'UADMIN', meetingId: '81234567890' });
     await waitUntil(async () => existsSync(`${path}.part`) && (await stat(`${path}.part`)).size === 250_000);
     await first.stop();
 
