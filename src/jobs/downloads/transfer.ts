@@ -1,15 +1,14 @@
 // One recording file from Zoom to disk: streamed (constant memory) into `<name>.part`, resumed with an HTTP Range
 // request from the bytes already on disk, and renamed to its final name only when complete and of Zoom's size.
 // Redirects are followed by hand (node:http, which never follows them itself) so the bearer token goes to Zoom's
-// host only, and only allowed hosts are reached. node:http rather than fetch: no web-stream hop, ≥ 90 % of curl.
+// host only, and only allowed hosts are reached. The requests go through http1.ts, whose socket reads the body straight
+// into PartWriter's few reused buffers (see there why not node:http or fetch).
 import { mkdir, open, rename, stat, statfs, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { ConnectionOptions } from 'node:tls';
 import type { DownloadHosts } from './hosts.js';
+import { ConnectionCutError, get, HttpProtocolError, type BodySink, type Http1Response } from './http1.js';
 
 /** The bearer token for `download_url`, and a fresh one after Zoom answered 401. */
 export interface BearerSource {
@@ -44,6 +43,8 @@ export interface TransferOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Free bytes where the file goes (fs.statfs); replaceable in tests. */
   freeSpace?: (dir: string) => Promise<number>;
+  /** Extra TLS settings for the download hosts (tests trust their own certificate authority here). */
+  tls?: ConnectionOptions;
 }
 
 export interface TransferResult {
@@ -103,9 +104,9 @@ export async function downloadFile(options: TransferOptions): Promise<TransferRe
   let lastError: unknown;
   for (;;) {
     if (options.signal?.aborted) throw new DownloadStoppedError((await sizeOf(part)) ?? 0);
-    const onDisk = await usablePart(part, options.expectedSize);
+    const onDisk = await usablePart(options, part);
     if (options.expectedSize !== undefined && onDisk === options.expectedSize) {
-      await rename(part, destination);
+      await changePart(options, part, () => rename(part, destination));
       return { bytes: onDisk, resumedFrom, fetched, alreadyThere: false };
     }
     await ensureSpace(options, dirname(destination), (options.expectedSize ?? 0) - onDisk);
@@ -114,12 +115,12 @@ export async function downloadFile(options: TransferOptions): Promise<TransferRe
         fetched += n;
         options.onProgress?.(written, fetched);
       });
-      await rename(part, destination);
+      await changePart(options, part, () => rename(part, destination));
       return { bytes: received, resumedFrom, fetched, alreadyThere: false };
     } catch (error) {
       if (options.signal?.aborted || options.mayWrite?.() === false) throw new DownloadStoppedError((await sizeOf(part)) ?? 0);
       if (!(error instanceof TransientDownloadError)) throw error;
-      if (error instanceof StartOverError) await unlink(part).catch(() => undefined);
+      if (error instanceof StartOverError) await changePart(options, part, () => unlink(part).catch(() => undefined));
       lastError = error;
     }
     // A network cut after progress is not a failure in a row: a 3 GB file may lose its connection several times.
@@ -133,13 +134,22 @@ export async function downloadFile(options: TransferOptions): Promise<TransferRe
 }
 
 /** Bytes in the `.part` that can be resumed from; a part longer than the file is broken and starts over. */
-async function usablePart(part: string, expectedSize: number | undefined): Promise<number> {
+async function usablePart(options: TransferOptions, part: string): Promise<number> {
   const size = (await sizeOf(part)) ?? 0;
-  if (expectedSize !== undefined && size > expectedSize) {
-    await unlink(part);
+  if (options.expectedSize !== undefined && size > options.expectedSize) {
+    await changePart(options, part, () => unlink(part));
     return 0;
   }
   return size;
+}
+
+/**
+ * Renames or removes the `.part` only while `mayWrite` allows it, asked right before (no await between): a job that
+ * lost the file's lock must not rename or remove what another job is now appending to.
+ */
+async function changePart<T>(options: TransferOptions, part: string, change: () => Promise<T>): Promise<T> {
+  if (options.mayWrite?.() === false) throw new DownloadStoppedError((await sizeOf(part)) ?? 0);
+  return change();
 }
 
 async function ensureSpace(options: TransferOptions, dir: string, needed: number): Promise<void> {
@@ -181,7 +191,7 @@ async function fetchInto(
     }
     let written = start;
     try {
-      await writeBody(response, part, start > 0, signal, options.mayWrite, (n) => {
+      await writeBody(response, part, start > 0, options.mayWrite, (n) => {
         written += n;
         const now = Date.now();
         if (now - lastReset > 1_000) {
@@ -193,13 +203,13 @@ async function fetchInto(
       });
     } catch (error) {
       if (options.signal?.aborted) throw error;
-      if (error instanceof DiskWriteError) throw new TransientDownloadError(error.message);
+      if (error instanceof DiskWriteError || error instanceof HttpProtocolError) throw new TransientDownloadError(error.message);
       throw new TransientDownloadError(idle.signal.aborted ? `no data for ${Math.round(idleMs / 1000)} s` : 'the connection was cut');
     }
     const size = (await sizeOf(part)) ?? 0;
     if (total !== undefined && size < total) throw new TransientDownloadError(`the connection ended after ${size} of ${total} bytes`);
     if (total !== undefined && size > total) {
-      await unlink(part);
+      await changePart(options, part, () => unlink(part));
       throw new DownloadRefusedError(`Zoom sent ${size} bytes where ${total} were expected; the partial file was removed`);
     }
     return size;
@@ -220,207 +230,182 @@ class DiskWriteError extends Error {}
 /**
  * Appends (or, from 0, writes) the response body to `part` and resolves once the body ended whole and is on disk.
  * Never a synchronous write: in role `all` this event loop also answers Zoom webhooks and Slack acks (3 s) and renews
- * BullMQ locks, and one write to NFS/SMB can take seconds. Nor one thread-pool write per 64 KiB chunk (what
- * fs.createWriteStream does; ~37k futex calls per 512 MiB): PartWriter gathers chunks into 256 KiB batches written
- * with one async writev each, one after the other, while the body keeps arriving; the response pauses only when two
- * batches wait for the disk (memory ≤ ~1 MiB).
+ * BullMQ locks, and one write to NFS/SMB can take seconds. The socket reads into PartWriter's buffers, each written
+ * with one async write when it holds a batch, while the next one fills (see PartWriter).
  */
 async function writeBody(
-  response: IncomingMessage,
+  response: Http1Response,
   part: string,
   append: boolean,
-  signal: AbortSignal,
   mayWrite: (() => boolean) | undefined,
   onChunk: (n: number) => void,
 ): Promise<void> {
-  // The handle is opened while the body already flows into the writer (which holds it until the handle is there):
-  // the body must start flowing in this same tick, before the socket can close under it.
+  // Opened while the body already flows into the writer (whose first write waits for the handle). From 0 it empties
+  // the `.part`: only while this job may write it.
+  if (!append && mayWrite?.() === false) throw new Error('this file may no longer be written');
   const file = open(part, append ? 'a' : 'w');
   file.catch(() => undefined);
-  const writer = new PartWriter(file, part, onChunk, mayWrite);
-  const stop = () => response.destroy(signal.reason instanceof Error ? signal.reason : new Error('stopped'));
+  const writer = new PartWriter(file, part, onChunk, response, mayWrite);
   try {
-    if (signal.aborted) {
-      stop();
-      throw signal.reason;
-    }
-    signal.addEventListener('abort', stop, { once: true });
-    // Rejects on a cut connection (an IncomingMessage that closes before its end), on destroy() and on a failed write.
-    await pipeline(response, writer);
+    // Rejects on a cut connection, on a stop (the request's signal) and on a failed write.
+    await response.readBody(writer);
+    await writer.finish();
   } finally {
-    signal.removeEventListener('abort', stop);
-    // What arrived before a cut or a stop is written too (the writer flushes on destroy): the resume starts after it.
-    // Unless mayWrite says no, which every write asks.
+    // What arrived before a cut or a stop is written too: the resume starts after it. Unless mayWrite says no, which
+    // every write asks.
     await writer.settled();
     await (await file.catch(() => undefined))?.close();
   }
 }
 
 /**
- * Bytes gathered before one write. Small: the thread-pool copy into the page cache is this job's bottleneck, and it
- * reads bytes this thread just wrote, so it is cheapest while they are still in a CPU cache. bench/download.ts, same
- * runs as curl: 2 MiB batches 55 %, 1 MiB ~53 %, 256 KiB 73 %, 128 KiB 72 % of curl's median; writing a static buffer
- * instead of the body's bytes ran at curl's speed, so the cost is the cold source, not the page cache.
+ * Bytes gathered before one write: each write is a hand-off to libuv's thread pool (a wake-up, a context switch), so
+ * not too few, and the thread-pool copy into the page cache reads bytes the socket just wrote, cheapest while they are
+ * still in a CPU cache, so not too many. 2 GiB from the bench's fake Zoom, interleaved runs, median MiB/s (curl 843):
+ * 256 KiB 682–850, 512 KiB 1,063, 1 MiB 1,232, 2 MiB 962, 4 MiB 619.
  */
-const BATCH_BYTES = 262_144;
+const BATCH_BYTES = 1_048_576;
 /**
- * Bytes handed to the disk and not yet written before the response pauses: two batches, so that the socket keeps being
- * read while one is written (with room for one only, the body paused for every batch and reading and writing took
- * turns, ~1000 pauses per 2 GiB), and no more, so that a batch is written while still warm: 16 batches queued gave
- * 69 % of curl, 2 gave 77–82 % (the socket's own kernel buffer keeps the sender busy during a pause).
+ * The most one socket read may take, and the room past a batch for it: a buffer filling up to BATCH_BYTES always has
+ * room for one more whole read. (A user buffer is read to its end, not 64 KiB as node's own.)
  */
-const QUEUED_BYTES = 2 * BATCH_BYTES;
-/** A batch is written at the latest this long after its first chunk: a slow or stalled body still reaches the disk. */
+const READ_ROOM = 65_536;
+/**
+ * Buffers in all: one filling and the others waiting for (or in) their write. The socket stops reading while all
+ * but the filling one wait for the disk, and a reused buffer is warm and already mapped: writing fresh memory cost
+ * ~3× the CPU (http1.ts). Three (3.2 MiB a download): one being written, one queued, one filling; four measured the
+ * same.
+ */
+const POOL_SIZE = 3;
+/** A batch is written at the latest this long after its first bytes: a slow or stalled body still reaches the disk. */
 const BATCH_HOLD_MS = 250;
 
 /**
- * A Writable that coalesces chunks into batches written with one FileHandle.writev each, in order (one write at a
- * time: the `.part` may be opened for append, or be a pipe, where only the order of writes says where bytes go). The
- * write callback returns at once while less than QUEUED_BYTES wait for the disk, else once a write has made room; the
- * Writable's own buffer (one batch) then fills and pipeline() pauses the response.
+ * The body's sink: hands the socket the free part of the filling buffer, and once that holds a batch, queues it for
+ * one FileHandle.write and goes on in a free buffer. Writes run one after the other, in order (the `.part` may be
+ * opened for append, or be a pipe, where only the order of writes says where bytes go).
  */
-class PartWriter extends Writable {
-  private batch: Buffer[] = [];
-  private batchBytes = 0;
+class PartWriter implements BodySink {
+  private readonly free: Buffer[] = [];
+  private current: Buffer;
+  private used = 0;
   private timer: NodeJS.Timeout | undefined;
-  /** Bytes in batches handed to `writing` and not yet on disk. */
-  private queued = 0;
-  /** The write callback held back while QUEUED_BYTES wait for the disk. */
-  private held: ((error?: Error | null) => void) | undefined;
-  /** The first write that failed: every later write and the end of the stream fail with it. */
+  /** The socket was told to stop: a full batch waits for a free buffer. */
+  private stopped = false;
+  /** No more bytes come (the body ended, or was cut): what is held is queued and nothing new is taken. */
+  private closed = false;
+  /** The first write that failed: every later write is skipped and the transfer fails with it. */
   private failure: Error | undefined;
-  /** The chain of writes: each starts when the previous one ended; rejects for good after a failed write. */
+  /** The chain of writes: each starts when the previous one ended. */
   private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly file: Promise<FileHandle>,
     private readonly path: string,
     private readonly onWritten: (n: number) => void,
+    private readonly response: Pick<Http1Response, 'resume' | 'destroy'>,
     private readonly mayWrite: () => boolean = () => true,
   ) {
-    super({ highWaterMark: BATCH_BYTES });
+    for (let i = 1; i < POOL_SIZE; i++) this.free.push(Buffer.allocUnsafe(BATCH_BYTES + READ_ROOM));
+    this.current = Buffer.allocUnsafe(BATCH_BYTES + READ_ROOM);
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.add(chunk, callback);
+  space(): Buffer {
+    // Reads never fill a buffer to the brim (filled() queues it past BATCH_BYTES); only bytes http1.ts read elsewhere
+    // and copies in could, in a corner case: one more buffer then, kept in the pool.
+    if (this.used === this.current.length) this.queue(Buffer.allocUnsafe(this.current.length));
+    return this.current.subarray(this.used, this.used + READ_ROOM);
   }
 
-  override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
-    for (let i = 0; i < chunks.length - 1; i++) this.gather(chunks[i]!.chunk);
-    this.add(chunks[chunks.length - 1]!.chunk, callback);
-  }
-
-  override _final(callback: (error?: Error | null) => void): void {
-    this.flush().then(() => callback(), callback);
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.flush().then(
-      () => callback(error),
-      (writeError: Error) => callback(error ?? writeError),
-    );
-  }
-
-  /** Destroys the writer if still open (which writes what it holds), and resolves once every write has ended. */
-  async settled(): Promise<void> {
-    if (!this.closed) {
-      const closed = new Promise((resolve) => this.once('close', resolve));
-      this.destroy();
-      await closed;
+  filled(n: number): boolean {
+    this.used += n;
+    if (this.used < BATCH_BYTES) {
+      this.timer ??= setTimeout(() => this.holdExpired(), BATCH_HOLD_MS);
+      return true;
     }
+    const next = this.free.pop();
+    if (next) {
+      this.queue(next);
+      return true;
+    }
+    this.stopped = true;
+    return false;
+  }
+
+  /** Queues what is held; resolves once every write ended, or rejects with the first failure. */
+  async finish(): Promise<void> {
+    this.close();
+    await this.writing;
+    if (this.failure) throw this.failure;
+  }
+
+  /** Queues what is held (bytes that came before a cut or a stop) and resolves once every write ended; never rejects. */
+  async settled(): Promise<void> {
+    this.close();
     await this.writing.catch(() => undefined);
   }
 
-  private gather(chunk: Buffer): void {
-    this.batch.push(chunk);
-    this.batchBytes += chunk.length;
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.timer);
+    if (this.used > 0) this.queue(undefined);
   }
 
-  private add(chunk: Buffer, callback: (error?: Error | null) => void): void {
-    if (this.failure) return callback(this.failure);
-    this.gather(chunk);
-    if (this.batchBytes >= BATCH_BYTES) void this.flush().catch(() => undefined);
-    else {
-      this.timer ??= setTimeout(() => {
-        this.timer = undefined;
-        void this.flush().catch(() => undefined);
-      }, BATCH_HOLD_MS);
-    }
-    if (this.queued >= QUEUED_BYTES) this.held = callback;
-    else callback();
+  /** A slow body: its bytes go to the disk now if a buffer is free (else the write in progress calls again). */
+  private holdExpired(): void {
+    this.timer = undefined;
+    const next = this.free.pop();
+    if (next) this.queue(next);
   }
 
-  private flush(): Promise<void> {
+  /** Queues the filling buffer's bytes for writing, and makes `next` the filling one. */
+  private queue(next: Buffer | undefined): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.batchBytes === 0) return this.writing;
-    const buffers = this.batch;
-    const bytes = this.batchBytes;
-    this.batch = [];
-    this.batchBytes = 0;
-    this.queued += bytes;
+    const buffer = this.current;
+    const bytes = this.used;
+    if (next) this.current = next;
+    this.used = 0;
     this.writing = this.writing.then(async () => {
+      if (this.failure) return;
       try {
         const handle = await this.file;
-        // After the last await: nothing can run between this answer and the writev.
+        // After the last await: nothing can run between this answer and the write.
         if (!this.mayWrite()) throw new Error('this file may no longer be written; the bytes in hand were dropped');
-        await writeAll(handle, buffers, bytes);
+        await writeAll(handle, buffer.subarray(0, bytes));
       } catch (error) {
-        throw new DiskWriteError(`writing ${this.path} failed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+        this.failure = new DiskWriteError(`writing ${this.path} failed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+        this.response.destroy(this.failure);
+        return;
       }
-      this.queued -= bytes;
       this.onWritten(bytes);
+      this.released(buffer);
     });
-    this.writing.then(
-      () => this.madeRoom(),
-      (error: Error) => this.failed(error),
-    );
-    return this.writing;
   }
 
-  private madeRoom(): void {
-    if (!this.held || this.queued >= QUEUED_BYTES) return;
-    const callback = this.held;
-    this.held = undefined;
-    callback();
-  }
-
-  /** Called once per batch still chained behind the failed write: the first error counts. */
-  private failed(error: Error): void {
-    if (this.failure) return;
-    this.failure = error;
-    const callback = this.held;
-    this.held = undefined;
-    if (callback) callback(error);
-    else this.destroy(error);
+  /** A written buffer is free again: a full batch waiting for it goes to the disk, and the socket reads on. */
+  private released(buffer: Buffer): void {
+    this.free.push(buffer);
+    if (this.closed) return;
+    if (this.used >= BATCH_BYTES || (this.used > 0 && this.timer === undefined)) this.queue(this.free.pop());
+    if (this.stopped) {
+      this.stopped = false;
+      this.response.resume();
+    }
   }
 }
 
-/** writev may write less than asked (a signal, a full pipe); the rest goes in further calls. */
-async function writeAll(file: FileHandle, buffers: Buffer[], bytes: number): Promise<void> {
-  let { bytesWritten } = await file.writev(buffers);
-  while (bytesWritten < bytes) {
-    const rest = Buffer.concat(buffers).subarray(bytesWritten);
-    bytesWritten += (await file.write(rest)).bytesWritten;
-  }
-}
-
-/** One GET, answered with its status and headers; the body is the response stream itself (never buffered). */
-function get(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<IncomingMessage> {
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const req = send(url, { method: 'GET', headers, signal });
-    req.once('response', resolve);
-    req.once('error', reject);
-    req.end();
-  });
+/** A write may take less than asked (a signal, a full pipe); the rest goes in further calls. */
+async function writeAll(file: FileHandle, bytes: Buffer): Promise<void> {
+  for (let at = 0; at < bytes.length; ) at += (await file.write(bytes, at, bytes.length - at)).bytesWritten;
 }
 
 /**
  * GETs the file from `onDisk` on, following redirects by hand: every hop must be an allowed host, and the token
  * goes only to the first one, Zoom's `download_url` (the signed storage URL needs none and must never see it).
  */
-async function openDownload(options: TransferOptions, onDisk: number, signal: AbortSignal): Promise<IncomingMessage> {
+async function openDownload(options: TransferOptions, onDisk: number, signal: AbortSignal): Promise<Http1Response> {
   let url = new URL(options.url);
   let token = options.hosts.isZoom(url) ? await options.token.current() : undefined;
   let renewed = false;
@@ -434,15 +419,16 @@ async function openDownload(options: TransferOptions, onDisk: number, signal: Ab
     const headers: Record<string, string> = { 'accept-encoding': 'identity' };
     if (onDisk > 0) headers.range = `bytes=${onDisk}-`;
     if (hop === 0 && token) headers.authorization = `Bearer ${token}`;
-    let response: IncomingMessage;
+    let response: Http1Response;
     try {
-      response = await get(url, headers, signal);
+      response = await get(url, { headers, signal, ...(options.tls ? { tls: options.tls } : {}) });
     } catch (error) {
       if (options.signal?.aborted) throw error;
-      throw new TransientDownloadError('Zoom could not be reached');
+      if (error instanceof HttpProtocolError) throw new TransientDownloadError(`${url.host}: ${error.message}`);
+      throw new TransientDownloadError(error instanceof ConnectionCutError ? `${url.host} closed the connection` : `${url.host} could not be reached`);
     }
-    const status = response.statusCode ?? 0;
-    const location = response.headers.location;
+    const { status } = response;
+    const location = response.headers.get('location');
     if (status >= 300 && status < 400 && location) {
       response.destroy();
       if (++hop > MAX_REDIRECTS) throw new DownloadRefusedError(`Zoom redirected more than ${MAX_REDIRECTS} times`);
@@ -457,7 +443,7 @@ async function openDownload(options: TransferOptions, onDisk: number, signal: Ab
       if (token) continue;
     }
     if (status === 200 || status === 206) {
-      const type = response.headers['content-type'] ?? '';
+      const type = response.headers.get('content-type') ?? '';
       if (/^text\/html/i.test(type.trim())) {
         response.destroy();
         // Zoom's way of saying "not allowed" with a 200 (zoom-facts §5): the page must never become the file.
@@ -481,9 +467,9 @@ async function openDownload(options: TransferOptions, onDisk: number, signal: Ab
 }
 
 /** Where this answer's body starts: `onDisk` for a 206 that continues the part, 0 for a whole file. */
-function startOf(response: IncomingMessage, onDisk: number): number {
-  if (response.statusCode === 200) return 0;
-  const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(response.headers['content-range']?.trim() ?? '');
+function startOf(response: Http1Response, onDisk: number): number {
+  if (response.status === 200) return 0;
+  const range = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(response.headers.get('content-range') ?? '');
   if (!range || Number(range[1]) !== onDisk) {
     response.destroy();
     throw new StartOverError('the server answered a different range than asked; starting over');
@@ -492,10 +478,10 @@ function startOf(response: IncomingMessage, onDisk: number): number {
 }
 
 /** The whole file's size as the server announces it (Content-Range total, or Content-Length of a full answer). */
-function announcedTotal(response: IncomingMessage, start: number): number | undefined {
-  const range = /\/(\d+)$/.exec(response.headers['content-range']?.trim() ?? '');
+function announcedTotal(response: Http1Response, start: number): number | undefined {
+  const range = /\/(\d+)$/.exec(response.headers.get('content-range') ?? '');
   if (range) return Number(range[1]);
-  const length = response.headers['content-length'];
+  const length = response.headers.get('content-length');
   return length !== undefined && /^\d+$/.test(length) ? start + Number(length) : undefined;
 }
 

@@ -1,6 +1,8 @@
 // The file transfer against a local fake of Zoom's download host and storage: exact bytes, Range resume, the token
 // kept from the storage host, refusals (hosts, HTML pages, sizes, disk space) that never leave a finished-looking file.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +18,7 @@ import {
 import { FileServer, fileBytes } from './file-server.js';
 
 const server = new FileServer();
+const tlsCert = readFileSync(new URL('../../../fixtures/tls/localhost.crt', import.meta.url));
 let dir: string;
 
 beforeAll(async () => {
@@ -233,6 +236,7 @@ describe('downloadFile', () => {
   /**
    * Starts a resume of a 10,000-byte file from 5,000 bytes on disk whose body stalls after 1,000 more, and calls
    * `stop` while the writer holds those 1,000 bytes: with the batch timer faked, they wait for the disk until the stop.
+   * The wait is proven by the shutdown test below, which finds the 1,000 bytes on disk only if they were held.
    */
   async function stopWhileBytesWait(id: string, stop: AbortController, mayWrite: () => boolean): Promise<{ content: Buffer; part: string; attempt: Promise<unknown> }> {
     const content = fileBytes(10_000);
@@ -260,6 +264,28 @@ describe('downloadFile', () => {
     expect((await readFile(part)).equals(content.subarray(0, 5_000))).toBe(true);
   });
 
+  it('does not rename the finished .part when the lock was lost after its last write', async () => {
+    const content = fileBytes(30_000);
+    server.files.set('F17', content);
+    const destination = join(dir, 'f17.mp4');
+    let lost = false;
+
+    const attempt = downloadFile(
+      options({
+        url: server.downloadUrl('F17'),
+        destination,
+        expectedSize: content.length,
+        mayWrite: () => !lost,
+        // The last byte is on disk: the lock goes now, before the rename.
+        onProgress: (onDisk) => (lost = onDisk === content.length),
+      }),
+    );
+
+    await expect(attempt).rejects.toThrow(DownloadStoppedError);
+    expect(existsSync(destination)).toBe(false);
+    expect((await readFile(`${destination}.part`)).equals(content)).toBe(true);
+  });
+
   it('at a shutdown or cancel still writes the bytes it holds, the lock being held: the resume starts after them', async () => {
     const shutdown = new AbortController();
 
@@ -278,6 +304,25 @@ describe('downloadFile', () => {
 
     await expect(attempt).rejects.toThrow(`not enough disk space in ${dir}: the file needs 4.8 MB more and 1.0 MB is free`);
     expect(server.seen).toHaveLength(0);
+  });
+
+  it('downloads over TLS from a host whose certificate it trusts, a chunked body arriving byte-exact', async () => {
+    const content = fileBytes(700_000);
+    const tls = createHttpsServer({ key: readFileSync(new URL('../../../fixtures/tls/localhost.key', import.meta.url)), cert: tlsCert }, (_req, res) => {
+      // No Content-Length: node sends the body chunked, in pieces of uneven size.
+      res.writeHead(200, { 'content-type': 'video/mp4' });
+      for (let at = 0; at < content.length; at += 77_777) res.write(content.subarray(at, at + 77_777));
+      res.end();
+    });
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => tls.close(() => resolve())));
+    const { port } = tls.address() as AddressInfo;
+    const destination = join(dir, 'tls.mp4');
+
+    const result = await downloadFile(options({ url: `https://localhost:${port}/storage/T1`, destination, expectedSize: content.length, tls: { ca: tlsCert } }));
+
+    expect(result.bytes).toBe(content.length);
+    expect((await readFile(destination)).equals(content)).toBe(true);
   });
 
   it('does nothing for a file already downloaded whole', async () => {

@@ -1,0 +1,228 @@
+// The download's own HTTP/1.1 client against servers that send exactly the bytes a test scripts (a raw TCP server),
+// split wherever the test says: framing (Content-Length, chunked, until close), interim answers, malformed heads,
+// cuts, the sink's pauses, and TLS with a certificate the test trusts.
+import { readFileSync } from 'node:fs';
+import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ChunkedDecoder, ConnectionCutError, get, HttpProtocolError, type BodySink } from '../../../../src/jobs/downloads/http1.js';
+
+const tlsKey = readFileSync(new URL('../../../fixtures/tls/localhost.key', import.meta.url));
+const tlsCert = readFileSync(new URL('../../../fixtures/tls/localhost.crt', import.meta.url));
+
+/** What one connection sends: pieces written one after the other, each flushed on its own, then close (or not). */
+interface Script {
+  pieces: Array<string | Buffer>;
+  keepOpen?: boolean;
+}
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+});
+
+/** A server that records the request head and answers with the script; resolves with its base URL. */
+async function scripted(script: Script, options: { tls?: boolean } = {}): Promise<{ url: string; requests: string[] }> {
+  const requests: string[] = [];
+  const onConnection = (socket: Socket) => {
+    let head = '';
+    socket.on('error', () => undefined);
+    socket.on('data', async (chunk: Buffer) => {
+      head += chunk.toString('latin1');
+      if (!head.includes('\r\n\r\n')) return;
+      requests.push(head);
+      head = '';
+      for (const piece of script.pieces) {
+        socket.write(piece);
+        // Each piece in its own TCP segment (as a slow server would send it), so the client sees the splits.
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      if (!script.keepOpen) socket.end();
+    });
+  };
+  const server = options.tls ? createTlsServer({ key: tlsKey, cert: tlsCert }, onConnection) : createTcpServer(onConnection);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `${options.tls ? 'https' : 'http'}://localhost:${port}/file?sig=1`, requests };
+}
+
+/** A sink that keeps what it is given, in buffers of `size` it reuses as the writer does, pausing when told to. */
+class CollectingSink implements BodySink {
+  readonly received: Buffer[] = [];
+  private readonly buffer: Buffer;
+  constructor(
+    size = 65_536,
+    private readonly pauseEvery = 0,
+  ) {
+    this.buffer = Buffer.alloc(size);
+  }
+  space(): Buffer {
+    return this.buffer;
+  }
+  filled(n: number): boolean {
+    this.received.push(Buffer.from(this.buffer.subarray(0, n)));
+    return this.pauseEvery === 0 || this.received.length % this.pauseEvery !== 0;
+  }
+  get body(): string {
+    return Buffer.concat(this.received).toString('latin1');
+  }
+}
+
+async function fetchBody(url: string, sink = new CollectingSink(), tls?: { ca: Buffer }) {
+  const response = await get(new URL(url), { headers: { 'accept-encoding': 'identity' }, signal: new AbortController().signal, ...(tls ? { tls } : {}) });
+  await response.readBody(sink);
+  return { response, body: sink.body, sink };
+}
+
+const head = (status: string, ...fields: string[]) => `HTTP/1.1 ${status}\r\n${fields.map((f) => `${f}\r\n`).join('')}\r\n`;
+
+describe('http1 get', () => {
+  it('sends one GET with the path, query, Host and the given headers, and asks to close the connection', async () => {
+    const server = await scripted({ pieces: [head('200 OK', 'Content-Length: 2'), 'ok'] });
+    const { response, body } = await fetchBody(server.url);
+    expect(response.status).toBe(200);
+    expect(body).toBe('ok');
+    const [request] = server.requests;
+    expect(request).toMatch(/^GET \/file\?sig=1 HTTP\/1\.1\r\n/);
+    expect(request).toMatch(new RegExp(`\r\nHost: localhost:${new URL(server.url).port}\r\n`));
+    expect(request).toContain('\r\naccept-encoding: identity\r\n');
+    expect(request).toContain('\r\nconnection: close\r\n');
+  });
+
+  it('reads a Content-Length body split across many reads and ignores bytes past the length', async () => {
+    const server = await scripted({ pieces: [head('200 OK', 'Content-Length: 10', 'Content-Type: video/mp4') + '012', '3456', '789EXTRA'], keepOpen: true });
+    const { response, body } = await fetchBody(server.url);
+    expect(body).toBe('0123456789');
+    expect(response.headers.get('content-type')).toBe('video/mp4');
+  });
+
+  it('decodes a chunked body whose sizes, extensions, CRLFs and trailers are split between reads', async () => {
+    const server = await scripted({
+      pieces: [head('200 OK', 'Transfer-Encoding: chunked'), '5', ';name=va', 'lue\r\nhel', 'lo\r', '\n6\r\n world\r\n0\r\nX-Trailer: 1\r', '\n\r\n'],
+      keepOpen: true,
+    });
+    expect((await fetchBody(server.url)).body).toBe('hello world');
+  });
+
+  it('reads a body without length or chunking until the server closes', async () => {
+    const server = await scripted({ pieces: [head('200 OK'), 'all of ', 'it'] });
+    expect((await fetchBody(server.url)).body).toBe('all of it');
+  });
+
+  it('hands over a body read only after the server has sent it all and closed', async () => {
+    const server = await scripted({ pieces: [head('200 OK') + 'late but whole'] });
+    const response = await get(new URL(server.url), { headers: {}, signal: new AbortController().signal });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const sink = new CollectingSink();
+    await response.readBody(sink);
+    expect(sink.body).toBe('late but whole');
+  });
+
+  it('skips interim 1xx answers and hands over the final one', async () => {
+    const server = await scripted({ pieces: [head('103 Early Hints', 'Link: </a>; rel=preload'), head('206 Partial Content', 'Content-Length: 3', 'Content-Range: bytes 7-9/10'), 'abc'] });
+    const { response, body } = await fetchBody(server.url);
+    expect(response.status).toBe(206);
+    expect(response.headers.get('content-range')).toBe('bytes 7-9/10');
+    expect(body).toBe('abc');
+  });
+
+  it('joins a repeated header with a comma and keeps a redirect\'s Location without reading its body', async () => {
+    const server = await scripted({ pieces: [head('302 Found', 'Location: https://storage.zoom.us/x?Signature=a', 'Vary: a', 'Vary: b', 'Content-Length: 5'), 'moved'], keepOpen: true });
+    const response = await get(new URL(server.url), { headers: {}, signal: new AbortController().signal });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('https://storage.zoom.us/x?Signature=a');
+    expect(response.headers.get('vary')).toBe('a, b');
+    response.destroy();
+  });
+
+  it('goes on after the sink asked for a pause only once it is resumed, and loses nothing', async () => {
+    const body = 'x'.repeat(50_000);
+    const server = await scripted({ pieces: [head('200 OK', `Content-Length: ${body.length}`), body.slice(0, 20_000), body.slice(20_000)] });
+    const response = await get(new URL(server.url), { headers: {}, signal: new AbortController().signal });
+    const sink = new CollectingSink(4_096, 1);
+    let resumes = 0;
+    const paused = setInterval(() => {
+      resumes += 1;
+      response.resume();
+    }, 1);
+    await response.readBody(sink).finally(() => clearInterval(paused));
+    expect(sink.body).toBe(body);
+    // Every read asked for a pause, so every read after the first needed a resume.
+    expect(resumes).toBeGreaterThanOrEqual(sink.received.length - 1);
+  });
+
+  it('fails a body cut before its Content-Length with a cut, keeping the bytes that came', async () => {
+    const server = await scripted({ pieces: [head('200 OK', 'Content-Length: 100'), 'only this'] });
+    const sink = new CollectingSink();
+    await expect(fetchBody(server.url, sink)).rejects.toThrow(ConnectionCutError);
+    expect(sink.body).toBe('only this');
+  });
+
+  it('fails a chunked body cut before its last chunk', async () => {
+    const server = await scripted({ pieces: [head('200 OK', 'Transfer-Encoding: chunked'), '5\r\nhello\r\n'] });
+    await expect(fetchBody(server.url)).rejects.toThrow(ConnectionCutError);
+  });
+
+  it.each([
+    ['an invalid status line', ['HTTP/2 200 OK\r\n\r\n'], 'the server sent an invalid HTTP status line'],
+    ['a folded header line', [head('200 OK', 'X-A: 1', ' folded')], 'the server sent an invalid HTTP header line'],
+    ['two different Content-Lengths', [head('200 OK', 'Content-Length: 5', 'Content-Length: 6')], 'the server sent an invalid Content-Length'],
+    ['a Content-Length that is not a number', [head('200 OK', 'Content-Length: 5x')], 'the server sent an invalid Content-Length'],
+    ['a chunk size that is not hex', [head('200 OK', 'Transfer-Encoding: chunked'), 'zz\r\n'], 'the server sent an invalid chunk size'],
+    ['a chunk without its CRLF', [head('200 OK', 'Transfer-Encoding: chunked'), '2\r\nabX'], 'the server sent invalid chunk framing'],
+    ['a head larger than 32 KiB', [`HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(33 * 1024)}\r\n\r\n`], 'the response head is larger than 32 KiB'],
+    ['a protocol switch', [head('101 Switching Protocols', 'Upgrade: websocket')], 'the server switched protocols, which was never asked'],
+  ])('refuses %s as a protocol error', async (_name, pieces, message) => {
+    const server = await scripted({ pieces, keepOpen: true });
+    const attempt = fetchBody(server.url);
+    await expect(attempt).rejects.toThrow(HttpProtocolError);
+    await expect(attempt).rejects.toThrow(message);
+  });
+
+  it('fails with a cut when the server closes before any answer', async () => {
+    const server = await scripted({ pieces: [] });
+    await expect(fetchBody(server.url)).rejects.toThrow('the connection closed before the response came');
+  });
+
+  it('refuses a header value with a line break before anything is sent', async () => {
+    const server = await scripted({ pieces: [head('200 OK', 'Content-Length: 0')] });
+    const attempt = get(new URL(server.url), { headers: { authorization: 'Bearer a\r\nX-Injected: 1' }, signal: new AbortController().signal });
+    await expect(attempt).rejects.toThrow('header authorization holds a line break');
+    expect(server.requests).toEqual([]);
+  });
+
+  it('stops at once when the signal is aborted, with the signal\'s reason', async () => {
+    const server = await scripted({ pieces: [head('200 OK', 'Content-Length: 100'), 'partial'], keepOpen: true });
+    const stop = new AbortController();
+    const response = await get(new URL(server.url), { headers: {}, signal: stop.signal });
+    const reading = response.readBody(new CollectingSink());
+    stop.abort(new Error('shutting down'));
+    await expect(reading).rejects.toThrow('shutting down');
+  });
+
+  it('speaks TLS to a host whose certificate it trusts, and refuses one it does not', async () => {
+    const server = await scripted({ pieces: [head('200 OK', 'Content-Length: 6'), 'secret'] }, { tls: true });
+    expect((await fetchBody(server.url, new CollectingSink(), { ca: tlsCert })).body).toBe('secret');
+    await expect(fetchBody(server.url)).rejects.toThrow(/self.signed certificate/i);
+  });
+});
+
+describe('ChunkedDecoder', () => {
+  it('decodes byte by byte exactly as in one piece', () => {
+    const wire = Buffer.from('4\r\nWiki\r\n5;ext\r\npedia\r\nE\r\n in\r\n\r\nchunks.\r\n0\r\n\r\n');
+    const whole = new ChunkedDecoder();
+    const copy = Buffer.from(wire);
+    expect(copy.subarray(0, whole.decode(copy, copy.length)).toString()).toBe('Wikipedia in\r\n\r\nchunks.');
+    expect(whole.done).toBe(true);
+
+    const bytewise = new ChunkedDecoder();
+    let out = '';
+    for (const byte of wire) {
+      const one = Buffer.from([byte]);
+      out += one.subarray(0, bytewise.decode(one, 1)).toString();
+    }
+    expect(out).toBe('Wikipedia in\r\n\r\nchunks.');
+    expect(bytewise.done).toBe(true);
+  });
+});
