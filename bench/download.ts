@@ -8,9 +8,13 @@
 // dir; each is removed and the page cache written back (`sync`) before the next run, so no run starts while the
 // previous one's dirty pages are being flushed.
 //   npx tsx bench/download.ts            (BENCH_SIZE_MIB=512 for a shorter run, BENCH_RUNS=5 for more runs)
+//   BENCH_TLS=1 npx tsx bench/download.ts   the same over HTTPS (Zoom's storage is HTTPS), with the tests' localhost
+//                                           certificate, trusted by both curl (--cacert) and the worker
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { createServer, type ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,11 +53,16 @@ async function sendFrom(res: ServerResponse, start: number): Promise<void> {
   res.end();
 }
 
-const server = createServer((req, res) => {
+const TLS = process.env.BENCH_TLS === '1';
+const CERT = fileURLToPath(new URL('../test/fixtures/tls/localhost.crt', import.meta.url));
+const KEY = fileURLToPath(new URL('../test/fixtures/tls/localhost.key', import.meta.url));
+const scheme = TLS ? 'https' : 'http';
+
+function serve(req: IncomingMessage, res: ServerResponse): void {
   const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
   if (url.pathname === '/rec/download/big') {
     if (req.headers.authorization !== 'Bearer bench-token') return void res.writeHead(401).end();
-    return void res.writeHead(302, { location: `http://localhost:${port}/storage/big?Signature=s` }).end();
+    return void res.writeHead(302, { location: `${scheme}://localhost:${port}/storage/big?Signature=s` }).end();
   }
   if (url.pathname !== '/storage/big') return void res.writeHead(404).end();
   const start = Number(/^bytes=(\d+)-$/.exec(req.headers.range ?? '')?.[1] ?? 0);
@@ -61,10 +70,11 @@ const server = createServer((req, res) => {
   if (start > 0) headers['content-range'] = `bytes ${start}-${SIZE - 1}/${SIZE}`;
   res.writeHead(start > 0 ? 206 : 200, headers);
   void sendFrom(res, start);
-});
+}
+const server = TLS ? createHttpsServer({ cert: readFileSync(CERT), key: readFileSync(KEY) }, serve) : createHttpServer(serve);
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const port = (server.address() as AddressInfo).port;
-const origin = `http://127.0.0.1:${port}`;
+const origin = `${scheme}://127.0.0.1:${port}`;
 const downloadUrl = `${origin}/rec/download/big`;
 const dir = await mkdtemp(join(tmpdir(), 'zoomops-bench-'));
 const workerScript = fileURLToPath(new URL('./download.worker.ts', import.meta.url));
@@ -84,7 +94,7 @@ interface WorkerLine {
  * so that the run itself starts when the bench says, like curl's; `go` resolves once it was told.
  */
 function startWorker(destination: string): { child: ChildProcess; lines: WorkerLine[]; exited: Promise<number | null>; ready: Promise<void>; go(): void } {
-  const child = spawn(process.execPath, ['--import', 'tsx', workerScript, downloadUrl, destination, String(SIZE), `${origin}/v2`], {
+  const child = spawn(process.execPath, ['--import', 'tsx', workerScript, downloadUrl, destination, String(SIZE), `${origin}/v2`, ...(TLS ? [CERT] : [])], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines: WorkerLine[] = [];
@@ -124,7 +134,8 @@ function median(xs: readonly number[]): number {
 async function runCurl(): Promise<number> {
   await settleDisk();
   const out = join(dir, 'curl', 'file.mp4');
-  const curl = spawn('curl', ['-sS', '-L', '--create-dirs', '-o', out, '-w', '%{time_total}', '-H', 'Authorization: Bearer bench-token', downloadUrl], {
+  const trust = TLS ? ['--cacert', CERT] : [];
+  const curl = spawn('curl', ['-sS', '-L', ...trust, '--create-dirs', '-o', out, '-w', '%{time_total}', '-H', 'Authorization: Bearer bench-token', downloadUrl], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let printed = '';
@@ -173,7 +184,7 @@ async function runKilledAndResumed(): Promise<{ refetched: number; resumedFrom: 
 }
 
 try {
-  console.log(`Recording download benchmark: ${SIZE / MiB} MiB from a local fake Zoom (302 to storage), Node ${process.version}`);
+  console.log(`Recording download benchmark: ${SIZE / MiB} MiB from a local fake Zoom over ${scheme.toUpperCase()} (302 to storage), Node ${process.version}`);
   const curls: number[] = [];
   const workers: Array<Awaited<ReturnType<typeof runWorker>>> = [];
   for (let run = 0; run < RUNS; run++) {

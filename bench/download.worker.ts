@@ -2,11 +2,12 @@
 // so its memory is measured alone. Says {"ready":true} once loaded and starts on a line on stdin (the bench decides when,
 // as it does for curl). Prints one JSON line per 100 MiB (RSS then) and one at the end.
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { downloadFile } from '../src/jobs/downloads/transfer.js';
 import { downloadHosts } from '../src/jobs/downloads/hosts.js';
 
-const [url, destination, size, apiUrl] = process.argv.slice(2) as [string, string, string, string];
+const [url, destination, size, apiUrl, caFile] = process.argv.slice(2) as [string, string, string, string, string | undefined];
 const MiB = 1_048_576;
 const expectedSize = Number(size);
 let nextSample = 100 * MiB;
@@ -22,6 +23,7 @@ const result = await downloadFile({
   expectedSize,
   hosts: downloadHosts({ zoom: { apiUrl } as never, recordings: { dir: '', downloadConcurrency: 1, extraDownloadHosts: ['localhost'] } }),
   token: { current: async () => 'bench-token', renew: async () => undefined },
+  ...(caFile ? { tls: { ca: readFileSync(caFile) } } : {}),
   onProgress: (onDisk) => {
     if (onDisk >= nextSample) {
       console.log(JSON.stringify({ sample: onDisk, rss: process.memoryUsage.rss() }));
