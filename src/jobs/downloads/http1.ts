@@ -25,8 +25,10 @@ export class ConnectionCutError extends Error {}
 
 export interface Http1Response {
   readonly status: number;
-  /** Lower-case names; repeated fields joined with ", " (RFC 9110 §5.3). */
+  /** Lower-case names; repeated fields joined with ", " (RFC 9110 §5.3), but the first kept of SINGLE_FIELDS. */
   readonly headers: ReadonlyMap<string, string>;
+  /** The body's length when its framing is Content-Length (ignored, as RFC 9112 says, when it is chunked). */
+  readonly bodyLength: number | undefined;
   /** Reads the whole body into `sink`; resolves once its last byte was handed over, rejects on a cut or an error. */
   readBody(sink: BodySink): Promise<void>;
   /** Reading was stopped by BodySink.filled(); go on. */
@@ -44,8 +46,10 @@ export interface GetOptions {
 
 /** The response head may not be larger than this (node:http's own default is 16 KiB; a signed Location is ~2 KiB). */
 const HEAD_LIMIT = 32 * 1024;
+/** A buffer for body bytes that come after a stop with the head buffer full (see Exchange.spill). */
+const SPILL_BYTES = 16 * 1024;
 
-type Framing = { kind: 'none' } | { kind: 'length'; remaining: number } | { kind: 'chunked'; decoder: ChunkedDecoder } | { kind: 'close' };
+type Framing = { kind: 'none' } | { kind: 'length'; length: number; remaining: number } | { kind: 'chunked'; decoder: ChunkedDecoder } | { kind: 'close' };
 
 /** Sends `GET url` and resolves with the response head; the body waits until readBody() or destroy(). */
 export function get(url: URL, options: GetOptions): Promise<Http1Response> {
@@ -59,6 +63,11 @@ class Exchange implements Http1Response {
   /** Holds the head, and the body bytes that come with it, until a sink is there. */
   private readonly head = Buffer.allocUnsafe(HEAD_LIMIT);
   private headUsed = 0;
+  /**
+   * Body bytes that arrive before readBody() once the head buffer is full. TLS goes on handing over bytes it has
+   * already decrypted after the read callback said stop, so 'waiting' must keep whatever comes.
+   */
+  private readonly spill: Buffer[] = [];
   private phase: 'head' | 'waiting' | 'body' | 'over' = 'head';
   private framing: Framing = { kind: 'close' };
   private sink: BodySink | undefined;
@@ -94,6 +103,10 @@ class Exchange implements Http1Response {
     else options.signal.addEventListener('abort', this.abort, { once: true });
   }
 
+  get bodyLength(): number | undefined {
+    return this.framing.kind === 'length' ? this.framing.length : undefined;
+  }
+
   readBody(sink: BodySink): Promise<void> {
     if (this.phase !== 'waiting') return Promise.reject(this.failure ?? new Error('the body was already read'));
     this.sink = sink;
@@ -101,8 +114,10 @@ class Exchange implements Http1Response {
     return new Promise<void>((resolve, reject) => {
       this.bodyDone = resolve;
       this.bodyFailed = reject;
-      const early = this.head.subarray(0, this.headUsed);
-      const more = early.length > 0 ? this.deliverCopy(early) : true;
+      let more = true;
+      for (const early of [this.head.subarray(0, this.headUsed), ...this.spill.splice(0)]) {
+        if (early.length > 0) more = this.deliverCopy(early) && more;
+      }
       if (this.phase !== 'body' || this.checkEnd()) return;
       if (this.eof) this.ended();
       else if (more) this.socket.resume();
@@ -123,9 +138,10 @@ class Exchange implements Http1Response {
   };
 
   private nextBuffer(): Buffer {
-    this.readingInto = this.phase === 'body' ? this.sink!.space() : this.head.subarray(this.headUsed);
-    // Node needs a buffer even when reading has stopped; a full head buffer has already failed the exchange.
-    if (this.readingInto.length === 0) this.readingInto = Buffer.allocUnsafe(1);
+    if (this.phase === 'body') this.readingInto = this.sink!.space();
+    else if (this.headUsed < this.head.length && this.spill.length === 0) this.readingInto = this.head.subarray(this.headUsed);
+    // 'waiting' with a full head buffer (a full one while 'head' has failed the exchange already).
+    else this.readingInto = Buffer.allocUnsafe(SPILL_BYTES);
     return this.readingInto;
   }
 
@@ -139,9 +155,11 @@ class Exchange implements Http1Response {
       if (into.buffer === space.buffer && into.byteOffset === space.byteOffset) return this.deliverInPlace(space, n);
       return this.deliverCopy(into.subarray(0, n));
     }
-    if (this.phase !== 'head') return false;
-    this.headUsed += n;
-    return this.parseHead();
+    if (this.phase === 'over') return false;
+    if (into.buffer === this.head.buffer) this.headUsed += n;
+    else this.spill.push(into.subarray(0, n));
+    // 'waiting': kept for readBody(); the socket was told to stop already.
+    return this.phase === 'head' ? this.parseHead() : false;
   }
 
   /** Parses the head once complete (1xx interim answers are skipped); false stops reading until readBody(). */
@@ -248,22 +266,26 @@ class Exchange implements Http1Response {
   }
 }
 
-/** The request head; header values must not carry line breaks (they would inject headers). */
+/** The request head; a header name must be a token and a value free of control characters (they would inject headers). */
 function requestHead(url: URL, headers: Readonly<Record<string, string>>): string {
   const lines = [`GET ${url.pathname}${url.search} HTTP/1.1`, `Host: ${url.host}`];
-  for (const [name, value] of Object.entries({ ...headers, connection: 'close' })) {
-    if (/[\r\n]/.test(name) || /[\r\n]/.test(value)) throw new Error(`header ${name} holds a line break`);
+  const own = Object.entries(headers).filter(([name]) => !['host', 'connection'].includes(name.toLowerCase()));
+  for (const [name, value] of [...own, ['connection', 'close']]) {
+    if (!TOKEN.test(name!)) throw new Error(`header name ${JSON.stringify(name)} is not a token`);
+    if (/[\x00-\x08\x0a-\x1f\x7f]/.test(value!)) throw new Error(`header ${name} holds a control character`);
     lines.push(`${name}: ${value}`);
   }
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Fields that cannot be lists: a repeat is ignored, the first one kept (as node:http does). */
+const SINGLE_FIELDS = new Set(['location', 'content-type', 'content-range']);
 
 /** Status line and header fields (RFC 9112 §4, §5); obsolete line folding is refused, as node:http does. */
 export function parseHead(text: string): { status: number; headers: Map<string, string> } {
   const [statusLine, ...fields] = text.split('\r\n');
-  const status = /^HTTP\/1\.[01] (\d{3})(?: [^\r\n]*)?$/.exec(statusLine ?? '');
+  const status = /^HTTP\/1\.[01] ([1-5]\d\d)(?: [^\r\n]*)?$/.exec(statusLine ?? '');
   if (!status) throw new HttpProtocolError('the server sent an invalid HTTP status line');
   const headers = new Map<string, string>();
   for (const field of fields) {
@@ -271,9 +293,10 @@ export function parseHead(text: string): { status: number; headers: Map<string, 
     const name = field.slice(0, colon);
     if (colon <= 0 || !TOKEN.test(name)) throw new HttpProtocolError('the server sent an invalid HTTP header line');
     const key = name.toLowerCase();
-    const value = field.slice(colon + 1).trim();
+    const value = field.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
     const before = headers.get(key);
-    headers.set(key, before === undefined ? value : `${before}, ${value}`);
+    if (before === undefined) headers.set(key, value);
+    else if (!SINGLE_FIELDS.has(key)) headers.set(key, `${before}, ${value}`);
   }
   return { status: Number(status[1]), headers };
 }
@@ -282,15 +305,17 @@ function framingOf(status: number, headers: ReadonlyMap<string, string>): Framin
   if (status === 204 || status === 304) return { kind: 'none' };
   const codings = headers.get('transfer-encoding');
   if (codings !== undefined) {
-    const last = codings.split(',').at(-1)?.trim().toLowerCase();
-    return last === 'chunked' ? { kind: 'chunked', decoder: new ChunkedDecoder() } : { kind: 'close' };
+    // We send no TE header, so chunked is the only coding a server may use (RFC 9112 §6.1); a gzip body would
+    // otherwise become the file.
+    if (codings.toLowerCase() !== 'chunked') throw new HttpProtocolError(`the server sent a body coded as "${codings}", not asked for`);
+    return { kind: 'chunked', decoder: new ChunkedDecoder() };
   }
   const length = headers.get('content-length');
   if (length === undefined) return { kind: 'close' };
   const values = new Set(length.split(',').map((v) => v.trim()));
   const [only] = values;
   if (values.size !== 1 || !/^\d{1,15}$/.test(only!)) throw new HttpProtocolError('the server sent an invalid Content-Length');
-  return { kind: 'length', remaining: Number(only) };
+  return { kind: 'length', length: Number(only), remaining: Number(only) };
 }
 
 const enum Step {
@@ -307,6 +332,8 @@ const enum Step {
 }
 
 const CR = 13;
+/** Larger than any recording (Zoom's files stay far below), and exact in a double. */
+const MAX_CHUNK = 2 ** 48;
 const LF = 10;
 
 /**
@@ -349,8 +376,9 @@ export class ChunkedDecoder {
       case Step.Size: {
         const digit = hexValue(byte);
         if (digit >= 0) {
-          if (++this.digits > 13) throw new HttpProtocolError('the server sent a chunk size too large');
+          this.digits++;
           this.size = this.size * 16 + digit;
+          if (this.size > MAX_CHUNK) throw new HttpProtocolError('the server sent a chunk size too large');
           return;
         }
         if (this.digits === 0) throw new HttpProtocolError('the server sent an invalid chunk size');
@@ -361,6 +389,7 @@ export class ChunkedDecoder {
       }
       case Step.Extension:
         if (byte === CR) this.step = Step.SizeLf;
+        else if (byte === LF) throw new HttpProtocolError('the server sent invalid chunk framing');
         return;
       case Step.SizeLf:
         this.expect(byte, LF);

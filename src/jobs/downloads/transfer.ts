@@ -179,12 +179,12 @@ async function fetchInto(
   const idleMs = options.idleTimeoutMs ?? 60_000;
   let timer = setTimeout(() => idle.abort(), idleMs);
   let lastReset = Date.now();
+  let response: Http1Response | undefined;
   try {
-    const response = await openDownload(options, onDisk, signal);
+    response = await openDownload(options, onDisk, signal);
     const start = startOf(response, onDisk);
     const total = announcedTotal(response, start) ?? options.expectedSize;
     if (options.expectedSize !== undefined && total !== options.expectedSize) {
-      response.destroy();
       throw new DownloadRefusedError(
         `Zoom announced ${total} bytes where the recording's file_size says ${options.expectedSize}; nothing was saved`,
       );
@@ -204,7 +204,11 @@ async function fetchInto(
     } catch (error) {
       if (options.signal?.aborted) throw error;
       if (error instanceof DiskWriteError || error instanceof HttpProtocolError) throw new TransientDownloadError(error.message);
-      throw new TransientDownloadError(idle.signal.aborted ? `no data for ${Math.round(idleMs / 1000)} s` : 'the connection was cut');
+      if (idle.signal.aborted) throw new TransientDownloadError(`no data for ${Math.round(idleMs / 1000)} s`);
+      // A cut, or a socket error (ECONNRESET, a TLS alert: they carry a code). Anything else is a defect of ours (a
+      // throwing progress callback): it fails the job as it is rather than passing for a network cut.
+      if (error instanceof ConnectionCutError || (error as NodeJS.ErrnoException).code !== undefined) throw new TransientDownloadError('the connection was cut');
+      throw error;
     }
     const size = (await sizeOf(part)) ?? 0;
     if (total !== undefined && size < total) throw new TransientDownloadError(`the connection ended after ${size} of ${total} bytes`);
@@ -220,6 +224,8 @@ async function fetchInto(
     }
     throw error;
   } finally {
+    // Every way out closes the connection (a refusal, a failed open of the .part); once ended, a no-op.
+    response?.destroy();
     clearTimeout(timer);
   }
 }
@@ -287,6 +293,8 @@ const BATCH_HOLD_MS = 250;
  */
 class PartWriter implements BodySink {
   private readonly free: Buffer[] = [];
+  /** Buffers that exist: POOL_SIZE, more only while a spare is in use (space()). */
+  private buffers = POOL_SIZE;
   private current: Buffer;
   private used = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -311,9 +319,12 @@ class PartWriter implements BodySink {
   }
 
   space(): Buffer {
-    // Reads never fill a buffer to the brim (filled() queues it past BATCH_BYTES); only bytes http1.ts read elsewhere
-    // and copies in could, in a corner case: one more buffer then, kept in the pool.
-    if (this.used === this.current.length) this.queue(Buffer.allocUnsafe(this.current.length));
+    // A buffer filled to the brim: TLS hands over bytes it decrypted already after filled() said stop, and http1.ts
+    // copies in bytes it read elsewhere. A spare buffer then, dropped once written (released()).
+    if (this.used === this.current.length) {
+      this.buffers += 1;
+      this.queue(Buffer.allocUnsafe(this.current.length));
+    }
     return this.current.subarray(this.used, this.used + READ_ROOM);
   }
 
@@ -367,6 +378,7 @@ class PartWriter implements BodySink {
     const bytes = this.used;
     if (next) this.current = next;
     this.used = 0;
+    // Never rejects (nothing would handle it until finish()): a failure is kept and ends the response.
     this.writing = this.writing.then(async () => {
       if (this.failure) return;
       try {
@@ -375,18 +387,26 @@ class PartWriter implements BodySink {
         if (!this.mayWrite()) throw new Error('this file may no longer be written; the bytes in hand were dropped');
         await writeAll(handle, buffer.subarray(0, bytes));
       } catch (error) {
-        this.failure = new DiskWriteError(`writing ${this.path} failed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-        this.response.destroy(this.failure);
-        return;
+        return this.fail(new DiskWriteError(`writing ${this.path} failed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`));
       }
-      this.onWritten(bytes);
+      try {
+        this.onWritten(bytes);
+      } catch (error) {
+        return this.fail(error as Error);
+      }
       this.released(buffer);
     });
   }
 
+  private fail(error: Error): void {
+    this.failure = error;
+    this.response.destroy(error);
+  }
+
   /** A written buffer is free again: a full batch waiting for it goes to the disk, and the socket reads on. */
   private released(buffer: Buffer): void {
-    this.free.push(buffer);
+    if (this.buffers > POOL_SIZE) this.buffers -= 1;
+    else this.free.push(buffer);
     if (this.closed) return;
     if (this.used >= BATCH_BYTES || (this.used > 0 && this.timer === undefined)) this.queue(this.free.pop());
     if (this.stopped) {
@@ -481,8 +501,7 @@ function startOf(response: Http1Response, onDisk: number): number {
 function announcedTotal(response: Http1Response, start: number): number | undefined {
   const range = /\/(\d+)$/.exec(response.headers.get('content-range') ?? '');
   if (range) return Number(range[1]);
-  const length = response.headers.get('content-length');
-  return length !== undefined && /^\d+$/.test(length) ? start + Number(length) : undefined;
+  return response.bodyLength === undefined ? undefined : start + response.bodyLength;
 }
 
 async function sizeOf(path: string): Promise<number | undefined> {

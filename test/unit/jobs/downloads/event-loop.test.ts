@@ -46,7 +46,8 @@ next();
 
 describe('downloadFile on slow storage', () => {
   it('keeps the event loop running while every write waits for the storage', async () => {
-    const content = fileBytes(768 * 1024);
+    // More than the writer's buffers hold (3 MiB): the socket stops while they all wait for the pipe, and reads on.
+    const content = fileBytes(4 * 1_048_576);
     server.files.set('SLOW', content);
     const destination = join(dir, 'slow.mp4');
     execFileSync('mkfifo', [`${destination}.part`]);

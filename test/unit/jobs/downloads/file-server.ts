@@ -17,8 +17,11 @@ export interface FileServerBehaviour {
   html200?: boolean;
   /** download_url redirects here instead of to the storage host. */
   redirectTo?: string;
-  /** The next storage answers (one per request, then normal): cut the connection after n bytes, or stall after n. */
-  storageFaults?: Array<{ cutAfter?: number; stallAfter?: number }>;
+  /**
+   * The next storage answers (one per request, then normal): cut the connection after n bytes, stall after n, or
+   * pause for pauseMs after n and then send the rest.
+   */
+  storageFaults?: Array<{ cutAfter?: number; stallAfter?: number; pauseAfter?: number; pauseMs?: number }>;
   /** Storage ignores Range and always sends the whole file. */
   ignoreRange?: boolean;
   /** Storage sends this content type. */
@@ -102,6 +105,12 @@ export class FileServer {
         this.served += fault.stallAfter;
         res.write(body.subarray(0, fault.stallAfter));
         return; // held open until the client gives up
+      }
+      if (fault?.pauseAfter !== undefined) {
+        this.served += body.length;
+        res.write(body.subarray(0, fault.pauseAfter));
+        setTimeout(() => res.end(body.subarray(fault.pauseAfter)), fault.pauseMs ?? 0);
+        return;
       }
       this.served += body.length;
       res.end(body);

@@ -306,6 +306,42 @@ describe('downloadFile', () => {
     expect(server.seen).toHaveLength(0);
   });
 
+  it('a body of several batches with a pause longer than the batch hold arrives byte-exact in one request', async () => {
+    // 5 MiB: more than the writer's buffers hold; the pause lets the hold timer hand a part-filled batch to the disk
+    // while the socket's next read is already aimed at it.
+    const content = fileBytes(5 * 1_048_576);
+    server.files.set('F18', content);
+    server.behaviour.storageFaults = [{ pauseAfter: 1_500_000, pauseMs: 400 }];
+    const destination = join(dir, 'f18.mp4');
+
+    const result = await downloadFile(options({ url: server.downloadUrl('F18'), destination, expectedSize: content.length }));
+
+    expect(result.fetched).toBe(content.length);
+    expect(storageRequests()).toHaveLength(1);
+    expect((await readFile(destination)).equals(content)).toBe(true);
+  });
+
+  it('fails with the progress callback\'s own error, not as a network cut, when that callback throws', async () => {
+    // Larger than one batch: the callback throws while the body is still arriving.
+    server.files.set('F19', fileBytes(8 * 1_048_576));
+    const destination = join(dir, 'f19.mp4');
+
+    const attempt = downloadFile(
+      options({
+        url: server.downloadUrl('F19'),
+        destination,
+        expectedSize: 8 * 1_048_576,
+        onProgress: () => {
+          throw new Error('progress broke');
+        },
+      }),
+    );
+
+    await expect(attempt).rejects.toThrow('progress broke');
+    expect(storageRequests()).toHaveLength(1);
+    expect(existsSync(destination)).toBe(false);
+  });
+
   it('downloads over TLS from a host whose certificate it trusts, a chunked body arriving byte-exact', async () => {
     const content = fileBytes(700_000);
     const tls = createHttpsServer({ key: readFileSync(new URL('../../../fixtures/tls/localhost.key', import.meta.url)), cert: tlsCert }, (_req, res) => {
@@ -321,7 +357,7 @@ describe('downloadFile', () => {
 
     const result = await downloadFile(options({ url: `https://localhost:${port}/storage/T1`, destination, expectedSize: content.length, tls: { ca: tlsCert } }));
 
-    expect(result.bytes).toBe(content.length);
+    expect(result).toMatchObject({ bytes: content.length, fetched: content.length });
     expect((await readFile(destination)).equals(content)).toBe(true);
   });
 
