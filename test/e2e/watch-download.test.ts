@@ -1,7 +1,8 @@
 // End to end: `/zoom watch recordings --download`. A signed recording.completed webhook reaches a channel that
-// watches with --download: the relay posts the alert, one download job saves the files under ZOOMOPS_RECORDINGS_DIR
-// with the account's token, and its progress and summary go into the alert's thread — once, however many channels
-// watch and however often the relay job runs.
+// watches with --download: the relay posts the alert, one download job lists the files with the account's token and
+// saves them under ZOOMOPS_RECORDINGS_DIR, and its progress and summary go into the alert's thread — once, however
+// many channels watch and however often the relay job runs. The bytes come from a local storage server (downloads go
+// over their own sockets, which nock does not see).
 import { mkdtempSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,9 +11,10 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { RelayState } from '../../src/jobs/relay-state.js';
 import { WatchStore } from '../../src/slack/watches.js';
 import { eventIdentity, type ZoomEvent } from '../../src/zoom/events.js';
-import { ZOOM_API, useBotFixture } from '../helpers/bot.js';
+import { useBotFixture } from '../helpers/bot.js';
 import { buttonOf, slackDriver, textOf } from '../helpers/driver.js';
 import type { SlackCall } from '../helpers/fake-slack.js';
+import { FileServer } from '../helpers/file-server.js';
 import { ZOOM_SECRET, postWebhook, zoomEvent } from '../helpers/zoom-events.js';
 
 const ADMIN = 'UADMIN';
@@ -20,18 +22,31 @@ const ADMIN = 'UADMIN';
 const ADMIN2 = 'UADMIN2';
 const VIEWER = 'UVIEWER';
 const dir = mkdtempSync(join(tmpdir(), 'zoomops-watch-download-'));
+/** Zoom's storage, where each download_url here points (no token goes there: it is not Zoom's API host). */
+const storage = new FileServer();
+await storage.start();
 // Role `all`: the relay and the download jobs run in the bot's own process.
 const fixture = useBotFixture({
   name: 'e2e-watch-download',
   users: [{ id: ADMIN, email: 'admin@example.com', tz: 'Europe/Berlin' }, { id: ADMIN2, email: 'admin2@example.com' }, { id: VIEWER, email: 'v@example.com' }],
-  env: { ZOOMOPS_ADMINS: `${ADMIN},${ADMIN2}`, ZOOMOPS_VIEWERS: VIEWER, ZOOM_WEBHOOK_SECRET_TOKEN: ZOOM_SECRET, ZOOMOPS_RECORDINGS_DIR: dir },
+  env: {
+    ZOOMOPS_ADMINS: `${ADMIN},${ADMIN2}`,
+    ZOOMOPS_VIEWERS: VIEWER,
+    ZOOM_WEBHOOK_SECRET_TOKEN: ZOOM_SECRET,
+    ZOOMOPS_RECORDINGS_DIR: dir,
+    ZOOMOPS_DOWNLOAD_HOSTS: 'localhost',
+  },
 });
 const driver = slackDriver(() => fixture.bot().url, () => fixture.slack());
 const services = () => fixture.bot().bot.services;
 const store = () => new WatchStore(services().redis, services().keyPrefix);
 
-afterAll(() => rm(dir, { recursive: true, force: true }));
+afterAll(async () => {
+  await storage.stop();
+  await rm(dir, { recursive: true, force: true });
+});
 beforeEach(async () => {
+  storage.reset();
   // Each test counts the jobs it caused.
   for (const queue of ['events', 'downloads'] as const) await services().jobs.queue(queue).obliterate({ force: true });
   for (const id of ['CDL1', 'CDL2', 'CPLAIN']) fixture.slack().channels.set(id, { name: id.toLowerCase(), is_private: false, is_member: false });
@@ -70,25 +85,25 @@ function recordingEvent(n: number, name = 'recording.completed') {
 
 /**
  * What the download job asks Zoom for, with the account's token only (the webhook's download_token is never stored):
- * the recording's files, and the bytes of those that may be fetched; a request for any other finds no interceptor.
+ * the recording's files (a request for anything else finds no interceptor), whose bytes the storage server holds.
  * With `held`, Zoom answers the list of files only once it resolves: the job stays running until then.
  */
-function nockRecording(uuid: string, meetingId: number, files: TestFile[] = [VIDEO, CHAT], fetched: TestFile[] = files, held?: Promise<void>) {
+function nockRecording(uuid: string, meetingId: number, files: TestFile[] = [VIDEO, CHAT], held?: Promise<void>) {
   const zoom = fixture.zoom();
-  const url = (f: Pick<TestFile, 'id'>) => `/rec/download/${meetingId}-${f.id}`;
+  const id = (f: Pick<TestFile, 'id'>) => `${meetingId}-${f.id}`;
   const listed = {
     uuid,
     id: meetingId,
     topic: 'Quarterly review',
     type: '2',
     start_time: '2026-03-14T15:00:00Z',
-    recording_files: files.map(({ bytes, ...f }) => ({ ...f, file_size: bytes.length, status: 'completed', download_url: `${ZOOM_API}${url(f)}` })),
+    recording_files: files.map(({ bytes, ...f }) => ({ ...f, file_size: bytes.length, status: 'completed', download_url: `http://localhost:${storage.port}/storage/${id(f)}` })),
   };
   zoom.get(`/meetings/${encodeURIComponent(uuid)}/recordings`).reply(async () => {
     await held;
     return [200, listed];
   });
-  for (const f of fetched) zoom.get(url(f)).reply(200, f.bytes, { 'content-type': 'application/octet-stream', 'content-length': String(f.bytes.length) });
+  for (const f of files) storage.files.set(id(f), f.bytes);
   return zoom;
 }
 
@@ -99,6 +114,8 @@ function gate(): { held: Promise<void>; release: () => void } {
   return { held, release };
 }
 
+/** The files the storage server was asked for, by `<meetingId>-<fileId>`. */
+const fetchedFiles = () => storage.seen.map((r) => r.path.replace(/^\/storage\//, ''));
 const posts = (channel: string) => fixture.slack().calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === channel);
 const alertIn = (channel: string) => fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === channel && String(c.body.text).startsWith(':film_frames:'));
 /** The progress message's last word, in the channel its progress message was posted in. */
@@ -162,6 +179,9 @@ describe('/zoom watch recordings --download', () => {
     expect(await readFile(join(folder, 'shared_screen_with_speaker_view_FV.mp4'))).toEqual(VIDEO.bytes);
     expect(await readFile(join(folder, 'chat_file_FC.txt'))).toEqual(CHAT.bytes);
     expect(zoom.isDone()).toBe(true);
+    expect(fetchedFiles().sort()).toEqual([`${meetingId}-FC`, `${meetingId}-FV`]);
+    // The storage is not Zoom's API host: the token never went there.
+    expect(storage.seen.map((r) => r.headers.authorization)).toEqual([undefined, undefined]);
     // No admin asked in person: nothing goes to anyone's DM.
     expect(posts(ADMIN)).toEqual([]);
     expect(await downloadJobs()).toEqual([jobId]);
@@ -234,7 +254,7 @@ describe('/zoom watch recordings --download', () => {
     const { uuid, meetingId, event, folder } = recordingEvent(5, 'recording.transcript_completed');
     // The recording's files by now: the video (recording.completed's download) and the new transcript, which alone is
     // fetched.
-    const zoom = nockRecording(uuid, meetingId, [VIDEO, TRANSCRIPT], [TRANSCRIPT]);
+    const zoom = nockRecording(uuid, meetingId, [VIDEO, TRANSCRIPT]);
 
     await postWebhook(fixture.bot().url, event);
 
@@ -243,6 +263,7 @@ describe('/zoom watch recordings --download', () => {
     expect((await summaryOf(progress)).body.text).toContain(': 1 file saved');
     expect(await readFile(join(folder, 'audio_transcript_FT.vtt'))).toEqual(TRANSCRIPT.bytes);
     expect(zoom.isDone()).toBe(true);
+    expect(fetchedFiles()).toEqual([`${meetingId}-FT`]);
   }, 30_000);
 
   it('a channel archived before its progress message loses its watches, and the next channel gets the download', async () => {
@@ -297,7 +318,7 @@ describe('/zoom watch recordings --download', () => {
     await driver.command('watch recordings <#CDL2|cdl2> --download', ADMIN);
     const { uuid, meetingId, event } = recordingEvent(8);
     const zoom = gate();
-    nockRecording(uuid, meetingId, [VIDEO, CHAT], [VIDEO, CHAT], zoom.held);
+    nockRecording(uuid, meetingId, [VIDEO, CHAT], zoom.held);
     // Another admin clicks Download on the recording (`/zoom recordings get`) before its alert comes; the job is running.
     const click = await driver.click('recordings_download', JSON.stringify({ meetingId: uuid }), ADMIN2);
     const manual = jobIdIn(click);
@@ -323,7 +344,7 @@ describe('/zoom watch recordings --download', () => {
     await driver.command('watch recordings <#CDL1|cdl1> --download', ADMIN);
     const { uuid, meetingId, event } = recordingEvent(10, 'recording.transcript_completed');
     const zoom = gate();
-    nockRecording(uuid, meetingId, [VIDEO, TRANSCRIPT], [TRANSCRIPT], zoom.held);
+    nockRecording(uuid, meetingId, [VIDEO, TRANSCRIPT], zoom.held);
     await postWebhook(fixture.bot().url, event);
     const alert = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CDL1' && String(c.body.text).startsWith(':memo:'));
     const progress = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CDL1' && c.body.thread_ts !== undefined);
@@ -335,6 +356,7 @@ describe('/zoom watch recordings --download', () => {
     zoom.release();
     expect((await summaryOf(progress)).body.text).toContain(': 1 file saved');
     expect(await downloadJobs()).toEqual([automatic]);
+    expect(fetchedFiles()).toEqual([`${meetingId}-FT`]);
   }, 30_000);
 });
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downloadHosts } from '../../../../src/jobs/downloads/hosts.js';
 import { downloadFile } from '../../../../src/jobs/downloads/transfer.js';
-import { FileServer, fileBytes } from './file-server.js';
+import { FileServer, fileBytes } from '../../../helpers/file-server.js';
 
 const server = new FileServer();
 let dir: string;

@@ -9,7 +9,7 @@ import nock from 'nock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { enqueueRecordingDownload } from '../../../../src/jobs/downloads/job.js';
 import { useJobFixture } from '../../../helpers/jobs.js';
-import { FileServer, fileBytes } from './file-server.js';
+import { FileServer, fileBytes } from '../../../helpers/file-server.js';
 
 const server = new FileServer();
 await server.start();

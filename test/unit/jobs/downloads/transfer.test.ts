@@ -15,7 +15,7 @@ import {
   type BearerSource,
   type TransferOptions,
 } from '../../../../src/jobs/downloads/transfer.js';
-import { FileServer, fileBytes } from './file-server.js';
+import { FileServer, fileBytes } from '../../../helpers/file-server.js';
 
 const server = new FileServer();
 const tlsCert = readFileSync(new URL('../../../fixtures/tls/localhost.crt', import.meta.url));
