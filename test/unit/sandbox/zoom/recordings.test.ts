@@ -1,6 +1,11 @@
 // Cloud recordings in the sandbox: lists within a month, double-encoded UUIDs, trash and recover, and downloads that
 // need the token, redirect to a signed URL and honour Range.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { downloadHosts } from '../../../../src/jobs/downloads/hosts.js';
+import { downloadFile } from '../../../../src/jobs/downloads/transfer.js';
 import { ADMIN_EMAIL } from '../../../../src/sandbox/zoom/index.js';
 import { sessionId, useSandbox } from './harness.js';
 
@@ -81,6 +86,26 @@ describe('downloading a recording file', () => {
     const beyond = await fetch(location, { headers: { range: `bytes=${size}-` } });
     expect(beyond.status).toBe(416);
     expect((await fetch(location.replace(/Signature=[^&]+/, 'Signature=forged'))).status).toBe(403);
+  });
+
+  it("is what the bot's own download client fetches whole: token, redirect, the signed URL's bytes", async () => {
+    const { url, size } = await mp4Url();
+    const dir = await mkdtemp(join(tmpdir(), 'zoomops-sandbox-download-'));
+    try {
+      const destination = join(dir, 'retro.mp4');
+      const result = await downloadFile({
+        url,
+        destination,
+        expectedSize: size,
+        hosts: downloadHosts({ zoom: { apiUrl: t.sandbox.apiUrl } as never, recordings: { dir, downloadConcurrency: 1, extraDownloadHosts: [] } }),
+        token: { current: async () => t.token, renew: async () => undefined },
+      });
+      expect(result).toMatchObject({ bytes: size, fetched: size });
+      const direct = Buffer.from(await (await fetch((await t.call('GET', url)).headers.get('location')!)).arrayBuffer());
+      expect((await readFile(destination)).equals(direct)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('also takes the token as access_token in the query', async () => {
