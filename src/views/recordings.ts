@@ -49,8 +49,22 @@ export function pathsShownTo(owner: { inChannel?: boolean | undefined }, dir: st
   // The absolute form first: the relative one may be a tail of it.
   const forms = [...new Set([resolve(dir), normalize(dir).replace(/[\\/]+$/, '')])].filter((form) => form.length > 1);
   let shown = text;
-  for (const form of forms) shown = shown.split(`${form}${sep}`).join('').split(form).join('ZOOMOPS_RECORDINGS_DIR');
+  for (const form of forms) {
+    // Only the directory itself, on path boundaries: `/srv/rec` is neither the start of `/srv/recordings-old/x` nor
+    // the tail of `/mnt/srv/rec`. Followed by a separator it starts a path inside (shown relative to it); followed by
+    // anything that cannot go on a file name (a quote, whitespace, a backtick, `:`, a full stop ending a sentence, the
+    // end), it is the directory alone.
+    const at = new RegExp(`(?<![${NAME_CHAR}.])${escapeRegExp(form)}(?:${escapeRegExp(sep)}|(?![${NAME_CHAR}]|\\.[${NAME_CHAR}.]))`, 'gu');
+    shown = shown.replace(at, (found) => (found.endsWith(sep) ? '' : 'ZOOMOPS_RECORDINGS_DIR'));
+  }
   return shown;
+}
+
+/** What a file or directory name goes on with (a `.` too, unless it ends a sentence). */
+const NAME_CHAR = String.raw`\-\p{L}\p{N}_~`;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 // ---- list --------------------------------------------------------------------------------------------------

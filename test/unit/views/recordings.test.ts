@@ -24,6 +24,17 @@ describe('pathsShownTo', () => {
     expect(pathsShownTo(channel, './data/recordings', `ENOSPC: open '${resolve('data/recordings/m/a.part')}'`)).toBe("ENOSPC: open 'm/a.part'");
   });
 
+  it('takes the directory only where a path name ends, not a sibling or parent that shares its letters', () => {
+    const channel = { inChannel: true };
+    const rec = '/srv/rec';
+    expect(pathsShownTo(channel, rec, 'renamed /srv/recordings-old/x.mp4 and /srv/rec.bak/y')).toBe('renamed /srv/recordings-old/x.mp4 and /srv/rec.bak/y');
+    expect(pathsShownTo(channel, rec, 'moved from /mnt/srv/rec/z to /srv/rec/m/a.mp4')).toBe('moved from /mnt/srv/rec/z to m/a.mp4');
+    expect(pathsShownTo(channel, rec, "EACCES: mkdir '/srv/rec' (in `/srv/rec`), also /srv/rec\tand /srv/rec")).toBe(
+      "EACCES: mkdir 'ZOOMOPS_RECORDINGS_DIR' (in `ZOOMOPS_RECORDINGS_DIR`), also ZOOMOPS_RECORDINGS_DIR\tand ZOOMOPS_RECORDINGS_DIR",
+    );
+    expect(pathsShownTo(channel, rec, 'nothing is written to /srv/rec.')).toBe('nothing is written to ZOOMOPS_RECORDINGS_DIR.');
+  });
+
   it('leaves the admin’s DM its absolute paths', () => {
     expect(pathsShownTo({}, dir, join(dir, 'm', 'a.mp4'))).toBe(join(dir, 'm', 'a.mp4'));
   });
