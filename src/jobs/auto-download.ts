@@ -81,12 +81,13 @@ export async function startAutoDownloads(data: RelayJobData, channels: readonly 
   let later = false;
   for (const { channel, thread } of ready) {
     if (shownIn[channel] || run.gone.has(channel)) continue;
-    if (!(await services.pacing.channel(channel).takeWithin(MAX_PACE_WAIT_MS))) {
-      later = true;
-      continue;
-    }
-    // A line that could not be posted is not worth repeating the relay job for: the download runs either way.
+    // A line that could not be posted (its pace unreadable included) is not worth repeating the relay job for: the
+    // download runs either way.
     try {
+      if (!(await services.pacing.channel(channel).takeWithin(MAX_PACE_WAIT_MS))) {
+        later = true;
+        continue;
+      }
       const ts = await post(channel, { ...note, thread_ts: thread });
       await run.state.recordDownload(data.key, { jobId, ...(startedBy ? { startedBy } : {}) }, { channel, ts });
     } catch (error) {

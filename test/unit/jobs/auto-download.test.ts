@@ -1,10 +1,12 @@
 // The automatic download of `watch recordings --download` on real Redis and BullMQ (no worker: the job stays queued)
 // and a fake Slack: two runs of one event's relay job at once (a stalled job run again while the first still goes)
-// start one download with one progress message, not two.
+// start one download with one progress message, not two; a channel whose line cannot be posted costs no retry.
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { RelayJobData } from '../../../src/ingress/accept.js';
 import { startAutoDownloads } from '../../../src/jobs/auto-download.js';
 import { RelayState } from '../../../src/jobs/relay-state.js';
+import type { Services } from '../../../src/services.js';
 import { WatchStore, eventsOfTopic } from '../../../src/slack/watches.js';
 import { eventIdentity, type ZoomEvent } from '../../../src/zoom/events.js';
 import { useJobFixture } from '../../helpers/jobs.js';
@@ -12,10 +14,12 @@ import { zoomEvent } from '../../helpers/zoom-events.js';
 
 const fixture = useJobFixture('auto-download');
 
-describe('startAutoDownloads', () => {
-  it('two runs of one event at once queue one job and open one progress message; the other run comes back later', async () => {
-    const services = fixture.services();
-    await new WatchStore(services.redis, services.keyPrefix).add('CDL', {
+/** Channels that watch recordings with --download and already show the event's alert (each its own ts). */
+async function watchedEvent(services: Services, channels: readonly string[]): Promise<RelayJobData> {
+  const event = zoomEvent('recording.completed') as unknown as ZoomEvent;
+  const data: RelayJobData = { kind: 'event', key: eventIdentity(event), event, source: 'webhook', receivedAt: Date.now() };
+  for (const [i, channel] of channels.entries()) {
+    await new WatchStore(services.redis, services.keyPrefix).add(channel, {
       topic: 'recordings',
       events: eventsOfTopic('recordings'),
       narrowed: false,
@@ -24,11 +28,22 @@ describe('startAutoDownloads', () => {
       zone: 'UTC',
       createdAt: new Date().toISOString(),
     });
-    const event = zoomEvent('recording.completed') as unknown as ZoomEvent;
-    const data: RelayJobData = { kind: 'event', key: eventIdentity(event), event, source: 'webhook', receivedAt: Date.now() };
+    await new RelayState(services.redis, services.keyPrefix).recordPost(data.key, channel, `1773500000.00010${i}`);
+  }
+  return data;
+}
+
+/** The relay's poster, straight to the fake Slack. */
+function poster(services: Services) {
+  return async (channel: string, message: { text: string; thread_ts?: string }) => String((await services.slack.chat.postMessage({ channel, ...message })).ts);
+}
+
+describe('startAutoDownloads', () => {
+  it('two runs of one event at once queue one job and open one progress message; the other run comes back later', async () => {
+    const services = fixture.services();
     // Both runs find the alert in Slack already.
-    await new RelayState(services.redis, services.keyPrefix).recordPost(data.key, 'CDL', '1773500000.000100');
-    const post = async (channel: string, message: { text: string; thread_ts?: string }) => String((await services.slack.chat.postMessage({ channel, ...message })).ts);
+    const data = await watchedEvent(services, ['CDL']);
+    const post = poster(services);
 
     const outcomes = await Promise.all([startAutoDownloads(data, ['CDL'], services, post), startAutoDownloads(data, ['CDL'], services, post)]);
 
@@ -42,5 +57,28 @@ describe('startAutoDownloads', () => {
     // The run that came back later finds the job recorded: nothing more is posted or queued.
     expect(await startAutoDownloads(data, ['CDL'], services, post)).toEqual({ later: false });
     expect(fixture.slack().calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(1);
+  });
+
+  it('a Redis error while pacing the line for another channel is logged, not a failed relay run: the download is under way', async () => {
+    const real = fixture.services();
+    const data = await watchedEvent(real, ['CDL1', 'CDL2']);
+    // The second channel's pace cannot be read (Redis went away for a moment).
+    const pacing = Object.create(real.pacing) as Services['pacing'];
+    pacing.channel = (channel) => {
+      const window = real.pacing.channel(channel);
+      if (channel === 'CDL2') window.takeWithin = () => Promise.reject(new Error('Connection is closed.'));
+      return window;
+    };
+    const warnings: Array<{ msg: string; channel?: string }> = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => warnings.push(JSON.parse(line)) });
+    const services: Services = { ...real, pacing, log };
+
+    expect(await startAutoDownloads(data, ['CDL1', 'CDL2'], services, poster(services))).toEqual({ later: false });
+
+    const posted = fixture.slack().calls.filter((c) => c.method === 'chat.postMessage');
+    expect(posted.map((c) => c.body.channel)).toEqual(['CDL1']);
+    expect(String(posted[0]!.body.text)).toMatch(/^Download the recordings of meeting .*: waiting for a worker$/);
+    expect(await services.jobs.queue('downloads').getJobCountByTypes('waiting')).toBe(1);
+    expect(warnings).toMatchObject([{ channel: 'CDL2', msg: 'could not tell a watching channel about its automatic download' }]);
   });
 });
