@@ -11,7 +11,7 @@ import { WatchStore, channelGoneReason, removeGoneChannel, type Watch } from '..
 import { autoDownloadNote } from '../views/recordings.js';
 import { EventRecording } from '../zoom/event-objects.js';
 import { meetingInstanceOf } from '../zoom/events.js';
-import { describeDownload, downloadJobOwner, enqueueRecordingDownload, type DownloadRequest, type DownloadType } from './downloads/job.js';
+import { describeDownload, enqueueRecordingDownload, queuedDownload, type DownloadRequest, type DownloadType, type QueuedDownload } from './downloads/job.js';
 import { derivedJobId } from './queues.js';
 import { RelayState, type RecordedDownload } from './relay-state.js';
 
@@ -117,11 +117,10 @@ async function startOnce(run: Run, ready: readonly Ready[], what: Pick<DownloadR
     // Read again under the claim: the run that held it may have recorded the job just now.
     const now = await state.download(data.key);
     if (now.jobId) return now;
-    const jobId = derivedJobId('downloads', `auto-download:${data.key}`);
-    const queued = await downloadJobOwner(services, jobId);
-    if (queued?.progress) {
+    const { jobId, queued } = await eventDownloadJob(run, what);
+    if (queued?.owner.progress) {
       // Queued by a run that stopped before it could record the job.
-      await state.recordDownload(data.key, { jobId }, { channel: queued.progress.channel, ts: 'progress' });
+      await state.recordDownload(data.key, { jobId }, { channel: queued.owner.progress.channel, ts: 'progress' });
       return state.download(data.key);
     }
     let refused: unknown;
@@ -153,6 +152,25 @@ async function startOnce(run: Run, ready: readonly Ready[], what: Pick<DownloadR
   } finally {
     await state.releaseDownloadClaim(data.key, claim);
   }
+}
+
+// Derivations tried before giving up: each is a fresh 64-bit ID, so a second one is already next to impossible.
+const JOB_ID_DERIVATIONS = 3;
+
+/**
+ * The ID of the event's download job, derived from the event so that every run of its relay job finds the same one,
+ * and the job already under it when that job downloads what this event asks for. An ID another job holds (a hash
+ * collision with another event's, kept for weeks) is never taken over as this event's: the next derivation is used.
+ */
+async function eventDownloadJob(run: Run, what: Pick<DownloadRequest, 'meetingId' | 'type'>): Promise<{ jobId: string; queued?: QueuedDownload }> {
+  for (let n = 0; n < JOB_ID_DERIVATIONS; n++) {
+    const jobId = derivedJobId('downloads', `auto-download:${run.data.key}${n > 0 ? `#${n}` : ''}`);
+    const queued = await queuedDownload(run.services, jobId);
+    if (queued === undefined) return { jobId };
+    if (queued && queued.meetingId === what.meetingId && queued.type === (what.type ?? 'all') && !queued.fileId) return { jobId, queued };
+    run.services.log.warn({ jobId, eventKey: run.data.key }, 'the derived ID of an automatic download belongs to another job; deriving the next one');
+  }
+  throw new Error(`every derived ID of the automatic download of ${run.data.key} belongs to another job`);
 }
 
 /** A channel Slack says is gone loses its watches, as the relay does for an alert; true when it was gone. */

@@ -16,10 +16,12 @@ export function newJobId(queue: QueueName): string {
 
 /**
  * The job ID of work that must run once for a given cause (an event's automatic download): the same key always gives
- * the same ID, so BullMQ refuses a second job while the first is kept (KEEP_FINISHED: a week once done).
+ * the same ID, so BullMQ refuses a second job while the first is kept (KEEP_FINISHED: a week once done). 64 bits, so
+ * two causes practically never share one over the weeks jobs are kept, and twice as long as newJobId's, so a derived
+ * ID is never one a request made by hand was given.
  */
 export function derivedJobId(queue: QueueName, key: string): string {
-  return `${ID_PREFIX[queue]}-${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
+  return `${ID_PREFIX[queue]}-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
 }
 
 export function queueOfJobId(jobId: string): QueueName | undefined {

@@ -122,7 +122,8 @@ const alertIn = (channel: string) => fixture.slack().waitFor((c) => c.method ===
 const summaryOf = (progress: SlackCall) =>
   fixture.slack().waitFor((c) => c.method === 'chat.update' && c.body.channel === progress.body.channel && /files? saved/.test(String(c.body.text)), 15_000);
 const threadPosts = (channel: string) => posts(channel).filter((c) => c.body.thread_ts !== undefined);
-const jobIdIn = (call: SlackCall) => /job `(dl-[0-9a-f]{8})`/.exec(textOf(call))![1]!;
+/** The download job a message names: an automatic one's ID is derived from its event (16 hex digits), one asked for by hand has 8. */
+const jobIdIn = (call: SlackCall) => /job `(dl-[0-9a-f]{16}|dl-[0-9a-f]{8})`/.exec(textOf(call))![1]!;
 const downloadJobs = async () => (await services().jobs.queue('downloads').getJobs(['waiting', 'active', 'delayed', 'completed', 'failed'])).map((j) => String(j.id));
 
 /** The event's relay job once more, as a retry or a stalled job run anew would (the data as ingress stores it). */
@@ -167,7 +168,7 @@ describe('/zoom watch recordings --download', () => {
     expect(posts('CDL1')[0]).toBe(alert);
     expect(progress.body.thread_ts).toBe(await services().redis.get(`${services().keyPrefix}:{relay}:thread:CDL1:${uuid}`));
     expect(progress.body.text).toBe(`Download the recordings of meeting 812 3456 7801 (automatic: recordings watch): waiting for a worker`);
-    const jobId = /job `(dl-[0-9a-f]{8})`/.exec(textOf(progress))![1];
+    const jobId = /job `(dl-[0-9a-f]{16})`/.exec(textOf(progress))![1];
 
     const summary = await summaryOf(progress);
     expect(summary.body.channel).toBe('CDL1');

@@ -161,11 +161,23 @@ export async function enqueueRecordingDownload(services: Services, request: Down
   return { jobId: runningId, joined: true, ...(startedBy ? { startedBy } : {}), message: progress };
 }
 
+const QueuedDownload = DownloadJobData.pick({ owner: true, meetingId: true, fileId: true, type: true });
+export type QueuedDownload = z.infer<typeof QueuedDownload>;
+
+/**
+ * Whose download job this is, where its progress shows, and which files it takes; undefined when there is no job with
+ * this ID, null when the job under it is not a download's.
+ */
+export async function queuedDownload(services: Services, jobId: string): Promise<QueuedDownload | null | undefined> {
+  const job = await services.jobs.queue('downloads').getJob(jobId);
+  if (!job) return undefined;
+  const queued = QueuedDownload.safeParse(job.data);
+  return queued.success ? queued.data : null;
+}
+
 /** Who started a download job and where its progress shows; undefined once the job is gone. */
 export async function downloadJobOwner(services: Services, jobId: string): Promise<DownloadJobData['owner'] | undefined> {
-  const job = await services.jobs.queue('downloads').getJob(jobId);
-  const owner = DownloadJobData.shape.owner.safeParse((job?.data as { owner?: unknown } | undefined)?.owner);
-  return owner.success ? owner.data : undefined;
+  return (await queuedDownload(services, jobId))?.owner;
 }
 
 /** The files a request writes: one file of a meeting, or one type (or all) of its files. */

@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { RelayJobData } from '../../../src/ingress/accept.js';
 import { startAutoDownloads } from '../../../src/jobs/auto-download.js';
+import { derivedJobId } from '../../../src/jobs/queues.js';
 import { RelayState } from '../../../src/jobs/relay-state.js';
 import type { Services } from '../../../src/services.js';
 import { WatchStore, eventsOfTopic } from '../../../src/slack/watches.js';
@@ -80,5 +81,33 @@ describe('startAutoDownloads', () => {
     expect(String(posted[0]!.body.text)).toMatch(/^Download the recordings of meeting .*: waiting for a worker$/);
     expect(await services.jobs.queue('downloads').getJobCountByTypes('waiting')).toBe(1);
     expect(warnings).toMatchObject([{ channel: 'CDL2', msg: 'could not tell a watching channel about its automatic download' }]);
+  });
+
+  it('never takes over a job of other files that holds the event’s derived ID: the event gets a download of its own', async () => {
+    const services = fixture.services();
+    const data = await watchedEvent(services, ['CDL']);
+    // Another event's download, kept for weeks, whose ID the derivation happens to give this event too.
+    const taken = derivedJobId('downloads', `auto-download:${data.key}`);
+    const other = {
+      owner: { userId: 'UOTHER', description: 'Download the recordings of meeting 899 9999 9999', progress: { channel: 'UOTHER', ts: '1773400000.000100' } },
+      meetingId: '89999999999',
+      type: 'all',
+    };
+    await services.jobs.queue('downloads').add('download', other, { jobId: taken });
+
+    expect(await startAutoDownloads(data, ['CDL'], services, poster(services))).toEqual({ later: false });
+
+    const [progress, ...more] = fixture.slack().calls.filter((c) => c.method === 'chat.postMessage');
+    expect(more).toEqual([]);
+    expect(progress!.body).toMatchObject({ channel: 'CDL', thread_ts: '1773500000.000100' });
+    const jobId = /job `(dl-[0-9a-f]+)`/.exec(JSON.stringify(progress!.body.blocks))![1]!;
+    // Twice as long as the IDs of downloads asked for by hand (dl- and 8 hex digits), so it is never one of theirs.
+    expect(jobId).toMatch(/^dl-[0-9a-f]{16}$/);
+    expect(jobId).not.toBe(taken);
+    const event = data.event.payload.object as { uuid: string };
+    expect((await services.jobs.find(jobId))!.data).toMatchObject({ meetingId: event.uuid, type: 'all', owner: { userId: 'UADMIN' } });
+    expect((await services.jobs.find(taken))!.data).toEqual(other);
+    // A later run of the relay job finds the event's own download, not the other one.
+    expect(await new RelayState(services.redis, services.keyPrefix).download(data.key)).toEqual({ jobId, shownIn: { CDL: 'progress' } });
   });
 });
