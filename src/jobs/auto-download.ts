@@ -134,8 +134,11 @@ async function startOnce(run: Run, ready: readonly Ready[], what: Pick<DownloadR
           progressIn: { channel, threadTs: thread },
           originChannel: channel,
         });
-        const job = { jobId: started.jobId, ...(started.joined && started.startedBy ? { startedBy: started.startedBy } : {}) };
+        const job = { jobId: started.jobId, ...(started.startedBy ? { startedBy: started.startedBy } : {}) };
         await state.recordDownload(data.key, job, { channel, ts: started.joined ? started.message.ts : 'progress' });
+        // Joined a watch's automatic download (another run of this relay job, or an event for the same files, queued
+        // it first): that channel's thread has its progress.
+        if (started.progressChannel) await state.recordDownload(data.key, job, { channel: started.progressChannel, ts: 'progress' });
         return state.download(data.key);
       } catch (error) {
         // Only Slack refusing this channel's progress message hands on to the next; anything else fails the run.

@@ -113,8 +113,10 @@ export interface EnqueuedDownload {
   jobId: string;
   /** The same files were already queued or running as another job (`jobId`), which this request joined. */
   joined: boolean;
-  /** Who started the joined job. */
+  /** Who started the joined job by hand: its progress is in their DM. */
   startedBy?: string;
+  /** The joined job is a watch's automatic download: its progress is in a thread of this channel. */
+  progressChannel?: string;
   /** The message this request opened: its progress message, or, when joined, the line naming the other job. */
   message: MessageRef;
 }
@@ -123,7 +125,8 @@ export interface EnqueuedDownload {
  * Enqueues a download and opens its progress message (in the owner's DM, or `progressIn`); returns the job ID at once.
  * The same files asked for again while a job for them is queued or running (Download clicked twice) join that job:
  * that ID is returned with `joined`, and the second progress message then says which job has it (in a channel, who
- * started it: that job's progress is in its owner's DM or another thread). A request with --share joins only a job
+ * started it, whose DM has its progress, or which channel's thread when it is a watch's automatic download). So does a
+ * request given a `jobId` another call queued first (two runs of an event's relay job). A request with --share joins only a job
  * that shares into the same channel: otherwise it is a job of its own, which waits for the file's lock (see
  * runDownloadJob) and then shares what the other job saved, fetching nothing twice.
  */
@@ -149,16 +152,26 @@ export async function enqueueRecordingDownload(services: Services, request: Down
     backoff: { type: 'exponential', delay: 30_000 },
     ...KEEP_FINISHED,
   });
+  // BullMQ answers with the job already under the ID (a given ID another call queued first, or the job holding the
+  // same files' dedupe key) and says nothing more: the job is this call's only if it carries this call's message.
   const runningId = String(job.id);
-  if (runningId === jobId) return { jobId, joined: false, message: progress };
-  const startedBy = (await downloadJobOwner(services, runningId))?.userId;
+  const running = (await queuedDownload(services, runningId)) ?? undefined;
+  const ours = !running?.owner.progress || (running.owner.progress.channel === progress.channel && running.owner.progress.ts === progress.ts);
+  if (runningId === jobId && ours) return { jobId, joined: false, message: progress };
+  const joined = joinedJob(running?.owner);
   const told: SlackMessage = request.progressIn
-    ? autoDownloadNote({ jobId: runningId, ...(startedBy ? { startedBy } : {}) })
+    ? autoDownloadNote({ jobId: runningId, ...joined })
     : { text: `This download is already queued or running as job ${runningId}; its own progress message shows where it is, and nothing is fetched twice.` };
   await services.slack.chat
     .update({ ...progress, text: told.text, blocks: told.blocks ?? [] })
     .catch((error: unknown) => services.log.warn({ err: error }, 'could not retire a duplicate progress message'));
-  return { jobId: runningId, joined: true, ...(startedBy ? { startedBy } : {}), message: progress };
+  return { jobId: runningId, joined: true, ...joined, message: progress };
+}
+
+/** Where the progress of a joined job shows: a watch's automatic download in a channel's thread, else its owner's DM. */
+function joinedJob(owner: DownloadJobData['owner'] | undefined): Pick<EnqueuedDownload, 'startedBy' | 'progressChannel'> {
+  if (!owner) return {};
+  return owner.inChannel && owner.progress ? { progressChannel: owner.progress.channel } : { startedBy: owner.userId };
 }
 
 const QueuedDownload = DownloadJobData.pick({ owner: true, meetingId: true, fileId: true, type: true });
@@ -175,10 +188,6 @@ export async function queuedDownload(services: Services, jobId: string): Promise
   return queued.success ? queued.data : null;
 }
 
-/** Who started a download job and where its progress shows; undefined once the job is gone. */
-export async function downloadJobOwner(services: Services, jobId: string): Promise<DownloadJobData['owner'] | undefined> {
-  return (await queuedDownload(services, jobId))?.owner;
-}
 
 /** The files a request writes: one file of a meeting, or one type (or all) of its files. */
 function downloadKey(request: Pick<DownloadRequest, 'meetingId' | 'fileId' | 'type' | 'shareChannel'>): string {

@@ -110,4 +110,45 @@ describe('startAutoDownloads', () => {
     // A later run of the relay job finds the event's own download, not the other one.
     expect(await new RelayState(services.redis, services.keyPrefix).download(data.key)).toEqual({ jobId, shownIn: { CDL: 'progress' } });
   });
+
+  it('a run whose claim ran out while Slack held its progress post joins the job another run queued meanwhile, and says so', async () => {
+    const real = fixture.services();
+    const data = await watchedEvent(real, ['CDL']);
+    // Slack keeps the first run's progress post waiting (429s, retried) for longer than the run's claim on the event.
+    let reached!: () => void;
+    const atPost = new Promise<void>((resolve) => (reached = resolve));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let firstMessage: string | undefined;
+    const chat: Services['slack']['chat'] = {
+      ...real.slack.chat,
+      postMessage: async (args) => {
+        reached();
+        await held;
+        const posted = await real.slack.chat.postMessage(args);
+        firstMessage = posted.ts;
+        return posted;
+      },
+    };
+    const slow = Object.create(real.slack, { chat: { value: chat } }) as Services['slack'];
+    const first = startAutoDownloads(data, ['CDL'], { ...real, slack: slow }, poster(real));
+    await atPost;
+    await real.redis.del(`${real.keyPrefix}:{relay}:download:${data.key}:claim`);
+    // The relay job runs again meanwhile: it takes the expired claim and queues the download with its own message.
+    expect(await startAutoDownloads(data, ['CDL'], real, poster(real))).toEqual({ later: false });
+
+    release();
+    expect(await first).toEqual({ later: false });
+
+    const jobs = await real.jobs.queue('downloads').getJobs(['waiting']);
+    expect(jobs).toHaveLength(1);
+    const job = jobs[0]!;
+    // The job's progress message is the second run's; the first run's own no longer says it waits for a worker.
+    expect(job.data.owner.progress.ts).not.toBe(firstMessage);
+    const updates = fixture.slack().calls.filter((c) => c.method === 'chat.update');
+    expect(updates.map((c) => [c.body.ts, c.body.text])).toEqual([
+      [firstMessage, `:arrow_down: Downloading automatically as job \`${job.id}\`; its progress and where the files land are in the thread of this alert in <#CDL>.`],
+    ]);
+    expect(await new RelayState(real.redis, real.keyPrefix).download(data.key)).toEqual({ jobId: job.id, shownIn: { CDL: 'progress' } });
+  });
 });
