@@ -18,6 +18,7 @@ import { escapeMrkdwn, formatMeetingId, formatTime } from '../views/format.js';
 import {
   RECORDING_ACTIONS,
   formatSize,
+  joinedDownloadText,
   recordingDetailMessage,
   recordingListMessage,
   type RecordingLine,
@@ -222,7 +223,10 @@ async function startDownload(
     ...(shareChannel ? { shareChannel } : {}),
     originChannel: inv.channelId,
   };
-  const { jobId } = await enqueueRecordingDownload(inv.services, request);
+  const started = await enqueueRecordingDownload(inv.services, request);
+  // Joined a job already fetching these files: its progress is wherever that job shows it, not in a DM of this click.
+  if (started.joined) return joinedDownloadText({ ...started, viewer: inv.person.id });
+  const { jobId } = started;
   return `:hourglass_flowing_sand: Started job \`${jobId}\`: ${escapeMrkdwn(describeDownload(request))}. Progress and where the files land come in your DM with me; \`/zoom jobs status ${jobId}\` shows where it is.`;
 }
 

@@ -271,3 +271,19 @@ export function autoDownloadNote(view: { jobId: string; progressChannel?: string
     : `:arrow_down: Downloading automatically as job \`${view.jobId}\`${view.progressChannel ? `; its progress and where the files land are in the thread of this alert in <#${view.progressChannel}>` : ''}.`;
   return { text, blocks: [section(text)] };
 }
+
+/**
+ * The answer to a Download click or command that joined a job already fetching the same files: which job, who or
+ * what started it, and where its progress shows (a watch's automatic download: the alert's thread in a channel; one
+ * started by hand: that admin's DM).
+ */
+export function joinedDownloadText(view: { jobId: string; viewer: string; startedBy?: string; progressChannel?: string }): string {
+  const where = view.progressChannel
+    ? `, the automatic download of a recordings watch: its progress and where the files land are in the thread of the alert in <#${view.progressChannel}>`
+    : view.startedBy === view.viewer
+      ? ', which you started: its progress and where the files land are in your DM with me'
+      : view.startedBy
+        ? `, started by <@${view.startedBy}>: its progress and where the files land are in their DM with me`
+        : '';
+  return `:arrow_down: These files are already being downloaded as job \`${view.jobId}\`${where}. Nothing is fetched twice; \`/zoom jobs status ${view.jobId}\` shows where it is.`;
+}

@@ -327,8 +327,16 @@ describe('/zoom watch recordings --download', () => {
     await postWebhook(fixture.bot().url, event);
 
     await relayed(event);
+    // The alert's Download button, clicked by the admin who set the watch up and by the one whose job it is.
+    const alert = await alertIn('CDL1');
+    const byOther = await driver.click('recordings_download', buttonOf(alert, 'recordings_download').value, ADMIN);
+    const byOwner = await driver.click('recordings_download', buttonOf(alert, 'recordings_download').value, ADMIN2);
     zoom.release();
     expect(await downloadJobs()).toEqual([manual]);
+    const joined = `:arrow_down: These files are already being downloaded as job \`${manual}\``;
+    const more = `Nothing is fetched twice; \`/zoom jobs status ${manual}\` shows where it is.`;
+    expect(byOther.body.text).toBe(`${joined}, started by <@${ADMIN2}>: its progress and where the files land are in their DM with me. ${more}`);
+    expect(byOwner.body.text).toBe(`${joined}, which you started: its progress and where the files land are in your DM with me. ${more}`);
     const note = `:arrow_down: These files are already being downloaded as job \`${manual}\`, started by <@${ADMIN2}>; nothing is fetched twice, and \`/zoom jobs status ${manual}\` shows where it is.`;
     // What each channel's thread shows in the end: a line posted, or the opened progress message turned into that line.
     const inThreads = fixture.slack().calls.filter((c) => ['CDL1', 'CDL2'].includes(c.body.channel) && (c.body.thread_ts !== undefined || c.method === 'chat.update'));
@@ -354,6 +362,10 @@ describe('/zoom watch recordings --download', () => {
     const click = await driver.click('recordings_download', buttonOf(alert, 'recordings_download').value, ADMIN2);
 
     expect(jobIdIn(click)).toBe(automatic);
+    // Its progress is in the channel's thread, not in the DM of the admin who clicked.
+    expect(click.body.text).toBe(
+      `:arrow_down: These files are already being downloaded as job \`${automatic}\`, the automatic download of a recordings watch: its progress and where the files land are in the thread of the alert in <#CDL1>. Nothing is fetched twice; \`/zoom jobs status ${automatic}\` shows where it is.`,
+    );
     zoom.release();
     expect((await summaryOf(progress)).body.text).toContain(': 1 file saved');
     expect(await downloadJobs()).toEqual([automatic]);
