@@ -125,9 +125,9 @@ export interface EnqueuedDownload {
  * Enqueues a download and opens its progress message (in the owner's DM, or `progressIn`); returns the job ID at once.
  * The same files asked for again while a job for them is queued or running (Download clicked twice) join that job:
  * that ID is returned with `joined`, and the second progress message then says which job has it (in a channel, who
- * started it, whose DM has its progress, or which channel's thread when it is a watch's automatic download). So does a
- * request given a `jobId` another call queued first (two runs of an event's relay job). A request with --share joins only a job
- * that shares into the same channel: otherwise it is a job of its own, which waits for the file's lock (see
+ * started it, or which channel's thread has its progress when it is a watch's automatic download). So does a request
+ * given a `jobId` another call queued first (two runs of an event's relay job). A request with --share joins only a
+ * job that shares into the same channel: otherwise it is a job of its own, which waits for the file's lock (see
  * runDownloadJob) and then shares what the other job saved, fetching nothing twice.
  */
 export async function enqueueRecordingDownload(services: Services, request: DownloadRequest): Promise<EnqueuedDownload> {
@@ -187,7 +187,6 @@ export async function queuedDownload(services: Services, jobId: string): Promise
   const queued = QueuedDownload.safeParse(job.data);
   return queued.success ? queued.data : null;
 }
-
 
 /** The files a request writes: one file of a meeting, or one type (or all) of its files. */
 function downloadKey(request: Pick<DownloadRequest, 'meetingId' | 'fileId' | 'type' | 'shareChannel'>): string {
