@@ -185,7 +185,9 @@ async function post(services: Services, channel: string, message: { text: string
       const e = error as { code?: string; retryAfter?: number };
       if (e.code === 'slack_webapi_rate_limited_error' && attempt < 3) {
         await services.pacing.channel(channel).pause((e.retryAfter ?? 1) * 1000);
-        await services.pacing.channel(channel).take();
+        // A short Retry-After is waited for; a long one (Slack says up to minutes) must not hold a relay slot: the
+        // event's job comes back when the channel has room, as for a saturated pace.
+        if (!(await services.pacing.channel(channel).takeWithin(MAX_PACE_WAIT_MS))) throw new PaceSaturated(channel);
         continue;
       }
       const gone = channelGoneReason(error);

@@ -157,6 +157,26 @@ describe('delivery', () => {
     expect(Date.now() - sent).toBeGreaterThanOrEqual(1_000);
   });
 
+  it('leaves a long Slack Retry-After to a delayed job instead of holding a relay slot, and posts once it is over', async () => {
+    await watch('CLONG', 'meetings');
+    fixture.slack().failures.push({ method: 'chat.postMessage', status: 429, headers: { 'retry-after': '60' }, body: { ok: false, error: 'ratelimited' } });
+    await postWebhook(fixture.bot().url, zoomEvent('meeting.started', (e) => (e.payload.object.uuid = 'long-retry-after==')));
+    const delayedJob = async () => (await services().jobs.queue('events').getJobs(['delayed'])).find((j) => String(j.data.key).includes('long-retry-after'));
+    let delayed = await delayedJob();
+    for (let i = 0; i < 200 && !delayed; i++) {
+      await new Promise((r) => setTimeout(r, 30));
+      delayed = await delayedJob();
+    }
+    if (!delayed) throw new Error('the relay job was not delayed');
+    expect(delayed.attemptsMade).toBe(0);
+    expect(fixture.slack().calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'CLONG')).toHaveLength(1);
+
+    // The minute is over (the pause ends early here) and the job's delay too: the alert is posted, once.
+    await services().redis.del(`${services().keyPrefix}:{slack-pace}:post:CLONG:pause`);
+    await delayed.promote();
+    await until('the alert after the pause', () => fixture.slack().calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'CLONG').length === 2, 6_000);
+  });
+
   it('folds a burst into one digest message updated in place', async () => {
     await watch('CBURST', 'registrations');
     const burst = Array.from({ length: 30 }, (_, i) => zoomEvent('meeting.registration_created', (e) => {
