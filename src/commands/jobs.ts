@@ -44,7 +44,7 @@ export const jobCommands: CommandDef[] = [
     path: ['jobs', 'status'],
     usage: 'jobs status <jobId>',
     summary: 'Where one job is: state, progress, failures.',
-    example: 'jobs status reg-1a2b3c4d',
+    example: 'jobs status reg-1a2b3c4d5e6f',
     access: 'read',
     args: { positionals: [jobId], flags: {} },
     run: async (inv, args) => {
@@ -56,7 +56,7 @@ export const jobCommands: CommandDef[] = [
     path: ['jobs', 'cancel'],
     usage: 'jobs cancel <jobId>',
     summary: 'Cancel a waiting or running job; a running one stops after its current step.',
-    example: 'jobs cancel reg-1a2b3c4d',
+    example: 'jobs cancel reg-1a2b3c4d5e6f',
     access: 'write',
     args: { positionals: [jobId], flags: {} },
     run: async (inv, args) => {
@@ -79,7 +79,7 @@ export const jobCommands: CommandDef[] = [
     path: ['jobs', 'retry'],
     usage: 'jobs retry <jobId>',
     summary: 'Run a failed job again from where it stopped.',
-    example: 'jobs retry dl-1a2b3c4d',
+    example: 'jobs retry dl-1a2b3c4d5e6f',
     access: 'write',
     args: { positionals: [jobId], flags: {} },
     run: async (inv, args) => {

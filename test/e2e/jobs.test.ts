@@ -46,7 +46,7 @@ function slowZoom(putDelayMs: number): { sent: () => number } {
 
 async function startJob(): Promise<string> {
   const answer = await driver.command(`webinar approve ${WEBINAR} --all-pending`, ADMIN);
-  const jobId = /job `(reg-[0-9a-f]{8})`/.exec(answer.body.text)?.[1];
+  const jobId = /job `(reg-[0-9a-f]{12})`/.exec(answer.body.text)?.[1];
   if (!jobId) throw new Error(`no job ID in ${answer.body.text}`);
   return jobId;
 }

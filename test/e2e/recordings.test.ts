@@ -157,7 +157,7 @@ describe('/zoom recordings download', () => {
 
     const answer = await driver.command('recordings download 81234567890 --type mp4', ADMIN);
 
-    expect(textOf(answer)).toMatch(/Started job `dl-[0-9a-f]{8}`: Download the mp4 recordings of meeting 812 3456 7890/);
+    expect(textOf(answer)).toMatch(/Started job `dl-[0-9a-f]{12}`: Download the mp4 recordings of meeting 812 3456 7890/);
     const dm = await slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === ADMIN);
     expect(JSON.stringify(dm.body.blocks)).toContain('Waiting for a worker');
     const summary = await slack.waitFor((c) => c.method === 'chat.update' && JSON.stringify(c.body).includes('no file to download matches'), 10_000);

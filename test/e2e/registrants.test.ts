@@ -125,7 +125,7 @@ describe('approve, deny and cancel by email', () => {
     const result = await driver.click('registrant.confirm', buttonOf(prompt, 'registrant.confirm').value, ADMIN);
 
     // Every pending registrant is bulk work: a job, its ID at once, progress and the summary in the DM.
-    const jobId = /job `(reg-[0-9a-f]{8})`/.exec(result.body.text)?.[1];
+    const jobId = /job `(reg-[0-9a-f]{12})`/.exec(result.body.text)?.[1];
     expect(jobId).toBeDefined();
     const summary = await slack.waitFor((c) => c.method === 'chat.update' && String(c.body.text).includes('finished'));
     expect(first.isDone() && second.isDone()).toBe(true);
@@ -142,7 +142,7 @@ describe('approve, deny and cancel by email', () => {
 
     const result = await driver.click('registrant.confirm', value, ADMIN);
 
-    expect(result.body.text).toMatch(/Started job `reg-[0-9a-f]{8}`: Cancel the registration of 80 registrant\(s\) of meeting 812 3456 7890/);
+    expect(result.body.text).toMatch(/Started job `reg-[0-9a-f]{12}`: Cancel the registration of 80 registrant\(s\) of meeting 812 3456 7890/);
   });
 
   it('reports a registrant Zoom refused, with Zoom’s reason', async () => {

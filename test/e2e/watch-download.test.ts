@@ -123,7 +123,7 @@ const summaryOf = (progress: SlackCall) =>
   fixture.slack().waitFor((c) => c.method === 'chat.update' && c.body.channel === progress.body.channel && /files? saved/.test(String(c.body.text)), 15_000);
 const threadPosts = (channel: string) => posts(channel).filter((c) => c.body.thread_ts !== undefined);
 /** The download job a message names: an automatic one's ID is derived from its event (16 hex digits), one asked for by hand has 8. */
-const jobIdIn = (call: SlackCall) => /job `(dl-[0-9a-f]{16}|dl-[0-9a-f]{8})`/.exec(textOf(call))![1]!;
+const jobIdIn = (call: SlackCall) => /job `(dl-[0-9a-f]{16}|dl-[0-9a-f]{12})`/.exec(textOf(call))![1]!;
 const downloadJobs = async () => (await services().jobs.queue('downloads').getJobs(['waiting', 'active', 'delayed', 'completed', 'failed'])).map((j) => String(j.id));
 
 /** The event's relay job once more, as a retry or a stalled job run anew would (the data as ingress stores it). */

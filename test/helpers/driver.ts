@@ -44,7 +44,7 @@ export const textOf = (call: SlackCall): string => JSON.stringify(call.body.bloc
 
 /** An export runs as a job: the answer names it, and its DM message ends with where the file went. */
 export async function exportResult(answer: SlackCall, slack: FakeSlack): Promise<string> {
-  expect(answer.body.text).toMatch(/Exporting .* as job `exp-[0-9a-f]{8}`; the CSV file comes in your DM with me\./);
+  expect(answer.body.text).toMatch(/Exporting .* as job `exp-[0-9a-f]{12}`; the CSV file comes in your DM with me\./);
   const done = await slack.waitFor((c) => c.method === 'chat.update' && /Sent \d+ /.test(String(c.body.text)));
   return String(done.body.text);
 }

@@ -35,7 +35,7 @@ describe('CSV export job', () => {
     usersPages();
     fixture.startWorkers();
     const jobId = await enqueueExport(fixture.services(), who, 'users', { s: 'active' }, 'the active users');
-    expect(jobId).toMatch(/^exp-[0-9a-f]{8}$/);
+    expect(jobId).toMatch(/^exp-[0-9a-f]{12}$/);
 
     const job = await finished(jobId);
 

@@ -77,7 +77,7 @@ describe('bulk registrant job', () => {
     const zoom = fakeZoomRegistrants(75);
     fixture.startWorkers();
     const { jobId } = await enqueueRegistrantUpdate(fixture.services(), ADMIN, { kind: 'webinar', sessionId: WEBINAR, action: 'approve' }, 'Approve every pending registrant of webinar 812 3456 7890');
-    expect(jobId).toMatch(/^reg-[0-9a-f]{8}$/);
+    expect(jobId).toMatch(/^reg-[0-9a-f]{12}$/);
 
     const job = await finished(jobId);
 
