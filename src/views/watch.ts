@@ -1,5 +1,6 @@
 // Answers of `/zoom watch`, `/zoom unwatch` and `/zoom watches`: what a channel relays, in words.
 import type { KnownBlock } from '@slack/types';
+import type { AuditPart } from '../slack/audit.js';
 import type { Watch } from '../slack/watches.js';
 import { context, section, type SlackMessage } from './blocks.js';
 
@@ -46,3 +47,10 @@ export function describeWatch(watch: Watch): string {
 function downloads(watch: Watch): string {
   return watch.download ? ', and each finished recording is downloaded to the bot’s storage' : '';
 }
+
+/** A watch in an audit line: `recordings in <#C…>`, then the events when narrowed, and `--download` when set. */
+export function auditedWatch(channel: string, watch: Watch): AuditPart[] {
+  if (watch.topic === 'events') return [`the Zoom events ${watch.events.join(', ')} in `, { channel }];
+  return [`${watch.topic} in `, { channel }, `${watch.narrowed ? `, only ${watch.events.join(', ')}` : ''}${watch.download ? ', with --download' : ''}`];
+}
+
