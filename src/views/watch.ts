@@ -54,3 +54,16 @@ export function auditedWatch(channel: string, watch: Watch): AuditPart[] {
   return [`${watch.topic} in `, { channel }, `${watch.narrowed ? `, only ${watch.events.join(', ')}` : ''}${watch.download ? ', with --download' : ''}`];
 }
 
+// Slack's word for why a channel is gone (its error code, or the event that said so), as the audit line says it.
+const GONE_BECAUSE: Record<string, string> = {
+  is_archived: 'the channel is archived',
+  channel_deleted: 'the channel was deleted',
+  channel_not_found: 'Slack no longer finds the channel',
+  not_in_channel: 'ZoomOps is no longer in the channel',
+};
+
+/** The audit line of ZoomOps removing the watches of a channel that is gone: which topics, and why. */
+export function goneChannelAudit(channel: string, topics: readonly string[], reason: string): AuditPart[] {
+  const listed = topics.length > 0 ? ` (${[...topics].sort().join(', ')})` : '';
+  return ['removed the watches of ', { channel }, `${listed}: ${GONE_BECAUSE[reason] ?? `Slack says ${reason}`}`];
+}

@@ -287,6 +287,7 @@ describe('/zoom watch recordings --download', () => {
     const other = archived === 'CDL1' ? 'CDL2' : 'CDL1';
     expect(await store().ofChannel(archived)).toEqual([]);
     expect(threadPosts(archived)).toEqual([refused]);
+    expect(auditLines()).toContain(`:white_check_mark: ZoomOps removed the watches of <#${archived}> (recordings): the channel is archived`);
     const [progress, ...more] = threadPosts(other);
     expect(more).toEqual([]);
     expect(progress!.body.text).toBe('Download the recordings of meeting 812 3456 7806 (automatic: recordings watch): waiting for a worker');

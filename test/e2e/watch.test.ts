@@ -5,7 +5,7 @@ import { startTestBot, useBotFixture } from '../helpers/bot.js';
 import { slackDriver, textOf } from '../helpers/driver.js';
 import type { FakeSlack } from '../helpers/fake-slack.js';
 import { postSigned } from '../helpers/slack-requests.js';
-import { ZOOM_SECRET } from '../helpers/zoom-events.js';
+import { ZOOM_SECRET, postWebhook, zoomEvent } from '../helpers/zoom-events.js';
 
 const ADMIN = 'UADMIN';
 const VIEWER = 'UVIEWER';
@@ -137,6 +137,9 @@ describe('Slack events', () => {
     await settle(async () => (await store().channels()).length === 1);
     expect(await store().channels()).toEqual(['C1']);
     expect(await store().channelsFor('meeting.started')).toEqual([]);
+    // Nobody ran a command for this: the line is ZoomOps's own.
+    const removed = await slack.waitFor((c) => c.body.channel === AUDIT && String(c.body.text).includes('removed'));
+    expect(removed.body.text).toBe(`:white_check_mark: ZoomOps removed the watches of <#${ALERTS}> (meetings): the channel is archived`);
 
     await driver.command(`watch meetings <#${ALERTS}>`, ADMIN);
     await sendEvent({ type: 'app_uninstalled' });
@@ -152,6 +155,17 @@ describe('Slack events', () => {
     expect(await store().channels()).toEqual([]);
   });
 
+  it('removes the watches of a channel an alert finds gone, and says so in the audit channel as ZoomOps', async () => {
+    await driver.command(`watch meetings <#${ALERTS}>`, ADMIN);
+    await driver.command(`watch events <#${ALERTS}> --events meeting.started`, ADMIN);
+    slack.failures.push({ method: 'chat.postMessage', status: 200, body: { ok: false, error: 'channel_not_found' }, match: (c) => c.body.channel === ALERTS });
+
+    await postWebhook(fixture.bot().url, zoomEvent('meeting.started'));
+
+    const removed = await slack.waitFor((c) => c.body.channel === AUDIT && String(c.body.text).includes('removed'), 10_000);
+    expect(removed.body.text).toBe(`:white_check_mark: ZoomOps removed the watches of <#${ALERTS}> (events, meetings): Slack no longer finds the channel`);
+    expect(await store().channels()).toEqual([]);
+  });
 });
 
 it('says that events are not configured, and how, when neither webhooks nor the WebSocket are set up', async () => {
