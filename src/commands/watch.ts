@@ -4,10 +4,11 @@
 import type { CommandDef } from './command.js';
 import type { CommandInvocation, ParsedCommand } from './context.js';
 import { stringFlag } from './args.js';
+import { audited } from './audited.js';
 import { UsageError } from './errors.js';
 import { parseChannel } from './values.js';
 import { WatchStore, eventsOfTopic, type Watch } from '../slack/watches.js';
-import { watchList, watchStarted, watchStopped } from '../views/watch.js';
+import { auditedWatch, watchList, watchStarted, watchStopped } from '../views/watch.js';
 import { AUTO_DOWNLOAD_EVENTS } from '../jobs/auto-download.js';
 import { EVENT_NAME, EVENT_TOPICS, WATCH_TOPICS, type WatchTopic } from '../zoom/events.js';
 import type { Config } from '../config.js';
@@ -79,14 +80,20 @@ async function watch(inv: CommandInvocation, args: ParsedCommand): Promise<void>
     zone: inv.person.tz,
     createdAt: inv.services.now().toISO() ?? new Date().toISOString(),
   };
-  const replaced = await store(inv).add(channelId, watchRecord);
+  const line = ['set up a watch of ', ...auditedWatch(channelId, watchRecord)];
+  const replaced = await audited(inv, line, () => store(inv).add(channelId, watchRecord), (earlier) =>
+    earlier ? [...line, ' (replacing the earlier one)'] : line,
+  );
   await inv.reply(watchStarted(channelId, watchRecord, replaced !== undefined));
 }
 
 async function unwatch(inv: CommandInvocation, args: ParsedCommand): Promise<void> {
   const name = args.positionals[0]!;
   const channelId = targetChannel(inv, args.positionals[1]);
-  const removed = await store(inv).remove(channelId, name);
+  // Nothing to remove changes nothing: no audit line, only the answer saying so.
+  const removed = await audited(inv, [`removed the watch of ${name} in `, { channel: channelId }], () => store(inv).remove(channelId, name), (watch) =>
+    watch ? ['removed the watch of ', ...auditedWatch(channelId, watch)] : undefined,
+  );
   if (!removed) {
     throw new UsageError(`<#${channelId}> does not watch ${name}. \`${inv.services.config.slack.command} watches\` lists what it watches.`);
   }

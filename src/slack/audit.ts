@@ -3,10 +3,18 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../log.js';
 import { escapeMrkdwn } from '../views/format.js';
 
+/**
+ * A piece of an action's words: text, escaped (it may hold a topic, someone else's text), or a channel, shown as
+ * Slack's link to it (escaping would show `<#C…>` as typed).
+ */
+export type AuditPart = string | { channel: string };
+export type AuditAction = string | readonly AuditPart[];
+
 export interface AuditEntry {
-  userId: string;
+  /** Who did it; null for ZoomOps itself, a change nobody asked for (the watches of a channel that is gone). */
+  userId: string | null;
   /** What was done, in words: `deleted meeting 812 3456 7890 "Weekly sync"`. */
-  action: string;
+  action: AuditAction;
   outcome: 'ok' | 'failed';
   detail?: string;
 }
@@ -24,7 +32,8 @@ export class AuditLog {
     const mark = entry.outcome === 'ok' ? ':white_check_mark:' : ':x:';
     // Topics and Zoom's messages are other people's text: escaped, so a topic cannot ping a channel.
     const detail = entry.detail ? ` — ${escapeMrkdwn(entry.detail)}` : '';
-    const text = `${mark} <@${entry.userId}> ${escapeMrkdwn(entry.action)}${detail}`;
+    const who = entry.userId === null ? 'ZoomOps' : `<@${entry.userId}>`;
+    const text = `${mark} ${who} ${auditText(entry.action)}${detail}`;
     try {
       await this.client.chat.postMessage({ channel: this.channel, text, unfurl_links: false, unfurl_media: false });
     } catch (error) {
@@ -32,4 +41,9 @@ export class AuditLog {
       this.log.error({ err: error, audit: entry }, 'could not post the audit line');
     }
   }
+}
+
+function auditText(action: AuditAction): string {
+  const parts = typeof action === 'string' ? [action] : action;
+  return parts.map((p) => (typeof p === 'string' ? escapeMrkdwn(p) : `<#${escapeMrkdwn(p.channel)}>`)).join('');
 }

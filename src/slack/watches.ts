@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { RedisScript } from '../redis-script.js';
 import type { Services } from '../services.js';
+import { goneChannelAudit } from '../views/watch.js';
 import { EVENT_TOPICS, type WatchTopic } from '../zoom/events.js';
 
 export const Watch = z.object({
@@ -41,10 +42,19 @@ export function channelGoneReason(error: unknown): string | undefined {
   return e?.code === 'slack_webapi_platform_error' && e.data?.error && GONE.has(e.data.error) ? e.data.error : undefined;
 }
 
-/** A channel the relay found gone (Slack refused a post): every watch of it goes, as when Slack reports it archived. */
-export async function removeGoneChannel(services: Pick<Services, 'redis' | 'keyPrefix' | 'log'>, channel: string, reason: string): Promise<void> {
-  await new WatchStore(services.redis, services.keyPrefix).removeChannel(channel);
-  services.log.warn({ channel, reason }, 'a watching channel is gone; its watches were removed');
+/**
+ * A channel that is gone (Slack refused a post, or said it was archived or deleted): every watch of it goes. Nobody
+ * asked for that, so the audit channel hears it from ZoomOps, with the topics an admin may want to watch elsewhere.
+ */
+export async function removeGoneChannel(services: Pick<Services, 'redis' | 'keyPrefix' | 'log' | 'audit'>, channel: string, reason: string): Promise<void> {
+  const store = new WatchStore(services.redis, services.keyPrefix);
+  // Read first only to name the topics; the count is the removal's own, so a second remover (another relay job
+  // that met the same channel) writes no second line.
+  const topics = (await store.ofChannel(channel)).map((w) => w.topic);
+  const removed = await store.removeChannel(channel);
+  if (removed === 0) return;
+  services.log.warn({ channel, reason, removed }, 'a watching channel is gone; its watches were removed');
+  await services.audit.record({ userId: null, action: goneChannelAudit(channel, topics, reason), outcome: 'ok' });
 }
 
 export function eventsOfTopic(topic: WatchTopic, narrowTo?: readonly string[]): string[] {

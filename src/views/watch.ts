@@ -1,5 +1,6 @@
 // Answers of `/zoom watch`, `/zoom unwatch` and `/zoom watches`: what a channel relays, in words.
 import type { KnownBlock } from '@slack/types';
+import type { AuditPart } from '../slack/audit.js';
 import type { Watch } from '../slack/watches.js';
 import { context, section, type SlackMessage } from './blocks.js';
 
@@ -45,4 +46,24 @@ export function describeWatch(watch: Watch): string {
 /** What a watch does beyond its alerts (`--download`), said after them. */
 function downloads(watch: Watch): string {
   return watch.download ? ', and each finished recording is downloaded to the bot’s storage' : '';
+}
+
+/** A watch in an audit line: `recordings in <#C…>`, then the events when narrowed, and `--download` when set. */
+export function auditedWatch(channel: string, watch: Watch): AuditPart[] {
+  if (watch.topic === 'events') return [`the Zoom events ${watch.events.join(', ')} in `, { channel }];
+  return [`${watch.topic} in `, { channel }, `${watch.narrowed ? `, only ${watch.events.join(', ')}` : ''}${watch.download ? ', with --download' : ''}`];
+}
+
+// Slack's word for why a channel is gone (its error code, or the event that said so), as the audit line says it.
+const GONE_BECAUSE: Record<string, string> = {
+  is_archived: 'the channel is archived',
+  channel_deleted: 'the channel was deleted',
+  channel_not_found: 'Slack no longer finds the channel',
+  not_in_channel: 'ZoomOps is no longer in the channel',
+};
+
+/** The audit line of ZoomOps removing the watches of a channel that is gone: which topics, and why. */
+export function goneChannelAudit(channel: string, topics: readonly string[], reason: string): AuditPart[] {
+  const listed = topics.length > 0 ? ` (${[...topics].sort().join(', ')})` : '';
+  return ['removed the watches of ', { channel }, `${listed}: ${GONE_BECAUSE[reason] ?? `Slack says ${reason}`}`];
 }

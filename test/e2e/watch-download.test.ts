@@ -21,6 +21,7 @@ const ADMIN = 'UADMIN';
 /** Another admin, who downloads a recording by hand. */
 const ADMIN2 = 'UADMIN2';
 const VIEWER = 'UVIEWER';
+const AUDIT = 'CAUDIT';
 const dir = mkdtempSync(join(tmpdir(), 'zoomops-watch-download-'));
 /** Zoom's storage, where each download_url here points (no token goes there: it is not Zoom's API host). */
 const storage = new FileServer();
@@ -35,6 +36,7 @@ const fixture = useBotFixture({
     ZOOM_WEBHOOK_SECRET_TOKEN: ZOOM_SECRET,
     ZOOMOPS_RECORDINGS_DIR: dir,
     ZOOMOPS_DOWNLOAD_HOSTS: 'localhost',
+    ZOOMOPS_AUDIT_CHANNEL: AUDIT,
   },
 });
 const driver = slackDriver(() => fixture.bot().url, () => fixture.slack());
@@ -116,6 +118,8 @@ function gate(): { held: Promise<void>; release: () => void } {
 
 /** The files the storage server was asked for, by `<meetingId>-<fileId>`. */
 const fetchedFiles = () => storage.seen.map((r) => r.path.replace(/^\/storage\//, ''));
+/** The lines posted to the audit channel in this test so far (an admin's write records its line before answering). */
+const auditLines = () => posts(AUDIT).map((c) => c.body.text as string);
 const posts = (channel: string) => fixture.slack().calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === channel);
 const alertIn = (channel: string) => fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === channel && String(c.body.text).startsWith(':film_frames:'));
 /** The progress message's last word, in the channel its progress message was posted in. */
@@ -283,6 +287,7 @@ describe('/zoom watch recordings --download', () => {
     const other = archived === 'CDL1' ? 'CDL2' : 'CDL1';
     expect(await store().ofChannel(archived)).toEqual([]);
     expect(threadPosts(archived)).toEqual([refused]);
+    expect(auditLines()).toContain(`:white_check_mark: ZoomOps removed the watches of <#${archived}> (recordings): the channel is archived`);
     const [progress, ...more] = threadPosts(other);
     expect(more).toEqual([]);
     expect(progress!.body.text).toBe('Download the recordings of meeting 812 3456 7806 (automatic: recordings watch): waiting for a worker');
@@ -384,6 +389,9 @@ describe('who may ask for --download, and on what', () => {
     const narrowed = await driver.command('watch recordings <#CDL1|cdl1> --events recording.trashed --download', ADMIN);
     expect(narrowed.body.text).toContain('--download starts on recording.completed or recording.transcript_completed; add one of them to --events');
     expect(await store().channels()).toEqual([]);
+    // Refusals change nothing and leave no line; the watch that follows, set up as asked, does.
+    await driver.command('watch recordings <#CDL1|cdl1> --download', ADMIN);
+    expect(auditLines()).toEqual([':white_check_mark: <@UADMIN> set up a watch of recordings in <#CDL1>, with --download']);
   });
 
   it('is for the admins who may watch, and `/zoom watches` says which channels download', async () => {
@@ -399,5 +407,13 @@ describe('who may ask for --download, and on what', () => {
     await driver.command('watch recordings <#CDL2|cdl2> --download', ADMIN);
     const stopped = await driver.command('unwatch recordings <#CDL2|cdl2>', ADMIN);
     expect(stopped.body.text).toMatch(/^<#CDL2> no longer gets alerts for \*recordings\* \(.*\), nor downloads its recordings\.$/);
+    // The viewer's refused watch left no line.
+    expect(auditLines()).toEqual([
+      ':white_check_mark: <@UADMIN> set up a watch of recordings in <#CDL1>, with --download',
+      ':white_check_mark: <@UADMIN> set up a watch of recordings in <#CDL2>',
+      ':white_check_mark: <@UADMIN> set up a watch of recordings in <#CDL1> (replacing the earlier one)',
+      ':white_check_mark: <@UADMIN> set up a watch of recordings in <#CDL2>, with --download (replacing the earlier one)',
+      ':white_check_mark: <@UADMIN> removed the watch of recordings in <#CDL2>, with --download',
+    ]);
   });
 });

@@ -1,30 +1,36 @@
-// End to end: `/zoom watch|unwatch|watches` and the Slack events that end watches.
-import { beforeEach, describe, expect, it } from 'vitest';
+// End to end: `/zoom watch|unwatch|watches` and the Slack events that end watches, each change in the audit channel.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WatchStore } from '../../src/slack/watches.js';
 import { startTestBot, useBotFixture } from '../helpers/bot.js';
 import { slackDriver, textOf } from '../helpers/driver.js';
 import type { FakeSlack } from '../helpers/fake-slack.js';
 import { postSigned } from '../helpers/slack-requests.js';
-import { ZOOM_SECRET } from '../helpers/zoom-events.js';
+import { ZOOM_SECRET, postWebhook, zoomEvent } from '../helpers/zoom-events.js';
 
 const ADMIN = 'UADMIN';
 const VIEWER = 'UVIEWER';
 const ALERTS = 'CALERTS01';
 const SECRET_ROOM = 'GSECRET01';
+const AUDIT = 'CAUDIT';
 const fixture = useBotFixture({
   name: 'e2e-watch',
   users: [{ id: ADMIN, email: 'admin@example.com', tz: 'Europe/Berlin' }, { id: VIEWER, email: 'v@example.com' }],
-  env: { ZOOMOPS_ADMINS: ADMIN, ZOOMOPS_VIEWERS: VIEWER, ZOOM_WEBHOOK_SECRET_TOKEN: ZOOM_SECRET },
+  env: { ZOOMOPS_ADMINS: ADMIN, ZOOMOPS_VIEWERS: VIEWER, ZOOM_WEBHOOK_SECRET_TOKEN: ZOOM_SECRET, ZOOMOPS_AUDIT_CHANNEL: AUDIT },
 });
 const driver = slackDriver(() => fixture.bot().url, () => fixture.slack());
 const store = () => new WatchStore(fixture.bot().bot.services.redis, fixture.bot().bot.services.keyPrefix);
 let slack: FakeSlack;
+/** The lines posted to the audit channel in this test so far (an admin's write records its line before answering). */
+const auditLines = () => slack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === AUDIT).map((c) => c.body.text as string);
 
 beforeEach(async () => {
   slack = fixture.slack();
   slack.channels.set(ALERTS, { name: 'zoom-alerts', is_private: false, is_member: false });
   slack.channels.set('C1', { name: 'general', is_private: false, is_member: true });
   await store().removeAll();
+});
+afterEach(() => {
+  vi.restoreAllMocks();
 });
 
 describe('/zoom watch', () => {
@@ -36,6 +42,7 @@ describe('/zoom watch', () => {
     expect(textOf(answer)).toContain('Times are shown in Europe/Berlin.');
     expect(await store().channelsFor('recording.completed')).toEqual([{ channel: ALERTS, zone: 'Europe/Berlin' }]);
     expect(await store().channelsFor('meeting.started')).toEqual([]);
+    expect(auditLines()).toEqual([`:white_check_mark: <@${ADMIN}> set up a watch of recordings in <#${ALERTS}>`]);
   });
 
   it('defaults to the channel the command was typed in, and narrows with --events', async () => {
@@ -43,6 +50,7 @@ describe('/zoom watch', () => {
     expect(answer.body.text).toBe(':eyes: <#C1> now gets an alert for *meetings*, only `meeting.started`, `meeting.ended`.');
     expect(await store().channelsFor('meeting.started')).toEqual([{ channel: 'C1', zone: 'Europe/Berlin' }]);
     expect(await store().channelsFor('meeting.created')).toEqual([]);
+    expect(auditLines()).toEqual([`:white_check_mark: <@${ADMIN}> set up a watch of meetings in <#C1>, only meeting.started, meeting.ended`]);
   });
 
   it('refuses events a topic does not relay, and needs --events for the events topic', async () => {
@@ -50,6 +58,14 @@ describe('/zoom watch', () => {
     expect((await driver.command('watch events', ADMIN)).body.text).toContain('Name the Zoom events to relay with --events.');
     const any = await driver.command('watch events --events account.updated', ADMIN);
     expect(any.body.text).toBe(':eyes: <#C1> now gets an alert for the Zoom events `account.updated`.');
+    // The two refusals changed nothing and left no line; the watch that was set up did.
+    expect(auditLines()).toEqual([`:white_check_mark: <@${ADMIN}> set up a watch of the Zoom events account.updated in <#C1>`]);
+  });
+
+  it('records a watch Redis did not take as failed, with why', async () => {
+    vi.spyOn(WatchStore.prototype, 'add').mockRejectedValueOnce(new Error('Redis is unreachable'));
+    await driver.command(`watch phone <#${ALERTS}>`, ADMIN);
+    expect(auditLines()).toEqual([`:x: <@${ADMIN}> set up a watch of phone in <#${ALERTS}> — Redis is unreachable`]);
   });
 
   it('names the topics when one is mistyped', async () => {
@@ -87,6 +103,12 @@ describe('/zoom unwatch and /zoom watches', () => {
     expect(await store().channelsFor('meeting.started')).toEqual([{ channel: ALERTS, zone: 'Europe/Berlin' }]);
     expect(await store().channelsFor('meeting.ended')).toEqual([]);
     expect((await driver.command(`unwatch meetings <#${ALERTS}>`, ADMIN)).body.text).toContain(`<#${ALERTS}> does not watch meetings.`);
+    // The second unwatch removed nothing: no line for it.
+    expect(auditLines()).toEqual([
+      `:white_check_mark: <@${ADMIN}> set up a watch of meetings in <#${ALERTS}>`,
+      `:white_check_mark: <@${ADMIN}> set up a watch of the Zoom events meeting.started in <#${ALERTS}>`,
+      `:white_check_mark: <@${ADMIN}> removed the watch of meetings in <#${ALERTS}>`,
+    ]);
   });
 
   it('says how to start when nothing is watched; --all lists every channel', async () => {
@@ -115,6 +137,9 @@ describe('Slack events', () => {
     await settle(async () => (await store().channels()).length === 1);
     expect(await store().channels()).toEqual(['C1']);
     expect(await store().channelsFor('meeting.started')).toEqual([]);
+    // Nobody ran a command for this: the line is ZoomOps's own.
+    const removed = await slack.waitFor((c) => c.body.channel === AUDIT && String(c.body.text).includes('removed'));
+    expect(removed.body.text).toBe(`:white_check_mark: ZoomOps removed the watches of <#${ALERTS}> (meetings): the channel is archived`);
 
     await driver.command(`watch meetings <#${ALERTS}>`, ADMIN);
     await sendEvent({ type: 'app_uninstalled' });
@@ -127,6 +152,18 @@ describe('Slack events', () => {
     await driver.command(`watch phone <#${SECRET_ROOM}>`, ADMIN);
     await sendEvent({ type: 'group_archive', channel: SECRET_ROOM });
     await settle(async () => (await store().channels()).length === 0);
+    expect(await store().channels()).toEqual([]);
+  });
+
+  it('removes the watches of a channel an alert finds gone, and says so in the audit channel as ZoomOps', async () => {
+    await driver.command(`watch meetings <#${ALERTS}>`, ADMIN);
+    await driver.command(`watch events <#${ALERTS}> --events meeting.started`, ADMIN);
+    slack.failures.push({ method: 'chat.postMessage', status: 200, body: { ok: false, error: 'channel_not_found' }, match: (c) => c.body.channel === ALERTS });
+
+    await postWebhook(fixture.bot().url, zoomEvent('meeting.started'));
+
+    const removed = await slack.waitFor((c) => c.body.channel === AUDIT && String(c.body.text).includes('removed'), 10_000);
+    expect(removed.body.text).toBe(`:white_check_mark: ZoomOps removed the watches of <#${ALERTS}> (events, meetings): Slack no longer finds the channel`);
     expect(await store().channels()).toEqual([]);
   });
 });
