@@ -189,7 +189,10 @@ async function runRegistrantJob(job: Job, data: RegistrantJobData, ctx: JobConte
 
   await services.audit.record({
     userId: data.owner.userId,
-    action: `${data.owner.description} (job ${jobId}): ${progress.changed} changed${progress.failures.length ? `, ${progress.failures.length} failed` : ''}${cancelledBy ? `, cancelled by <@${cancelledBy}>` : ''}`,
+    action: [
+      `${data.owner.description} (job ${jobId}): ${progress.changed} changed${progress.failures.length ? `, ${progress.failures.length} failed` : ''}`,
+      ...(cancelledBy ? [', cancelled by ', { user: cancelledBy }] : []),
+    ],
     outcome: progress.failures.length === 0 ? 'ok' : 'failed',
   });
   const summary: RegistrantJobView = {

@@ -4,10 +4,10 @@ import type { Logger } from '../log.js';
 import { escapeMrkdwn } from '../views/format.js';
 
 /**
- * A piece of an action's words: text, escaped (it may hold a topic, someone else's text), or a channel, shown as
- * Slack's link to it (escaping would show `<#C…>` as typed).
+ * A piece of an action's words: text, escaped (it may hold a topic, someone else's text), or a channel or a person,
+ * shown as Slack's link or mention (escaping would show `<#C…>` or `<@U…>` as typed).
  */
-export type AuditPart = string | { channel: string };
+export type AuditPart = string | { channel: string } | { user: string };
 export type AuditAction = string | readonly AuditPart[];
 
 export interface AuditEntry {
@@ -45,5 +45,5 @@ export class AuditLog {
 
 function auditText(action: AuditAction): string {
   const parts = typeof action === 'string' ? [action] : action;
-  return parts.map((p) => (typeof p === 'string' ? escapeMrkdwn(p) : `<#${escapeMrkdwn(p.channel)}>`)).join('');
+  return parts.map((p) => (typeof p === 'string' ? escapeMrkdwn(p) : 'channel' in p ? `<#${escapeMrkdwn(p.channel)}>` : `<@${escapeMrkdwn(p.user)}>`)).join('');
 }

@@ -7,7 +7,7 @@ import { DelayedError, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { Services } from '../../services.js';
 import type { SlackMessage } from '../../views/blocks.js';
-import { escapeMrkdwn, formatMeetingId } from '../../views/format.js';
+import { formatMeetingId } from '../../views/format.js';
 import {
   SLACK_FILE_MAX_BYTES,
   autoDownloadNote,
@@ -463,7 +463,10 @@ async function audit(services: Services, data: DownloadJobData, jobId: string, p
   const failed = progress.failures.length;
   await services.audit.record({
     userId: data.owner.userId,
-    action: `${escapeMrkdwn(data.owner.description)} (job ${jobId}): ${progress.saved.length} saved${failed ? `, ${failed} failed` : ''}${cancelledBy ? `, cancelled by <@${cancelledBy}>` : ''}`,
+    action: [
+      `${data.owner.description} (job ${jobId}): ${progress.saved.length} saved${failed ? `, ${failed} failed` : ''}`,
+      ...(cancelledBy ? [', cancelled by ', { user: cancelledBy }] : []),
+    ],
     outcome: failed === 0 ? 'ok' : 'failed',
   });
 }

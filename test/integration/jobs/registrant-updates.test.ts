@@ -2,7 +2,7 @@
 // the middle that does not re-send a finished batch, cancel, and a summary naming each failure.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Job } from 'bullmq';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { requestCancel } from '../../../src/jobs/cancel.js';
 import { enqueueRegistrantUpdate } from '../../../src/jobs/registrant-updates.js';
 import { useJobFixture } from '../../helpers/jobs.js';
@@ -160,11 +160,18 @@ describe('bulk registrant job', () => {
     const zoom = fakeZoomRegistrants(90, { putDelayMs: 150 });
     fixture.startWorkers();
     const services = fixture.services();
+    const audited = vi.spyOn(services.audit, 'record');
     const { jobId } = await enqueueRegistrantUpdate(services, ADMIN, { kind: 'webinar', sessionId: WEBINAR, action: 'approve' }, 'Approve all');
     for (let i = 0; i < 100 && zoom.updates.length === 0; i++) await delay(20);
 
     await requestCancel(services.redis, services.keyPrefix, jobId, 'UOTHER');
     const job = await finished(jobId);
+    // Who cancelled is a mention in the audit channel, not the literal `<@UOTHER>` escaped text would show.
+    expect(audited).toHaveBeenLastCalledWith({
+      userId: ADMIN,
+      action: [`Approve all (job ${jobId}): ${job.returnvalue.changed} changed`, ', cancelled by ', { user: 'UOTHER' }],
+      outcome: 'ok',
+    });
 
     expect(job.returnvalue).toMatchObject({ cancelledBy: 'UOTHER' });
     expect(zoom.updates.length).toBeLessThan(3);
