@@ -116,8 +116,8 @@ async function postDigest(channel: string, id: string, zone: string, services: S
   const claim = await state.claimDigestMessage(channel, id);
   if (!claim) return false;
   try {
-    // The digest message itself waits for the channel's pace like any post.
-    await services.pacing.channel(channel).take();
+    // The digest message itself waits for the channel's pace like any post, within the same bound.
+    if (!(await services.pacing.channel(channel).takeWithin(MAX_PACE_WAIT_MS))) throw new PaceSaturated(channel);
     const shown = await state.digest(channel, id);
     const ts = await post(services, channel, digestMessage({ ...shown, zone }));
     await state.setDigestMessage(channel, id, ts);
@@ -140,8 +140,16 @@ async function flushDigest(job: Job, data: z.infer<typeof DigestFlushJob>, servi
     const digest = await state.digest(channel, id);
     if (digest.unshown.length === 0) return;
     if (!digest.ts) {
-      // Thrown, so BullMQ tries again with backoff: the events are not in Slack until a message shows them.
-      if (!(await postDigest(channel, id, zone, services, state))) throw new Error(`the digest message in ${channel} is still being posted; trying again`);
+      // Another job is posting the digest message, or the channel has no room now: this job comes back (no attempt
+      // counted, so a long wait never uses them up and leaves folded events unshown) and brings the message up to date.
+      const posted = await postDigest(channel, id, zone, services, state).catch((error: unknown) => {
+        if (error instanceof PaceSaturated) return false;
+        throw error;
+      });
+      if (!posted) {
+        await job.moveToDelayed(Date.now() + 1_000 + Math.floor(Math.random() * 2_000), job.token);
+        throw new DelayedError();
+      }
       continue;
     }
     await takeUpdateOrDelay(job, services);

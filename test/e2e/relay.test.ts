@@ -177,6 +177,26 @@ describe('delivery', () => {
     await until('the alert after the pause', () => fixture.slack().calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'CLONG').length === 2, 6_000);
   });
 
+  it('a digest update that finds the message still being posted comes back later without using up its attempts', async () => {
+    await watch('CFLUSH', 'meetings');
+    const state = new RelayState(services().redis, services().keyPrefix);
+    const id = await state.fold('CFLUSH', 'meeting.started:flush-1', 'meeting.started', 'Weekly sync started', Date.now());
+    // Another job holds the claim to post this digest's message (it is waiting for the channel's pace, say).
+    const claim = await state.claimDigestMessage('CFLUSH', id);
+    const flush = await services().jobs.queue('events').add('Digest update', { kind: 'digest', channel: 'CFLUSH', zone: 'UTC', digest: id }, { attempts: 2 });
+    for (let i = 0; i < 200 && (await flush.getState()) !== 'delayed'; i++) await new Promise((r) => setTimeout(r, 30));
+    const waiting = (await services().jobs.queue('events').getJob(flush.id!))!;
+    expect(await waiting.getState()).toBe('delayed');
+    expect(waiting.attemptsMade).toBe(0);
+
+    // The other job gave up its claim without posting: the update, run again, posts the digest itself.
+    await state.releaseDigestClaim('CFLUSH', id, claim!);
+    await waiting.promote();
+    const digest = await until('the digest message', () => posts('CFLUSH').find((c) => JSON.stringify(c.body).includes('Weekly sync started')), 6_000);
+    expect(digest.body.text).toContain('1 Zoom event');
+    expect(posts('CFLUSH')).toHaveLength(1);
+  });
+
   it('folds a burst into one digest message updated in place', async () => {
     await watch('CBURST', 'registrations');
     const burst = Array.from({ length: 30 }, (_, i) => zoomEvent('meeting.registration_created', (e) => {
