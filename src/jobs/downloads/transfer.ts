@@ -287,11 +287,11 @@ const POOL_SIZE = 3;
 const BATCH_HOLD_MS = 250;
 
 /**
- * The body's sink: hands the socket the free part of the filling buffer, and once that holds a batch, queues it for
- * one FileHandle.write and goes on in a free buffer. Writes run one after the other, in order (the `.part` may be
+ * The body's sink (exported for its own test): hands the socket the free part of the filling buffer, and once that
+ * holds a batch, queues it for one FileHandle.write and goes on in a free buffer. Writes run one after the other, in order (the `.part` may be
  * opened for append, or be a pipe, where only the order of writes says where bytes go).
  */
-class PartWriter implements BodySink {
+export class PartWriter implements BodySink {
   private readonly free: Buffer[] = [];
   /** Buffers that exist: POOL_SIZE, more only while a spare is in use (space()). */
   private buffers = POOL_SIZE;
@@ -408,8 +408,13 @@ class PartWriter implements BodySink {
     if (this.buffers > POOL_SIZE) this.buffers -= 1;
     else this.free.push(buffer);
     if (this.closed) return;
-    if (this.used >= BATCH_BYTES || (this.used > 0 && this.timer === undefined)) this.queue(this.free.pop());
-    if (this.stopped) {
+    if (this.used >= BATCH_BYTES || (this.used > 0 && this.timer === undefined)) {
+      // Only with a free buffer to go on in: the filling one must never be read into while it is being written. None
+      // is free only when a spare was just dropped, and then two writes are still on their way: the next one comes back.
+      const next = this.free.pop();
+      if (next) this.queue(next);
+    }
+    if (this.stopped && this.used < BATCH_BYTES) {
       this.stopped = false;
       this.response.resume();
     }
