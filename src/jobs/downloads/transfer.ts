@@ -105,7 +105,8 @@ export async function downloadFile(options: TransferOptions): Promise<TransferRe
   for (;;) {
     if (options.signal?.aborted) throw new DownloadStoppedError((await sizeOf(part)) ?? 0);
     const onDisk = await usablePart(options, part);
-    if (options.expectedSize !== undefined && onDisk === options.expectedSize) {
+    // Whole on disk already (a run stopped between its last write and the rename); an empty file has no `.part` yet.
+    if (options.expectedSize !== undefined && onDisk === options.expectedSize && onDisk > 0) {
       await changePart(options, part, () => rename(part, destination));
       return { bytes: onDisk, resumedFrom, fetched, alreadyThere: false };
     }

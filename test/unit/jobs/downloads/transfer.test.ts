@@ -361,6 +361,17 @@ describe('downloadFile', () => {
     expect((await readFile(destination)).equals(content)).toBe(true);
   });
 
+  it('saves an empty recording file (file_size 0) as an empty file', async () => {
+    server.files.set('E0', Buffer.alloc(0));
+    const destination = join(dir, 'empty.txt');
+
+    const result = await downloadFile(options({ url: server.downloadUrl('E0'), destination, expectedSize: 0 }));
+
+    expect(result).toMatchObject({ bytes: 0, alreadyThere: false });
+    expect((await stat(destination)).size).toBe(0);
+    expect(existsSync(`${destination}.part`)).toBe(false);
+  });
+
   it('does nothing for a file already downloaded whole', async () => {
     const destination = join(dir, 'f13.mp4');
     await writeFile(destination, fileBytes(1_000));
