@@ -62,8 +62,7 @@ async function relayEvent(job: Job, data: RelayJobData, services: Services): Pro
   if (failed.some((f) => f.error instanceof PaceSaturated) || downloads.later) {
     // Channels already served (and a download already started) are recorded; the job comes back (no attempt counted)
     // when the pace has room, or once the run of it that is starting the download is done.
-    await job.moveToDelayed(Date.now() + 1_000 + Math.floor(Math.random() * 2_000), job.token);
-    throw new DelayedError();
+    return comeBackIn(job, soon());
   }
   await job.updateProgress({ done: channels.length, total: channels.length, failed: 0, unit: 'events' });
   return { channels: channels.length };
@@ -146,10 +145,7 @@ async function flushDigest(job: Job, data: z.infer<typeof DigestFlushJob>, servi
         if (error instanceof PaceSaturated) return false;
         throw error;
       });
-      if (!posted) {
-        await job.moveToDelayed(Date.now() + 1_000 + Math.floor(Math.random() * 2_000), job.token);
-        throw new DelayedError();
-      }
+      if (!posted) return comeBackIn(job, soon());
       continue;
     }
     await takeUpdateOrDelay(job, services);
@@ -166,14 +162,24 @@ async function flushDigest(job: Job, data: z.infer<typeof DigestFlushJob>, servi
   }
 }
 
+/** Moves the job to delayed for `ms` (no attempt counted) and ends this run of it. */
+async function comeBackIn(job: Job, ms: number): Promise<never> {
+  await job.moveToDelayed(Date.now() + ms, job.token);
+  throw new DelayedError();
+}
+
+/** 1–3 s: soon, and spread, so jobs waiting on the same channel do not all come back at once. */
+function soon(): number {
+  return 1_000 + Math.floor(Math.random() * 2_000);
+}
+
 /** A slot of the chat.update budget; a long wait delays the job instead of holding one of the relay's slots. */
 async function takeUpdateOrDelay(job: Job, services: Services): Promise<void> {
   for (;;) {
     const wait = await services.pacing.updates.tryTake();
     if (wait === 0) return;
     if (wait > MAX_BUDGET_HOLD_MS) {
-      await job.moveToDelayed(Date.now() + wait, job.token);
-      throw new DelayedError();
+      return comeBackIn(job, wait);
     }
     await delay(wait);
   }
