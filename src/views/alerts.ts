@@ -15,7 +15,7 @@ import {
   EventUser,
   EventVoicemail,
 } from '../zoom/event-objects.js';
-import { actions, button, context, section, type SlackMessage } from './blocks.js';
+import { actions, button, context, MESSAGE_TEXT_MAX, section, type SlackMessage } from './blocks.js';
 import { escapeMrkdwn, formatDateTime, formatDuration, formatMeetingId, formatTime, truncate } from './format.js';
 import { downloadButtonValue } from './recordings.js';
 import { REGISTRANT_ACTIONS, type RegistrantRef } from './registrants.js';
@@ -41,7 +41,7 @@ export function alertMessage(event: ZoomEvent, zone: string): SlackMessage {
   const blocks: KnownBlock[] = [section([alert.summary, ...(alert.details ?? [])].join('\n'))];
   if (alert.buttons?.length) blocks.push(actions(`alert_${event.event}`.slice(0, 255), alert.buttons));
   blocks.push(context(`Zoom \`${event.event}\`${event.event_ts ? ` · ${formatDateTime(DateTime.fromMillis(event.event_ts), zone)}` : ''}`));
-  return { text: plain(alert.summary), blocks };
+  return { text: truncate(plain(alert.summary), MESSAGE_TEXT_MAX), blocks };
 }
 
 /** The one line an event gets in a digest. */
