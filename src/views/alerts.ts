@@ -17,6 +17,7 @@ import {
 } from '../zoom/event-objects.js';
 import { actions, button, context, MESSAGE_TEXT_MAX, section, type SlackMessage } from './blocks.js';
 import { escapeMrkdwn, formatDateTime, formatDuration, formatMeetingId, formatTime, truncate } from './format.js';
+import { joinUrl, urlTarget } from './links.js';
 import { downloadButtonValue } from './recordings.js';
 import { REGISTRANT_ACTIONS, type RegistrantRef } from './registrants.js';
 
@@ -34,10 +35,16 @@ interface Alert {
   buttons?: Button[];
 }
 
-type Renderer = (event: ZoomEvent, zone: string) => Alert | undefined;
+/** What a watch chose for its channel. */
+export interface AlertOptions {
+  /** `--with-passcode`: join links keep their `pwd=`; by default it is removed before the link reaches a channel. */
+  withPasscode?: boolean;
+}
 
-export function alertMessage(event: ZoomEvent, zone: string): SlackMessage {
-  const alert = renderAlert(event, zone);
+type Renderer = (event: ZoomEvent, zone: string, opts: AlertOptions) => Alert | undefined;
+
+export function alertMessage(event: ZoomEvent, zone: string, opts: AlertOptions = {}): SlackMessage {
+  const alert = renderAlert(event, zone, opts);
   const blocks: KnownBlock[] = [section([alert.summary, ...(alert.details ?? [])].join('\n'))];
   if (alert.buttons?.length) blocks.push(actions(`alert_${event.event}`.slice(0, 255), alert.buttons));
   blocks.push(context(`Zoom \`${event.event}\`${event.event_ts ? ` · ${formatDateTime(DateTime.fromMillis(event.event_ts), zone)}` : ''}`));
@@ -46,13 +53,13 @@ export function alertMessage(event: ZoomEvent, zone: string): SlackMessage {
 
 /** The one line an event gets in a digest. */
 export function alertSummary(event: ZoomEvent, zone: string): string {
-  return renderAlert(event, zone).summary;
+  return renderAlert(event, zone, {}).summary;
 }
 
-function renderAlert(event: ZoomEvent, zone: string): Alert {
+function renderAlert(event: ZoomEvent, zone: string, opts: AlertOptions): Alert {
   const family = event.event.slice(0, event.event.lastIndexOf('.'));
   const renderer = FAMILY_RENDERERS[family];
-  return (renderer && safely(() => renderer(event, zone))) ?? generic(event, zone);
+  return (renderer && safely(() => renderer(event, zone, opts))) ?? generic(event, zone);
 }
 
 /** A digest of a burst: how many of each kind, and the latest lines. */
@@ -82,7 +89,7 @@ const SESSION_VERBS: Record<string, [emoji: string, verb: string]> = {
   ended: [':checkered_flag:', 'ended'],
 };
 
-function sessionAlert(event: ZoomEvent, zone: string): Alert | undefined {
+function sessionAlert(event: ZoomEvent, zone: string, opts: AlertOptions): Alert | undefined {
   const [kind, action] = event.event.split('.') as [string, string];
   const verb = SESSION_VERBS[action];
   if (!verb) return undefined;
@@ -93,7 +100,8 @@ function sessionAlert(event: ZoomEvent, zone: string): Alert | undefined {
   let when = '';
   if (action === 'created' || action === 'updated') {
     if (s.start_time) when = ` for ${formatTime(s.start_time, zone)}${s.duration ? ` (${formatDuration(s.duration)})` : ''}`;
-    if (s.join_url) details.push(`<${s.join_url}|Join link>`);
+    const target = s.join_url ? urlTarget(joinUrl(s.join_url, opts)) : undefined;
+    if (target) details.push(`<${target}|Join link>`);
   }
   if (action === 'started' && s.start_time) when = ` at ${formatTime(s.start_time, zone)}`;
   if (action === 'ended') {
@@ -287,8 +295,8 @@ function generic(event: ZoomEvent, zone: string): Alert {
 }
 
 const FAMILY_RENDERERS: Record<string, Renderer> = {
-  meeting: (e, z) => (e.event.includes('.registration_') ? registrationAlert(e, z) : sessionAlert(e, z)),
-  webinar: (e, z) => (e.event.includes('.registration_') ? registrationAlert(e, z) : sessionAlert(e, z)),
+  meeting: (e, z, o) => (e.event.includes('.registration_') ? registrationAlert(e, z) : sessionAlert(e, z, o)),
+  webinar: (e, z, o) => (e.event.includes('.registration_') ? registrationAlert(e, z) : sessionAlert(e, z, o)),
   recording: recordingAlert,
   phone: callAlert,
   chat_channel: (e) => chatChannelAlert(e),
