@@ -17,7 +17,7 @@ import {
 } from '../zoom/event-objects.js';
 import { actions, button, context, MESSAGE_TEXT_MAX, section, type SlackMessage } from './blocks.js';
 import { escapeMrkdwn, formatDateTime, formatDuration, formatMeetingId, formatTime, truncate } from './format.js';
-import { joinUrl, urlTarget } from './links.js';
+import { joinUrl, mailtoTarget, urlTarget } from './links.js';
 import { downloadButtonValue } from './recordings.js';
 import { REGISTRANT_ACTIONS, type RegistrantRef } from './registrants.js';
 
@@ -132,7 +132,7 @@ function registrationAlert(event: ZoomEvent, zone: string): Alert | undefined {
   const o = event.payload.object as Record<string, unknown> | undefined;
   const s = EventSession.parse(o);
   const r = EventRegistrant.parse(o?.registrant);
-  const who = `${escapeMrkdwn([r.first_name, r.last_name].filter(Boolean).join(' ') || r.email)} <mailto:${r.email}|${escapeMrkdwn(r.email)}>`;
+  const who = `${escapeMrkdwn([r.first_name, r.last_name].filter(Boolean).join(' ') || r.email)} <${mailtoTarget(r.email)}|${escapeMrkdwn(r.email)}>`;
   const noun = kind === 'webinar' ? 'webinar' : 'meeting';
   const pending = action === 'created' && r.status === 'pending';
   const verbs: Record<string, string> = {
@@ -174,7 +174,7 @@ function recordingAlert(event: ZoomEvent, zone: string): Alert | undefined {
   const host = rec.host_email ? ` · host ${escapeMrkdwn(rec.host_email)}` : '';
   const alert: Alert = {
     summary: `${verb} ${sessionName(rec)}${when} — ${files.length} file${files.length === 1 ? '' : 's'}, ${formatBytes(size)}${host}${operator(event)}`,
-    details: files.slice(0, 10).map((f) => `• ${[f.file_type ?? 'file', f.recording_type?.replace(/_/g, ' ')].filter(Boolean).join(', ')}: ${formatBytes(f.file_size ?? 0)}`),
+    details: files.slice(0, 10).map((f) => `• ${escapeMrkdwn([f.file_type ?? 'file', f.recording_type?.replace(/_/g, ' ')].filter(Boolean).join(', '))}: ${formatBytes(f.file_size ?? 0)}`),
   };
   const meetingId = rec.uuid ?? rec.id;
   const buttons: Button[] = [];

@@ -1,6 +1,7 @@
 // Slack mrkdwn links, `<target|label>`, whose target came from Zoom (join URLs, registrant emails). A `|`, `<` or `>`
 // in the target would close the link early and let the rest pose as a label or a new link (`<!channel>`); `&` starts
 // an entity. So targets are made inert here, and labels are escaped by the caller as any other text.
+import { escapeMrkdwn } from './format.js';
 
 /**
  * An http(s) URL fit to be a link target: `|<>` and white space percent-encoded, `&` written as `&amp;` (Slack reads
@@ -14,6 +15,12 @@ export function urlTarget(url: string): string | undefined {
     .replace(/>/g, '%3E')
     .replace(/\s/g, (c) => encodeURIComponent(c))
     .replace(/&/g, '&amp;');
+}
+
+/** A URL shown as itself: an inert link target, the label escaped; not a link at all when it is no http(s) URL. */
+export function shownLink(url: string): string {
+  const target = urlTarget(url);
+  return target ? `<${target}|${escapeMrkdwn(url)}>` : escapeMrkdwn(url);
 }
 
 /** A `mailto:` target: an address never holds `|<>&` or white space, so they are dropped rather than encoded. */
