@@ -89,10 +89,13 @@ export interface RecordingListView {
   next?: string;
   /** Value of the CSV button. */
   csv?: string;
+  /** What the list leaves out (it stopped at the Zoom call budget), said under the title. */
+  note?: string;
 }
 
 export function recordingListMessage(view: RecordingListView): SlackMessage {
   const blocks: KnownBlock[] = [section(`*${escapeMrkdwn(view.title)}* · ${escapeMrkdwn(view.period)}`)];
+  if (view.note) blocks.push(context(view.note));
   if (view.recordings.length === 0) {
     blocks.push(section('No cloud recordings in this period.'));
   }
