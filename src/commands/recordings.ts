@@ -37,7 +37,7 @@ const LIST_LIMIT = 5_000;
  * How far back a list may start. Each month of each user is one Zoom call (Medium), so the look-back is what a
  * single command could cost the account's daily budget; a single older meeting is still found with `recordings get`.
  */
-export const RECORDINGS_LOOKBACK_MONTHS = 12;
+const RECORDINGS_LOOKBACK_MONTHS = 12;
 
 const meetingIdArg = { name: 'meetingId', type: 'meetingId', allowUuid: true, example: '812 3456 7890' } as const;
 

@@ -11,7 +11,7 @@ export const ZOOM_CALLS_PER_REQUEST = 60;
 
 const CALLS_LEFT = Symbol('zoomCallsLeft');
 
-export class ZoomCallsSpent extends UsageError {
+class ZoomCallsSpent extends UsageError {
   constructor(readonly max: number) {
     super(
       `This needed more than ${max} Zoom calls, the most one command or button may make (Zoom's daily budget is ` +

@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Bodies in flight at once; real senders finish theirs in milliseconds, so this is far above normal load. */
-export const MAX_PENDING_BODIES = 256;
+const MAX_PENDING_BODIES = 256;
 /** Bytes the bodies in flight may declare together: 32 requests at Zoom's 1 MiB limit, 8 at Slack's 4 MiB. */
 export const MAX_PENDING_BODY_BYTES = 32 * 1024 * 1024;
 
@@ -57,9 +57,5 @@ export class BodyGate {
     req.once('close', release);
     res.once('close', release);
     return true;
-  }
-
-  get pending(): { bodies: number; bytes: number } {
-    return { bodies: this.bodies, bytes: this.bytes };
   }
 }

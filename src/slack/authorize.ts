@@ -24,7 +24,7 @@ export class OutsiderError extends NotAllowedError {
 }
 
 /** Same workspace, or the same Enterprise Grid organisation when the bot is installed in one. Unknown is not home. */
-export function isHomePerson(person: Pick<SlackPerson, 'teamId' | 'enterpriseId'>, home: SlackHome): boolean {
+function isHomePerson(person: Pick<SlackPerson, 'teamId' | 'enterpriseId'>, home: SlackHome): boolean {
   if (home.enterpriseId) return person.enterpriseId === home.enterpriseId;
   return person.teamId !== undefined && person.teamId === home.teamId;
 }
