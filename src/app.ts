@@ -8,6 +8,7 @@ import { DateTime } from 'luxon';
 import { registerCommands } from './commands/register.js';
 import type { Config } from './config.js';
 import { InFlight } from './inflight.js';
+import { BodyGate } from './ingress/body-gate.js';
 import { isZoomWebhookRequest, zoomWebhookHandler, zoomWebhookRoute } from './ingress/webhooks.js';
 import { startZoomSocket } from './ingress/websocket.js';
 import { JobQueues } from './jobs/queues.js';
@@ -70,14 +71,16 @@ export function createServices(opts: BotOptions): Services {
 /** The web role: Slack (HTTP or Socket Mode) plus the routes of contract.md on one port. */
 export function createWebBot(opts: BotOptions, services: Services = createServices(opts)): Bot {
   const { config, log } = opts;
-  const customRoutes: CustomRoute[] = [healthRoute(opts.redis), zoomWebhookRoute(services)];
+  // One bound on unauthenticated bodies for both signed routes (ingress/body-gate.ts).
+  const gate = new BodyGate();
+  const customRoutes: CustomRoute[] = [healthRoute(opts.redis), gatedRoute(zoomWebhookRoute(services), gate)];
   const app = new App({
     token: config.slack.botToken,
     logger: boltLogger(log),
     clientOptions: { slackApiUrl: config.slack.apiUrl },
     ...(config.slack.socketMode
       ? { socketMode: true, appToken: config.slack.appToken, customRoutes, installerOptions: { port: config.port } }
-      : { receiver: httpReceiver(config, customRoutes, services) }),
+      : { receiver: httpReceiver(config, customRoutes, services, gate) }),
   });
   // Handlers share the services' client, so the fake Slack of the tests and the real one are reached alike.
   registerCommands(app, services);
@@ -109,15 +112,24 @@ export function createWebBot(opts: BotOptions, services: Services = createServic
  * handler before Bolt's routing: the webhook is the hot path, and Bolt's routing of custom routes cost more than
  * the HMAC. The receiver still owns the server (start, stop, errors).
  */
-function httpReceiver(config: Config, customRoutes: CustomRoute[], services: Services): HTTPReceiver {
+function httpReceiver(config: Config, customRoutes: CustomRoute[], services: Services, gate: BodyGate): HTTPReceiver {
   // parseConfig requires the secret unless Socket Mode is on; never verify Slack's requests with an empty one.
   const signingSecret = config.slack.signingSecret;
   if (!signingSecret) throw new Error('SLACK_SIGNING_SECRET is missing: set it for HTTP mode, or set SLACK_APP_TOKEN (xapp-…) for Socket Mode');
   const receiver = new HTTPReceiver({ signingSecret, port: config.port, customRoutes, logger: boltLogger(services.log) });
   const bolt = receiver.requestListener;
   const webhook = zoomWebhookHandler(services);
-  receiver.requestListener = (req, res) => (isZoomWebhookRequest(req) ? webhook(req, res) : bolt(req, res));
+  receiver.requestListener = (req, res) => {
+    if (!gate.admit(req, res)) return;
+    if (isZoomWebhookRequest(req)) webhook(req, res);
+    else bolt(req, res);
+  };
   return receiver;
+}
+
+/** A custom route behind the body gate: in Socket Mode the Zoom webhook is served by Bolt's own HTTP server. */
+function gatedRoute(route: CustomRoute, gate: BodyGate): CustomRoute {
+  return { ...route, handler: (req, res) => (gate.admit(req, res) ? route.handler(req, res) : undefined) };
 }
 
 /** The worker role serves only GET /healthz, so each process on a host needs its own PORT. */

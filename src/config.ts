@@ -85,11 +85,31 @@ const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
 const secret = (what: string) =>
   z.string({ error: `is missing (${what})` }).min(1, { error: `is missing (${what})` });
 
-const httpUrl = z
-  .string()
-  .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), {
-    error: (issue) => `must be an http(s) URL, got "${String(issue.input)}"`,
-  });
+/**
+ * Loopback hosts: 127.0.0.0/8, ::1 and localhost. Only to them may the bot speak plain http/ws (a local fake or
+ * the sandbox); anywhere else tokens and client secrets would cross the network readable.
+ */
+function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  if (host === 'localhost' || host === '[::1]') return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** A URL whose scheme is the secure one, or the plain one towards a loopback host. */
+const transportUrl = (secure: 'https' | 'wss', plain: 'http' | 'ws') =>
+  z.string().refine(
+    (v) => {
+      if (!URL.canParse(v)) return false;
+      const url = new URL(v);
+      return url.protocol === `${secure}:` || (url.protocol === `${plain}:` && isLoopbackHost(url.hostname));
+    },
+    {
+      error: (issue) =>
+        `must be a${secure === 'https' ? 'n' : ''} ${secure}:// URL (${plain}:// only for a loopback host), got "${String(issue.input)}"`,
+    },
+  );
+
+const httpUrl = transportUrl('https', 'http');
 
 const principalList = z
   .string()
@@ -145,9 +165,7 @@ const envSchema = z
     ),
     ZOOM_WS_SUBSCRIPTION_ID: optional(z.string()),
     ZOOM_WS_URL: withDefault(
-      z.string().refine((v) => URL.canParse(v) && /^wss?:$/.test(new URL(v).protocol), {
-        error: (issue) => `must be a ws(s) URL, got "${String(issue.input)}"`,
-      }),
+      transportUrl('wss', 'ws'),
       'wss://ws.zoom.us/ws',
     ),
     REDIS_URL: withDefault(

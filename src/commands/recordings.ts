@@ -11,6 +11,7 @@ import { CONFIRMATION_TTL_SECONDS, claimPending, stashPending } from './pending.
 import { UsageError } from './errors.js';
 import { parseDate, parseEnum, parseWho } from './values.js';
 import { resolveZoomUser } from './who.js';
+import { ZOOM_CALLS_PER_REQUEST, callsLeft } from './zoom-budget.js';
 import { DOWNLOAD_TYPES, describeDownload, enqueueRecordingDownload, type DownloadType } from '../jobs/downloads/job.js';
 import { textMessage } from '../views/blocks.js';
 import { confirmationPrompt } from '../views/confirm.js';
@@ -24,7 +25,7 @@ import {
   type RecordingLine,
 } from '../views/recordings.js';
 import { DateTime } from 'luxon';
-import { deleteRecording, gatherRecordings, getRecording, recoverRecording, totalSize, type Recording } from '../zoom/recordings.js';
+import { deleteRecording, gatherRecordings, getRecording, recoverRecording, totalSize, type Recording, type RecordingsCut } from '../zoom/recordings.js';
 
 /** Lines per Slack page: one block each, well within a message's 50. */
 const PAGE_SIZE = 20;
@@ -32,6 +33,11 @@ const PAGE_SIZE = 20;
 const DEFAULT_DAYS = 30;
 /** Meetings one list gathers; past it the admin narrows the range. */
 const LIST_LIMIT = 5_000;
+/**
+ * How far back a list may start. Each month of each user is one Zoom call (Medium), so the look-back is what a
+ * single command could cost the account's daily budget; a single older meeting is still found with `recordings get`.
+ */
+const RECORDINGS_LOOKBACK_MONTHS = 12;
 
 const meetingIdArg = { name: 'meetingId', type: 'meetingId', allowUuid: true, example: '812 3456 7890' } as const;
 
@@ -145,6 +151,15 @@ function listRange(inv: Invocation, args: ParsedCommand): Pick<ListQuery, 'f' | 
   if (from > to) {
     throw new UsageError(`--from ${from.toISODate()} is after --to ${to.toISODate()}: give the earlier day first.`, { example: '--from -14d --to yesterday' });
   }
+  const oldest = now.minus({ months: RECORDINGS_LOOKBACK_MONTHS }).startOf('day');
+  if (from < oldest) {
+    throw new UsageError(
+      `Recordings are listed for the last ${RECORDINGS_LOOKBACK_MONTHS} months at most (each month of each user is one Zoom call), ` +
+        `so --from ${from.toISODate()} is too early: start on ${oldest.toISODate()} or later, e.g. --from -90d. ` +
+        'An older meeting’s recordings are still shown by `recordings get <meetingId>`.',
+      { example: '--from -90d' },
+    );
+  }
   return { f: from.toISO()!, t: to.toISO()!, z: zone };
 }
 
@@ -162,7 +177,7 @@ function lineOf(r: Recording & { hostEmail?: string }): RecordingLine {
 }
 
 async function showListPage(inv: Invocation, at: z.infer<typeof ListPage>, opts: { replaceOriginal?: boolean } = {}): Promise<void> {
-  const { recordings, truncated } = await gatherRecordings(inv.services.zoom, at, LIST_LIMIT);
+  const { recordings, truncated, cut } = await gatherRecordings(inv.services.zoom, at, LIST_LIMIT, undefined, callsLeft(inv.services.zoom));
   const page = recordings.slice(at.o, at.o + PAGE_SIZE);
   const query = ListQuery.parse(at);
   const more = at.o + PAGE_SIZE < recordings.length;
@@ -172,11 +187,21 @@ async function showListPage(inv: Invocation, at: z.infer<typeof ListPage>, opts:
       title: `Cloud recordings of ${at.l}`,
       period: `${DateTime.fromISO(at.f, { zone: at.z }).toFormat('d LLL yyyy')} – ${DateTime.fromISO(at.t, { zone: at.z }).toFormat('d LLL yyyy')}${recordings.length > 0 ? ` · ${shown}` : ''}`,
       recordings: page.map(lineOf),
+      ...(cut ? { note: cutNote(cut) } : {}),
       zone: inv.person.tz,
       ...(more ? { next: JSON.stringify({ ...query, o: at.o + PAGE_SIZE }) } : {}),
       csv: JSON.stringify(query),
     }),
     opts,
+  );
+}
+
+/** What a list stopped by the Zoom call budget leaves out, and how to get the rest. */
+function cutNote(cut: RecordingsCut): string {
+  const read = cut.users === undefined ? 'before every user of the account was known' : `the recordings of ${cut.usersRead} of ${cut.users} users`;
+  return (
+    `:warning: Stopped after ${cut.calls} Zoom calls, the most one command or button may make (${ZOOM_CALLS_PER_REQUEST}): this shows ${read}. ` +
+    'Narrow it with --user or a later --from, or get every one with --csv (a paced job, the file in your DM).'
   );
 }
 

@@ -18,6 +18,7 @@ import { phoneActions, phoneCommands } from './phone.js';
 import { recordingActions, recordingCommands } from './recordings.js';
 import { userActions, userCommands } from './users.js';
 import { watchCommands } from './watch.js';
+import { budgetedZoom } from './zoom-budget.js';
 import { route } from './router.js';
 import { mayDo, roleOf, type Access } from '../slack/authorize.js';
 import { replyVia, type Reply } from '../slack/respond.js';
@@ -119,7 +120,8 @@ export function guarded(
       zone = person.tz;
       const role = await roleOf(userId, services.config.access, services.directory);
       if (role === 'none') throw new NotAllowedError('use ZoomOps');
-      await work({ services, person, role, channelId, reply });
+      // Each command or button counts its own Zoom calls (zoom-budget.ts).
+      await work({ services: { ...services, zoom: budgetedZoom(services.zoom) }, person, role, channelId, reply });
     } catch (error) {
       const reference = randomUUID().slice(0, 8);
       services.log[isExpected(error) ? 'info' : 'error']({ err: error, reference, userId }, 'request failed');

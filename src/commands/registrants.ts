@@ -12,6 +12,7 @@ import { parseEnum } from './values.js';
 import { context, textMessage } from '../views/blocks.js';
 import { confirmationPrompt } from '../views/confirm.js';
 import { escapeMrkdwn, formatClock, formatMeetingId } from '../views/format.js';
+import { shownLink } from '../views/links.js';
 import {
   REGISTRANT_ACTIONS,
   registrantListMessage,
@@ -113,7 +114,7 @@ async function registerCommand(inv: CommandInvocation, kind: SessionKind, args: 
     addRegistrant(inv.services.zoom, kind, sessionId, { email, first_name: first, ...(last ? { last_name: last } : {}) }),
   );
   const link = created.join_url
-    ? `Join link: <${created.join_url}|${created.join_url}>`
+    ? `Join link: ${shownLink(created.join_url)}`
     : 'They wait for approval: no join link until someone approves them.';
   await inv.reply(textMessage(`:white_check_mark: Registered ${escapeMrkdwn(email)} for ${kind} ${formatMeetingId(sessionId)}. ${link}`));
 }

@@ -19,15 +19,20 @@ const channel = { name: 'channel', type: 'string', optional: true } as const;
 export const watchCommands: CommandDef[] = [
   {
     path: ['watch'],
-    usage: 'watch <topic> [#channel] [--events <name,…>] [--download]',
+    usage: 'watch <topic> [#channel] [--events <name,…>] [--download] [--with-passcode]',
     summary:
       `Relay Zoom events to a channel as they happen. Topics: ${WATCH_TOPICS.join(', ')}. ` +
-      'With recordings, --download also saves each finished recording (and later its transcript) as `recordings download` does, progress in the alert’s thread.',
+      'With recordings, --download also saves each finished recording (and later its transcript) as `recordings download` does, progress in the alert’s thread. ' +
+      'Join links are posted without their passcode (pwd=), so reading the channel is not enough to join; --with-passcode keeps it.',
     example: 'watch recordings #zoom-alerts --download',
     access: 'write',
     args: {
       positionals: [topic, channel],
-      flags: { events: { type: 'string', example: '--events meeting.started,meeting.ended' }, download: { type: 'boolean' } },
+      flags: {
+        events: { type: 'string', example: '--events meeting.started,meeting.ended' },
+        download: { type: 'boolean' },
+        'with-passcode': { type: 'boolean' },
+      },
     },
     run: watch,
   },
@@ -76,6 +81,7 @@ async function watch(inv: CommandInvocation, args: ParsedCommand): Promise<void>
     events: watched,
     narrowed: name !== 'events' && events !== undefined,
     ...(download ? { download } : {}),
+    ...(args.flags['with-passcode'] === true ? { withPasscode: true } : {}),
     createdBy: inv.person.id,
     zone: inv.person.tz,
     createdAt: inv.services.now().toISO() ?? new Date().toISOString(),

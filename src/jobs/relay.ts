@@ -71,7 +71,7 @@ async function relayEvent(job: Job, data: RelayJobData, services: Services): Pro
 async function deliver(data: RelayJobData, { channel, zone }: WatchingChannel, services: Services): Promise<void> {
   const state = new RelayState(services.redis, services.keyPrefix);
   if (await state.postedIn(data.key, channel)) return;
-  const message = alertMessage(data.event, zone);
+  const message = alertMessage(data.event, zone, { withPasscode: await new WatchStore(services.redis, services.keyPrefix).showsPasscode(channel, data.event.event) });
   // Buttons (Approve/Deny, Download) would be lost in a digest's one line.
   const foldable = !message.blocks?.some((b) => b.type === 'actions');
   // Saturated: the post would wait past MAX_PACE_WAIT_MS. Anything less is only waited for, so a trickle after a

@@ -1,6 +1,9 @@
 // Two tiers of access (contract.md): admins may do everything, viewers only read; checked before any work.
+// Both are people of the workspace the bot is installed in: a Slack Connect guest of a shared channel is refused
+// whatever their own organisation makes them and whatever ZOOMOPS_ADMINS / ZOOMOPS_VIEWERS list.
 import type { Principals } from '../config.js';
-import type { SlackDirectory } from './directory.js';
+import { NotAllowedError } from '../views/errors.js';
+import type { SlackDirectory, SlackHome, SlackPerson } from './directory.js';
 
 export type AccessRole = 'admin' | 'viewer' | 'none';
 export type Access = 'read' | 'write';
@@ -10,10 +13,29 @@ export interface AccessPolicy {
   viewers?: Principals;
 }
 
+/** The refusal of someone from another organisation (Slack Connect), whatever role they would otherwise have. */
+export class OutsiderError extends NotAllowedError {
+  constructor() {
+    super('use ZoomOps');
+    this.message =
+      'ZoomOps takes requests only from people of the Slack workspace it is installed in, and you belong to another ' +
+      'organisation (this is a shared channel). Ask someone of that workspace to do this.';
+  }
+}
+
+/** Same workspace, or the same Enterprise Grid organisation when the bot is installed in one. Unknown is not home. */
+function isHomePerson(person: Pick<SlackPerson, 'teamId' | 'enterpriseId'>, home: SlackHome): boolean {
+  if (home.enterpriseId) return person.enterpriseId === home.enterpriseId;
+  return person.teamId !== undefined && person.teamId === home.teamId;
+}
+
+/** The caller's role; throws OutsiderError for someone of another organisation before any list is read. */
 export async function roleOf(userId: string, policy: AccessPolicy, directory: SlackDirectory): Promise<AccessRole> {
+  const [person, home] = await Promise.all([directory.person(userId), directory.home()]);
+  if (!isHomePerson(person, home)) throw new OutsiderError();
   if (policy.admins) {
     if (await isListed(userId, policy.admins, directory)) return 'admin';
-  } else if ((await directory.person(userId)).isWorkspaceAdmin) {
+  } else if (person.isWorkspaceAdmin) {
     return 'admin';
   }
   if (policy.viewers && (await isListed(userId, policy.viewers, directory))) return 'viewer';

@@ -10,6 +10,16 @@ export interface SlackPerson {
   /** IANA zone from the Slack profile; UTC when Slack has none. */
   tz: string;
   isWorkspaceAdmin: boolean;
+  /** The user's own workspace: another organisation's for a Slack Connect guest of a shared channel. */
+  teamId?: string;
+  /** The user's Enterprise Grid organisation, if any. */
+  enterpriseId?: string;
+}
+
+/** The workspace (and Enterprise Grid organisation) the bot is installed in, as auth.test names them. */
+export interface SlackHome {
+  teamId: string;
+  enterpriseId?: string;
 }
 
 const userInfoSchema = z.object({
@@ -21,9 +31,13 @@ const userInfoSchema = z.object({
     is_admin: z.boolean().optional(),
     is_owner: z.boolean().optional(),
     is_primary_owner: z.boolean().optional(),
+    team_id: z.string().optional(),
+    enterprise_user: z.looseObject({ enterprise_id: z.string().optional() }).nullish(),
     profile: z.looseObject({ email: z.string().optional(), display_name: z.string().optional() }).optional(),
   }),
 });
+
+const authTestSchema = z.object({ team_id: z.string().min(1), enterprise_id: z.string().nullish() });
 
 const groupMembersSchema = z.object({ users: z.array(z.string()).default([]) });
 
@@ -32,6 +46,7 @@ const TTL_MS = 5 * 60_000;
 export class SlackDirectory {
   private readonly people = new Map<string, { at: number; value: Promise<SlackPerson> }>();
   private readonly groups = new Map<string, { at: number; value: Promise<string[]> }>();
+  private installation?: Promise<SlackHome>;
 
   constructor(
     private readonly client: WebClient,
@@ -47,8 +62,20 @@ export class SlackDirectory {
         email: user.profile?.email || undefined,
         tz: user.tz || 'UTC',
         isWorkspaceAdmin: Boolean(user.is_admin || user.is_owner || user.is_primary_owner),
+        teamId: user.team_id,
+        enterpriseId: user.enterprise_user?.enterprise_id || undefined,
       };
     });
+  }
+
+  /** Asked once per process (the bot's token never moves to another workspace); a failed auth.test is asked again. */
+  home(): Promise<SlackHome> {
+    this.installation ??= this.client.auth.test().then((answer) => {
+      const { team_id, enterprise_id } = authTestSchema.parse(answer);
+      return { teamId: team_id, ...(enterprise_id ? { enterpriseId: enterprise_id } : {}) };
+    });
+    this.installation.catch(() => (this.installation = undefined));
+    return this.installation;
   }
 
   groupMembers(groupId: string): Promise<string[]> {

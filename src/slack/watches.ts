@@ -16,6 +16,8 @@ export const Watch = z.object({
   narrowed: z.boolean().default(false),
   /** `--download` (recordings only): each finished recording is also downloaded, as `/zoom recordings download` does. */
   download: z.boolean().optional(),
+  /** `--with-passcode`: join links in this channel keep their embedded passcode (`pwd=`), which is removed by default. */
+  withPasscode: z.boolean().optional(),
   createdBy: z.string(),
   /** The IANA zone alerts show times in: the zone of the admin who set the watch up. */
   zone: z.string(),
@@ -100,6 +102,11 @@ export class WatchStore {
   /** The channel's watch of one topic, if any: one HGET, for the relay's per-channel options. */
   async ofTopic(channel: string, topic: string): Promise<Watch | undefined> {
     return parseWatch(await this.redis.hget(this.channelKey(channel), topic));
+  }
+
+  /** Whether a watch of the channel that relays this event asked for join links with their passcode. */
+  async showsPasscode(channel: string, eventName: string): Promise<boolean> {
+    return (await this.ofChannel(channel)).some((w) => w.withPasscode === true && w.events.includes(eventName));
   }
 
   async channels(): Promise<string[]> {

@@ -15,8 +15,9 @@ import {
   EventUser,
   EventVoicemail,
 } from '../zoom/event-objects.js';
-import { actions, button, context, section, type SlackMessage } from './blocks.js';
+import { actions, button, context, MESSAGE_TEXT_MAX, section, type SlackMessage } from './blocks.js';
 import { escapeMrkdwn, formatDateTime, formatDuration, formatMeetingId, formatTime, truncate } from './format.js';
+import { joinUrl, mailtoTarget, urlTarget } from './links.js';
 import { downloadButtonValue } from './recordings.js';
 import { REGISTRANT_ACTIONS, type RegistrantRef } from './registrants.js';
 
@@ -34,25 +35,31 @@ interface Alert {
   buttons?: Button[];
 }
 
-type Renderer = (event: ZoomEvent, zone: string) => Alert | undefined;
+/** What a watch chose for its channel. */
+export interface AlertOptions {
+  /** `--with-passcode`: join links keep their `pwd=`; by default it is removed before the link reaches a channel. */
+  withPasscode?: boolean;
+}
 
-export function alertMessage(event: ZoomEvent, zone: string): SlackMessage {
-  const alert = renderAlert(event, zone);
+type Renderer = (event: ZoomEvent, zone: string, opts: AlertOptions) => Alert | undefined;
+
+export function alertMessage(event: ZoomEvent, zone: string, opts: AlertOptions = {}): SlackMessage {
+  const alert = renderAlert(event, zone, opts);
   const blocks: KnownBlock[] = [section([alert.summary, ...(alert.details ?? [])].join('\n'))];
   if (alert.buttons?.length) blocks.push(actions(`alert_${event.event}`.slice(0, 255), alert.buttons));
   blocks.push(context(`Zoom \`${event.event}\`${event.event_ts ? ` · ${formatDateTime(DateTime.fromMillis(event.event_ts), zone)}` : ''}`));
-  return { text: plain(alert.summary), blocks };
+  return { text: truncate(plain(alert.summary), MESSAGE_TEXT_MAX), blocks };
 }
 
 /** The one line an event gets in a digest. */
 export function alertSummary(event: ZoomEvent, zone: string): string {
-  return renderAlert(event, zone).summary;
+  return renderAlert(event, zone, {}).summary;
 }
 
-function renderAlert(event: ZoomEvent, zone: string): Alert {
+function renderAlert(event: ZoomEvent, zone: string, opts: AlertOptions): Alert {
   const family = event.event.slice(0, event.event.lastIndexOf('.'));
   const renderer = FAMILY_RENDERERS[family];
-  return (renderer && safely(() => renderer(event, zone))) ?? generic(event, zone);
+  return (renderer && safely(() => renderer(event, zone, opts))) ?? generic(event, zone);
 }
 
 /** A digest of a burst: how many of each kind, and the latest lines. */
@@ -82,7 +89,7 @@ const SESSION_VERBS: Record<string, [emoji: string, verb: string]> = {
   ended: [':checkered_flag:', 'ended'],
 };
 
-function sessionAlert(event: ZoomEvent, zone: string): Alert | undefined {
+function sessionAlert(event: ZoomEvent, zone: string, opts: AlertOptions): Alert | undefined {
   const [kind, action] = event.event.split('.') as [string, string];
   const verb = SESSION_VERBS[action];
   if (!verb) return undefined;
@@ -93,7 +100,8 @@ function sessionAlert(event: ZoomEvent, zone: string): Alert | undefined {
   let when = '';
   if (action === 'created' || action === 'updated') {
     if (s.start_time) when = ` for ${formatTime(s.start_time, zone)}${s.duration ? ` (${formatDuration(s.duration)})` : ''}`;
-    if (s.join_url) details.push(`<${s.join_url}|Join link>`);
+    const target = s.join_url ? urlTarget(joinUrl(s.join_url, opts)) : undefined;
+    if (target) details.push(`<${target}|Join link>`);
   }
   if (action === 'started' && s.start_time) when = ` at ${formatTime(s.start_time, zone)}`;
   if (action === 'ended') {
@@ -124,7 +132,7 @@ function registrationAlert(event: ZoomEvent, zone: string): Alert | undefined {
   const o = event.payload.object as Record<string, unknown> | undefined;
   const s = EventSession.parse(o);
   const r = EventRegistrant.parse(o?.registrant);
-  const who = `${escapeMrkdwn([r.first_name, r.last_name].filter(Boolean).join(' ') || r.email)} <mailto:${r.email}|${escapeMrkdwn(r.email)}>`;
+  const who = `${escapeMrkdwn([r.first_name, r.last_name].filter(Boolean).join(' ') || r.email)} <${mailtoTarget(r.email)}|${escapeMrkdwn(r.email)}>`;
   const noun = kind === 'webinar' ? 'webinar' : 'meeting';
   const pending = action === 'created' && r.status === 'pending';
   const verbs: Record<string, string> = {
@@ -166,7 +174,7 @@ function recordingAlert(event: ZoomEvent, zone: string): Alert | undefined {
   const host = rec.host_email ? ` · host ${escapeMrkdwn(rec.host_email)}` : '';
   const alert: Alert = {
     summary: `${verb} ${sessionName(rec)}${when} — ${files.length} file${files.length === 1 ? '' : 's'}, ${formatBytes(size)}${host}${operator(event)}`,
-    details: files.slice(0, 10).map((f) => `• ${[f.file_type ?? 'file', f.recording_type?.replace(/_/g, ' ')].filter(Boolean).join(', ')}: ${formatBytes(f.file_size ?? 0)}`),
+    details: files.slice(0, 10).map((f) => `• ${escapeMrkdwn([f.file_type ?? 'file', f.recording_type?.replace(/_/g, ' ')].filter(Boolean).join(', '))}: ${formatBytes(f.file_size ?? 0)}`),
   };
   const meetingId = rec.uuid ?? rec.id;
   const buttons: Button[] = [];
@@ -287,8 +295,8 @@ function generic(event: ZoomEvent, zone: string): Alert {
 }
 
 const FAMILY_RENDERERS: Record<string, Renderer> = {
-  meeting: (e, z) => (e.event.includes('.registration_') ? registrationAlert(e, z) : sessionAlert(e, z)),
-  webinar: (e, z) => (e.event.includes('.registration_') ? registrationAlert(e, z) : sessionAlert(e, z)),
+  meeting: (e, z, o) => (e.event.includes('.registration_') ? registrationAlert(e, z) : sessionAlert(e, z, o)),
+  webinar: (e, z, o) => (e.event.includes('.registration_') ? registrationAlert(e, z) : sessionAlert(e, z, o)),
   recording: recordingAlert,
   phone: callAlert,
   chat_channel: (e) => chatChannelAlert(e),

@@ -24,7 +24,7 @@ export function apiAnswerMessage(input: {
   if (input.body === '') blocks.push(context('No body.'));
   else blocks.push(section(codeBlock(input.body)));
   if (input.fileNote) blocks.push(context(input.fileNote));
-  return { text: `${input.method} ${input.path} → ${input.status}`, blocks };
+  return { text: `${input.method} ${escapeMrkdwn(input.path)} → ${input.status}`, blocks };
 }
 
 export function apiRefusalMessage(input: {

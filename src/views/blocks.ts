@@ -9,6 +9,8 @@ export interface SlackMessage {
 }
 
 export const SECTION_TEXT_MAX = 3000;
+/** Slack refuses a message whose top-level `text` is longer (msg_too_long); an alert cut short beats one lost. */
+export const MESSAGE_TEXT_MAX = 40_000;
 
 export function section(text: string, accessory?: Button): SectionBlock {
   return {

@@ -36,11 +36,11 @@ export function registrantJobMessage(view: RegistrantJobView): SlackMessage {
   const counts = `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} done${failed ? ` · ${failed} failed` : ''}`;
   switch (view.state) {
     case 'queued':
-      return message(`${view.description}: queued (job ${view.jobId})`, [section(`:hourglass_flowing_sand: ${head}\nQueued; starts as soon as a worker is free.`)]);
+      return message(`${escapeMrkdwn(view.description)}: queued (job ${view.jobId})`, [section(`:hourglass_flowing_sand: ${head}\nQueued; starts as soon as a worker is free.`)]);
     case 'planning':
-      return message(`${view.description}: looking up registrants`, [section(`:mag: ${head}\nLooking up the registrants in Zoom…`)]);
+      return message(`${escapeMrkdwn(view.description)}: looking up registrants`, [section(`:mag: ${head}\nLooking up the registrants in Zoom…`)]);
     case 'running':
-      return message(`${view.description}: ${counts}`, [
+      return message(`${escapeMrkdwn(view.description)}: ${counts}`, [
         section(`:arrows_counterclockwise: ${head}\n\`${progressBar(done, total)}\`\n${counts}`),
         context(`Cancel with \`/zoom jobs cancel ${view.jobId}\`.`),
       ]);
@@ -75,7 +75,7 @@ function summary(view: RegistrantJobView, head: string, counts: string): SlackMe
   if (failures.length > FAILURES_LISTED) {
     blocks.push(context(`Every failed registrant and the reason are in \`${view.jobId}-failures.csv\`, sent with this message.`));
   }
-  return message(`${view.description}: ${cancelled ? 'cancelled' : 'finished'}, ${counts}`, blocks);
+  return message(`${escapeMrkdwn(view.description)}: ${cancelled ? 'cancelled' : 'finished'}, ${counts}`, blocks);
 }
 
 /** `a@x, b@y … and 120 more`, escaped. */
@@ -108,7 +108,7 @@ export function jobFailedMessage(input: { jobId: string; description: string; re
   const reason = escapeMrkdwn(truncate(input.reason, 1_000));
   const text = `:x: *${escapeMrkdwn(input.description)}* · job \`${input.jobId}\`\nFailed after ${input.attempts} attempt(s): ${reason}`;
   return {
-    text: `${input.description}: failed`,
+    text: `${escapeMrkdwn(input.description)}: failed`,
     blocks: [section(text), context(`\`/zoom jobs retry ${input.jobId}\` runs it again.`)],
   };
 }

@@ -2,11 +2,12 @@
 import type { Panelist } from '../zoom/panelists.js';
 import { section, type SlackMessage } from './blocks.js';
 import { escapeMrkdwn, formatMeetingId } from './format.js';
+import { mailtoTarget } from './links.js';
 
 export function panelistListMessage(webinarId: string, panelists: Panelist[], total: number): SlackMessage {
   const title = `Panelists of webinar ${formatMeetingId(webinarId)} (${total})`;
   if (panelists.length === 0) return { text: `${title}: none`, blocks: [section(`*${title}*\nNo panelists yet.`)] };
-  const lines = panelists.map((p) => `• ${escapeMrkdwn(p.name || p.email)} <mailto:${p.email}|${escapeMrkdwn(p.email)}> · ID \`${p.id}\``);
+  const lines = panelists.map((p) => `• ${escapeMrkdwn(p.name || p.email)} <${mailtoTarget(p.email)}|${escapeMrkdwn(p.email)}> · ID \`${p.id}\``);
   // One section holds 3000 characters; long panels are split over several sections.
   const chunks: string[] = [];
   for (const line of lines) {

@@ -25,10 +25,10 @@ export function phoneCallsMessage(input: {
   /** The CSV button's value. */
   csv: string;
 }): SlackMessage {
-  const title = `*${escapeMrkdwn(input.title)}*, ${input.period}`;
+  const title = `*${escapeMrkdwn(input.title)}*, ${escapeMrkdwn(input.period)}`;
   const buttons = [...(input.next ? [button('Next page', PHONE_ACTIONS.nextPage, input.next)] : []), csvButton(PHONE_ACTIONS.csv, input.csv)];
   if (input.calls.length === 0) {
-    return { text: `${input.title}: no calls`, blocks: [section(`${title}: no calls.`)] };
+    return { text: `${escapeMrkdwn(input.title)}: no calls`, blocks: [section(`${title}: no calls.`)] };
   }
   const blocks: KnownBlock[] = [
     section(title),
@@ -36,7 +36,7 @@ export function phoneCallsMessage(input: {
     context('Times are in your time zone. The CSV has every call of the period and comes in a direct message.'),
     actions('phone_calls_pages', buttons),
   ];
-  return { text: `${input.title}, ${input.period}`, blocks };
+  return { text: `${escapeMrkdwn(input.title)}, ${escapeMrkdwn(input.period)}`, blocks };
 }
 
 function callLine(call: PhoneCall, zone: string): string {

@@ -89,10 +89,13 @@ export interface RecordingListView {
   next?: string;
   /** Value of the CSV button. */
   csv?: string;
+  /** What the list leaves out (it stopped at the Zoom call budget), said under the title. */
+  note?: string;
 }
 
 export function recordingListMessage(view: RecordingListView): SlackMessage {
   const blocks: KnownBlock[] = [section(`*${escapeMrkdwn(view.title)}* · ${escapeMrkdwn(view.period)}`)];
+  if (view.note) blocks.push(context(view.note));
   if (view.recordings.length === 0) {
     blocks.push(section('No cloud recordings in this period.'));
   }
@@ -107,7 +110,7 @@ export function recordingListMessage(view: RecordingListView): SlackMessage {
   if (view.csv) more.push(csvButton(RECORDING_ACTIONS.csv, view.csv));
   if (more.length > 0) blocks.push(actions('recordings_list', more));
   const count = view.recordings.length;
-  return { text: `${view.title}: ${count} recording${count === 1 ? '' : 's'} shown`, blocks };
+  return { text: `${escapeMrkdwn(view.title)}: ${count} recording${count === 1 ? '' : 's'} shown`, blocks };
 }
 
 // ---- one meeting -------------------------------------------------------------------------------------------
@@ -164,7 +167,7 @@ export function recordingDetailMessage(view: RecordingDetailView): SlackMessage 
       button('Delete all', RECORDING_ACTIONS.delete, JSON.stringify({ meetingId: view.uuid }), { style: 'danger' }),
     ]),
   );
-  return { text: `Recording of ${view.topic || 'a meeting'}: ${view.files.length} files, ${formatSize(total)}`, blocks };
+  return { text: `Recording of ${escapeMrkdwn(view.topic || 'a meeting')}: ${view.files.length} files, ${formatSize(total)}`, blocks };
 }
 
 function fileDuration(file: RecordingFileLine): string {
@@ -200,7 +203,7 @@ export interface DownloadProgressView {
 export function downloadProgressMessage(view: DownloadProgressView): SlackMessage {
   const head = `:arrow_down: *${escapeMrkdwn(view.description)}* · job \`${view.jobId}\``;
   if (view.state === 'queued' || view.total === undefined) {
-    return { text: `${view.description}: waiting for a worker`, blocks: [section(`${head}\nWaiting for a worker…`)] };
+    return { text: `${escapeMrkdwn(view.description)}: waiting for a worker`, blocks: [section(`${head}\nWaiting for a worker…`)] };
   }
   const done = view.done ?? 0;
   const mb = (n: number) => (n / 1_048_576).toFixed(1);
@@ -209,7 +212,7 @@ export function downloadProgressMessage(view: DownloadProgressView): SlackMessag
   const file = view.file ? `\nFile ${view.file.index} of ${view.file.count}: \`${escapeMrkdwn(view.file.name)}\`` : '';
   const figures = `\`${progressBar(done, view.total)}\`\n${mb(done)} / ${mb(view.total)} MB · ${rate} · ${eta}${file}`;
   const stopping = view.state === 'stopping' ? '\n_The worker is stopping; another one resumes from the bytes on disk._' : '';
-  return { text: `${view.description}: ${mb(done)} of ${mb(view.total)} MB`, blocks: [section(`${head}\n${figures}${stopping}`)] };
+  return { text: `${escapeMrkdwn(view.description)}: ${mb(done)} of ${mb(view.total)} MB`, blocks: [section(`${head}\n${figures}${stopping}`)] };
 }
 
 export interface SavedFileLine {
@@ -257,7 +260,7 @@ export function downloadSummaryMessage(view: DownloadSummaryView): SlackMessage 
   for (const failure of view.failures.slice(0, 20)) {
     blocks.push(section(`:x: \`${escapeMrkdwn(failure.name)}\`: ${escapeMrkdwn(failure.reason)}`));
   }
-  return { text: `${view.description}: ${outcome}`, blocks };
+  return { text: `${escapeMrkdwn(view.description)}: ${outcome}`, blocks };
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Registrant } from '../zoom/registrants.js';
 import type { SessionKind } from '../zoom/sessions.js';
 import { actions, button, context, section, type SlackMessage } from './blocks.js';
 import { escapeMrkdwn, formatMeetingId, formatTime } from './format.js';
+import { mailtoTarget } from './links.js';
 
 export const REGISTRANT_ACTIONS = {
   approve: 'registrant.approve',
@@ -81,7 +82,7 @@ export function registrantListMessage(input: {
 function registrantLine(r: Registrant, zone: string): string {
   const name = [r.first_name, r.last_name].filter(Boolean).join(' ');
   const when = r.create_time ? ` · registered ${formatTime(r.create_time, zone)}` : '';
-  return `${escapeMrkdwn(name || r.email)} <mailto:${r.email}|${escapeMrkdwn(r.email)}>${when}`;
+  return `${escapeMrkdwn(name || r.email)} <${mailtoTarget(r.email)}|${escapeMrkdwn(r.email)}>${when}`;
 }
 
 /** The outcome of a status change: who was changed, who was already there, who is not registered, what failed. */

@@ -6,6 +6,7 @@ import type { SessionKind, SessionRecurrence } from '../zoom/sessions.js';
 import type { Webinar } from '../zoom/webinars.js';
 import { actions, button, context, fields, section, type SlackMessage } from './blocks.js';
 import { escapeMrkdwn, formatDuration, formatMeetingId, formatTime } from './format.js';
+import { shownLink } from './links.js';
 
 /** A meeting or a webinar as Zoom gives it; the card reads only what both have. */
 export type Session = Meeting | Webinar;
@@ -147,9 +148,9 @@ export function sessionCard(kind: SessionKind, s: Session, zone: string, heading
   if (s.recurrence) pairs.push(['Repeats', describeRecurrence(s.recurrence)]);
   if (s.timezone && s.timezone !== zone) pairs.push([`${Noun}'s time zone`, s.timezone]);
   const blocks: KnownBlock[] = [section(`${heading ? `${heading}\n` : ''}*${topic}*`), fields(pairs)];
-  if (s.join_url) blocks.push(section(`*Join:* <${s.join_url}|${s.join_url}>`));
+  if (s.join_url) blocks.push(section(`*Join:* ${shownLink(s.join_url)}`));
   if (s.registration_url && s.settings?.approval_type !== 2) {
-    blocks.push(section(`*Registration link:* <${s.registration_url}|${s.registration_url}>`));
+    blocks.push(section(`*Registration link:* ${shownLink(s.registration_url)}`));
   }
   if (s.agenda) blocks.push(section(`*Agenda*\n${escapeMrkdwn(s.agenda)}`));
   const upcoming = (s.occurrences ?? []).filter((o) => o.status !== 'deleted').slice(0, 5);
@@ -157,7 +158,7 @@ export function sessionCard(kind: SessionKind, s: Session, zone: string, heading
     const lines = upcoming.map((o) => `• ${formatTime(o.start_time, zone)} — occurrence \`${o.occurrence_id}\``);
     blocks.push(section(`*Next occurrences*\n${lines.join('\n')}`));
   }
-  return { text: `${heading ? `${heading} ` : ''}${s.topic ?? Noun} — ${when}`, blocks };
+  return { text: `${heading ? `${heading} ` : ''}${escapeMrkdwn(s.topic ?? Noun)} — ${when}`, blocks };
 }
 
 export function capitalize(text: string): string {

@@ -11,7 +11,10 @@ export function watchStarted(channel: string, watch: Watch, replaced: boolean): 
   const jobs = watch.download
     ? ' Each download is a job owned by you: its progress and where the files land go into the thread of the alert, and `jobs cancel <jobId>` stops one.'
     : '';
-  return { text, blocks: [section(text), context(`Times are shown in ${watch.zone}.${jobs} Stop with \`unwatch ${watch.topic}\`.`)] };
+  const passcode = watch.withPasscode
+    ? ' Join links keep their passcode (pwd=): anyone who reads the channel can join.'
+    : ' Join links are posted without their passcode (pwd=).';
+  return { text, blocks: [section(text), context(`Times are shown in ${watch.zone}.${jobs}${passcode} Stop with \`unwatch ${watch.topic}\`.`)] };
 }
 
 export function watchStopped(channel: string, watch: Watch): SlackMessage {
@@ -50,8 +53,9 @@ function downloads(watch: Watch): string {
 
 /** A watch in an audit line: `recordings in <#C…>`, then the events when narrowed, and `--download` when set. */
 export function auditedWatch(channel: string, watch: Watch): AuditPart[] {
-  if (watch.topic === 'events') return [`the Zoom events ${watch.events.join(', ')} in `, { channel }];
-  return [`${watch.topic} in `, { channel }, `${watch.narrowed ? `, only ${watch.events.join(', ')}` : ''}${watch.download ? ', with --download' : ''}`];
+  const options = `${watch.download ? ', with --download' : ''}${watch.withPasscode ? ', with --with-passcode' : ''}`;
+  if (watch.topic === 'events') return [`the Zoom events ${watch.events.join(', ')} in `, { channel }, options];
+  return [`${watch.topic} in `, { channel }, `${watch.narrowed ? `, only ${watch.events.join(', ')}` : ''}${options}`];
 }
 
 // Slack's word for why a channel is gone (its error code, or the event that said so), as the audit line says it.

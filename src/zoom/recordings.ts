@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { clampPageSize, type ZoomClient, type ZoomListRequest } from './client.js';
 import { meetingPathId, zoomPath } from './ids.js';
 import { zoomId } from './schemas.js';
-import { collectPages } from './collect.js';
 import { listUsersRequest } from './users.js';
 
 /** Zoom's maximum page size for `/users/{userId}/recordings`. */
@@ -176,35 +175,71 @@ export interface RecordingsQuery {
   z: string;
 }
 
-/** Every recording in the range, newest first: each user's (one or all), each one-month window, every page. */
+/** Where a gathering stopped because its Zoom calls ran out: whose recordings it read whole, of how many users. */
+export interface RecordingsCut {
+  calls: number;
+  usersRead: number;
+  users: number | undefined;
+}
+
+/**
+ * Every recording in the range, newest first: each user's (one or all), each one-month window, every page. It stops
+ * at `limit` recordings, or after `maxCalls` Zoom calls (then `cut` says how far it got; the recordings of the user
+ * it was reading are left out, so no user is shown half).
+ */
 export async function gatherRecordings(
   zoom: ZoomClient,
   query: RecordingsQuery,
   limit: number,
   onPage?: (found: number) => Promise<void>,
-): Promise<{ recordings: Array<Recording & { hostEmail?: string }>; truncated: boolean }> {
+  maxCalls = Number.POSITIVE_INFINITY,
+): Promise<{ recordings: Array<Recording & { hostEmail?: string }>; truncated: boolean; cut?: RecordingsCut }> {
   const from = DateTime.fromISO(query.f, { zone: query.z });
   const to = DateTime.fromISO(query.t, { zone: query.z });
+  let calls = 0;
+  const done = () => ({ recordings: [...found.values()].sort((a, b) => (b.start_time ?? '').localeCompare(a.start_time ?? '')) });
+  const found = new Map<string, Recording & { hostEmail?: string }>();
   const users: Array<{ id: string; email?: string }> = [];
   if (query.u) users.push({ id: query.u });
-  else for await (const page of zoom.paginate(listUsersRequest({ pageSize: 300 }))) users.push(...page.items);
+  else {
+    for await (const page of zoom.paginate(listUsersRequest({ pageSize: 300 }))) {
+      users.push(...page.items);
+      calls += 1;
+      if (calls >= maxCalls && page.nextPageToken) return { ...done(), truncated: true, cut: { calls, usersRead: 0, users: undefined } };
+    }
+  }
   const windows = recordingWindows(from, to);
-  const found = new Map<string, Recording & { hostEmail?: string }>();
-  let truncated = false;
-  for (const user of users) {
-    const requests = windows.map((window) => userRecordingsRequest({ userId: user.id, window, pageSize: 300 }));
-    const { items, truncated: cut } = await collectPages(zoom, requests, limit - found.size, async (n) => onPage?.(found.size + n));
+  const cut = (usersRead: number) => ({ ...done(), truncated: true, cut: { calls, usersRead, users: users.length } });
+  for (const [read, user] of users.entries()) {
+    if (calls >= maxCalls) return cut(read);
+    const mine: Recording[] = [];
+    let whole = true;
+    user: for (const window of windows) {
+      for await (const page of zoom.paginate(userRecordingsRequest({ userId: user.id, window, pageSize: 300 }))) {
+        calls += 1;
+        mine.push(...page.items);
+        await onPage?.(found.size + mine.length);
+        if (found.size + mine.length >= limit) {
+          keep(user, mine);
+          return { recordings: done().recordings.slice(0, limit), truncated: true };
+        }
+        if (calls >= maxCalls) {
+          whole = !page.nextPageToken && window === windows.at(-1);
+          break user;
+        }
+      }
+    }
+    if (!whole) return cut(read);
+    keep(user, mine);
+  }
+  return { ...done(), truncated: false };
+
+  function keep(user: { id: string; email?: string }, items: Recording[]): void {
     // Zoom filters by UTC day; the admin asked for days in their own zone.
     for (const r of items) {
       const start = r.start_time ? DateTime.fromISO(r.start_time) : undefined;
       if (start && (start < from || start > to)) continue;
       found.set(r.uuid, { ...r, ...(user.email ? { hostEmail: user.email } : {}) });
     }
-    if (cut || found.size >= limit) {
-      truncated = true;
-      break;
-    }
   }
-  const recordings = [...found.values()].sort((a, b) => (b.start_time ?? '').localeCompare(a.start_time ?? ''));
-  return { recordings, truncated };
 }

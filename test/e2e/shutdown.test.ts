@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 it('waits for a command whose Zoom call is still running before it stops', async () => {
-  nock('http://zoom.test').post('/oauth/token').reply(200, { access_token: 't', expires_in: 3600 });
+  nock('https://zoom.test').post('/oauth/token').reply(200, { access_token: 't', expires_in: 3600 });
   nock(ZOOM_API).get('/meetings/81234567890').delay(600).reply(200, { id: 81234567890, topic: 'Late answer', type: 2 });
   const res = await postSigned(
     `${bot.url}/slack/events`,

@@ -89,6 +89,40 @@ describe('/zoom watch', () => {
   });
 });
 
+describe('join links in a watching channel', () => {
+  const JOIN = 'https://example.zoom.us/j/81234567890?pwd=SeCrEtPaSsCoDe.1&from=addon';
+  let sent = 0;
+  // Each test's event is a new meeting (its own UUID), not a redelivery the webhook ingress would drop.
+  const scheduled = () => zoomEvent('meeting.created', (e) => {
+    e.payload.object.join_url = JOIN;
+    e.payload.object.uuid = `passcode-test-${Date.now()}-${++sent}`;
+  });
+  const alertIn = (channel: string) =>
+    slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === channel && textOf(c).includes('Meeting scheduled'), 10_000);
+
+  it('are posted without the passcode, so a channel never carries it', async () => {
+    await driver.command(`watch meetings <#${ALERTS}>`, ADMIN);
+    expect((await postWebhook(fixture.bot().url, scheduled())).status).toBe(200);
+    const alert = await alertIn(ALERTS);
+    expect(textOf(alert)).toContain('<https://example.zoom.us/j/81234567890?from=addon|Join link>');
+    expect(JSON.stringify(alert.body)).not.toContain('SeCrEtPaSsCoDe');
+  });
+
+  it('keep the passcode when the watch asks for it with --with-passcode, and the answer and help say so', async () => {
+    const answer = await driver.command(`watch meetings <#${ALERTS}> --with-passcode`, ADMIN);
+    expect(textOf(answer)).toContain('Join links keep their passcode');
+    expect(await store().ofTopic(ALERTS, 'meetings')).toMatchObject({ withPasscode: true });
+    expect(auditLines()).toEqual([`:white_check_mark: <@${ADMIN}> set up a watch of meetings in <#${ALERTS}>, with --with-passcode`]);
+    expect((await postWebhook(fixture.bot().url, scheduled())).status).toBe(200);
+    const alert = await alertIn(ALERTS);
+    expect(textOf(alert)).toContain(`<${JOIN.replace(/&/g, '&amp;')}|Join link>`);
+
+    const help = textOf(await driver.command('help watch', VIEWER));
+    expect(help).toContain('--with-passcode');
+    expect(help).toContain('Join links are posted without their passcode (pwd=)');
+  });
+});
+
 describe('/zoom unwatch and /zoom watches', () => {
   it('lists, then removes one topic while another keeps the shared channel', async () => {
     await driver.command(`watch meetings <#${ALERTS}>`, ADMIN);

@@ -11,8 +11,8 @@ import { FakeSlack, type FakeSlackUser } from './fake-slack.js';
 import { clearPrefix, testRedis, uniquePrefix } from './redis.js';
 import { SIGNING_SECRET } from './slack-requests.js';
 
-export const ZOOM_API = 'http://zoom.test/v2';
-export const ZOOM_OAUTH = 'http://zoom.test/oauth/token';
+export const ZOOM_API = 'https://zoom.test/v2';
+export const ZOOM_OAUTH = 'https://zoom.test/oauth/token';
 const ZOOM_TOKEN = 'zoom-token';
 
 export async function freePort(): Promise<number> {
@@ -54,7 +54,7 @@ export function startTestNetwork(slack: FakeSlack): void {
 
 /** Zoom's token endpoint for every test that reaches Zoom through nock. */
 export function nockZoomToken(): void {
-  nock('http://zoom.test')
+  nock('https://zoom.test')
     .post('/oauth/token')
     .reply(200, { access_token: ZOOM_TOKEN, token_type: 'bearer', expires_in: 3600, scope: 'meeting:read:admin' })
     .persist();

@@ -14,6 +14,10 @@ export interface FakeSlackUser {
   email?: string;
   tz?: string;
   isAdmin?: boolean;
+  /** The user's own workspace; T1 (the installing one, as auth.test says) unless a Slack Connect guest's. */
+  teamId?: string;
+  /** The user's Enterprise Grid organisation, if any. */
+  enterpriseId?: string;
 }
 
 export class FakeSlack {
@@ -118,6 +122,8 @@ export class FakeSlack {
           ok: true,
           user: {
             id: user.id,
+            team_id: user.teamId ?? 'T1',
+            ...(user.enterpriseId ? { enterprise_user: { id: user.id, enterprise_id: user.enterpriseId } } : {}),
             name: user.id.toLowerCase(),
             tz: user.tz ?? 'UTC',
             is_admin: Boolean(user.isAdmin),

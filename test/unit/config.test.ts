@@ -104,3 +104,40 @@ describe('parseConfig', () => {
     ]);
   });
 });
+
+describe('transport of the Zoom and Slack URLs', () => {
+  it('refuses plain http:// and ws:// to a remote host, naming each variable', () => {
+    const problems = problemsOf({
+      ...REAL,
+      ZOOM_OAUTH_URL: 'http://zoom.us/oauth/token',
+      ZOOM_API_URL: 'http://api.zoom.us/v2',
+      SLACK_API_URL: 'http://slack.com/api/',
+      ZOOM_WS_URL: 'ws://ws.zoom.us/ws',
+    });
+    expect(problems).toHaveLength(4);
+    expect(problems.join('\n')).toContain('ZOOM_OAUTH_URL must be an https:// URL (http:// only for a loopback host), got "http://zoom.us/oauth/token"');
+    expect(problems.join('\n')).toContain('ZOOM_API_URL must be an https:// URL');
+    expect(problems.join('\n')).toContain('SLACK_API_URL must be an https:// URL');
+    expect(problems.join('\n')).toContain('ZOOM_WS_URL must be a wss:// URL (ws:// only for a loopback host), got "ws://ws.zoom.us/ws"');
+  });
+
+  it('refuses a host that only looks like loopback', () => {
+    for (const url of ['http://127.0.0.1.evil.test/v2', 'http://localhost.evil.test/v2', 'http://[::2]/v2', 'http://128.0.0.1/v2']) {
+      expect(problemsOf({ ...REAL, ZOOM_API_URL: url }), url).toHaveLength(1);
+    }
+  });
+
+  it('accepts plain transport to loopback hosts only (a local fake or the sandbox)', () => {
+    const config = parseConfig({
+      ...REAL,
+      ZOOM_OAUTH_URL: 'http://127.0.0.1:9000/oauth/token',
+      ZOOM_API_URL: 'http://127.8.9.10:9000/v2',
+      SLACK_API_URL: 'http://localhost:9001/api/',
+      ZOOM_WS_URL: 'ws://[::1]:9002/ws',
+    });
+    expect(config.zoom.oauthUrl).toBe('http://127.0.0.1:9000/oauth/token');
+    expect(config.zoom.apiUrl).toBe('http://127.8.9.10:9000/v2');
+    expect(config.slack.apiUrl).toBe('http://localhost:9001/api/');
+    expect(config.zoom.wsUrl).toBe('ws://[::1]:9002/ws');
+  });
+});

@@ -17,6 +17,11 @@ export type RecordingsListQuery = z.infer<typeof RecordingsListQuery>;
 
 /** Recorded meetings one export holds at most (whole Zoom objects, files and URLs included); past it the file says so. */
 const EXPORT_LIMIT = 5_000;
+/**
+ * Zoom calls one export may make: far more than a command's 60 (a year of 150 users), each paced by the rate limiter
+ * like every call, yet bounded, so an export of a large account over a year cannot spend the day's Medium budget.
+ */
+export const EXPORT_ZOOM_CALLS = 2_000;
 
 export const recordingsExport: CsvExporter<RecordingsListQuery> = {
   kind: 'recordings',
@@ -24,7 +29,7 @@ export const recordingsExport: CsvExporter<RecordingsListQuery> = {
   noun: () => 'recordings',
   filename: () => 'recordings',
   collect: async (zoom, query, zone, onPage) => {
-    const { recordings, truncated } = await gatherRecordings(zoom, query, EXPORT_LIMIT, onPage);
+    const { recordings, truncated } = await gatherRecordings(zoom, query, EXPORT_LIMIT, onPage, EXPORT_ZOOM_CALLS);
     return {
       header: [`Start (${zone})`, 'Topic', 'Meeting ID', 'UUID', 'Host', 'Files', 'Bytes'],
       rows: recordings.map((r) => [localTime(r.start_time, zone, 'yyyy-MM-dd HH:mm'), r.topic, r.id, r.uuid, r.hostEmail ?? r.host_id, r.recording_files.length, totalSize(r)]),

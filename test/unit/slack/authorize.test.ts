@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { mayDo, roleOf } from '../../../src/slack/authorize.js';
-import type { SlackDirectory, SlackPerson } from '../../../src/slack/directory.js';
+import { OutsiderError, mayDo, roleOf } from '../../../src/slack/authorize.js';
+import type { SlackDirectory, SlackHome, SlackPerson } from '../../../src/slack/directory.js';
 
-/** A directory with fixed people and groups, counting the lookups it answers. */
-function directory(people: Record<string, Partial<SlackPerson>>, groups: Record<string, string[]> = {}) {
+/** A directory with fixed people and groups (of workspace T1 unless said), counting the lookups it answers. */
+function directory(people: Record<string, Partial<SlackPerson>>, groups: Record<string, string[]> = {}, home: SlackHome = { teamId: 'T1' }) {
   const lookups: string[] = [];
   const dir = {
     person: async (id: string) => {
       lookups.push(`person:${id}`);
-      return { id, name: id, tz: 'UTC', isWorkspaceAdmin: false, ...people[id] };
+      return { id, name: id, tz: 'UTC', isWorkspaceAdmin: false, teamId: 'T1', ...people[id] };
     },
+    home: async () => home,
     groupMembers: async (id: string) => {
       lookups.push(`group:${id}`);
       return groups[id] ?? [];
@@ -38,6 +39,38 @@ describe('roleOf', () => {
     expect(await roleOf('UBOB', policy, dir)).toBe('admin');
     expect(await roleOf('UCAROL', policy, dir)).toBe('viewer');
     expect(await roleOf('UDAVE', policy, dir)).toBe('none');
+  });
+});
+
+describe('roleOf with Slack Connect guests', () => {
+  it('refuses a guest of another workspace, admin there and listed here, before any list is read', async () => {
+    const { dir, lookups } = directory({ UGUEST: { teamId: 'TPARTNER', isWorkspaceAdmin: true } }, { SADMINS: ['UGUEST'] });
+    await expect(roleOf('UGUEST', {}, dir)).rejects.toBeInstanceOf(OutsiderError);
+    await expect(roleOf('UGUEST', { admins: { users: ['UGUEST'], groups: ['SADMINS'] } }, dir)).rejects.toThrow(
+      'ZoomOps takes requests only from people of the Slack workspace it is installed in',
+    );
+    expect(lookups.filter((l) => l.startsWith('group:'))).toEqual([]);
+  });
+
+  it('refuses someone whose workspace Slack did not name', async () => {
+    const { dir } = directory({ UNKNOWN: { teamId: undefined, isWorkspaceAdmin: true } });
+    await expect(roleOf('UNKNOWN', {}, dir)).rejects.toBeInstanceOf(OutsiderError);
+  });
+
+  it('takes anyone of the same Enterprise Grid organisation, from any of its workspaces, and nobody outside it', async () => {
+    const home = { teamId: 'T1', enterpriseId: 'E1' };
+    const { dir } = directory(
+      {
+        USIBLING: { teamId: 'T2', enterpriseId: 'E1', isWorkspaceAdmin: true },
+        UOTHERORG: { teamId: 'T1', enterpriseId: 'E9', isWorkspaceAdmin: true },
+        UNOGRID: { teamId: 'T7', isWorkspaceAdmin: true },
+      },
+      {},
+      home,
+    );
+    expect(await roleOf('USIBLING', {}, dir)).toBe('admin');
+    await expect(roleOf('UOTHERORG', {}, dir)).rejects.toBeInstanceOf(OutsiderError);
+    await expect(roleOf('UNOGRID', {}, dir)).rejects.toBeInstanceOf(OutsiderError);
   });
 });
 

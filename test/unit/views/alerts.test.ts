@@ -111,3 +111,20 @@ describe('alerts of every watched event', () => {
     expect(JSON.parse(download.value)).toEqual({ meetingId: (event.payload.object as { uuid: string }).uuid, type: 'transcript' });
   });
 });
+
+describe('an alert of any length', () => {
+  it('cuts a long notification text within Slack’s 40,000 characters, as its blocks are cut, instead of being refused', () => {
+    const event = structuredClone(examples['chat_channel.member_invited']!);
+    const members = Array.from({ length: 4000 }, (_, i) => ({ id: `id${i}`, display_name: `Member number ${i} of the big list` }));
+    (event.payload.object as { members: unknown[] }).members = members;
+    const message = alertMessage(event, 'UTC');
+    // Precondition: without the cut the text would be over the limit.
+    expect(members.reduce((n, m) => n + m.display_name.length + 2, 0)).toBeGreaterThan(40_000);
+    expect(Array.from(message.text).length).toBeLessThanOrEqual(40_000);
+    expect(message.text.startsWith(':speech_balloon: Team Chat channel members invited: Team Chat (Member number 0 of the big list,')).toBe(true);
+    expect(message.text.endsWith('…')).toBe(true);
+    for (const block of message.blocks as any[]) {
+      if (block.type === 'section') expect(Array.from(block.text.text as string).length).toBeLessThanOrEqual(3000);
+    }
+  });
+});

@@ -2,12 +2,14 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
   deleteRecording,
+  gatherRecordings,
   getRecording,
   recordingWindows,
   recoverRecording,
   totalSize,
   userRecordingsRequest,
 } from '../../../src/zoom/recordings.js';
+import { EXPORT_ZOOM_CALLS } from '../../../src/jobs/exports/recordings.js';
 import { chargedLabels, useAreaTestbed } from './testbed.js';
 
 // Shaped like Zoom's recordingGet example: int64 ID, string `type`, files with sizes in bytes; a CC file has no ID.
@@ -132,5 +134,42 @@ describe('delete and recover', () => {
   it('recovers one file', async () => {
     api().put('/v2/meetings/81234567890/recordings/ed6c2f27/status', { action: 'recover' }).reply(204);
     await recoverRecording(bed().zoom, '81234567890', { fileId: 'ed6c2f27' });
+  });
+});
+
+describe('gatherRecordings within a number of Zoom calls', () => {
+  /** A Zoom client answering the users list and one recording per user and month, counting the calls. */
+  function account(users: number) {
+    const calls: string[] = [];
+    const zoom = {
+      async *paginate(req: { path: string; query?: Record<string, unknown> }) {
+        calls.push(req.path);
+        if (req.path === '/users') {
+          yield { items: Array.from({ length: users }, (_, i) => ({ id: `u${i}`, email: `u${i}@example.com` })), nextPageToken: undefined };
+          return;
+        }
+        const from = String(req.query?.from);
+        yield { items: [{ uuid: `${req.path}-${from}`, id: '81234567890', topic: 't', start_time: `${from}T10:00:00Z`, recording_files: [] }], nextPageToken: undefined };
+      },
+    };
+    return { zoom: zoom as never, calls };
+  }
+  const year = { f: '2025-12-02T00:00:00Z', t: '2026-12-02T12:00:00Z', z: 'UTC' };
+
+  it('stops an export of 200 users over a year at EXPORT_ZOOM_CALLS, says it was cut, and keeps only whole users', async () => {
+    const { zoom, calls } = account(200);
+    const { recordings, truncated, cut } = await gatherRecordings(zoom, year, 100_000, undefined, EXPORT_ZOOM_CALLS);
+    expect(calls).toHaveLength(EXPORT_ZOOM_CALLS);
+    expect(truncated).toBe(true);
+    // One call for the users, then 13 a user: 153 users whole, the 154th partly read and left out.
+    expect(cut).toEqual({ calls: EXPORT_ZOOM_CALLS, usersRead: 153, users: 200 });
+    expect(recordings).toHaveLength(153 * 13);
+  });
+
+  it('reads everything when the calls suffice', async () => {
+    const { zoom, calls } = account(3);
+    const { recordings, truncated, cut } = await gatherRecordings(zoom, year, 100_000, undefined, 40);
+    expect(calls).toHaveLength(40);
+    expect({ truncated, cut, count: recordings.length }).toEqual({ truncated: false, cut: undefined, count: 39 });
   });
 });
