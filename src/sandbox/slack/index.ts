@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { Logger } from '../../log.js';
 import { silentLogger } from '../../log.js';
+import { refuseForeign } from '../local-only.js';
 import { ConsoleActions, ConsoleError } from './actions.js';
 import { ResponseUrls, type BotEndpoint } from './interactions.js';
 import { pageState } from './page-state.js';
@@ -221,6 +222,7 @@ export async function startSlackConsole(opts: SlackConsoleOptions): Promise<Slac
   }
 
   const server: Server = createServer((req, res) => {
+    if (refuseForeign(req, res, (server.address() as AddressInfo).port)) return;
     handle(req, res).catch((error: unknown) => {
       log.error({ err: error, url: req.url }, 'Slack console failed to answer');
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: 'internal_error' });
