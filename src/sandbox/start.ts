@@ -14,6 +14,8 @@ import { startZoomSandbox, type ZoomSandbox } from './zoom/index.js';
 
 /** Every key the sandbox's bot writes starts with this, so a sandbox never touches a real deployment's keys. */
 export const SANDBOX_KEY_PREFIX = 'zoomops-sandbox';
+/** Where the sandbox's recording downloads land, relative to the working directory (the README says so). */
+export const SANDBOX_RECORDINGS_DIR = 'data/sandbox/recordings';
 const HOST = '127.0.0.1';
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -32,7 +34,7 @@ export interface SandboxOptions {
   /** The console's port; 0 picks a free one. Defaults to PORT, else 3000. */
   port?: number;
   log?: Logger;
-  /** Where recording downloads land; defaults to ./data/sandbox/recordings. */
+  /** Where recording downloads land; defaults to SANDBOX_RECORDINGS_DIR. */
   dataDir?: string;
   /** Tests give each run its own namespace. */
   keyPrefix?: string;
@@ -94,7 +96,7 @@ export async function runSandbox(opts: SandboxOptions = {}): Promise<RunningSand
     });
     stoppers.push(() => slack.stop());
 
-    const recordingsDir = resolve(opts.dataDir ?? 'data/sandbox/recordings');
+    const recordingsDir = resolve(opts.dataDir ?? SANDBOX_RECORDINGS_DIR);
     mkdirSync(recordingsDir, { recursive: true });
     const config = parseConfig({
       SLACK_BOT_TOKEN: botToken,
