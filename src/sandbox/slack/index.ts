@@ -10,6 +10,7 @@ import type { Logger } from '../../log.js';
 import { silentLogger } from '../../log.js';
 import { refuseForeign } from '../local-only.js';
 import { ConsoleActions, ConsoleError } from './actions.js';
+import { FAVICON } from './favicon.js';
 import { ResponseUrls, type BotEndpoint } from './interactions.js';
 import { pageState } from './page-state.js';
 import { callMethod, type ApiArgs } from './web-api.js';
@@ -130,6 +131,11 @@ export async function startSlackConsole(opts: SlackConsoleOptions): Promise<Slac
       return;
     }
     if (method === 'GET' && (path === '/' || path === '/index.html')) return sendStatic(res, 'index.html');
+    if (method === 'GET' && path === '/favicon.ico') {
+      res.writeHead(200, { 'content-type': 'image/x-icon', 'content-length': FAVICON.length, 'cache-control': 'max-age=86400' });
+      res.end(FAVICON);
+      return;
+    }
     if (method === 'GET' && path.startsWith('/static/')) {
       const name = path.slice('/static/'.length);
       if (!/^[a-z][a-z-]*\.(js|css)$/.test(name)) return sendText(res, 404, 'not found');
