@@ -1,58 +1,39 @@
 // The suites' global set-up on a fresh machine: a Redis that is installed but not running is started for the run
 // (and stopped after), and a missing Redis or Chromium stops the run with one sentence naming what to install.
-import { execFileSync } from 'node:child_process';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { answersPing } from '../../src/sandbox/local-redis.js';
+import { HAS_REDIS_SERVER } from '../helpers/redis.js';
 import setupRedis from '../setup/redis.js';
 import { missingChromium } from '../setup/chromium.js';
 
 const UNREACHABLE = 'redis://127.0.0.1:1';
-const hasRedisServer = (() => {
-  try {
-    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 const saved = { REDIS_URL: process.env.REDIS_URL, PATH: process.env.PATH };
 
 afterEach(() => {
-  process.env.REDIS_URL = saved.REDIS_URL;
-  process.env.PATH = saved.PATH;
-});
-
-async function pong(url: string): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  probe.on('error', () => undefined);
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
+  for (const [name, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
   }
-}
+});
 
 describe('the Redis global set-up', () => {
   it('keeps a REDIS_URL that answers', async () => {
     const teardown = await setupRedis();
     expect(process.env.REDIS_URL).toBe(saved.REDIS_URL || 'redis://127.0.0.1:6379');
     await teardown();
-    expect(await pong(process.env.REDIS_URL!)).toBe(true);
+    expect(await answersPing(process.env.REDIS_URL!)).toBe(true);
   });
 
-  it.skipIf(!hasRedisServer)('starts a private redis-server when REDIS_URL does not answer, hands its URL to the workers, and stops it', async () => {
+  it.skipIf(!HAS_REDIS_SERVER)('starts a private redis-server when REDIS_URL does not answer, hands its URL to the workers, and stops it', async () => {
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
     process.env.REDIS_URL = UNREACHABLE;
     const teardown = await setupRedis();
     const privateUrl = process.env.REDIS_URL;
     expect(privateUrl).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/);
     expect(privateUrl).not.toBe(UNREACHABLE);
-    expect(await pong(privateUrl)).toBe(true);
+    expect(await answersPing(privateUrl)).toBe(true);
     await teardown();
-    expect(await pong(privateUrl)).toBe(false);
+    expect(await answersPing(privateUrl)).toBe(false);
   });
 
   it('stops the run with one sentence naming the package when there is no Redis at all', async () => {
