@@ -1,9 +1,9 @@
 // A local stand-in for Slack's Web API (reached through SLACK_API_URL) and for response_url, recording every
 // call so tests can assert what the admin would have seen. Strict: a message or modal over Slack's Block Kit limits
-// is refused as Slack refuses it (block-kit-limits.ts), and a refusal nobody expected fails the test.
+// is refused as Slack refuses it (src/sandbox/slack/block-kit-limits.ts, which the sandbox uses too), and a refusal nobody expected fails the test.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { slackRefusal, type SlackRefusal } from './block-kit-limits.js';
+import { slackRefusal, type SlackRefusal } from '../../src/sandbox/slack/block-kit-limits.js';
 
 export interface SlackCall {
   method: string;
@@ -60,7 +60,8 @@ export class FakeSlack {
         const refused = canned ? undefined : slackRefusal(method, body);
         if (refused) this.refusals.push({ call, answer: refused });
         const answer = canned ? canned.body : (refused ?? this.answer(call));
-        res.writeHead(canned?.status ?? 200, { 'content-type': 'application/json', ...canned?.headers });
+        // A response_url refuses with an HTTP error, the Web API with ok: false.
+        res.writeHead(canned?.status ?? (refused && method.startsWith('response/') ? 400 : 200), { 'content-type': 'application/json', ...canned?.headers });
         res.end(JSON.stringify(answer));
         for (const waiter of [...this.waiters]) {
           if (waiter.match(call)) {

@@ -111,6 +111,7 @@ export async function startSlackConsole(opts: SlackConsoleOptions): Promise<Slac
       const body = parseArgs(req, await readBody(req));
       const payload = typeof body.payload === 'string' ? (JSON.parse(body.payload) as ApiArgs) : body;
       const result = responseUrls.answer(decodeURIComponent(path.slice('/response/'.length)), payload);
+      if (result.error) log.warn({ error: result.error }, 'Slack console refused an answer to a response_url');
       return sendJson(res, result.status, result.error ? { ok: false, error: result.error } : { ok: true });
     }
     if (method === 'POST' && path.startsWith('/upload/')) {

@@ -1,10 +1,12 @@
-// What Slack refuses in a message or a modal (its documented Block Kit limits), answered as Slack answers: the test
-// Slack fake runs every call through `slackRefusal`, so every end-to-end test checks the limits for free.
+// What Slack refuses in a message or a modal (its documented Block Kit limits), answered as Slack answers. The
+// sandbox's Slack console and the tests' Slack fake both run every call through `slackRefusal`, so a view over a
+// limit fails in the sandbox and in every end-to-end test as it would in Slack.
 // Lengths are counted in characters (code points), as Slack counts them.
 
 /** Slack's answer to a refused call: `{ ok: false, error, errors?, response_metadata: { messages } }`. */
 export type SlackRefusal = Record<string, unknown> & { ok: false; error: string };
 
+// Arbitrary JSON from the bot, checked field by field.
 type Json = Record<string, any>;
 
 const MESSAGE_METHODS = new Set(['chat.postMessage', 'chat.postEphemeral', 'chat.update', 'chat.scheduleMessage']);
