@@ -1,7 +1,7 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
-// Tests talk to a real Redis (REDIS_URL, default 127.0.0.1:6379); every file uses its own key prefix,
-// so files may run in parallel.
+// Tests talk to a real Redis (REDIS_URL, default 127.0.0.1:6379, else a private redis-server for the run: see
+// test/setup/redis.ts); every file uses its own key prefix, so files may run in parallel.
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
@@ -10,5 +10,6 @@ export default defineConfig({
     testTimeout: 15_000,
     hookTimeout: 15_000,
     restoreMocks: true,
+    globalSetup: ['test/setup/redis.ts'],
   },
 });

@@ -51,7 +51,7 @@ export interface Config {
   };
 }
 
-/** Variables whose presence decides between real mode and the sandbox (contract.md, "Processes and start-up"). */
+/** The credentials of real mode; a placeholder copied from .env.example into any of them is refused. */
 export const CREDENTIAL_VARIABLES = [
   'SLACK_BOT_TOKEN',
   'SLACK_SIGNING_SECRET',
@@ -64,8 +64,9 @@ export const CREDENTIAL_VARIABLES = [
 ] as const;
 
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`ZoomOps cannot start; fix the environment:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  /** `hint`: a closing sentence on another way forward (the sandbox, for `npm start`). */
+  constructor(readonly problems: string[], hint?: string) {
+    super(`ZoomOps cannot start; fix the environment:\n${problems.map((p) => `  - ${p}`).join('\n')}${hint ? `\n${hint}` : ''}`);
     this.name = new.target.name;
     Object.setPrototypeOf(this, new.target.prototype);
   }
@@ -223,11 +224,25 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
   return problems;
 }
 
+// `.env.example` ships values such as `xoxb-...`; one copied unchanged is a placeholder, not a credential.
+const PLACEHOLDER = /\.\.\.|…/;
+
+/** Credentials still holding a placeholder; named instead of whatever their schema says about them. */
+function placeholders(env: NodeJS.ProcessEnv): string[] {
+  return CREDENTIAL_VARIABLES.filter((name) => PLACEHOLDER.test(env[name] ?? ''));
+}
+
 /** Parses the environment of real mode; throws ConfigError naming every problem. */
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const parsed = envSchema.safeParse(env);
+  const unfilled = placeholders(env);
   const problems = [
-    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`)),
+    ...(parsed.success
+      ? []
+      : parsed.error.issues
+          .filter((issue) => !unfilled.includes(String(issue.path[0]) as (typeof unfilled)[number]))
+          .map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`)),
+    ...unfilled.map((name) => `${name} is still the placeholder from .env.example: paste the real value`),
     ...crossFieldProblems(env),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError([...new Set(problems)]);
@@ -266,15 +281,30 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   };
 }
 
+/** The closing sentence of every refusal of `npm start`: a new user can try the bot without any app. */
+export const SANDBOX_HINT =
+  'No Slack or Zoom app yet? Try ZoomOps first without them: npm run sandbox (or remove every SLACK_* and ZOOM_* line from .env and run npm start).';
+
 /**
- * Decides how `npm start` runs: real mode with every credential, the sandbox with none of them (never in
- * production), and a ConfigError naming what is missing when only some are set.
+ * Decides how `npm start` runs: the sandbox when asked (`--sandbox`) or when no SLACK_* or ZOOM_* variable is set
+ * at all, never in production; otherwise real mode, and a ConfigError naming what is missing or malformed.
  */
 export function resolveStartMode(env: NodeJS.ProcessEnv, opts: { forceSandbox?: boolean } = {}): StartMode {
-  if (opts.forceSandbox) return { kind: 'sandbox' };
-  const anyCredential = CREDENTIAL_VARIABLES.some((name) => (env[name] ?? '').trim() !== '');
-  if (!anyCredential) {
-    if (env.NODE_ENV === 'production') {
+  const production = env.NODE_ENV === 'production';
+  if (opts.forceSandbox) {
+    if (!production) return { kind: 'sandbox' };
+    return {
+      kind: 'refused',
+      reason:
+        'NODE_ENV=production: ZoomOps will not start the sandbox (a fake Slack and Zoom on this machine) in production. ' +
+        'Unset NODE_ENV to try the sandbox, or set the Slack and Zoom credentials.',
+    };
+  }
+  // Any Slack or Zoom setting, not only a credential, means the operator meant real mode (a set ZOOM_API_URL with a
+  // forgotten token must not silently become a sandbox).
+  const anySlackOrZoom = Object.entries(env).some(([name, value]) => /^(SLACK|ZOOM)_/.test(name) && (value ?? '').trim() !== '');
+  if (!anySlackOrZoom) {
+    if (production) {
       return {
         kind: 'refused',
         reason:
@@ -285,5 +315,10 @@ export function resolveStartMode(env: NodeJS.ProcessEnv, opts: { forceSandbox?: 
     }
     return { kind: 'sandbox' };
   }
-  return { kind: 'real', config: parseConfig(env) };
+  try {
+    return { kind: 'real', config: parseConfig(env) };
+  } catch (error) {
+    if (error instanceof ConfigError && !production) throw new ConfigError(error.problems, SANDBOX_HINT);
+    throw error;
+  }
 }

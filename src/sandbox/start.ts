@@ -1,20 +1,21 @@
 // `npm run sandbox` (and `npm start` with no credentials): the real bot — same Bolt app, Zoom client and BullMQ
 // workers — wired to the embedded Zoom sandbox and the local Slack console, all on 127.0.0.1, with Redis from
 // REDIS_URL or a private redis-server. Real credentials in the environment are ignored.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { parseConfig, type Config } from '../config.js';
 import { createLogger, type Level, type Logger } from '../log.js';
 import { runProcess } from '../run.js';
+import { freePort, NoRedisError, provideRedis } from './local-redis.js';
 import { startSlackConsole, type SlackConsole } from './slack/index.js';
 import { startZoomSandbox, type ZoomSandbox } from './zoom/index.js';
 
 /** Every key the sandbox's bot writes starts with this, so a sandbox never touches a real deployment's keys. */
 export const SANDBOX_KEY_PREFIX = 'zoomops-sandbox';
+/** Where the sandbox's recording downloads land, relative to the working directory (the README says so). */
+export const SANDBOX_RECORDINGS_DIR = 'data/sandbox/recordings';
 const HOST = '127.0.0.1';
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -33,7 +34,7 @@ export interface SandboxOptions {
   /** The console's port; 0 picks a free one. Defaults to PORT, else 3000. */
   port?: number;
   log?: Logger;
-  /** Where recording downloads land; defaults to ./data/sandbox/recordings. */
+  /** Where recording downloads land; defaults to SANDBOX_RECORDINGS_DIR. */
   dataDir?: string;
   /** Tests give each run its own namespace. */
   keyPrefix?: string;
@@ -68,7 +69,9 @@ export async function runSandbox(opts: SandboxOptions = {}): Promise<RunningSand
     stoppers.length = 0;
   };
   try {
-    const redis = await provideRedis(env.REDIS_URL || DEFAULT_REDIS_URL, log);
+    const redis = await provideRedis(env.REDIS_URL || DEFAULT_REDIS_URL, { who: 'The ZoomOps sandbox', log }).catch((error: unknown) => {
+      throw error instanceof NoRedisError ? new SandboxError(error.message) : error;
+    });
     if (redis.stop) stoppers.push(redis.stop);
     else await clearKeys(redis.url, keyPrefix);
 
@@ -93,7 +96,7 @@ export async function runSandbox(opts: SandboxOptions = {}): Promise<RunningSand
     });
     stoppers.push(() => slack.stop());
 
-    const recordingsDir = resolve(opts.dataDir ?? 'data/sandbox/recordings');
+    const recordingsDir = resolve(opts.dataDir ?? SANDBOX_RECORDINGS_DIR);
     mkdirSync(recordingsDir, { recursive: true });
     const config = parseConfig({
       SLACK_BOT_TOKEN: botToken,
@@ -128,60 +131,6 @@ export async function runSandbox(opts: SandboxOptions = {}): Promise<RunningSand
   }
 }
 
-/** REDIS_URL if it answers; else a private redis-server (no persistence) stopped with the sandbox; else a SandboxError. */
-async function provideRedis(url: string, log: Logger): Promise<{ url: string; stop?: () => Promise<void> }> {
-  if (await answersPing(url)) return { url };
-  const port = await freePort();
-  const child = await spawnRedis(port);
-  if (!child) {
-    throw new SandboxError(
-      `The ZoomOps sandbox needs Redis: nothing answers on ${url} and redis-server is not on the PATH; install it (apt-get install redis-server, or brew install redis) or set REDIS_URL.`,
-    );
-  }
-  const privateUrl = `redis://${HOST}:${port}`;
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  const stop = async () => {
-    process.off('exit', killOnExit);
-    if (child.exitCode !== null) return;
-    await new Promise<void>((done) => {
-      child.once('exit', () => done());
-      child.kill('SIGTERM');
-    });
-  };
-  for (let i = 0; i < 50; i++) {
-    if (await answersPing(privateUrl)) {
-      log.info({ port }, 'started a private redis-server for the sandbox (nothing is saved)');
-      return { url: privateUrl, stop };
-    }
-    if (child.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await stop();
-  throw new SandboxError(`The private redis-server for the sandbox did not start on port ${port}; set REDIS_URL to a Redis that runs.`);
-}
-
-function spawnRedis(port: number): Promise<ChildProcess | undefined> {
-  return new Promise((done) => {
-    const child = spawn('redis-server', ['--port', String(port), '--bind', HOST, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    child.once('error', () => done(undefined));
-    child.once('spawn', () => done(child));
-  });
-}
-
-async function answersPing(url: string): Promise<boolean> {
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 1_500, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
-
 /** A new sandbox starts from a fresh Zoom account, so what an earlier sandbox left in a shared Redis is stale. */
 async function clearKeys(url: string, prefix: string): Promise<void> {
   const redis = new Redis(url, { maxRetriesPerRequest: 1 });
@@ -197,15 +146,4 @@ async function clearKeys(url: string, prefix: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, HOST, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
 }

@@ -9,8 +9,8 @@ import { Redis } from 'ioredis';
 import { silentLogger } from '../../src/log.js';
 import { runSandbox, type RunningSandbox } from '../../src/sandbox/index.js';
 import { clearPrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+import { CHROMIUM } from '../setup/chromium.js';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface SandboxPage {
   page: () => Page;

@@ -9,7 +9,7 @@ import type { Queue } from 'bullmq';
 import { connectRedis, waitForRedis } from '../../src/redis.js';
 import { freePort, startTestBot, useBotFixture, type TestBot } from '../helpers/bot.js';
 import { FakeSlack } from '../helpers/fake-slack.js';
-import { clearPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
+import { clearPrefix, TEST_REDIS_URL, testRedis, uniquePrefix } from '../helpers/redis.js';
 import { OLD_ZOOM_SECRET, ZOOM_SECRET, postWebhook, zoomEvent, zoomSignatureOf } from '../helpers/zoom-events.js';
 
 const fixture = useBotFixture({ name: 'e2e-webhooks', users: [], env: { ZOOM_WEBHOOK_SECRET_TOKEN: `${ZOOM_SECRET},${OLD_ZOOM_SECRET}`, ZOOMOPS_ROLE: 'web' } });
@@ -128,7 +128,8 @@ class RedisProxy {
   start(): Promise<void> {
     this.server = net.createServer((client) => {
       const upstream = new net.Socket();
-      upstream.connect(6379, '127.0.0.1');
+      const redis = new URL(TEST_REDIS_URL);
+      upstream.connect(Number(redis.port || 6379), redis.hostname);
       for (const s of [client, upstream]) {
         this.sockets.add(s);
         s.on('close', () => this.sockets.delete(s));

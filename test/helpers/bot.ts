@@ -128,6 +128,8 @@ export function useBotFixture(opts: {
   beforeEach(() => startTestNetwork(slack));
   afterEach(() => {
     nock.cleanAll();
+    // Anything the bot sent that Slack would refuse (Block Kit limits) fails the test that caused it.
+    slack.assertNoRefusals();
   });
   return {
     bot: () => bot,

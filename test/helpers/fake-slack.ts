@@ -1,7 +1,9 @@
 // A local stand-in for Slack's Web API (reached through SLACK_API_URL) and for response_url, recording every
-// call so tests can assert what the admin would have seen.
+// call so tests can assert what the admin would have seen. Strict: a message or modal over Slack's Block Kit limits
+// is refused as Slack refuses it (src/sandbox/slack/block-kit-limits.ts, which the sandbox uses too), and a refusal nobody expected fails the test.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { slackRefusal, type SlackRefusal } from '../../src/sandbox/slack/block-kit-limits.js';
 
 export interface SlackCall {
   method: string;
@@ -37,6 +39,11 @@ export class FakeSlack {
     body: Record<string, unknown>;
     match?: (call: SlackCall) => boolean;
   }> = [];
+  /**
+   * Calls refused for breaking Slack's Block Kit limits. Each one fails the test (`assertNoRefusals`, run after each
+   * test of useBotFixture and by `stop`); a test that provokes one on purpose takes it out with `takeRefusals`.
+   */
+  private refusals: Array<{ call: SlackCall; answer: SlackRefusal }> = [];
   /** Where apps.connections.open sends a Socket Mode client (a test's own WebSocket server). */
   socketModeUrl = '';
   private lastTs = 0;
@@ -54,8 +61,11 @@ export class FakeSlack {
         this.calls.push(call);
         const failure = this.failures.findIndex((f) => f.method === method && (f.match?.(call) ?? true));
         const canned = failure >= 0 ? this.failures.splice(failure, 1)[0] : undefined;
-        const answer = canned ? canned.body : this.answer(call);
-        res.writeHead(canned?.status ?? 200, { 'content-type': 'application/json', ...canned?.headers });
+        const refused = canned ? undefined : slackRefusal(method, body);
+        if (refused) this.refusals.push({ call, answer: refused });
+        const answer = canned ? canned.body : (refused ?? this.answer(call));
+        // A response_url refuses with an HTTP error, the Web API with ok: false.
+        res.writeHead(canned?.status ?? (refused && method.startsWith('response/') ? 400 : 200), { 'content-type': 'application/json', ...canned?.headers });
         res.end(JSON.stringify(answer));
         for (const waiter of [...this.waiters]) {
           if (waiter.match(call)) {
@@ -71,6 +81,23 @@ export class FakeSlack {
 
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    this.assertNoRefusals();
+  }
+
+  /** Throws, naming each call and Slack's reason, when the bot sent anything Slack would have refused. */
+  assertNoRefusals(): void {
+    const refused = this.takeRefusals();
+    if (refused.length === 0) return;
+    const lines = refused.map(({ call, answer }) => {
+      const reasons = (answer.response_metadata as { messages: string[] }).messages.join('; ');
+      return `  ${call.method} → ${answer.error}: ${reasons}`;
+    });
+    throw new Error(`Slack would have refused ${refused.length} call(s) from the bot:\n${lines.join('\n')}`);
+  }
+
+  /** The refused calls so far (a test that expects one asserts on them); they no longer fail the test. */
+  takeRefusals(): Array<{ call: SlackCall; answer: SlackRefusal }> {
+    return this.refusals.splice(0);
   }
 
   get apiUrl(): string {

@@ -1,8 +1,19 @@
 // Real Redis for tests: one connection per caller and a key prefix no other test file shares.
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Whether a private redis-server can be started (.ci/run installs it; a machine with only a remote Redis cannot). */
+export const HAS_REDIS_SERVER = (() => {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 export function uniquePrefix(name: string): string {
   return `test-${name}-${randomUUID().slice(0, 8)}`;

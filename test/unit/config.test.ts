@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig, resolveStartMode } from '../../src/config.js';
 
@@ -42,6 +44,61 @@ describe('start mode', () => {
       expect(text).toContain(name);
     }
     expect(text).not.toContain('ZOOM_CLIENT_ID ');
+  });
+});
+
+const SANDBOX_HINT = 'No Slack or Zoom app yet? Try ZoomOps first without them: npm run sandbox (or remove every SLACK_* and ZOOM_* line from .env and run npm start).';
+
+function startError(env: NodeJS.ProcessEnv, opts?: { forceSandbox?: boolean }): ConfigError {
+  try {
+    resolveStartMode(env, opts);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('start mode after cp .env.example .env', () => {
+  const example = parseEnv(readFileSync(new URL('../../.env.example', import.meta.url), 'utf8')) as NodeJS.ProcessEnv;
+
+  it('refuses the placeholders as malformed and points to the sandbox', () => {
+    expect(example.SLACK_BOT_TOKEN).toBe('xoxb-...');
+    const error = startError(example);
+    expect(error.problems).toContain('SLACK_BOT_TOKEN is still the placeholder from .env.example: paste the real value');
+    expect(error.message.endsWith(`\n${SANDBOX_HINT}`)).toBe(true);
+  });
+
+  it('refuses any placeholder left in, not only the bot token', () => {
+    expect(problemsOf({ ...REAL, SLACK_APP_TOKEN: 'xapp-...', ZOOM_CLIENT_SECRET: '…' })).toEqual([
+      'SLACK_APP_TOKEN is still the placeholder from .env.example: paste the real value',
+      'ZOOM_CLIENT_SECRET is still the placeholder from .env.example: paste the real value',
+    ]);
+  });
+
+  it('points to the sandbox whenever real mode cannot start', () => {
+    expect(startError({ ZOOM_CLIENT_ID: 'cid' }).message.endsWith(`\n${SANDBOX_HINT}`)).toBe(true);
+  });
+});
+
+describe('when the sandbox starts', () => {
+  it('not when any SLACK_* or ZOOM_* variable is set, even one that is not a credential', () => {
+    for (const name of ['SLACK_API_URL', 'ZOOM_API_URL', 'ZOOM_PLAN', 'ZOOM_WS_URL', 'SLACK_SOMETHING_NEW']) {
+      const error = startError({ [name]: name === 'ZOOM_PLAN' ? 'pro' : 'https://example.com/' });
+      expect(error.problems, name).toContain('SLACK_BOT_TOKEN is missing (the bot token, xoxb-…)');
+    }
+  });
+
+  it('still when those variables are set but empty', () => {
+    expect(resolveStartMode({ SLACK_BOT_TOKEN: '', ZOOM_PLAN: ' ' })).toEqual({ kind: 'sandbox' });
+  });
+
+  it('never in production, even when asked with --sandbox', () => {
+    const refused = resolveStartMode({ NODE_ENV: 'production' }, { forceSandbox: true });
+    expect(refused).toEqual({
+      kind: 'refused',
+      reason: 'NODE_ENV=production: ZoomOps will not start the sandbox (a fake Slack and Zoom on this machine) in production. Unset NODE_ENV to try the sandbox, or set the Slack and Zoom credentials.',
+    });
   });
 });
 

@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { Logger } from '../../log.js';
 import { silentLogger } from '../../log.js';
+import { refuseForeign } from '../local-only.js';
 import { ConsoleActions, ConsoleError } from './actions.js';
+import { FAVICON } from './favicon.js';
 import { ResponseUrls, type BotEndpoint } from './interactions.js';
 import { pageState } from './page-state.js';
 import { callMethod, type ApiArgs } from './web-api.js';
@@ -109,6 +111,7 @@ export async function startSlackConsole(opts: SlackConsoleOptions): Promise<Slac
       const body = parseArgs(req, await readBody(req));
       const payload = typeof body.payload === 'string' ? (JSON.parse(body.payload) as ApiArgs) : body;
       const result = responseUrls.answer(decodeURIComponent(path.slice('/response/'.length)), payload);
+      if (result.error) log.warn({ error: result.error }, 'Slack console refused an answer to a response_url');
       return sendJson(res, result.status, result.error ? { ok: false, error: result.error } : { ok: true });
     }
     if (method === 'POST' && path.startsWith('/upload/')) {
@@ -129,6 +132,11 @@ export async function startSlackConsole(opts: SlackConsoleOptions): Promise<Slac
       return;
     }
     if (method === 'GET' && (path === '/' || path === '/index.html')) return sendStatic(res, 'index.html');
+    if (method === 'GET' && path === '/favicon.ico') {
+      res.writeHead(200, { 'content-type': 'image/x-icon', 'content-length': FAVICON.length, 'cache-control': 'max-age=86400' });
+      res.end(FAVICON);
+      return;
+    }
     if (method === 'GET' && path.startsWith('/static/')) {
       const name = path.slice('/static/'.length);
       if (!/^[a-z][a-z-]*\.(js|css)$/.test(name)) return sendText(res, 404, 'not found');
@@ -221,6 +229,7 @@ export async function startSlackConsole(opts: SlackConsoleOptions): Promise<Slac
   }
 
   const server: Server = createServer((req, res) => {
+    if (refuseForeign(req, res, (server.address() as AddressInfo).port)) return;
     handle(req, res).catch((error: unknown) => {
       log.error({ err: error, url: req.url }, 'Slack console failed to answer');
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: 'internal_error' });

@@ -3,6 +3,7 @@
 // form-encoded to the bot's POST /slack/events; plus the response_urls the bot answers on, applied as Slack would.
 import { createHmac, randomBytes } from 'node:crypto';
 import { API_APP_ID, TEAM_ID, TEAM_NAME, BOT_USER_ID, type Message, type OpenView, type Workspace } from './workspace.js';
+import { slackRefusal } from './block-kit-limits.js';
 
 /** Slack gives an app 3 s to acknowledge; after that the person sees `operation_timeout`. */
 export const ACK_TIMEOUT_MS = 3_000;
@@ -76,6 +77,8 @@ export class ResponseUrls {
     const target = this.targets.get(id);
     if (!target || this.clock() - target.createdAt > RESPONSE_URL_LIFETIME_MS) return { status: 404, error: 'expired_url' };
     if (target.uses >= RESPONSE_URL_USES) return { status: 404, error: 'used_url' };
+    const refused = slackRefusal(`response/${id}`, body);
+    if (refused) return { status: 400, error: refused.error };
     const text = typeof body.text === 'string' ? body.text : '';
     const blocks = Array.isArray(body.blocks) ? body.blocks : undefined;
     const original = target.messageTs ? this.workspace.find(target.channel, target.messageTs) : undefined;

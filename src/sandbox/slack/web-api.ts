@@ -2,6 +2,7 @@
 // HTTP 200 with `{ok: true, …}` or `{ok: false, error}` using Slack's own error names, against the Workspace.
 import type { ConsoleUser, Message, Workspace } from './workspace.js';
 import { API_APP_ID, BOT_ID, BOT_USER_ID, TEAM_ID, TEAM_NAME } from './workspace.js';
+import { slackRefusal } from './block-kit-limits.js';
 
 export type ApiArgs = Record<string, any>;
 export type ApiAnswer = Record<string, unknown> & { ok: boolean };
@@ -283,5 +284,9 @@ export function mimetypeOf(filename: string): string {
 export async function callMethod(ctx: WebApiContext, method: string, args: ApiArgs): Promise<ApiAnswer> {
   const handler = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
   if (!handler) return fail('unknown_method', { req_method: method });
+  // What Slack would refuse (Block Kit limits) is refused here too, so the sandbox shows the failure a real
+  // workspace would give.
+  const refused = slackRefusal(method, { ...args, blocks: jsonField(args.blocks) ?? args.blocks, view: jsonField(args.view) ?? args.view });
+  if (refused) return refused;
   return handler(ctx, args);
 }

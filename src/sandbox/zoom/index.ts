@@ -20,6 +20,7 @@ import { seedAccount } from './seed.js';
 import { simulate, type SimulateAction, type SimulateResult } from './simulate.js';
 import { emptyState, zoomStyleId, type SandboxState } from './store.js';
 import { WebhookSender } from './webhooks.js';
+import { refuseForeign } from '../local-only.js';
 
 export type { SimulateAction, SimulateResult } from './simulate.js';
 export { SimulateError } from './simulate.js';
@@ -100,7 +101,10 @@ export async function startZoomSandbox(opts: ZoomSandboxOptions): Promise<ZoomSa
   ];
   const limiter = new RateLimiter({ ...DEFAULT_RATE_LIMITS, ...opts.rateLimits });
   const router = new Router(routes, ctx, limiter, opts.logger);
-  const server: Server = createServer((req, res) => void router.handle(req, res));
+  const server: Server = createServer((req, res) => {
+    if (refuseForeign(req, res, (server.address() as AddressInfo).port)) return;
+    void router.handle(req, res);
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,6 +1,7 @@
 // The sandbox's request router: matches `METHOD /path/:param` routes, checks the bearer token, charges the rate label,
 // and turns thrown ZoomErrors into Zoom's answers. Path parameters are decoded until no %XX is left, so double-encoded
 // meeting UUIDs (Zoom's rule for UUIDs with "/" in them) resolve like any other ID.
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../log.js';
 import type { TokenIssuer } from './auth.js';
@@ -93,6 +94,8 @@ export class Router {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let rateHeaders: Record<string, string> = {};
+    // Zoom tags every answer with a request ID that its support asks for; `/zoom api` shows it.
+    res.setHeader('x-zm-trackingid', `v=2.0;clid=sbx;rid=WEB_${randomBytes(16).toString('hex')}`);
     try {
       const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
       // The raw (still encoded) path, so an encoded "/" inside a UUID stays inside its segment.

@@ -32,6 +32,8 @@ const page = {
   channel: undefined,
   state: undefined,
   seen: {},
+  /** Threads the person opened; every redraw replaces the DOM, so their state lives here. */
+  openThreads: new Set(),
 };
 
 const modal = new ModalHost($('modal-root'), {
@@ -124,12 +126,26 @@ function drawChannels(state) {
 function drawMessages(state, names) {
   const list = $('messages');
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
-  const items = state.messages.map((m) => drawMessage(m, names));
+  // As in Slack, a reply sits under its parent's "N replies", not in the channel; one whose parent this person cannot
+  // see stays in the channel, marked.
+  const shown = new Set(state.messages.map((m) => m.ts));
+  const replies = new Map();
+  const channelMessages = [];
+  for (const m of state.messages) {
+    if (m.threadTs && m.threadTs !== m.ts && shown.has(m.threadTs)) replies.set(m.threadTs, [...(replies.get(m.threadTs) ?? []), m]);
+    else channelMessages.push(m);
+  }
+  const items = channelMessages.map((m) => {
+    const li = drawMessage(m, names);
+    const thread = replies.get(m.ts);
+    if (thread) li.querySelector('.message-body').append(drawThread(m.ts, thread, names));
+    return li;
+  });
   list.replaceChildren(...items);
   if (atBottom || items.length === 0) list.scrollTop = list.scrollHeight;
 }
 
-function drawMessage(m, names) {
+function drawMessage(m, names, opts = {}) {
   const li = document.createElement('li');
   li.className = `message${m.ephemeral ? ' ephemeral' : ''}`;
   li.dataset.ts = m.ts;
@@ -139,7 +155,7 @@ function drawMessage(m, names) {
     <div class="message-body">
       <div><span class="author">${escapeHtml(m.author)}</span>${m.isBot ? '<span class="app-tag">APP</span>' : ''}<span class="time">${time}</span>${m.edited ? ' <span class="edited">(edited)</span>' : ''}</div>
       ${m.ephemeral ? '<p class="only-you">Only visible to you</p>' : ''}
-      ${m.threadTs && m.threadTs !== m.ts ? '<p class="thread-note">replied in a thread</p>' : ''}
+      ${m.threadTs && m.threadTs !== m.ts && !opts.inThread ? '<p class="thread-note">replied in a thread</p>' : ''}
     </div>`;
   const body = li.querySelector('.message-body');
   if (m.blocks?.length) {
@@ -164,6 +180,25 @@ function drawMessage(m, names) {
     body.append(link);
   }
   return li;
+}
+
+/** A parent's replies, folded under "N replies" until opened. */
+function drawThread(parentTs, thread, names) {
+  const details = document.createElement('details');
+  details.className = 'thread';
+  details.open = page.openThreads.has(parentTs);
+  details.addEventListener('toggle', () => {
+    if (details.open) page.openThreads.add(parentTs);
+    else page.openThreads.delete(parentTs);
+  });
+  const summary = document.createElement('summary');
+  summary.textContent = `${thread.length} ${thread.length === 1 ? 'reply' : 'replies'}`;
+  const list = document.createElement('ol');
+  list.className = 'thread-replies';
+  list.setAttribute('aria-label', 'Thread replies');
+  list.append(...thread.map((m) => drawMessage(m, names, { inThread: true })));
+  details.append(summary, list);
+  return details;
 }
 
 function formatSize(bytes) {

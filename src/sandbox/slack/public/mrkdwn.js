@@ -1,7 +1,8 @@
 // Slack's mrkdwn as HTML: *bold*, _italic_, ~strike~, `code`, ```pre```, > quotes, <url|text> links,
 // <@U…> and <#C…> mentions, <!here>, :emoji: for the few the bot uses. Every piece of text is escaped first.
 
-const EMOJI = {
+/** Every emoji code the bot writes (a unit test checks the bot's sources against this table), and a few more. */
+export const EMOJI = {
   warning: '⚠️', white_check_mark: '✅', heavy_check_mark: '✔️', x: '❌', hourglass_flowing_sand: '⏳',
   hourglass: '⌛', film_frames: '🎞️', arrow_down: '⬇️', warning_sign: '⚠️', calendar: '📅', spiral_calendar_pad: '🗓️', video_camera: '📹', movie_camera: '🎥', red_circle: '🔴',
   large_green_circle: '🟢', green_circle: '🟢', white_circle: '⚪', telephone_receiver: '📞', phone: '☎️',
@@ -11,6 +12,8 @@ const EMOJI = {
   arrow_right: '➡️', no_entry: '⛔', no_entry_sign: '🚫', construction: '🚧', gear: '⚙️', link: '🔗', email: '📧',
   envelope: '✉️', raised_hand: '✋', rotating_light: '🚨', white_circle_with_check: '☑️', heavy_plus_sign: '➕',
   pencil2: '✏️', memo: '📝', clipboard: '📋', file_folder: '📁', bar_chart: '📊', robot_face: '🤖', sparkles: '✨',
+  arrow_left: '⬅️', arrow_lower_left: '↙️', arrow_upper_right: '↗️', arrows_counterclockwise: '🔄', checkered_flag: '🏁',
+  fire: '🔥', mailbox_with_mail: '📬', package: '📦', stop_button: '⏹️', ticket: '🎫',
 };
 
 export function escapeHtml(text) {

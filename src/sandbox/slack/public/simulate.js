@@ -39,6 +39,8 @@ export class SimulatePanel {
   }
 
   draw(type) {
+    // The choices made so far (target meeting, email, ...) survive a redraw: after a run, or another action picked.
+    const kept = this.form.elements.length > 0 ? Object.fromEntries(new FormData(this.form)) : {};
     const action = ACTIONS.find((a) => a.type === type) ?? ACTIONS[0];
     const z = this.zoom;
     const sessions = [...z.meetings, ...z.webinars];
@@ -62,6 +64,13 @@ export class SimulatePanel {
       <select id="sim-type" name="type">${ACTIONS.map((a) => option(a.type, a.label, a.type === action.type)).join('')}</select>
       ${action.fields.map((f) => field[f]()).join('')}
       <button type="submit" class="sk-button">Simulate</button>`;
+    for (const [name, value] of Object.entries(kept)) {
+      const control = this.form.elements.namedItem(name);
+      if (name === 'type' || value === '' || !control) continue;
+      // A select keeps the choice only while it is still offered (a deleted meeting is not).
+      if (control instanceof HTMLSelectElement && ![...control.options].some((o) => o.value === value)) continue;
+      control.value = value;
+    }
   }
 
   async run() {
@@ -70,9 +79,7 @@ export class SimulatePanel {
     this.result.textContent = 'Sending…';
     const answer = await this.api.simulate(data);
     this.result.textContent = answer.error ? `Could not simulate: ${answer.error}` : `${answer.summary}${answer.events?.length ? `\nWebhooks: ${answer.events.join(', ')}` : ''}`;
-    // IDs, live status and registrant counts changed: refresh the choices, keeping the chosen action.
-    const type = data.type;
+    // IDs, live status and registrant counts changed: refresh the choices, keeping what was chosen.
     await this.load();
-    this.draw(type);
   }
 }

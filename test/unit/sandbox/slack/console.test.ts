@@ -275,3 +275,20 @@ describe('the page', () => {
     expect(res.status).toBe(415);
   });
 });
+
+describe('what Slack would refuse', () => {
+  it('refuses a message or modal over Block Kit limits as Slack does, and shows nothing', async () => {
+    const before = visibleTo(ADMIN).length;
+    const long = await client.chat.postMessage({ channel: GENERAL, text: 'too long', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } }] }).catch((e: { data: unknown }) => e.data);
+    expect(long).toMatchObject({ ok: false, error: 'invalid_blocks', errors: ['must be less than 3001 characters, got 3001 [json-pointer:/blocks/0/text/text]'] });
+    expect(visibleTo(ADMIN)).toHaveLength(before);
+
+    await slack.actions.type(ADMIN, GENERAL, '/zoom meeting create');
+    const trigger = String(bot.last().form.trigger_id);
+    const modal = await client.views
+      .open({ trigger_id: trigger, view: { type: 'modal', title: { type: 'plain_text', text: 'Schedule a Zoom meeting!!' }, blocks: [] } })
+      .catch((e: { data: unknown }) => e.data);
+    expect(modal).toMatchObject({ ok: false, error: 'invalid_arguments' });
+    expect(slack.workspace.topView(ADMIN)).toBeUndefined();
+  });
+});

@@ -1,6 +1,5 @@
 // runSandbox's wiring: real credentials ignored, everything on 127.0.0.1, a private redis-server when REDIS_URL does
 // not answer (stopped with the sandbox), and one sentence when there is no Redis at all.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,18 +7,9 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../../src/log.js';
 import { runSandbox, SandboxError, type RunningSandbox } from '../../../../src/sandbox/index.js';
-import { TEST_REDIS_URL, uniquePrefix } from '../../../helpers/redis.js';
+import { HAS_REDIS_SERVER, TEST_REDIS_URL, uniquePrefix } from '../../../helpers/redis.js';
 
 const UNREACHABLE = 'redis://127.0.0.1:1';
-// .ci/run installs redis-server when no Redis answers; a machine with only a remote Redis cannot run the private one.
-const hasRedisServer = (() => {
-  try {
-    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 let running: RunningSandbox | undefined;
 const announced: string[] = [];
 
@@ -56,7 +46,7 @@ describe('runSandbox', () => {
     await expect.poll(health, { timeout: 5_000 }).toEqual({ status: 'ok' });
   });
 
-  it.skipIf(!hasRedisServer)('starts a private redis-server when REDIS_URL does not answer, and stops it with the sandbox', async () => {
+  it.skipIf(!HAS_REDIS_SERVER)('starts a private redis-server when REDIS_URL does not answer, and stops it with the sandbox', async () => {
     running = await start({ REDIS_URL: UNREACHABLE });
     const privateUrl = running.redisUrl;
     expect(privateUrl).not.toBe(UNREACHABLE);

@@ -56,3 +56,15 @@ describe('bearer check on /v2', () => {
     expect(answer.body).toEqual({ code: 2300, message: 'This API endpoint is not recognized.' });
   });
 });
+
+describe('Zoom tracking ID', () => {
+  it('comes with every REST answer, success or refusal, one per request, as Zoom sends it', async () => {
+    const ok = await t.call('GET', '/users');
+    const refused = await t.call('GET', '/users/nobody@example.com');
+    const unauthorised = await t.call('GET', '/users', { token: null });
+    expect([ok.status, refused.status, unauthorised.status]).toEqual([200, 404, 401]);
+    const ids = [ok, refused, unauthorised].map((a) => a.headers.get('x-zm-trackingid'));
+    for (const id of ids) expect(id).toMatch(/^v=2\.0;clid=[a-z0-9]+;rid=WEB_[0-9a-f]{32}$/);
+    expect(new Set(ids).size).toBe(3);
+  });
+});
