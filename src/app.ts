@@ -12,6 +12,9 @@ import { isZoomWebhookRequest, zoomWebhookHandler, zoomWebhookRoute } from './in
 import { startZoomSocket } from './ingress/websocket.js';
 import { JobQueues } from './jobs/queues.js';
 import { boltLogger, type Logger } from './log.js';
+import { instrumentSlack } from './metrics.js';
+import { boardRoutes } from './ops/board.js';
+import { metricsRoute } from './ops/metrics-route.js';
 import { DEFAULT_KEY_PREFIX } from './redis.js';
 import type { Services } from './services.js';
 import { AuditLog } from './slack/audit.js';
@@ -43,14 +46,14 @@ export interface Bot {
 export function createServices(opts: BotOptions): Services {
   const { config, redis, log } = opts;
   const keyPrefix = opts.keyPrefix ?? DEFAULT_KEY_PREFIX;
-  const slack = new WebClient(config.slack.botToken, {
+  const slack = instrumentSlack(new WebClient(config.slack.botToken, {
     slackApiUrl: config.slack.apiUrl,
     logger: boltLogger(log),
     // Handlers answer the user themselves; a 429 is retried by the SDK within a few seconds at most.
     retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 3_000 },
     // A trigger_id lives 3 s: a hanging users.info must not outlive it unnoticed.
     timeout: 5_000,
-  });
+  }));
   return {
     config,
     keyPrefix,
@@ -70,7 +73,7 @@ export function createServices(opts: BotOptions): Services {
 /** The web role: Slack (HTTP or Socket Mode) plus the routes of contract.md on one port. */
 export function createWebBot(opts: BotOptions, services: Services = createServices(opts)): Bot {
   const { config, log } = opts;
-  const customRoutes: CustomRoute[] = [healthRoute(opts.redis), zoomWebhookRoute(services)];
+  const customRoutes: CustomRoute[] = [healthRoute(opts.redis), zoomWebhookRoute(services), metricsRoute(services), ...boardRoutes(services)];
   const app = new App({
     token: config.slack.botToken,
     logger: boltLogger(log),
@@ -120,15 +123,16 @@ function httpReceiver(config: Config, customRoutes: CustomRoute[], services: Ser
   return receiver;
 }
 
-/** The worker role serves only GET /healthz, so each process on a host needs its own PORT. */
-export function createHealthServer(redis: Redis, port: number): { start(): Promise<void>; stop(): Promise<void> } {
-  const route = healthRoute(redis);
+/** The worker role serves only GET /healthz and GET /metrics, so each process on a host needs its own PORT. */
+export function createHealthServer(redis: Redis, port: number, extraRoutes: CustomRoute[] = []): { start(): Promise<void>; stop(): Promise<void> } {
+  const routes = [healthRoute(redis), ...extraRoutes];
   let server: Server | undefined;
   return {
     start: () =>
       new Promise((resolve, reject) => {
         server = createServer((req, res) => {
-          if (req.method === 'GET' && req.url?.split('?')[0] === route.path) route.handler(req, res);
+          const route = routes.find((r) => req.method === 'GET' && req.url?.split('?')[0] === r.path);
+          if (route) route.handler(req, res);
           else sendJson(res, 404, { error: 'not found' });
         });
         server.once('error', reject);

@@ -49,6 +49,8 @@ export interface Config {
     downloadConcurrency: number;
     extraDownloadHosts: string[];
   };
+  /** Operator endpoints: unset metrics token means loopback callers only; unset board token means no board. */
+  ops: { metricsToken?: string; boardToken?: string };
 }
 
 /** Variables whose presence decides between real mode and the sandbox (contract.md, "Processes and start-up"). */
@@ -182,6 +184,8 @@ const envSchema = z
           error: 'must list host names separated by commas (no scheme or path)',
         }),
     ),
+    ZOOMOPS_METRICS_TOKEN: optional(z.string()),
+    ZOOMOPS_BOARD_TOKEN: optional(z.string()),
     LOG_LEVEL: withDefault(
       z.enum(['debug', 'info', 'warn', 'error'], {
         error: (issue) => `must be debug, info, warn or error, got "${String(issue.input)}"`,
@@ -245,6 +249,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       downloadConcurrency: e.ZOOMOPS_DOWNLOAD_CONCURRENCY,
       extraDownloadHosts: e.ZOOMOPS_DOWNLOAD_HOSTS ?? [],
     },
+    ops: { metricsToken: e.ZOOMOPS_METRICS_TOKEN, boardToken: e.ZOOMOPS_BOARD_TOKEN },
   };
 }
 
