@@ -33,10 +33,16 @@ export async function scrape(baseUrl: string, token?: string): Promise<Sample[]>
 }
 
 /** Scrapes until `check` holds on the samples; throws (with the last value seen) when it never does. */
-export async function scrapeUntil(baseUrl: string, what: string, check: (samples: Sample[]) => boolean, timeoutMs = 8_000): Promise<Sample[]> {
+export async function scrapeUntil(
+  baseUrl: string,
+  what: string,
+  check: (samples: Sample[]) => boolean,
+  timeoutMs = 8_000,
+  token?: string,
+): Promise<Sample[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const samples = await scrape(baseUrl);
+    const samples = await scrape(baseUrl, token);
     if (check(samples)) return samples;
     if (Date.now() > deadline) throw new Error(`timed out waiting for /metrics to show ${what}`);
     await new Promise((r) => setTimeout(r, 50));
