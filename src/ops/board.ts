@@ -11,7 +11,7 @@ import { QUEUE_NAMES } from '../jobs/queues.js';
 import type { Services } from '../services.js';
 import { hasBearer } from './access.js';
 
-export const BOARD_PATH = '/admin/queues';
+const BOARD_PATH = '/admin/queues';
 /** Every method is routed here, so a write is answered 405 by us instead of 404 by Bolt or anything by the board. */
 const ALL_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 

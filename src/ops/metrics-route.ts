@@ -6,7 +6,7 @@ import { METRICS_CONTENT_TYPE, metricsText } from '../metrics.js';
 import type { Services } from '../services.js';
 import { hasBearer, isLoopback } from './access.js';
 
-export const METRICS_PATH = '/metrics';
+const METRICS_PATH = '/metrics';
 
 export function metricsRoute(services: Services): CustomRoute {
   const token = services.config.ops.metricsToken;
