@@ -16,7 +16,7 @@ collectDefaultMetrics({ register: registry });
 export const METRICS_CONTENT_TYPE = registry.contentType;
 
 /** Why a Zoom webhook was refused; one value per answer of POST /zoom/webhooks other than 200. */
-export type WebhookRefusal = 'size' | 'not_configured' | 'signature' | 'stale' | 'json' | 'schema' | 'redis_down';
+type WebhookRefusal = 'size' | 'not_configured' | 'signature' | 'stale' | 'json' | 'schema' | 'redis_down';
 
 const webhooksAccepted = new Counter({
   name: 'zoomops_webhooks_accepted_total',

@@ -2,7 +2,7 @@
 // timestamp, 400 for a signed body that is not JSON; URL validation answered; an event is in Redis before 200.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
-import { countWebhookAccepted, countWebhookRefused, type WebhookRefusal } from '../metrics.js';
+import { countWebhookAccepted, countWebhookRefused } from '../metrics.js';
 import type { Services } from '../services.js';
 import { URL_VALIDATION, UrlValidation, ZoomEvent } from '../zoom/events.js';
 import { urlValidationAnswer, verifyZoomSignature } from '../zoom/webhook.js';
@@ -88,7 +88,10 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
   if ((body as { event?: unknown } | null)?.event === URL_VALIDATION) {
     const validation = UrlValidation.safeParse(body);
     if (validation.success) reply(res, 200, urlValidationAnswer(validation.data.payload.plainToken, secrets[0]!));
-    else reply(res, 400, { error: 'body is not a Zoom event (event, payload)' }, false, 'schema');
+    else {
+      countWebhookRefused('schema');
+      reply(res, 400, { error: 'body is not a Zoom event (event, payload)' });
+    }
     return;
   }
   const event = ZoomEvent.safeParse(body);
@@ -159,8 +162,7 @@ const QUEUED = JSON.stringify({ status: 'queued' });
 const DUPLICATE = JSON.stringify({ status: 'duplicate' });
 
 /** `body` is sent as is when already JSON text. */
-function reply(res: ServerResponse, status: number, body: unknown, close = false, refusal?: WebhookRefusal): void {
-  if (refusal) countWebhookRefused(refusal);
+function reply(res: ServerResponse, status: number, body: unknown, close = false): void {
   res.writeHead(status, close ? { 'content-type': 'application/json', connection: 'close' } : JSON_HEADERS);
   res.end(typeof body === 'string' ? body : JSON.stringify(body));
 }
