@@ -13,6 +13,9 @@ import { isZoomWebhookRequest, zoomWebhookHandler, zoomWebhookRoute } from './in
 import { startZoomSocket } from './ingress/websocket.js';
 import { JobQueues } from './jobs/queues.js';
 import { boltLogger, type Logger } from './log.js';
+import { instrumentSlack } from './metrics.js';
+import { boardRoutes } from './ops/board.js';
+import { metricsRoute } from './ops/metrics-route.js';
 import { DEFAULT_KEY_PREFIX } from './redis.js';
 import type { Services } from './services.js';
 import { AuditLog } from './slack/audit.js';
@@ -44,14 +47,14 @@ export interface Bot {
 export function createServices(opts: BotOptions): Services {
   const { config, redis, log } = opts;
   const keyPrefix = opts.keyPrefix ?? DEFAULT_KEY_PREFIX;
-  const slack = new WebClient(config.slack.botToken, {
+  const slack = instrumentSlack(new WebClient(config.slack.botToken, {
     slackApiUrl: config.slack.apiUrl,
     logger: boltLogger(log),
     // Handlers answer the user themselves; a 429 is retried by the SDK within a few seconds at most.
     retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 3_000 },
     // A trigger_id lives 3 s: a hanging users.info must not outlive it unnoticed.
     timeout: 5_000,
-  });
+  }));
   return {
     config,
     keyPrefix,
@@ -73,7 +76,12 @@ export function createWebBot(opts: BotOptions, services: Services = createServic
   const { config, log } = opts;
   // One bound on unauthenticated bodies for both signed routes (ingress/body-gate.ts).
   const gate = new BodyGate();
-  const customRoutes: CustomRoute[] = [healthRoute(opts.redis), gatedRoute(zoomWebhookRoute(services), gate)];
+  const customRoutes: CustomRoute[] = [
+    healthRoute(opts.redis),
+    gatedRoute(zoomWebhookRoute(services), gate),
+    metricsRoute(services),
+    ...boardRoutes(services),
+  ];
   const app = new App({
     token: config.slack.botToken,
     logger: boltLogger(log),
@@ -132,15 +140,16 @@ function gatedRoute(route: CustomRoute, gate: BodyGate): CustomRoute {
   return { ...route, handler: (req, res) => (gate.admit(req, res) ? route.handler(req, res) : undefined) };
 }
 
-/** The worker role serves only GET /healthz, so each process on a host needs its own PORT. */
-export function createHealthServer(redis: Redis, port: number): { start(): Promise<void>; stop(): Promise<void> } {
-  const route = healthRoute(redis);
+/** The worker role serves only GET /healthz and GET /metrics, so each process on a host needs its own PORT. */
+export function createHealthServer(redis: Redis, port: number, extraRoutes: CustomRoute[] = []): { start(): Promise<void>; stop(): Promise<void> } {
+  const routes = [healthRoute(redis), ...extraRoutes];
   let server: Server | undefined;
   return {
     start: () =>
       new Promise((resolve, reject) => {
         server = createServer((req, res) => {
-          if (req.method === 'GET' && req.url?.split('?')[0] === route.path) route.handler(req, res);
+          const route = routes.find((r) => req.method === 'GET' && req.url?.split('?')[0] === r.path);
+          if (route) route.handler(req, res);
           else sendJson(res, 404, { error: 'not found' });
         });
         server.once('error', reject);

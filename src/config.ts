@@ -49,6 +49,8 @@ export interface Config {
     downloadConcurrency: number;
     extraDownloadHosts: string[];
   };
+  /** Operator endpoints: unset metrics token means loopback callers only; unset board token means no board. */
+  ops: { metricsToken?: string; boardToken?: string };
 }
 
 /** The credentials of real mode; a placeholder copied from .env.example into any of them is refused. */
@@ -201,6 +203,8 @@ const envSchema = z
           error: 'must list host names separated by commas (no scheme or path)',
         }),
     ),
+    ZOOMOPS_METRICS_TOKEN: optional(z.string()),
+    ZOOMOPS_BOARD_TOKEN: optional(z.string()),
     LOG_LEVEL: withDefault(
       z.enum(['debug', 'info', 'warn', 'error'], {
         error: (issue) => `must be debug, info, warn or error, got "${String(issue.input)}"`,
@@ -278,6 +282,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       downloadConcurrency: e.ZOOMOPS_DOWNLOAD_CONCURRENCY,
       extraDownloadHosts: e.ZOOMOPS_DOWNLOAD_HOSTS ?? [],
     },
+    ops: { metricsToken: e.ZOOMOPS_METRICS_TOKEN, boardToken: e.ZOOMOPS_BOARD_TOKEN },
   };
 }
 

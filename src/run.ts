@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { JOB_PROCESSORS } from './jobs/processors.js';
 import { startWorkers } from './jobs/workers.js';
 import type { Logger } from './log.js';
+import { metricsRoute } from './ops/metrics-route.js';
 import { checkDurability, connectRedis } from './redis.js';
 import type { Services } from './services.js';
 
@@ -24,7 +25,7 @@ export async function startBot(
   const services = createServices(botOptions);
   const stoppers: Array<() => Promise<void>> = [];
   if (config.role === 'worker') {
-    const health = createHealthServer(opts.redis, config.port);
+    const health = createHealthServer(opts.redis, config.port, [metricsRoute(services)]);
     await health.start();
     stoppers.push(health.stop);
   } else {

@@ -3,6 +3,7 @@
 import type { Job, JobsOptions } from 'bullmq';
 import type { JobQueues } from '../jobs/queues.js';
 import { newJobId } from '../jobs/queues.js';
+import { countZoomEvent } from '../metrics.js';
 import { eventIdentity, type ZoomEvent } from '../zoom/events.js';
 
 /**
@@ -56,6 +57,7 @@ export async function acceptEvent(jobs: JobQueues, event: ZoomEvent, source: Rel
     opts: { ...JOB_OPTIONS, jobId, deduplication: { id: key, ttl: DEDUPE_TTL_MS } },
   });
   // A duplicate gets back the job that holds the key, not a new one.
+  countZoomEvent(source, job.id !== jobId);
   return { jobId: String(job.id), duplicate: job.id !== jobId };
 }
 

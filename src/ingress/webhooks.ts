@@ -2,6 +2,7 @@
 // timestamp, 400 for a signed body that is not JSON; URL validation answered; an event is in Redis before 200.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
+import { countWebhookAccepted, countWebhookRefused } from '../metrics.js';
 import type { Services } from '../services.js';
 import { URL_VALIDATION, UrlValidation, ZoomEvent } from '../zoom/events.js';
 import { urlValidationAnswer, verifyZoomSignature } from '../zoom/webhook.js';
@@ -51,12 +52,14 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
   } catch (error) {
     if (!(error instanceof TooLarge)) throw error;
     // The rest of the body is never read: the connection closes after this answer.
+    countWebhookRefused('size');
     reply(res, 413, { error: `body larger than ${MAX_BODY_BYTES} bytes` }, true);
     req.unpipe();
     req.pause();
     return;
   }
   if (secrets.length === 0) {
+    countWebhookRefused('not_configured');
     reply(res, 404, { error: 'Zoom webhooks are not configured here (ZOOM_WEBHOOK_SECRET_TOKEN is unset)' });
     return;
   }
@@ -68,6 +71,7 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
     nowMs: Date.now(),
   });
   if (!check.ok) {
+    countWebhookRefused(check.stale ? 'stale' : 'signature');
     log.warn({ reason: check.reason, trackingId: header(req, 'x-zm-trackingid') }, 'refused a Zoom webhook');
     reply(res, 401, { error: check.reason });
     return;
@@ -76,6 +80,7 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
   try {
     body = JSON.parse(raw.toString('utf8'));
   } catch {
+    countWebhookRefused('json');
     reply(res, 400, { error: 'body is not JSON' });
     return;
   }
@@ -83,25 +88,32 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
   if ((body as { event?: unknown } | null)?.event === URL_VALIDATION) {
     const validation = UrlValidation.safeParse(body);
     if (validation.success) reply(res, 200, urlValidationAnswer(validation.data.payload.plainToken, secrets[0]!));
-    else reply(res, 400, { error: 'body is not a Zoom event (event, payload)' });
+    else {
+      countWebhookRefused('schema');
+      reply(res, 400, { error: 'body is not a Zoom event (event, payload)' });
+    }
     return;
   }
   const event = ZoomEvent.safeParse(body);
   if (!event.success) {
+    countWebhookRefused('schema');
     reply(res, 400, { error: 'body is not a Zoom event (event, payload)' });
     return;
   }
   if (services.redis.status !== 'ready') {
     log.error({ event: event.data.event, redis: services.redis.status }, 'Redis is down; refused a Zoom event so that Zoom retries');
+    countWebhookRefused('redis_down');
     reply(res, 503, { error: 'cannot store the event right now; retry later' });
     return;
   }
   try {
     const accepted = await withTimeout(acceptEvent(services.jobs, event.data, 'webhook'), ENQUEUE_TIMEOUT_MS);
     log.debug({ event: event.data.event, ...accepted }, accepted.duplicate ? 'dropped a duplicate Zoom event' : 'queued a Zoom event');
+    countWebhookAccepted();
     reply(res, 200, accepted.duplicate ? DUPLICATE : QUEUED);
   } catch (error) {
     log.error({ err: error, event: event.data.event }, 'could not store a Zoom event; Zoom will retry');
+    countWebhookRefused('redis_down');
     reply(res, 503, { error: 'cannot store the event right now; retry later' });
   }
 }

@@ -1,5 +1,6 @@
 // The web role's Zoom WebSocket consumer, when ZOOM_WS_SUBSCRIPTION_ID is set: events feed the same queue as
 // webhooks (deduplicated alike), with the S2S token every process shares.
+import { watchZoomSocket } from '../metrics.js';
 import type { Services } from '../services.js';
 import { ZoomTokenProvider } from '../zoom/token.js';
 import { ZoomEventSocket } from '../zoom/websocket.js';
@@ -30,5 +31,5 @@ export function startZoomSocket(services: Services): { stop(): Promise<void> } |
     logger: services.log,
   });
   socket.start();
-  return socket;
+  return watchZoomSocket(socket);
 }

@@ -6,6 +6,7 @@ import { WebClient } from '@slack/web-api';
 import { DelayedError, type Job } from 'bullmq';
 import { z } from 'zod';
 import { boltLogger } from '../log.js';
+import { instrumentSlack, observeEventToSlack } from '../metrics.js';
 import type { Services } from '../services.js';
 import { MAX_PACE_WAIT_MS } from '../slack/pacing.js';
 import { ChannelGone, WatchStore, channelGoneReason, removeGoneChannel, type WatchingChannel } from '../slack/watches.js';
@@ -85,6 +86,7 @@ async function deliver(data: RelayJobData, { channel, zone }: WatchingChannel, s
   const threadTs = instance ? await state.thread(channel, instance) : null;
   const ts = await post(services, channel, { text: message.text, blocks: message.blocks, ...(threadTs ? { thread_ts: threadTs } : {}) });
   await state.recordPost(data.key, channel, ts);
+  observeEventToSlack(data.receivedAt);
   if (instance && !threadTs) await state.claimThread(channel, instance, ts);
 }
 
@@ -217,13 +219,13 @@ const clients = new WeakMap<Services, WebClient>();
 function slackClient(services: Services): WebClient {
   let client = clients.get(services);
   if (!client) {
-    client = new WebClient(services.config.slack.botToken, {
+    client = instrumentSlack(new WebClient(services.config.slack.botToken, {
       slackApiUrl: services.config.slack.apiUrl,
       logger: boltLogger(services.log),
       rejectRateLimitedCalls: true,
       retryConfig: { retries: 0 },
       timeout: 10_000,
-    });
+    }));
     clients.set(services, client);
   }
   return client;

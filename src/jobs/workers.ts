@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import type { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Services } from '../services.js';
+import { countJobResult } from '../metrics.js';
 import { cancelRequestedBy } from './cancel.js';
 import { ProgressMessage } from './progress.js';
 import { queuePrefix, type JobOwner, type QueueName } from './queues.js';
@@ -70,7 +71,9 @@ export function startWorkers(processors: readonly JobProcessor<any>[], services:
       },
     );
     worker.on('error', (error) => services.log.error({ err: error, queue: processor.queue }, 'queue worker error'));
+    worker.on('completed', (job) => countJobResult(processor.queue, job, 'completed'));
     worker.on('failed', (job, error) => {
+      countJobResult(processor.queue, job, 'failed', !job || isFinalFailure(job, error));
       services.log.warn({ err: error, queue: processor.queue, jobId: job?.id }, 'job failed');
       if (job && isFinalFailure(job, error)) {
         // Never an unhandled rejection: telling the owner is a courtesy, the failure itself is already recorded.

@@ -11,6 +11,7 @@ import {
   describeIssue,
   parseZoomErrorBody,
 } from './errors.js';
+import { countZoomRateLimited, countZoomRequest } from '../metrics.js';
 import type { RateLabel, RateLimiter, RateTable } from './rate-limit.js';
 import type { ZoomTokenProvider } from './token.js';
 
@@ -164,6 +165,7 @@ export class ZoomClient {
     const trackingId = response.headers.get('x-zm-trackingid') ?? undefined;
     const ms = this.now() - started;
     this.logger.debug({ method: req.method, path: req.path, status, ms, trackingId }, 'zoom call');
+    countZoomRequest(req.label, status);
     if (response.ok) return { kind: 'done', value: read(status, text, trackingId) };
 
     const body = parseZoomErrorBody(text);
@@ -201,6 +203,7 @@ export class ZoomClient {
   ): Next<never> {
     const reason = transportFailure(error, this.timeoutMs);
     this.logger.warn({ method: req.method, path: req.path, ms, reason }, 'zoom unreachable');
+    countZoomRequest(req.label, 'network');
     if (this.mayResend(req, attempts)) return { kind: 'back-off' };
     throw new ZoomUnavailableError({
       method: req.method,
@@ -219,6 +222,7 @@ export class ZoomClient {
   ): Promise<Next<never>> {
     const table = req.table ?? 'default';
     const limit = classifyRateLimit(headers, refusal.zoomMessage, this.now());
+    countZoomRateLimited(req.label, limit.kind);
     if (limit.kind === 'daily') {
       // A per-user cap (100 meeting creates per host …) must not stop calls for everybody else. The quota spent is
       // the one Zoom names: a guessed label (`/zoom api`) must not close another label's budget for the day.

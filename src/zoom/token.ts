@@ -13,6 +13,7 @@ import {
   parseZoomErrorBody,
 } from './errors.js';
 import { RedisScript } from '../redis-script.js';
+import { countZoomTokenMint } from '../metrics.js';
 
 const TokenResponse = z.looseObject({
   access_token: z.string().min(1),
@@ -170,6 +171,7 @@ export class ZoomTokenProvider {
     await this.redis.set(this.tokenKey, token, 'PX', ttlMs);
     this.held = { token, expiresAt: this.now() + ttlMs };
     this.logger.info({ accountId: this.accountId, expiresIn, scope }, 'minted a Zoom access token');
+    countZoomTokenMint();
     return token;
   }
 

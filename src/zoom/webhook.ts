@@ -5,7 +5,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /** Zoom states no window; five minutes is the usual replay guard and what contract.md fixes. */
 export const TIMESTAMP_WINDOW_S = 300;
 
-export type SignatureCheck = { ok: true } | { ok: false; reason: string };
+/** `stale`: the signature was not even checked, the timestamp being outside the window (a replay, or a skewed clock). */
+export type SignatureCheck = { ok: true } | { ok: false; reason: string; stale?: true };
 
 /** `v0=` + hex HMAC-SHA256(secret, `v0:<timestamp>:<raw body>`), as Zoom signs. */
 export function zoomSignature(secret: string, timestamp: string, rawBody: Buffer | string): string {
@@ -30,7 +31,7 @@ export function verifyZoomSignature(input: {
   if (!signature || !timestamp) return { ok: false, reason: 'missing x-zm-signature or x-zm-request-timestamp' };
   if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'x-zm-request-timestamp is not Unix seconds' };
   if (Math.abs(input.nowMs / 1000 - Number(timestamp)) > TIMESTAMP_WINDOW_S) {
-    return { ok: false, reason: `x-zm-request-timestamp is more than ${TIMESTAMP_WINDOW_S} s from now` };
+    return { ok: false, reason: `x-zm-request-timestamp is more than ${TIMESTAMP_WINDOW_S} s from now`, stale: true };
   }
   const given = Buffer.from(signature);
   for (const secret of input.secrets) {

@@ -25,6 +25,7 @@ import { recordingFileName, recordingFolderName } from './names.js';
 import { downloadLockKey, pathLockHolder, takePathLock } from './path-lock.js';
 import { shareFileInChannel } from './share.js';
 import { DownloadRefusedError, DownloadStoppedError, downloadFile, freeBytes, type BearerSource } from './transfer.js';
+import { countDownloadBytes, observeDownloadedFile } from '../../metrics.js';
 
 export const DOWNLOAD_TYPES = ['mp4', 'm4a', 'transcript', 'chat', 'all'] as const;
 export type DownloadType = (typeof DOWNLOAD_TYPES)[number];
@@ -308,6 +309,7 @@ async function runDownloadJob(job: Job, data: DownloadJobData, ctx: JobContext):
   let cancelledBy: string | undefined;
   const run = { started: Date.now(), seconds: progress.seconds, fetched: progress.fetched };
   const clock = (fetchedNow: number) => {
+    countDownloadBytes(fetchedNow - progress.fetched);
     progress.fetched = fetchedNow;
     progress.seconds = run.seconds + (Date.now() - run.started) / 1000;
   };
@@ -346,6 +348,7 @@ async function runDownloadJob(job: Job, data: DownloadJobData, ctx: JobContext):
       show({ jobId, description, state: 'running', done, total, rate, file: position });
     };
     let fetchedInFile = 0;
+    const fileStarted = Date.now();
     try {
       const result = await downloadFile({
         url: file.url,
@@ -363,6 +366,7 @@ async function runDownloadJob(job: Job, data: DownloadJobData, ctx: JobContext):
         },
       });
       clock(fetchedBefore + result.fetched);
+      observeDownloadedFile(result.fetched, fileStarted);
       progress.done = doneBefore + (file.size ?? result.bytes);
       progress.saved.push({ id: file.id, name: file.name, path: destination, bytes: result.bytes });
     } catch (error) {
