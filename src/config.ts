@@ -1,4 +1,4 @@
-// The bot's environment (contract.md), parsed by one zod schema into a typed Config.
+// The bot's environment (docs/configuration.md), parsed by one zod schema into a typed Config.
 // Every problem is named in one message so an operator fixes them all in one go; secrets are never echoed.
 import { z } from 'zod';
 
@@ -51,7 +51,7 @@ export interface Config {
   };
 }
 
-/** Variables whose presence decides between real mode and the sandbox (contract.md, "Processes and start-up"). */
+/** Variables whose presence decides between real mode and the sandbox (docs/configuration.md, "Real mode, sandbox, or refusal"). */
 export const CREDENTIAL_VARIABLES = [
   'SLACK_BOT_TOKEN',
   'SLACK_SIGNING_SECRET',

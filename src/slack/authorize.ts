@@ -1,4 +1,4 @@
-// Two tiers of access (contract.md): admins may do everything, viewers only read; checked before any work.
+// Two tiers of access (ZOOMOPS_ADMINS, ZOOMOPS_VIEWERS in docs/configuration.md): admins may do everything, viewers only read; checked before any work.
 import type { Principals } from '../config.js';
 import type { SlackDirectory } from './directory.js';
 

@@ -1,5 +1,5 @@
 // End to end: registrants of meetings and webinars — the card with Approve/Deny, the buttons rewriting it,
-// emails resolved to registrant IDs, confirmations where commands.md asks for them.
+// emails resolved to registrant IDs, confirmations where docs/command-grammar.md asks for them.
 import nock from 'nock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useBotFixture } from '../helpers/bot.js';
