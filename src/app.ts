@@ -24,7 +24,7 @@ import { SlackPacing } from './slack/pacing.js';
 import { registerWatchEvents } from './slack/watch-events.js';
 import { createZoomClient } from './zoom/connect.js';
 
-/** Shutdown must end within 30 s (contract.md); what runs longer is cut off. */
+/** Shutdown must end within 30 s (docs/configuration.md, shutdown); what runs longer is cut off. */
 const DRAIN_MS = 20_000;
 
 export interface BotOptions {
@@ -71,7 +71,7 @@ export function createServices(opts: BotOptions): Services {
   };
 }
 
-/** The web role: Slack (HTTP or Socket Mode) plus the routes of contract.md on one port. */
+/** The web role: Slack (HTTP or Socket Mode) plus the routes of docs/configuration.md on one port. */
 export function createWebBot(opts: BotOptions, services: Services = createServices(opts)): Bot {
   const { config, log } = opts;
   // One bound on unauthenticated bodies for both signed routes (ingress/body-gate.ts).

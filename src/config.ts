@@ -1,4 +1,4 @@
-// The bot's environment (contract.md), parsed by one zod schema into a typed Config.
+// The bot's environment (docs/configuration.md), parsed by one zod schema into a typed Config.
 // Every problem is named in one message so an operator fixes them all in one go; secrets are never echoed.
 import { z } from 'zod';
 

@@ -1,4 +1,4 @@
-// Starts what one process runs for its role (contract.md): web (Slack + Zoom ingress), worker (BullMQ
+// Starts what one process runs for its role (ZOOMOPS_ROLE, docs/configuration.md): web (Slack + Zoom ingress), worker (BullMQ
 // workers and /healthz), or all of it; the sandbox runs the very same thing against its fakes.
 import type { Redis } from 'ioredis';
 import type { DateTime } from 'luxon';

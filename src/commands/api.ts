@@ -53,7 +53,7 @@ async function apiCommand(inv: Invocation, args: ParsedCommand): Promise<void> {
     await callZoom(inv, request);
     return;
   }
-  // commands.md: a write asks first. The request waits in Redis: a button value holds at most 2000 characters,
+  // docs/command-grammar.md: a write asks first. The request waits in Redis: a button value holds at most 2000 characters,
   // and taking it out once means a double click cannot send it twice.
   const value = await stashPending(inv, PENDING_KIND, request, PENDING_TTL_SECONDS);
   const shown = `${request.method} ${displayPath(request)}`;

@@ -10,7 +10,7 @@ import { HISTORY_MONTHS, RangeValue, oldestAvailable, rangeWindows, type DateWin
 
 export { RangeValue, rangeWindows };
 
-/** Days a range covers when --from is not given (commands.md: the last 30 days). */
+/** Days a range covers when --from is not given (docs/command-grammar.md: the last 30 days). */
 const DEFAULT_DAYS = 30;
 
 /**

@@ -29,7 +29,7 @@ import { deleteRecording, gatherRecordings, getRecording, recoverRecording, tota
 
 /** Lines per Slack page: one block each, well within a message's 50. */
 const PAGE_SIZE = 20;
-/** Days a list covers without --from (commands.md). */
+/** Days a list covers without --from (docs/command-grammar.md). */
 const DEFAULT_DAYS = 30;
 /** Meetings one list gathers; past it the admin narrows the range. */
 const LIST_LIMIT = 5_000;

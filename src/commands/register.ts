@@ -20,7 +20,7 @@ import { userActions, userCommands } from './users.js';
 import { watchCommands } from './watch.js';
 import { budgetedZoom } from './zoom-budget.js';
 import { route } from './router.js';
-import { mayDo, roleOf, type Access } from '../slack/authorize.js';
+import { mayDo, roleOf } from '../slack/authorize.js';
 import { replyVia, type Reply } from '../slack/respond.js';
 import { textMessage } from '../views/blocks.js';
 import { CANCEL_CONFIRMATION } from '../views/confirm.js';
@@ -138,5 +138,3 @@ export function guarded(
 function isExpected(error: unknown): boolean {
   return error instanceof UsageError || error instanceof NotAllowedError || error instanceof ZoomApiError;
 }
-
-export type { Access };

@@ -129,7 +129,7 @@ async function statusCommand(inv: CommandInvocation, kind: SessionKind, action: 
     throw new UsageError(allPending ? 'Give either registrants or --all-pending, not both.' : 'Say whom: emails or registrant IDs, or --all-pending.');
   }
   const request: StatusChangeRequest = { kind, sessionId, action, ...(allPending ? {} : { wanted }) };
-  // commands.md: deny --all-pending and cancel-registration ask first; approve never does.
+  // docs/command-grammar.md: deny --all-pending and cancel-registration ask first; approve never does.
   if (action === 'cancel' || (action === 'deny' && allPending)) {
     const whom = allPending ? 'every pending registrant' : wanted.map(escapeMrkdwn).join(', ');
     await inv.reply(

@@ -9,7 +9,7 @@ export type Route =
   | { kind: 'help'; resource?: string }
   | { kind: 'command'; def: CommandDef; argText: string };
 
-/** Resources commands.md promises that later versions add; named so the answer is not a misleading guess. */
+/** Resources that later versions add (none today); named so the answer is not a misleading guess. */
 const PLANNED: readonly string[] = [];
 
 export function route(rawText: string, table: readonly CommandDef[], command: string): Route {

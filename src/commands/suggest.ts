@@ -41,8 +41,3 @@ export function closest(word: string, candidates: readonly string[], maxDistance
   return best;
 }
 
-/** ` Did you mean X?` when there is a close candidate, else an empty string; ready to append to a sentence. */
-export function didYouMean(word: string, candidates: readonly string[], render = (s: string) => s): string {
-  const match = closest(word, candidates);
-  return match === undefined ? '' : ` Did you mean ${render(match)}?`;
-}

@@ -125,15 +125,6 @@ export function readToken(text: string, from = 0): Token | undefined {
   return { value, start, end: i, quoted };
 }
 
-/** Every word of `text`; throws UsageError on a quote that is never closed. */
-export function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
-  for (let token = readToken(text); token !== undefined; token = readToken(text, token.end)) {
-    tokens.push(token);
-  }
-  return tokens;
-}
-
 /**
  * The first `count` words and the text after them, verbatim from the start of the next word.
  * The router reads the resource and action this way without tokenizing a message or JSON body.

@@ -8,7 +8,7 @@ import { closest } from './suggest.js';
 // ---------------------------------------------------------------------------------------------------------
 // Resources
 
-// commands.md names each resource once; the other spelling is accepted because admins type both.
+// docs/command-grammar.md names each resource once; the other spelling is accepted because admins type both.
 const RESOURCE_ALIASES: Readonly<Record<string, string>> = {
   meeting: 'meeting',
   meetings: 'meeting',
@@ -195,7 +195,7 @@ function splitDayAndTime(typed: string): { dayPart?: string; timePart: string } 
 }
 
 /**
- * A `<when>` of commands.md: `2026-12-01 15:00`, `2026-12-01T15:00`, an ISO time with offset (its instant is
+ * A `<when>` of docs/command-grammar.md: `2026-12-01 15:00`, `2026-12-01T15:00`, an ISO time with offset (its instant is
  * kept), `today 15:00`, `tomorrow 9:30`, a bare `15:00` (today), or 12-hour `3pm` / `3:30 pm`.
  * The result is in `context.zone`. A wall time that the zone skips (spring forward) is refused rather than
  * silently moved; one that occurs twice (fall back) is the later, standard-time one, as luxon picks.
@@ -241,7 +241,7 @@ export function parseWhen(text: string, context: TimeContext): DateTime {
 }
 
 /**
- * A `<date>` of commands.md: `2026-12-01`, `today`, `yesterday`, `-7d` (seven days ago), also `-2w`, `-1m`;
+ * A `<date>` of docs/command-grammar.md: `2026-12-01`, `today`, `yesterday`, `-7d` (seven days ago), also `-2w`, `-1m`;
  * the start of that day in `context.zone`.
  */
 export function parseDate(text: string, context: TimeContext): DateTime {
@@ -362,7 +362,7 @@ function throwUsage(message: string, example: string): never {
 // ---------------------------------------------------------------------------------------------------------
 // Users, channels and enumerations
 
-/** A `<who>` of commands.md; contract.md says how each kind resolves to a Zoom user. */
+/** A `<who>` of docs/command-grammar.md, which also says how each kind resolves to a Zoom user. */
 export type Who =
   | { kind: 'me' }
   | { kind: 'email'; email: string }

@@ -1,4 +1,4 @@
-// `/zoom watch`, `/zoom unwatch`, `/zoom watches`: which Slack channel relays which Zoom events (commands.md), and
+// `/zoom watch`, `/zoom unwatch`, `/zoom watches`: which Slack channel relays which Zoom events (docs/command-grammar.md), and
 // `--download`, this version's extension of `watch recordings`: each finished recording is downloaded as well.
 // The subscriptions live in Redis (slack/watches.ts); the relay worker reads them for every event.
 import type { CommandDef } from './command.js';

@@ -1,4 +1,4 @@
-// Turns `<who>` (me, an email, a Zoom user ID, a Slack mention) into a Zoom user (contract.md).
+// Turns `<who>` (me, an email, a Zoom user ID, a Slack mention) into a Zoom user (docs/command-grammar.md, values).
 import type { Invocation } from './context.js';
 import { UsageError } from './errors.js';
 import type { Who } from './values.js';

@@ -1,4 +1,4 @@
-// POST /zoom/webhooks (contract.md): 413 past 1 MiB without reading on, 401 for a bad signature or an old
+// POST /zoom/webhooks (docs/configuration.md, HTTP routes): 413 past 1 MiB without reading on, 401 for a bad signature or an old
 // timestamp, 400 for a signed body that is not JSON; URL validation answered; an event is in Redis before 200.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';

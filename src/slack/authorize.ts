@@ -1,6 +1,6 @@
-// Two tiers of access (contract.md): admins may do everything, viewers only read; checked before any work.
-// Both are people of the workspace the bot is installed in: a Slack Connect guest of a shared channel is refused
-// whatever their own organisation makes them and whatever ZOOMOPS_ADMINS / ZOOMOPS_VIEWERS list.
+// Two tiers of access (ZOOMOPS_ADMINS, ZOOMOPS_VIEWERS in docs/configuration.md): admins may do everything, viewers only
+// read; checked before any work. Both are people of the workspace the bot is installed in: a Slack Connect guest of a
+// shared channel is refused whatever their own organisation makes them and whatever ZOOMOPS_ADMINS / ZOOMOPS_VIEWERS list.
 import type { Principals } from '../config.js';
 import { NotAllowedError } from '../views/errors.js';
 import type { SlackDirectory, SlackHome, SlackPerson } from './directory.js';

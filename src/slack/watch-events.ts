@@ -1,4 +1,4 @@
-// Slack events that end watches (contract.md): a channel archived or deleted takes its watches with it, and
+// Slack events that end watches (docs/platform-facts.md, scopes and events): a channel archived or deleted takes its watches with it, and
 // an uninstalled app takes all of them, so the relay never posts into the void.
 import type { App } from '@slack/bolt';
 import type { Services } from '../services.js';

@@ -1,4 +1,4 @@
-// The yes/no prompt shown before every action that cannot be taken back (commands.md lists them).
+// The yes/no prompt shown before every action that cannot be taken back (docs/command-grammar.md lists them).
 import type { KnownBlock } from '@slack/types';
 import { actions, button, context, section, type SlackMessage } from './blocks.js';
 

@@ -335,7 +335,7 @@ function pageSchema<Item>(itemsKey: string, item: z.ZodType<Item>): z.ZodType<Re
 }
 
 /**
- * Tells the three kinds of 429 apart (zoom-facts §2.3): the account's daily quota (`x-ratelimit-type: Daily-limit`,
+ * Tells the three kinds of 429 apart (docs/platform-facts.md, rate limits): the account's daily quota (`x-ratelimit-type: Daily-limit`,
  * `Retry-After` as a date), a per-user daily cap (no headers, "daily" in the message; resets at 00:00 UTC), and
  * the per-second limit. "Too many concurrent requests" locks one user, not the label, so it pauses nobody.
  */

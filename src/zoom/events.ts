@@ -21,7 +21,7 @@ export const UrlValidation = z.object({
   payload: z.object({ plainToken: z.string().min(1) }),
 });
 
-// ---- topics (commands.md) ---------------------------------------------------------------------------------
+// ---- topics (docs/command-grammar.md) ---------------------------------------------------------------------------------
 
 const session = (kind: string) => ['created', 'updated', 'deleted', 'started', 'ended'].map((e) => `${kind}.${e}`);
 const registrations = (kind: string) =>
@@ -73,7 +73,7 @@ const SAME_AS: Record<string, string> = {
 };
 
 /**
- * What makes an event this event (design.md): its name and the identity of its object — meeting UUID,
+ * What makes an event this event (docs/platform-facts.md, webhooks): its name and the identity of its object — meeting UUID,
  * registrant ID, file IDs, call ID, message ID — plus `event_ts` only where the same object legitimately
  * repeats. Never the body: Zoom's duplicates differ in their download URLs.
  */

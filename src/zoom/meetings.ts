@@ -1,26 +1,8 @@
-// Zoom meetings: list a user's meetings; get, create, update, delete and end one.
-// The shapes and calls meetings share with webinars live in sessions.ts; this file adds what is meeting-only.
+// Zoom meetings: a meeting's shape and a user's meeting list. Get, create, update, delete and end are the calls
+// meetings share with webinars, in sessions.ts; this file adds only what is meeting-only.
 import { z } from 'zod';
 import type { ResultPage, ZoomClient, ZoomListRequest } from './client.js';
-import {
-  SessionSettings,
-  createSession,
-  deleteSession,
-  endSession,
-  getSession,
-  sessionDetailFields,
-  sessionSummaryFields,
-  updateSession,
-  userSessionsRequest,
-  type OccurrenceOption,
-  type SessionInput,
-} from './sessions.js';
-
-export {
-  SessionOccurrence as MeetingOccurrence,
-  SessionRecurrence as MeetingRecurrence,
-  type OccurrenceOption,
-} from './sessions.js';
+import { SessionSettings, sessionDetailFields, sessionSummaryFields, userSessionsRequest, type SessionInput } from './sessions.js';
 
 export const MeetingSettings = z.looseObject({
   ...SessionSettings.shape,
@@ -87,32 +69,4 @@ export async function listMeetings(
 ): Promise<MeetingPage> {
   const { items, ...page } = await zoom.page(listMeetingsRequest(userId, options), options.nextPageToken);
   return { meetings: items, ...page };
-}
-
-export function getMeeting(zoom: ZoomClient, meetingId: string, options: OccurrenceOption = {}): Promise<Meeting> {
-  return getSession(zoom, 'meeting', meetingId, Meeting, options);
-}
-
-/** Counts against the host's 100 creates and updates a day; past that Zoom answers 429 until 00:00 UTC. */
-export function createMeeting(zoom: ZoomClient, userId: string, input: MeetingInput): Promise<Meeting> {
-  return createSession(zoom, 'meeting', userId, input, Meeting);
-}
-
-/** Zoom answers 204 with no body: getMeeting afterwards shows the result. */
-export function updateMeeting(
-  zoom: ZoomClient,
-  meetingId: string,
-  input: Partial<MeetingInput>,
-  options: OccurrenceOption = {},
-): Promise<void> {
-  return updateSession(zoom, 'meeting', meetingId, input, options);
-}
-
-export function deleteMeeting(zoom: ZoomClient, meetingId: string, options: OccurrenceOption = {}): Promise<void> {
-  return deleteSession(zoom, 'meeting', meetingId, options);
-}
-
-/** Ends a meeting in progress for everyone in it. */
-export function endMeeting(zoom: ZoomClient, meetingId: string): Promise<void> {
-  return endSession(zoom, 'meeting', meetingId);
 }

@@ -30,7 +30,7 @@ function budgets(light: number, medium: number, heavy: number, intensivePerMinut
   };
 }
 
-// zoom-facts §2.1. Business covers Business, Education, Enterprise and Partners.
+// docs/platform-facts.md, rate limits. Business covers Business, Education, Enterprise and Partners.
 const DEFAULT_FREE = budgets(4, 2, 1, 10);
 
 export const RATE_BUDGETS: Record<RateTable, Record<ZoomPlan, PlanBudgets>> = {
@@ -145,7 +145,7 @@ export class RateLimiter {
     await pipeline.exec();
   }
 
-  // On paid plans Heavy and Resource-intensive draw on one daily cap (zoom-facts §2.1), so one exhausts both.
+  // On paid plans Heavy and Resource-intensive draw on one daily cap (docs/platform-facts.md, rate limits), so one exhausts both.
   private sharedDailyCap(label: RateLabel): RateLabel[] {
     const pooled: RateLabel[] = ['heavy', 'resource-intensive'];
     return this.plan !== 'free' && pooled.includes(label) ? pooled : [label];

@@ -56,7 +56,7 @@ export const Recording = z.looseObject({
   duration: optionalNumber,
   total_size: optionalNumber,
   recording_count: optionalNumber,
-  // A string in REST answers and a number in webhooks (design.md).
+  // A string in REST answers and a number in webhooks (docs/platform-facts.md, webhooks).
   type: zoomId.optional(),
   recording_files: z
     .array(RecordingFile)

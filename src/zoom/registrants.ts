@@ -1,8 +1,7 @@
-// Registrants of meetings and webinars: list, add, approve/deny/cancel, delete, and match the people an admin names.
+// Registrants of meetings and webinars: list, add, approve/deny/cancel, and match the people an admin names.
 // One implementation for both kinds: Zoom's meeting and webinar registrant endpoints differ only in the path prefix.
 import { z } from 'zod';
 import { clampPageSize, type ResultPage, type ZoomClient, type ZoomListRequest } from './client.js';
-import { zoomPath } from './ids.js';
 import { zoomId } from './schemas.js';
 import { SessionOccurrence, sessionPath, type OccurrenceOption, type SessionKind } from './sessions.js';
 
@@ -162,21 +161,6 @@ export async function updateRegistrantStatus(
     // Only what Zoom reads: callers may pass whole Registrant objects.
     body: { action, registrants: registrants.map(({ id: registrantId, email }) => ({ id: registrantId, email })) },
     label: 'medium',
-  });
-}
-
-export function deleteRegistrant(
-  zoom: ZoomClient,
-  kind: SessionKind,
-  id: string,
-  registrantId: string,
-  options: OccurrenceOption = {},
-): Promise<void> {
-  return zoom.request({
-    method: 'DELETE',
-    path: sessionPath(kind, id) + zoomPath`/registrants/${registrantId}`,
-    query: { occurrence_id: options.occurrenceId },
-    label: 'light',
   });
 }
 

@@ -2,7 +2,7 @@
 // `endpoint.url_validation`. Pure functions of bytes, headers, secrets and a clock; no I/O.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** Zoom states no window; five minutes is the usual replay guard and what contract.md fixes. */
+/** Zoom states no window; five minutes is the usual replay guard and what docs/configuration.md promises. */
 export const TIMESTAMP_WINDOW_S = 300;
 
 /** `stale`: the signature was not even checked, the timestamp being outside the window (a replay, or a skewed clock). */

@@ -1,21 +1,9 @@
-// Zoom webinars: list a host's webinars; get, create, update, delete and end one.
-// Like meetings.ts, it describes only what is webinar-only; the shared shapes and calls live in sessions.ts.
+// Zoom webinars: a webinar's shape, a host's webinar list and the missing-licence refusal. Like meetings.ts, it
+// describes only what is webinar-only; get, create, update, delete and end live in sessions.ts.
 import { z } from 'zod';
 import type { ResultPage, ZoomClient, ZoomListRequest } from './client.js';
 import { ZoomApiError } from './errors.js';
-import {
-  SessionSettings,
-  createSession,
-  deleteSession,
-  endSession,
-  getSession,
-  sessionDetailFields,
-  sessionSummaryFields,
-  updateSession,
-  userSessionsRequest,
-  type OccurrenceOption,
-  type SessionInput,
-} from './sessions.js';
+import { SessionSettings, sessionDetailFields, sessionSummaryFields, userSessionsRequest, type SessionInput } from './sessions.js';
 
 /**
  * Zoom's code when the host (or the account) has no webinar licence, the "Webinar plan" add-on: HTTP 400, code 200,
@@ -89,33 +77,4 @@ export async function listWebinars(
 ): Promise<WebinarPage> {
   const { items, ...page } = await zoom.page(listWebinarsRequest(userId, options), options.nextPageToken);
   return { webinars: items, ...page };
-}
-
-/** Takes a webinar ID or an instance UUID. */
-export function getWebinar(zoom: ZoomClient, webinarId: string, options: OccurrenceOption = {}): Promise<Webinar> {
-  return getSession(zoom, 'webinar', webinarId, Webinar, options);
-}
-
-/** Needs the host's webinar licence; counts against the host's 100 webinar creates a day (429 until 00:00 UTC). */
-export function createWebinar(zoom: ZoomClient, userId: string, input: WebinarInput): Promise<Webinar> {
-  return createSession(zoom, 'webinar', userId, input, Webinar);
-}
-
-/** Zoom answers 204 with no body: getWebinar afterwards shows the result. */
-export function updateWebinar(
-  zoom: ZoomClient,
-  webinarId: string,
-  input: Partial<WebinarInput>,
-  options: OccurrenceOption = {},
-): Promise<void> {
-  return updateSession(zoom, 'webinar', webinarId, input, options);
-}
-
-export function deleteWebinar(zoom: ZoomClient, webinarId: string, options: OccurrenceOption = {}): Promise<void> {
-  return deleteSession(zoom, 'webinar', webinarId, options);
-}
-
-/** Ends a webinar in progress for everyone in it. Zoom's spec says 200 here (204 for meetings); no body is read. */
-export function endWebinar(zoom: ZoomClient, webinarId: string): Promise<void> {
-  return endSession(zoom, 'webinar', webinarId);
 }

@@ -87,8 +87,9 @@ describe('chat send', () => {
     const question = await driver.command('chat send eng- "deploy done"', ADMIN);
     const first = buttonOf(question, 'chat.send.pick', 0).value;
     const second = buttonOf(question, 'chat.send.pick', 1).value;
-    // Room for three sends: any click beyond the first that reached Zoom would use one up.
-    const sends = fixture.zoom().post('/chat/users/zoom-admin/messages').times(3).reply(201, { id: 'msg-once' });
+    // One send is answered; a click beyond the first that reached Zoom would spring the trap.
+    fixture.zoom().post('/chat/users/zoom-admin/messages').reply(201, { id: 'msg-once' });
+    const more = fixture.trap().post('/chat/users/zoom-admin/messages').times(2).reply(201, { id: 'msg-again' });
 
     const answer = await driver.click('chat.send.pick', first, ADMIN);
     const again = await driver.click('chat.send.pick', first, ADMIN);
@@ -97,7 +98,7 @@ describe('chat send', () => {
     expect(answer.body.text).toContain('Sent as admin@example.com to #eng-alerts');
     expect(again.body.text).toBe('This confirmation was already used or has expired; nothing was done. Run the command again.');
     expect(other.body.text).toContain('already used or has expired');
-    expect(sends.pendingMocks()).toHaveLength(1);
+    expect(more.isDone()).toBe(false);
   });
 
   it("refuses another admin's pick and leaves the asker's question working", async () => {

@@ -249,7 +249,7 @@ describe('meeting create', () => {
   });
 
   it('shows form errors inline and calls Zoom for nothing', async () => {
-    zoom.post('/users/zu-admin/meetings').reply(201, weekly);
+    const create = fixture.trap().post('/users/zu-admin/meetings').reply(201, weekly);
     const res = await submit(formState({ topic: '', date: '2026-11-01', time: '09:30', duration: '15', repeat: 'daily' }), {
       mode: 'create',
       channelId: 'C1',
@@ -263,7 +263,7 @@ describe('meeting create', () => {
         occurrences: 'A repeating meeting needs the number of occurrences, from 2 to 60.',
       },
     });
-    expect(unusedApiMocks()).toHaveLength(1);
+    expect(create.isDone()).toBe(false);
   });
 
   it('puts the form back with Zoom’s refusal when Zoom says no', async () => {
@@ -327,11 +327,11 @@ describe('meeting update from the form', () => {
   });
 
   it('tells a viewer the form is not theirs to submit, and changes nothing', async () => {
-    zoom.post('/users/zu-admin/meetings').reply(201, weekly);
+    const create = fixture.trap().post('/users/zu-admin/meetings').reply(201, weekly);
     await submit(formState({ topic: 'Standup', date: '2026-12-02', time: '09:30', duration: '15' }), { mode: 'create', channelId: 'C1' }, VIEWER);
     const notice = await slack.waitFor((c) => c.method === 'views.update' && JSON.stringify(c.body.view).includes('not allowed'));
     expect(notice.body.view.callback_id).toBe('meeting.form.notice');
-    expect(unusedApiMocks()).toHaveLength(1);
+    expect(create.isDone()).toBe(false);
   });
 
   it('keeps a created meeting created when the answer cannot reach the channel: it goes to a DM instead', async () => {
@@ -379,7 +379,8 @@ describe('meeting end and delete', () => {
     zoom.get('/meetings/81234567890').reply(200, weekly);
     const prompt = await command('meeting delete 81234567890');
     const value = buttonOf(prompt, 'meeting.delete.confirm').value;
-    const deleted = fixture.zoom().delete('/meetings/81234567890').times(2).reply(204);
+    fixture.zoom().delete('/meetings/81234567890').reply(204);
+    const deletedAgain = fixture.trap().delete('/meetings/81234567890').reply(204);
 
     const other = await click('meeting.delete.confirm', value, NO_EMAIL);
     expect(other.body.text).toContain('This confirmation belongs to <@UADMIN>; nothing was done.');
@@ -387,7 +388,7 @@ describe('meeting end and delete', () => {
     const again = await click('meeting.delete.confirm', value);
 
     expect(again.body.text).toContain('already used or has expired; nothing was done');
-    expect(deleted.pendingMocks()).toHaveLength(1);
+    expect(deletedAgain.isDone()).toBe(false);
   });
 
   it('deletes one occurrence of a repeating meeting', async () => {
@@ -413,10 +414,10 @@ describe('meeting end and delete', () => {
   });
 
   it('refuses a viewer’s click on a delete button and deletes nothing', async () => {
-    zoom.delete('/meetings/81234567890').reply(204);
+    const remove = fixture.trap().delete('/meetings/81234567890').reply(204);
     const result = await click('meeting.delete.confirm', JSON.stringify({ id: '81234567890', topic: 'Weekly sync' }), VIEWER);
     expect(result.body.text).toContain('not allowed');
-    expect(unusedApiMocks()).toHaveLength(1);
+    expect(remove.isDone()).toBe(false);
   });
 });
 

@@ -6,6 +6,7 @@ import { slackDriver, textOf } from '../helpers/driver.js';
 import type { FakeSlack } from '../helpers/fake-slack.js';
 import { postSigned } from '../helpers/slack-requests.js';
 import { ZOOM_SECRET, postWebhook, zoomEvent } from '../helpers/zoom-events.js';
+import { until } from '../helpers/wait.js';
 
 const ADMIN = 'UADMIN';
 const VIEWER = 'UVIEWER';
@@ -160,9 +161,7 @@ describe('Slack events', () => {
       JSON.stringify({ type: 'event_callback', team_id: 'T1', api_app_id: 'A1', event_id: `Ev${Math.random()}`, event_time: 1, event }),
       'application/json',
     );
-  const settle = async (check: () => Promise<boolean>) => {
-    for (let i = 0; i < 50 && !(await check()); i++) await new Promise((r) => setTimeout(r, 20));
-  };
+  const settle = (check: () => Promise<boolean>) => until('the watches to change', check);
 
   it('removes the watches of an archived or deleted channel, and every watch when the app is uninstalled', async () => {
     await driver.command(`watch meetings <#${ALERTS}>`, ADMIN);
@@ -179,6 +178,20 @@ describe('Slack events', () => {
     await sendEvent({ type: 'app_uninstalled' });
     await settle(async () => (await store().channels()).length === 0);
     expect(await store().channels()).toEqual([]);
+  });
+
+  it('removes the watches of a deleted channel, and says why in the audit channel', async () => {
+    await driver.command(`watch meetings <#${ALERTS}>`, ADMIN);
+    await driver.command('watch phone', ADMIN);
+    expect(await store().channels()).toEqual(expect.arrayContaining([ALERTS, 'C1']));
+
+    expect((await sendEvent({ type: 'channel_deleted', channel: ALERTS })).status).toBe(200);
+
+    await settle(async () => (await store().channels()).length === 1);
+    expect(await store().channels()).toEqual(['C1']);
+    expect(await store().channelsFor('meeting.started')).toEqual([]);
+    const removed = await slack.waitFor((c) => c.body.channel === AUDIT && String(c.body.text).includes('removed'));
+    expect(removed.body.text).toBe(`:white_check_mark: ZoomOps removed the watches of <#${ALERTS}> (meetings): the channel was deleted`);
   });
 
   it('removes the watches of a private channel that is archived', async () => {

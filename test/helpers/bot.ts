@@ -1,7 +1,7 @@
 // Starts the real web role in HTTP mode on a free port, against the fake Slack and a Zoom base URL.
 import { createServer } from 'node:net';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import type { Redis } from 'ioredis';
 import type { DateTime } from 'luxon';
 import { parseConfig, type Config } from '../../src/config.js';
@@ -60,6 +60,11 @@ export function nockZoomToken(): void {
     .persist();
 }
 
+/** Interceptors not yet used, except the token endpoint (the token is cached in Redis across tests). */
+export function unusedZoomMocks(): string[] {
+  return nock.pendingMocks().filter((mock) => !mock.includes('/oauth/token'));
+}
+
 export function nockZoom(): nock.Scope {
   return nock(ZOOM_API, { reqheaders: { authorization: `Bearer ${ZOOM_TOKEN}` } });
 }
@@ -92,8 +97,10 @@ export async function startTestBot(opts: {
 export interface BotFixture {
   bot: () => TestBot;
   slack: () => FakeSlack;
-  /** A nock scope on the Zoom API that expects the bot's token. */
+  /** A nock scope on the Zoom API that expects the bot's token; each of its answers must be asked for by the end of the test. */
   zoom: () => nock.Scope;
+  /** The same, for requests the bot must NOT send: each answer must still be there at the end of the test. */
+  trap: () => nock.Scope;
 }
 
 /**
@@ -125,15 +132,34 @@ export function useBotFixture(opts: {
     redis.disconnect();
     nock.enableNetConnect();
   });
+  let traps: nock.Scope[] = [];
+  let sprung: string[] = [];
   beforeEach(() => startTestNetwork(slack));
   afterEach(() => {
+    const unused = unusedZoomMocks();
+    for (const waiting of traps.flatMap((trap) => trap.pendingMocks())) {
+      const at = unused.indexOf(waiting);
+      if (at >= 0) unused.splice(at, 1);
+    }
+    const sent = sprung;
+    traps = [];
+    sprung = [];
     nock.cleanAll();
     // Anything the bot sent that Slack would refuse (Block Kit limits) fails the test that caused it.
     slack.assertNoRefusals();
+    // A Zoom answer the test prepared and the bot never asked for: the test did not reach what it describes.
+    expect(unused, 'Zoom requests the test expected but the bot never sent').toEqual([]);
+    expect(sent, 'Zoom requests the bot must not have sent').toEqual([]);
   });
   return {
     bot: () => bot,
     slack: () => slack,
     zoom: nockZoom,
+    trap: () => {
+      const trap = nockZoom();
+      trap.on('request', (req: { method: string; path: string }) => sprung.push(`${req.method} ${req.path}`));
+      traps.push(trap);
+      return trap;
+    },
   };
 }

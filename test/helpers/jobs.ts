@@ -1,5 +1,6 @@
 // Job tests: the real services and real BullMQ workers on real Redis under the file's own prefix, a fake Slack,
 // and Zoom through nock — so a test sees the Zoom requests a job sends and the Slack messages it leaves.
+import type { Job, Queue } from 'bullmq';
 import nock from 'nock';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
@@ -12,6 +13,7 @@ import type { Services } from '../../src/services.js';
 import { nockZoom, startTestNetwork, testConfig } from './bot.js';
 import { FakeSlack } from './fake-slack.js';
 import { clearPrefix, testRedis, uniquePrefix } from './redis.js';
+import { until } from './wait.js';
 
 export interface JobFixture {
   services: () => Services;
@@ -60,4 +62,12 @@ export function useJobFixture(name: string, env: Record<string, string> = {}): J
       return workers;
     },
   };
+}
+
+/** The job once it has completed or failed, read again after its state so it carries its return value. */
+export async function finishedJob(queue: Queue, jobId: string, timeoutMs = 10_000): Promise<Job> {
+  return until(`job ${jobId} to finish`, async () => {
+    const state = await (await queue.getJob(jobId))?.getState();
+    return state === 'completed' || state === 'failed' ? queue.getJob(jobId) : undefined;
+  }, timeoutMs, 50);
 }

@@ -1,4 +1,4 @@
-// Which hosts a recording download may ever reach (contract.md, ZOOMOPS_DOWNLOAD_HOSTS): Zoom's own domains, the
+// Which hosts a recording download may ever reach (ZOOMOPS_DOWNLOAD_HOSTS in docs/configuration.md): Zoom's own domains, the
 // API host, and the operator's extra hosts; and which of them may see the bearer token (Zoom's only, first hop only).
 import type { Config } from '../../config.js';
 

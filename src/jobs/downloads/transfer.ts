@@ -472,7 +472,7 @@ async function openDownload(options: TransferOptions, onDisk: number, signal: Ab
       const type = response.headers.get('content-type') ?? '';
       if (/^text\/html/i.test(type.trim())) {
         response.destroy();
-        // Zoom's way of saying "not allowed" with a 200 (zoom-facts §5): the page must never become the file.
+        // Zoom's way of saying "not allowed" with a 200 (docs/platform-facts.md, recording downloads): the page must never become the file.
         throw new DownloadRefusedError('Zoom answered with a web page instead of the file (usually a token without access to the recording); nothing was saved');
       }
       return response;

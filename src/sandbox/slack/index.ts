@@ -16,8 +16,7 @@ import { pageState } from './page-state.js';
 import { callMethod, type ApiArgs } from './web-api.js';
 import { DEFAULT_USERS, Workspace, type ConsoleUser } from './workspace.js';
 
-export { slackSignature } from './interactions.js';
-export { Workspace, DEFAULT_USERS, BOT_USER_ID, TEAM_ID, type ConsoleUser } from './workspace.js';
+export type { ConsoleUser } from './workspace.js';
 
 export interface SlackConsoleOptions {
   /** 0 / undefined: any free port. Always 127.0.0.1. */

@@ -8,7 +8,7 @@ export const TOKEN_LIFETIME_S = 3600;
 /** Webhook download tokens live 24 hours (Zoom's recording.completed `download_token`). */
 export const DOWNLOAD_TOKEN_LIFETIME_S = 24 * 3600;
 
-// The granular admin scopes the bot asks for (zoom-facts §1), so the token answer looks like a configured app's.
+// The granular admin scopes the bot asks for (docs/platform-facts.md, the OAuth token), so the token answer looks like a configured app's.
 const SCOPES = [
   'user:read:list_users:admin',
   'user:read:user:admin',

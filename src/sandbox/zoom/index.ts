@@ -23,10 +23,7 @@ import { WebhookSender } from './webhooks.js';
 import { refuseForeign } from '../local-only.js';
 
 export type { SimulateAction, SimulateResult } from './simulate.js';
-export { SimulateError } from './simulate.js';
 export type { SandboxState } from './store.js';
-export { ADMIN_EMAIL, MEMBER_EMAIL } from './seed.js';
-export { signWebhook } from './webhooks.js';
 
 export interface ZoomSandboxOptions {
   /** 0 / undefined: any free port. The sandbox listens on 127.0.0.1 only. */

@@ -1,24 +1,16 @@
 // The CSV export job on real Redis with real workers: every page read, the file in the admin's DM, the progress
 // message ending with where the file went; cancelled, it sends nothing.
-import { setTimeout as delay } from 'node:timers/promises';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { requestCancel } from '../../../src/jobs/cancel.js';
 import { enqueueExport } from '../../../src/jobs/exports/job.js';
-import { useJobFixture } from '../../helpers/jobs.js';
+import { finishedJob, useJobFixture } from '../../helpers/jobs.js';
+import { gate, until } from '../../helpers/wait.js';
 
 const ADMIN = 'UADMIN';
 const fixture = useJobFixture('jobs-exports');
 const who = { userId: ADMIN, zone: 'Europe/Berlin', day: '2026-12-01' };
 
-async function finished(jobId: string) {
-  const queue = fixture.services().jobs.queue('exports');
-  for (let i = 0; i < 200; i++) {
-    const state = await (await queue.getJob(jobId))?.getState();
-    if (state === 'completed' || state === 'failed') return (await queue.getJob(jobId))!;
-    await delay(50);
-  }
-  throw new Error(`job ${jobId} did not finish`);
-}
+const finished = (jobId: string) => finishedJob(fixture.services().jobs.queue('exports'), jobId);
 
 function usersPages() {
   const scope = fixture.zoom();
@@ -82,21 +74,34 @@ describe('CSV export job', () => {
   it('at shutdown goes back to the queue between pages; another worker reads the list again and sends one file', async () => {
     const scope = fixture.zoom();
     const user = (i: number) => ({ id: `u${i}`, email: `u${i}@example.com`, type: 1, status: 'active' });
-    scope.get('/users').query({ status: 'active', page_size: '2000' }).delay(150).reply(200, { next_page_token: 'p2', users: [user(1)] }).persist();
-    scope.get('/users').query({ status: 'active', page_size: '2000', next_page_token: 'p2' }).delay(150).reply(200, { next_page_token: '', users: [user(2)] }).persist();
-    let pagesRead = 0;
-    scope.on('replied', () => (pagesRead += 1));
+    // The first page's answer waits until the test opens it, so the shutdown lands while a page is in flight.
+    const answer = gate();
+    let pagesAsked = 0;
+    scope
+      .get('/users')
+      .query({ status: 'active', page_size: '2000' })
+      .reply(async () => {
+        pagesAsked += 1;
+        await answer.opened;
+        return [200, { next_page_token: 'p2', users: [user(1)] }];
+      })
+      .persist();
+    scope.get('/users').query({ status: 'active', page_size: '2000', next_page_token: 'p2' }).reply(200, { next_page_token: '', users: [user(2)] }).persist();
     const first = fixture.startWorkers();
     const jobId = await enqueueExport(fixture.services(), who, 'users', { s: 'active' }, 'the active users');
-    for (let i = 0; i < 200 && pagesRead === 0; i++) await delay(10);
+    await until('the first page to be asked for', () => pagesAsked === 1);
 
-    await first.stop();
+    const stopping = first.stop();
+    answer.open();
+    await stopping;
     expect(await (await fixture.services().jobs.queue('exports').getJob(jobId))!.getState()).toBe('waiting');
+    expect(pagesAsked).toBe(1);
     expect(fixture.slack().calls.some((c) => c.method.startsWith('upload/'))).toBe(false);
     fixture.startWorkers();
     const job = await finished(jobId);
 
     expect(job.returnvalue).toEqual({ rows: 2, truncated: false });
+    expect(pagesAsked).toBe(2);
     expect(fixture.slack().calls.filter((c) => c.method.startsWith('upload/'))).toHaveLength(1);
   });
 });

@@ -1,11 +1,10 @@
 // The bulk registrant job on real Redis with real workers: batches of 30, each registrant sent once, a restart in
 // the middle that does not re-send a finished batch, cancel, and a summary naming each failure.
-import { setTimeout as delay } from 'node:timers/promises';
-import type { Job } from 'bullmq';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { requestCancel } from '../../../src/jobs/cancel.js';
 import { enqueueRegistrantUpdate } from '../../../src/jobs/registrant-updates.js';
-import { useJobFixture } from '../../helpers/jobs.js';
+import { finishedJob, useJobFixture } from '../../helpers/jobs.js';
+import { gate, until } from '../../helpers/wait.js';
 
 const ADMIN = 'UADMIN';
 const WEBINAR = '81234567890';
@@ -14,11 +13,13 @@ const fixture = useJobFixture('jobs-registrants');
 /** A stateful Zoom: registrants keep their status, and each status update is recorded with its body. */
 function fakeZoomRegistrants(
   count: number,
-  opts: { refuse?: (id: string, batchSize: number) => string | undefined; putDelayMs?: number; dailyQuotaUsedUp?: boolean } = {},
+  opts: { refuse?: (id: string, batchSize: number) => string | undefined; hold?: Promise<void>; dailyQuotaUsedUp?: boolean } = {},
 ) {
   const status = new Map<string, string>();
   for (let i = 1; i <= count; i++) status.set(`r${i}`, 'pending');
   const updates: string[][] = [];
+  // Status updates that reached Zoom, answered or not (with `hold`, their answer waits until the test opens it).
+  let received = 0;
   fixture
     .zoom()
     .get(`/webinars/${WEBINAR}/registrants`)
@@ -32,8 +33,9 @@ function fakeZoomRegistrants(
   fixture
     .zoom()
     .put(`/webinars/${WEBINAR}/registrants/status`)
-    .delay(opts.putDelayMs ?? 0)
-    .reply((_uri, body) => {
+    .reply(async (_uri, body) => {
+      received += 1;
+      await opts.hold;
       if (opts.dailyQuotaUsedUp) {
         const headers = { 'x-ratelimit-type': 'Daily-limit', 'retry-after': '2099-01-01T00:00:00Z' };
         return [429, { code: 429, message: 'You have reached the maximum daily rate limit for this API.' }, headers];
@@ -47,19 +49,10 @@ function fakeZoomRegistrants(
       return [204, ''];
     })
     .persist();
-  return { status, updates };
+  return { status, updates, received: () => received };
 }
 
-async function finished(jobId: string): Promise<Job> {
-  const queue = fixture.services().jobs.queue('registrants');
-  for (let i = 0; i < 200; i++) {
-    const state = await (await queue.getJob(jobId))?.getState();
-    // Read again after the state: a job read before it completed would carry no return value.
-    if (state === 'completed' || state === 'failed') return (await queue.getJob(jobId))!;
-    await delay(50);
-  }
-  throw new Error(`job ${jobId} did not finish`);
-}
+const finished = (jobId: string) => finishedJob(fixture.services().jobs.queue('registrants'), jobId);
 
 function finalSummary(jobMessageTs: string): string {
   const updates = fixture.slack().calls.filter((c) => c.method === 'chat.update' && c.body.ts === jobMessageTs);
@@ -137,16 +130,19 @@ describe('bulk registrant job', () => {
   });
 
   it('at shutdown puts the job back after its current batch; another worker finishes without repeating one', async () => {
-    const zoom = fakeZoomRegistrants(90, { putDelayMs: 150 });
+    const answer = gate();
+    const zoom = fakeZoomRegistrants(90, { hold: answer.opened });
     const first = fixture.startWorkers();
     const { jobId } = await enqueueRegistrantUpdate(fixture.services(), ADMIN, { kind: 'webinar', sessionId: WEBINAR, action: 'approve' }, 'Approve all');
     const queue = fixture.services().jobs.queue('registrants');
-    for (let i = 0; i < 100 && zoom.updates.length === 0; i++) await delay(20);
+    await until('the first batch to reach Zoom', () => zoom.received() === 1);
 
-    await first.stop();
+    // The shutdown begins while the first batch waits for Zoom's answer.
+    const stopping = first.stop();
+    answer.open();
+    await stopping;
     expect(await (await queue.getJob(jobId))!.getState()).toBe('waiting');
-    const sentBeforeRestart = zoom.updates.length;
-    expect(sentBeforeRestart).toBeLessThan(3);
+    expect(zoom.updates).toHaveLength(1);
 
     fixture.startWorkers();
     const job = await finished(jobId);
@@ -157,14 +153,17 @@ describe('bulk registrant job', () => {
   });
 
   it('stops when cancelled, after the batch in flight, and says who cancelled and how far it got', async () => {
-    const zoom = fakeZoomRegistrants(90, { putDelayMs: 150 });
+    const answer = gate();
+    const zoom = fakeZoomRegistrants(90, { hold: answer.opened });
     fixture.startWorkers();
     const services = fixture.services();
     const audited = vi.spyOn(services.audit, 'record');
     const { jobId } = await enqueueRegistrantUpdate(services, ADMIN, { kind: 'webinar', sessionId: WEBINAR, action: 'approve' }, 'Approve all');
-    for (let i = 0; i < 100 && zoom.updates.length === 0; i++) await delay(20);
+    await until('the first batch to reach Zoom', () => zoom.received() === 1);
 
+    // Cancelled while the first batch waits for Zoom's answer.
     await requestCancel(services.redis, services.keyPrefix, jobId, 'UOTHER');
+    answer.open();
     const job = await finished(jobId);
     // Who cancelled is a mention in the audit channel, not the literal `<@UOTHER>` escaped text would show.
     expect(audited).toHaveBeenLastCalledWith({
@@ -174,10 +173,10 @@ describe('bulk registrant job', () => {
     });
 
     expect(job.returnvalue).toMatchObject({ cancelledBy: 'UOTHER' });
-    expect(zoom.updates.length).toBeLessThan(3);
+    expect(zoom.updates).toHaveLength(1);
     const approved = [...zoom.status.values()].filter((s) => s === 'approved').length;
-    expect(approved).toBe(zoom.updates.flat().length);
-    expect(finalSummary(job.data.owner.progress.ts)).toContain(`Cancelled by <@UOTHER> after ${approved} of 90 done.`);
+    expect(approved).toBe(30);
+    expect(finalSummary(job.data.owner.progress.ts)).toContain('Cancelled by <@UOTHER> after 30 of 90 done.');
   });
 
   it('after a crash before any progress was saved, asks Zoom and does not send the first batch again', async () => {
@@ -234,12 +233,15 @@ describe('bulk registrant job', () => {
   });
 
   it('a second identical request while the first runs joins it instead of sending twice', async () => {
-    const zoom = fakeZoomRegistrants(60, { putDelayMs: 100 });
+    const answer = gate();
+    const zoom = fakeZoomRegistrants(60, { hold: answer.opened });
     fixture.startWorkers();
     const services = fixture.services();
     const request = { kind: 'webinar', sessionId: WEBINAR, action: 'approve' } as const;
     const first = await enqueueRegistrantUpdate(services, ADMIN, request, 'Approve all');
+    await until('the first batch to reach Zoom', () => zoom.received() === 1);
     const second = await enqueueRegistrantUpdate(services, ADMIN, request, 'Approve all');
+    answer.open();
 
     expect(second).toEqual({ jobId: first.jobId, duplicate: true });
     await finished(first.jobId);
@@ -261,7 +263,8 @@ describe('bulk registrant job', () => {
   });
 
   it('resumed twice with an admin having approved one in the middle, sends every other registrant exactly once', async () => {
-    const zoom = fakeZoomRegistrants(100, { putDelayMs: 120 });
+    const answer = gate();
+    const zoom = fakeZoomRegistrants(100, { hold: answer.opened });
     const todo = Array.from({ length: 100 }, (_, i) => ({ id: `r${i + 1}`, email: `r${i + 1}@example.com` }));
     // The first run sent r1–r30 and saved; meanwhile someone approved r75 from an alert.
     for (const { id } of todo.slice(0, 30)) zoom.status.set(id, 'approved');
@@ -276,8 +279,11 @@ describe('bulk registrant job', () => {
 
     // Second run: stopped (a deploy) after its first batch; a third run finishes.
     const second = fixture.startWorkers();
-    for (let i = 0; i < 200 && zoom.updates.length === 0; i++) await delay(20);
-    await second.stop();
+    await until('the second run\'s first batch to reach Zoom', () => zoom.received() === 1);
+    const stopping = second.stop();
+    answer.open();
+    await stopping;
+    expect(zoom.updates).toHaveLength(1);
     fixture.startWorkers();
     const done = await finished('reg-00000a75');
 

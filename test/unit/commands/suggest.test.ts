@@ -1,6 +1,6 @@
 // "Did you mean": closest known word to a typo.
 import { describe, expect, it } from 'vitest';
-import { closest, didYouMean } from '../../../src/commands/suggest.js';
+import { closest } from '../../../src/commands/suggest.js';
 
 const FLAGS = ['start', 'duration', 'timezone', 'user', 'agenda', 'registration'];
 
@@ -30,12 +30,5 @@ describe('closest', () => {
 
   it('honours an explicit maximum distance', () => {
     expect(closest('strat', FLAGS, 1)).toBeUndefined();
-  });
-});
-
-describe('didYouMean', () => {
-  it('renders a ready-to-append sentence or nothing', () => {
-    expect(didYouMean('strat', FLAGS, (f) => `--${f}`)).toBe(' Did you mean --start?');
-    expect(didYouMean('banana', FLAGS)).toBe('');
   });
 });

@@ -5,9 +5,16 @@ import {
   readToken,
   splitHead,
   stripEnclosingQuotes,
-  tokenize,
   unescapeSlack,
+  type Token,
 } from '../../../src/commands/tokenize.js';
+
+/** Every word of `text`, read one after the other as the grammar reads them. */
+function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  for (let token = readToken(text); token !== undefined; token = readToken(text, token.end)) tokens.push(token);
+  return tokens;
+}
 
 const values = (text: string) => tokenize(text).map((t) => t.value);
 

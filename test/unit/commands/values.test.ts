@@ -20,7 +20,7 @@ const NY = 'America/New_York';
 const beforeFallBack = DateTime.fromISO('2026-10-31T16:00:00Z');
 
 describe('parseResource', () => {
-  it('maps singular and plural to the names commands.md uses', () => {
+  it('maps singular and plural to the names docs/command-grammar.md uses', () => {
     expect(['meeting', 'meetings', 'Meetings'].map(parseResource)).toEqual(['meeting', 'meeting', 'meeting']);
     expect(['webinar', 'webinars'].map(parseResource)).toEqual(['webinar', 'webinar']);
     expect(['recording', 'recordings'].map(parseResource)).toEqual(['recordings', 'recordings']);

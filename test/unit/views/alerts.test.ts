@@ -1,4 +1,4 @@
-// Every event the watch topics relay (commands.md), rendered from Zoom's own webhook examples
+// Every event the watch topics relay (docs/command-grammar.md), rendered from Zoom's own webhook examples
 // (test/fixtures/zoom-events.json) as a reader in Berlin sees it: what happened, to what, who did it, when, and
 // the links and buttons. A change to any alert's wording or a lost detail fails here.
 import { readFileSync } from 'node:fs';

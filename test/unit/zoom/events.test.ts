@@ -55,7 +55,7 @@ it('threads meeting, webinar and recording events under the instance UUID', () =
   expect(meetingInstanceOf(ZoomEvent.parse(zoomEvent('phone.callee_ended')))).toBeUndefined();
 });
 
-it('lists the topics of commands.md', () => {
+it('lists the topics of docs/command-grammar.md', () => {
   expect(Object.keys(EVENT_TOPICS)).toEqual(['meetings', 'webinars', 'registrations', 'recordings', 'phone', 'chat-channels', 'chat-messages', 'user-activity', 'events']);
   expect(EVENT_TOPICS['chat-channels']).toContain('team_chat.channel_unarchived');
 });

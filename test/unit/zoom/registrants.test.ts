@@ -5,7 +5,6 @@ import {
   REGISTRANT_STATUS_BATCH,
   addRegistrant,
   allRegistrants,
-  deleteRegistrant,
   listRegistrants,
   listRegistrantsRequest,
   resolveRegistrants,
@@ -112,16 +111,6 @@ describe.each(KINDS)('registrants of a $kind', ({ kind, prefix, id }) => {
       }),
     ).resolves.toBeUndefined();
     expect(labels()).toEqual(['medium']);
-  });
-
-  it('deletes a registrant from one occurrence', async () => {
-    api().delete(`${prefix}/registrants/9tboDiHUQAeOnbmudzWa5g`).query({ occurrence_id: '1648194360000' }).reply(204);
-    const labels = chargedLabels(bed());
-
-    await expect(
-      deleteRegistrant(bed().zoom, kind, id, '9tboDiHUQAeOnbmudzWa5g', { occurrenceId: '1648194360000' }),
-    ).resolves.toBeUndefined();
-    expect(labels()).toEqual(['light']);
   });
 });
 

@@ -1,47 +1,14 @@
-import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { ZoomApiError, ZoomUnavailableError } from '../../../src/zoom/errors.js';
 import {
   WEBINAR_LICENCE_REQUIRED_CODES,
-  createWebinar,
-  deleteWebinar,
-  endWebinar,
-  getWebinar,
   isWebinarLicenceMissing,
   listWebinars,
   listWebinarsRequest,
-  updateWebinar,
-  type WebinarInput,
+  Webinar,
 } from '../../../src/zoom/webinars.js';
+import { createSession } from '../../../src/zoom/sessions.js';
 import { chargedLabels, useAreaTestbed } from './testbed.js';
-
-// Shaped like the examples in Zoom's webinar API reference: an int64 ID, a base64 UUID, settings, occurrences.
-const RECURRING_WEBINAR = {
-  host_email: 'jchill@example.com',
-  host_id: '30R7kT7bTIKSNUFEuH_Qlg',
-  id: 97871060099,
-  template_id: 'ull6574eur',
-  uuid: 'm3WqMkvuRXyYqH+eKWhk9w==',
-  agenda: 'My webinar',
-  created_at: '2026-03-26T07:18:32Z',
-  duration: 60,
-  registration_url: 'https://example.zoom.us/webinar/register/7ksAkRCoEpt1Jm0wa-E6lICLur9e7Lde5oW6',
-  join_url: 'https://example.zoom.us/j/97871060099',
-  occurrences: [
-    { duration: 60, occurrence_id: '1648194360000', start_time: '2026-12-01T15:00:00Z', status: 'available' },
-    { duration: 60, occurrence_id: 1648799160000, start_time: '2026-12-08T15:00:00Z', status: 'deleted' },
-  ],
-  password: '123456',
-  recurrence: { type: 2, repeat_interval: 1, weekly_days: '3', end_times: 2 },
-  settings: { approval_type: 1, registration_type: 2, auto_recording: 'cloud', panelists_video: true, audio: 'both' },
-  start_time: '2026-12-01T15:00:00Z',
-  start_url: 'https://example.zoom.us/s/97871060099?zak=secret',
-  timezone: 'America/Los_Angeles',
-  topic: 'Product launch',
-  type: 9,
-  is_simulive: false,
-  creation_source: 'open_api',
-};
 
 const LIST_ITEM = {
   agenda: 'My webinar',
@@ -129,132 +96,6 @@ describe('listWebinars', () => {
   });
 });
 
-describe('getWebinar', () => {
-  it('parses a recurring webinar, with its IDs as strings', async () => {
-    api().get('/v2/webinars/97871060099').reply(200, RECURRING_WEBINAR);
-    const labels = chargedLabels(bed());
-
-    const webinar = await getWebinar(bed().zoom, '97871060099');
-
-    expect(webinar).toMatchObject({ id: '97871060099', topic: 'Product launch', type: 9 });
-    expect(webinar.host_email).toBe('jchill@example.com');
-    expect(webinar.registration_url).toContain('/webinar/register/');
-    expect(webinar.settings).toMatchObject({ approval_type: 1, registration_type: 2, auto_recording: 'cloud' });
-    expect(webinar.recurrence).toMatchObject({ type: 2, weekly_days: '3', end_times: 2 });
-    expect(webinar.occurrences?.map((o) => o.occurrence_id)).toEqual(['1648194360000', '1648799160000']);
-    // Unknown fields survive for callers that need them.
-    expect(webinar.settings?.panelists_video).toBe(true);
-    expect(webinar.creation_source).toBe('open_api');
-    expect(labels()).toEqual(['light']);
-  });
-
-  it('asks for one occurrence', async () => {
-    api()
-      .get('/v2/webinars/97871060099')
-      .query({ occurrence_id: '1648194360000' })
-      .reply(200, { id: '97871060099', topic: 'Product launch', type: 9 });
-
-    await expect(getWebinar(bed().zoom, '97871060099', { occurrenceId: '1648194360000' })).resolves.toMatchObject({
-      id: '97871060099',
-    });
-  });
-
-  it('double-encodes a UUID that contains a double slash', async () => {
-    api().get('/v2/webinars/ab%252F%252Fcd%253D%253D').reply(200, { id: 1, topic: 'Past', type: 5 });
-
-    await expect(getWebinar(bed().zoom, 'ab//cd==')).resolves.toMatchObject({ id: '1' });
-  });
-
-  it('rejects an answer without a topic, naming the field', async () => {
-    api().get('/v2/webinars/97871060099').reply(200, { id: 97871060099, type: 5 });
-
-    await expect(getWebinar(bed().zoom, '97871060099')).rejects.toThrow(/topic/);
-  });
-});
-
-describe('createWebinar', () => {
-  it('posts the input to the host and returns the created webinar', async () => {
-    const input: WebinarInput = {
-      topic: 'Product launch',
-      type: 9,
-      start_time: '2026-12-01T07:00:00',
-      timezone: 'America/Los_Angeles',
-      duration: 60,
-      agenda: 'What is new',
-      settings: { approval_type: 1, registration_type: 2 },
-      recurrence: { type: 2, repeat_interval: 1, weekly_days: '3', end_times: 2 },
-    };
-    api()
-      .post('/v2/users/ana%40example.com/webinars', input as nock.RequestBodyMatcher)
-      .reply(201, RECURRING_WEBINAR);
-    const labels = chargedLabels(bed());
-
-    const webinar = await createWebinar(bed().zoom, 'ana@example.com', input);
-
-    expect(webinar).toMatchObject({ id: '97871060099', topic: 'Product launch', join_url: expect.any(String) });
-    expect(labels()).toEqual(['light']);
-  });
-});
-
-describe('updateWebinar', () => {
-  it('patches only the fields given, for one occurrence', async () => {
-    api()
-      .patch('/v2/webinars/97871060099', { start_time: '2026-12-02T16:00:00Z', duration: 90 })
-      .query({ occurrence_id: '1648194360000' })
-      .reply(204);
-
-    await expect(
-      updateWebinar(
-        bed().zoom,
-        '97871060099',
-        { start_time: '2026-12-02T16:00:00Z', duration: 90 },
-        { occurrenceId: '1648194360000' },
-      ),
-    ).resolves.toBeUndefined();
-  });
-
-  it('patches the whole series without an occurrence', async () => {
-    api()
-      .patch('/v2/webinars/97871060099', { settings: { approval_type: 0 }, recurrence: { type: 1, end_times: 3 } })
-      .reply(204);
-    const labels = chargedLabels(bed());
-
-    await updateWebinar(bed().zoom, '97871060099', {
-      settings: { approval_type: 0 },
-      recurrence: { type: 1, end_times: 3 },
-    });
-    expect(labels()).toEqual(['light']);
-  });
-});
-
-describe('deleteWebinar', () => {
-  it('deletes the webinar', async () => {
-    api().delete('/v2/webinars/97871060099').reply(204);
-    const labels = chargedLabels(bed());
-    await expect(deleteWebinar(bed().zoom, '97871060099')).resolves.toBeUndefined();
-    expect(labels()).toEqual(['light']);
-  });
-
-  it('deletes one occurrence', async () => {
-    api().delete('/v2/webinars/97871060099').query({ occurrence_id: '1648194360000' }).reply(204);
-    await deleteWebinar(bed().zoom, '97871060099', { occurrenceId: '1648194360000' });
-  });
-});
-
-describe('endWebinar', () => {
-  it('puts the status "end" and accepts the 200 the spec documents', async () => {
-    api().put('/v2/webinars/97871060099/status', { action: 'end' }).reply(200);
-    const labels = chargedLabels(bed());
-    await expect(endWebinar(bed().zoom, '97871060099')).resolves.toBeUndefined();
-    expect(labels()).toEqual(['light']);
-  });
-
-  it('accepts a 204 as well', async () => {
-    api().put('/v2/webinars/97871060099/status', { action: 'end' }).reply(204);
-    await expect(endWebinar(bed().zoom, '97871060099')).resolves.toBeUndefined();
-  });
-});
-
 describe('the missing webinar licence', () => {
   it("is Zoom's code 200", () => {
     expect(WEBINAR_LICENCE_REQUIRED_CODES).toEqual([200]);
@@ -263,7 +104,7 @@ describe('the missing webinar licence', () => {
   it('is recognised when Zoom refuses to create a webinar for a host without the plan', async () => {
     api().post('/v2/users/bo%40example.com/webinars', { topic: 'Launch' }).reply(400, PLAN_MISSING);
 
-    const error = await createWebinar(bed().zoom, 'bo@example.com', { topic: 'Launch' }).catch((e: unknown) => e);
+    const error = await createSession(bed().zoom, 'webinar', 'bo@example.com', { topic: 'Launch' }, Webinar).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(ZoomApiError);
     expect(error).toMatchObject({ status: 400, code: 200 });

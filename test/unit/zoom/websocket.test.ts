@@ -2,11 +2,12 @@
 // it dies, no second consumer after a stall past the lock's TTL, heartbeats, reconnects, a new token means a
 // new connection opened before the old one closes, events handed on and held while the queue is unavailable.
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeEach, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ZoomEventSocket } from '../../../src/zoom/websocket.js';
 import type { ZoomEvent } from '../../../src/zoom/events.js';
 import { clearPrefix, testRedis, uniquePrefix } from '../../helpers/redis.js';
+import { until } from '../../helpers/wait.js';
 
 const redis = testRedis();
 const prefix = uniquePrefix('ws');
@@ -54,21 +55,23 @@ function consumer(opts: { token?: () => string; events?: ZoomEvent[]; subscripti
   return c;
 }
 const open = () => connections.filter((c) => c.socket.readyState === 1);
-async function until(what: string, check: () => boolean, ms = 3_000) {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** Resolves once the consumer has handled every frame sent on `conn` before: ws answers a ping in order. */
+const handled = (conn: { socket: WebSocket }) => new Promise<void>((resolve) => {
+  conn.socket.once('pong', () => resolve());
+  conn.socket.ping();
+});
 
 it('connects exactly one of two consumers, with the subscription and the S2S token, and hands events on', async () => {
   const events: ZoomEvent[] = [];
+  const lockTries = vi.spyOn(redis, 'set');
   const a = consumer({ events });
   const b = consumer({ events });
   await until('a connection', () => open().length === 1);
-  await new Promise((r) => setTimeout(r, 400));
+  // The other consumer keeps trying to take the lock; after two more failed tries it still has no connection.
+  const tries = lockTries.mock.calls.length;
+  await until('two more tries to take the lock', () => lockTries.mock.calls.length >= tries + 2);
   expect(open()).toHaveLength(1);
+  expect(connections).toHaveLength(1);
   expect([a.isConsumer, b.isConsumer].filter(Boolean)).toHaveLength(1);
   expect(connections[0]!.url.pathname).toBe('/ws');
   expect(connections[0]!.url.searchParams.get('subscriptionId')).toBe('sub-1');
@@ -116,7 +119,6 @@ it('reconnects with the new token once the shared one is renewed', async () => {
 });
 
 const tokenOf = (c: { url: URL }) => c.url.searchParams.get('access_token');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 it('does not connect beside the new holder when it wakes from a stall longer than the lock’s TTL', async () => {
   const a = consumer({ token: () => 'token-a' });
@@ -126,8 +128,9 @@ it('does not connect beside the new holder when it wakes from a stall longer tha
   consumer({ token: () => 'token-b' });
   await until('b connected', () => open().some((c) => tokenOf(c) === 'token-b'));
   // A wakes to its connection closing and tries to reconnect from its close handler.
+  expect(a.isConsumer).toBe(true);
   connections.find((c) => tokenOf(c) === 'token-a')!.socket.close(1011, 'server restart');
-  await sleep(500);
+  await until('A to find the lock held by B', () => !a.isConsumer);
   expect(open().map(tokenOf)).toEqual(['token-b']);
   expect(connections.filter((c) => tokenOf(c) === 'token-a')).toHaveLength(1);
   expect(a.isConsumer).toBe(false);
@@ -135,14 +138,22 @@ it('does not connect beside the new holder when it wakes from a stall longer tha
 
 it('opens the connection with a renewed token before closing the old one, so no event falls in a gap', async () => {
   let token = 'token-1';
-  consumer({ token: () => token });
+  let tokenChecks = 0;
+  consumer({
+    token: () => {
+      tokenChecks += 1;
+      return token;
+    },
+  });
   await until('a connection', () => open().length === 1);
   let openWhenOldClosed: Array<string | null> | undefined;
   connections[0]!.socket.on('close', () => (openWhenOldClosed = open().map(tokenOf)));
   token = 'token-2';
   await until('the old connection closed', () => openWhenOldClosed !== undefined);
   expect(openWhenOldClosed).toEqual(['token-2']);
-  await sleep(200);
+  // Two more token checks find the connection current and open nothing else.
+  const checks = tokenChecks;
+  await until('two more token checks', () => tokenChecks >= checks + 2);
   expect(open().map(tokenOf)).toEqual(['token-2']);
   expect(connections).toHaveLength(2);
 });
@@ -151,9 +162,11 @@ const zoomFrame = (i: number) => JSON.stringify({ module: 'message', content: JS
 
 it('holds events while Redis is unavailable and queues them in order once it is back', async () => {
   let redisUp = false;
+  let tries = 0;
   const queued: number[] = [];
   const c = consumer({
     onEvent: async (e) => {
+      tries += 1;
       if (!redisUp) throw new Error("Stream isn't writeable and enableOfflineQueue options is false");
       queued.push(e.event_ts!);
     },
@@ -161,7 +174,9 @@ it('holds events while Redis is unavailable and queues them in order once it is 
   await until('a connection', () => open().length === 1);
   for (const i of [1, 2, 3]) connections[0]!.socket.send(zoomFrame(i));
   await until('three events held', () => c.heldEvents === 3);
-  await sleep(300);
+  // Retried while Redis is away, and still held.
+  await until('three tries to queue the first event', () => tries >= 3);
+  expect(c.heldEvents).toBe(3);
   expect(queued).toEqual([]);
   redisUp = true;
   connections[0]!.socket.send(zoomFrame(4));
@@ -182,7 +197,7 @@ it('keeps the events it has when its buffer is full and drops only the ones past
   });
   await until('a connection', () => open().length === 1);
   for (const i of [1, 2, 3]) connections[0]!.socket.send(zoomFrame(i));
-  await sleep(200);
+  await handled(connections[0]!);
   expect(c.heldEvents).toBe(2);
   redisUp = true;
   await until('the held events queued', () => queued.length === 2);

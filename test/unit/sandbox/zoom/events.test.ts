@@ -4,7 +4,8 @@ import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_EMAIL, startZoomSandbox } from '../../../../src/sandbox/zoom/index.js';
+import { startZoomSandbox } from '../../../../src/sandbox/zoom/index.js';
+import { ADMIN_EMAIL } from '../../../../src/sandbox/zoom/seed.js';
 import { verifyZoomSignature } from '../../../../src/zoom/webhook.js';
 import { SECRET, call, fetchToken, sessionId, useSandbox } from './harness.js';
 

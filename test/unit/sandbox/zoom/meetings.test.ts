@@ -2,7 +2,7 @@
 // parse with the bot's own response schemas.
 import { describe, expect, it } from 'vitest';
 import { Meeting, MeetingSummary } from '../../../../src/zoom/meetings.js';
-import { ADMIN_EMAIL, MEMBER_EMAIL } from '../../../../src/sandbox/zoom/index.js';
+import { ADMIN_EMAIL, MEMBER_EMAIL } from '../../../../src/sandbox/zoom/seed.js';
 import { NOW, sessionId, useSandbox } from './harness.js';
 
 const t = useSandbox();

@@ -2,7 +2,7 @@
 // Zoom's OpenAPI for the fields the bot reads.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ADMIN_EMAIL, MEMBER_EMAIL } from '../../../../src/sandbox/zoom/index.js';
+import { ADMIN_EMAIL, MEMBER_EMAIL } from '../../../../src/sandbox/zoom/seed.js';
 import { useSandbox } from './harness.js';
 
 const t = useSandbox();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { downloadHosts } from '../../../../src/jobs/downloads/hosts.js';
 import { downloadFile } from '../../../../src/jobs/downloads/transfer.js';
-import { ADMIN_EMAIL } from '../../../../src/sandbox/zoom/index.js';
+import { ADMIN_EMAIL } from '../../../../src/sandbox/zoom/seed.js';
 import { sessionId, useSandbox } from './harness.js';
 
 const t = useSandbox();
