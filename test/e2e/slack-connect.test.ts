@@ -22,14 +22,14 @@ const REFUSAL = 'ZoomOps takes requests only from people of the Slack workspace 
 
 describe('a guest from another organisation in a shared channel', () => {
   it('is refused a command even as an admin of their own workspace, and Zoom is not called', async () => {
-    const list = fixture.zoom().get(/\/users\/.*\/meetings/).reply(200, { meetings: [] });
+    const list = fixture.trap().get(/\/users\/.*\/meetings/).reply(200, { meetings: [] });
     const answer = await driver.command('meeting list', GUEST_ADMIN);
     expect(answer.body.text).toContain(REFUSAL);
     expect(list.isDone()).toBe(false);
   });
 
   it('is refused an alert button (Approve a registrant) and nothing is sent to Zoom', async () => {
-    const put = fixture.zoom().put('/meetings/81234567890/registrants/status').reply(204);
+    const put = fixture.trap().put('/meetings/81234567890/registrants/status').reply(204);
     const value = JSON.stringify({ k: 'meeting', s: '81234567890', r: 'reg-jane', e: 'jane@example.com' });
     const answer = await driver.click('registrant.approve', value, GUEST_ADMIN);
     expect(answer.body.text).toContain(REFUSAL);

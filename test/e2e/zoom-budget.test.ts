@@ -24,12 +24,17 @@ beforeEach(() => {
   calls = [];
 });
 
-/** Fifty users, each with one recording in every month, so --all over a year would take 601 calls. */
-function busyAccount(): void {
+type Scope = ReturnType<typeof fixture.zoom>;
+
+/**
+ * Fifty users, each with one recording in every month, so --all over a year would take 601 calls. Each part is
+ * mocked on `fixture.zoom()` when the scenario must reach it, or on `fixture.trap()` when it must not.
+ */
+function busyAccount(parts: { users: () => Scope; recordings: () => Scope }): void {
   const users = Array.from({ length: 50 }, (_, i) => ({ id: `u${i}`, email: `user${i}@example.com` }));
-  fixture.zoom().get('/users').query(true).reply(() => (calls.push('users'), [200, { users }])).persist();
-  fixture
-    .zoom()
+  parts.users().get('/users').query(true).reply(() => (calls.push('users'), [200, { users }])).persist();
+  parts
+    .recordings()
     .get(/\/users\/u\d+\/recordings/)
     .query(true)
     .reply(function (uri) {
@@ -43,7 +48,7 @@ function busyAccount(): void {
 
 describe('recordings list look-back', () => {
   it('refuses a --from older than 12 months, saying how to narrow it, and asks Zoom nothing', async () => {
-    busyAccount();
+    busyAccount({ users: fixture.trap, recordings: fixture.trap });
     for (const from of ['2000-01-01', '-9999m', '-13m']) {
       const answer = await driver.command(`recordings list --from ${from}`, VIEWER);
       expect(answer.body.text).toContain('Recordings are listed for the last 12 months at most');
@@ -54,7 +59,7 @@ describe('recordings list look-back', () => {
 
   it('takes a year back for one user: thirteen monthly calls', async () => {
     fixture.zoom().get('/users/viewer%40example.com').reply(200, { id: 'u7', email: 'viewer@example.com' });
-    busyAccount();
+    busyAccount({ users: fixture.trap, recordings: fixture.zoom });
     const answer = await driver.command('recordings list --from -12m', VIEWER);
     expect(calls).toHaveLength(13);
     expect(textOf(answer)).toContain('Call of u7');
@@ -64,7 +69,7 @@ describe('recordings list look-back', () => {
 
 describe('Zoom calls of one command', () => {
   it('stops `recordings list --all` at 60 Zoom calls and says what was left out; Next page costs no more', async () => {
-    busyAccount();
+    busyAccount({ users: fixture.zoom, recordings: fixture.zoom });
     const answer = await driver.command('recordings list --all --from -12m', VIEWER);
     expect(calls).toHaveLength(60);
     expect(textOf(answer)).toContain('Stopped after 60 Zoom calls, the most one command or button may make');
