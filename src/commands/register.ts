@@ -95,10 +95,12 @@ export function registerCommands(app: App, services: Services): void {
     app.view<ViewSubmitAction>({ callback_id: SESSION_FORM_CALLBACK[kind], type: 'view_submission' }, (args) => submitSessionForm(kind, args, services));
   }
 
-  function helpGroups(resource?: string) {
-    const resources = [...new Set(COMMANDS.map((d) => d.path[0]!))].filter((r) => !resource || r === resource);
-    return resources.map((r) => ({ resource: r, entries: COMMANDS.filter((d) => d.path[0] === r) }));
-  }
+}
+
+/** The command table grouped by resource, for `help` (all of it) or `help <resource>`. */
+export function helpGroups(resource?: string): Array<{ resource: string; entries: CommandDef[] }> {
+  const resources = [...new Set(COMMANDS.map((d) => d.path[0]!))].filter((r) => !resource || r === resource);
+  return resources.map((r) => ({ resource: r, entries: COMMANDS.filter((d) => d.path[0] === r) }));
 }
 
 /**
