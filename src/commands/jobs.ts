@@ -3,7 +3,7 @@
 import type { Job } from 'bullmq';
 import type { CommandDef } from './command.js';
 import type { CommandInvocation, ParsedCommand } from './context.js';
-import { UsageError } from './errors.js';
+import { UsageError, excerpt } from './errors.js';
 import { clearCancel, requestCancel } from '../jobs/cancel.js';
 import { QUEUE_NAMES, type QueueName } from '../jobs/queues.js';
 import { textMessage } from '../views/blocks.js';
@@ -112,7 +112,7 @@ type JobState = 'active' | 'waiting' | 'delayed' | 'prioritized' | 'failed' | 'c
 async function findJob(inv: CommandInvocation, args: ParsedCommand): Promise<Job> {
   const id = args.positionals[0] ?? '';
   const job = id ? await inv.services.jobs.find(id) : undefined;
-  if (!job) throw new UsageError(`There is no job \`${id}\` (finished jobs are kept for a week). \`/zoom jobs\` lists the current ones.`);
+  if (!job) throw new UsageError(`There is no job \`${excerpt(id)}\` (finished jobs are kept for a week). \`/zoom jobs\` lists the current ones.`);
   return job;
 }
 

@@ -7,7 +7,7 @@ import { audited, settle } from './audited.js';
 import { CONFIRMATION_TTL_SECONDS, claimPending, stashPending } from './pending.js';
 import type { ActionDef, CommandDef } from './command.js';
 import type { ActionInvocation, CommandInvocation, Invocation, ParsedCommand } from './context.js';
-import { UsageError } from './errors.js';
+import { UsageError, quoted } from './errors.js';
 import { parseEnum } from './values.js';
 import { context, textMessage } from '../views/blocks.js';
 import { confirmationPrompt } from '../views/confirm.js';
@@ -105,7 +105,7 @@ async function registerCommand(inv: CommandInvocation, kind: SessionKind, args: 
   const sessionId = requireId(args, kind);
   const email = args.positionals[1] ?? '';
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
-    throw new UsageError(`"${email}" is not an email address.`, { example: `${kind} register ${sessionId} jane@example.com` });
+    throw new UsageError(`${quoted(email)} is not an email address.`, { example: `${kind} register ${sessionId} jane@example.com` });
   }
   const first = stringFlag(args, 'first') ?? email.split('@')[0]!;
   const last = stringFlag(args, 'last');

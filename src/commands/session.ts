@@ -7,10 +7,10 @@ import { CONFIRMATION_TTL_SECONDS, claimPending, stashPending } from './pending.
 import { audited, settle } from './audited.js';
 import type { ActionDef, CommandDef } from './command.js';
 import type { CommandInvocation, Invocation, ParsedCommand } from './context.js';
-import { UsageError } from './errors.js';
+import { UsageError, quoted } from './errors.js';
 import { APPROVAL_TYPES, SESSION_TYPES, createAudited, fetchSession, readBack, zoomLocalTime, zoomUtcTime } from './session-calls.js';
 import { openSessionForm, openSessionFormFor } from './session-form.js';
-import { parseDate, parseDuration, parseEnum, parseTimezone, parseWhen, parseWho } from './values.js';
+import { checkTopic, parseDate, parseDuration, parseEnum, parseTimezone, parseWhen, parseWho } from './values.js';
 import { resolveZoomUser } from './who.js';
 import { confirmationPrompt } from '../views/confirm.js';
 import { textMessage } from '../views/blocks.js';
@@ -263,7 +263,7 @@ export async function showSession(inv: Invocation, kind: SessionKind, id: string
 
 async function createCommand(inv: CommandInvocation, kind: SessionKind, args: ParsedCommand): Promise<void> {
   const { zone, now } = clock(inv);
-  const topic = args.positionals.join(' ').trim();
+  const topic = checkTopic(args.positionals.join(' ').trim());
   const timezone = args.flags.timezone ? parseTimezone(String(args.flags.timezone)) : zone;
   const startFlag = stringFlag(args, 'start');
   const duration = stringFlag(args, 'duration');
@@ -288,7 +288,7 @@ async function createCommand(inv: CommandInvocation, kind: SessionKind, args: Pa
   }
   const start = parseWhen(startFlag, { zone: timezone, now });
   if (start < now.minus({ minutes: 1 })) {
-    throw new UsageError(`--start "${startFlag}" is in the past (${formatDateTime(start, zone)}).`, { example: '--start "tomorrow 9:30"' });
+    throw new UsageError(`--start ${quoted(startFlag)} is in the past (${formatDateTime(start, zone)}).`, { example: '--start "tomorrow 9:30"' });
   }
   const host = await resolveZoomUser(inv, parseWho(stringFlag(args, 'user') ?? 'me'));
   const input: SessionInput<number> = {
@@ -311,7 +311,7 @@ async function updateCommand(inv: CommandInvocation, kind: SessionKind, args: Pa
   const { zone, now } = clock(inv);
   const changes: Partial<SessionInput<number>> = {};
   const topic = stringFlag(args, 'topic');
-  if (topic !== undefined) changes.topic = topic;
+  if (topic !== undefined) changes.topic = checkTopic(topic);
   const timezone = args.flags.timezone ? parseTimezone(String(args.flags.timezone)) : undefined;
   if (timezone) changes.timezone = timezone;
   const startFlag = stringFlag(args, 'start');

@@ -5,7 +5,7 @@ import type { CommandDef } from './command.js';
 import type { CommandInvocation, ParsedCommand } from './context.js';
 import { stringFlag } from './args.js';
 import { audited } from './audited.js';
-import { UsageError } from './errors.js';
+import { UsageError, quoted } from './errors.js';
 import { parseChannel } from './values.js';
 import { WatchStore, eventsOfTopic, type Watch } from '../slack/watches.js';
 import { auditedWatch, watchList, watchStarted, watchStopped } from '../views/watch.js';
@@ -120,7 +120,7 @@ function requestedEvents(name: WatchTopic, flag: string | undefined, command: st
     }
     const bad = names.filter((n) => !EVENT_NAME.test(n));
     if (bad.length > 0) {
-      throw new UsageError(`"${bad.join(', ')}" ${bad.length === 1 ? 'is not a Zoom event name' : 'are not Zoom event names'}; they look like meeting.started.`);
+      throw new UsageError(`${quoted(bad.join(', '))} ${bad.length === 1 ? 'is not a Zoom event name' : 'are not Zoom event names'}; they look like meeting.started.`);
     }
     return names;
   }

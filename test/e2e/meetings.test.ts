@@ -442,6 +442,31 @@ describe('authorization and bad input', () => {
     expect(answer.body.text).toContain('Usage: `/zoom meeting get <meetingId> [--public]`');
   });
 
+  it.each([
+    ['meeting get 9{long}', 'is not a meeting ID'],
+    ['meeting list --type x{long}', 'is not a valid --type'],
+    ['meeting create Sync --start "y{long}"', 'is not a time'],
+    ['meeting create Sync --start tomorrow --duration z{long}', '--duration'],
+    ['meeting list --from -7d extra{long}', 'Unexpected'],
+    ['meeting register 81234567890 a{long}', 'is not an email address'],
+    ['meeting lsit{long}', 'is not a command'],
+    ['phone calls --from q{long}', 'is not a date'],
+  ])('quotes only the start of a 3,000-character argument, so the reason is read: %s', async (typed, reason) => {
+    const answer = await command(typed.replace('{long}', 'w'.repeat(3000)));
+    const text = answer.body.text as string;
+    expect(text).toContain(reason);
+    expect(text).not.toContain('w'.repeat(80));
+    expect(text.length).toBeLessThan(2000);
+  });
+
+  it('refuses a topic over Zoom\'s 200 characters in words, and asks Zoom nothing', async () => {
+    const created = await command(`meeting create ${'T'.repeat(201)} --start "tomorrow 9:30"`);
+    expect(created.body.text).toContain('The topic has 201 characters; Zoom takes at most 200');
+    const updated = await command(`meeting update 81234567890 --topic ${'T'.repeat(250)}`);
+    expect(updated.body.text).toContain('The topic has 250 characters; Zoom takes at most 200');
+    expect(zoom.pendingMocks()).toEqual([]);
+  });
+
   it('says when Zoom did not answer a write, so the admin checks before trying again', async () => {
     zoom.get('/users/admin%40example.com').reply(200, zoomUser);
     zoom.post('/users/zu-admin/meetings').reply(503, 'upstream down');
