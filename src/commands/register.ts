@@ -19,7 +19,7 @@ import { recordingActions, recordingCommands } from './recordings.js';
 import { userActions, userCommands } from './users.js';
 import { watchCommands } from './watch.js';
 import { route } from './router.js';
-import { mayDo, roleOf, type Access } from '../slack/authorize.js';
+import { mayDo, refused, roleOf, type Access } from '../slack/authorize.js';
 import { replyVia, type Reply } from '../slack/respond.js';
 import { textMessage } from '../views/blocks.js';
 import { CANCEL_CONFIRMATION } from '../views/confirm.js';
@@ -68,7 +68,7 @@ export function registerCommands(app: App, services: Services): void {
         return;
       }
       const { def, argText } = routed;
-      if (!mayDo(inv.role, def.access)) throw new NotAllowedError(`run \`${command} ${def.path.join(' ')}\``);
+      if (!mayDo(inv.role, def.access)) throw new NotAllowedError(`run \`${command} ${def.path.join(' ')}\``, refused(services, inv.role));
       const args = parseArgs(argText, def.args, { command, usage: `${command} ${def.usage}` });
       const commandInv: CommandInvocation = { ...inv, channelId: body.channel_id, triggerId: body.trigger_id, responseUrl: body.response_url };
       await def.run(commandInv, args);
@@ -80,7 +80,7 @@ export function registerCommands(app: App, services: Services): void {
       await ack();
       const reply = replyVia(body.response_url);
       await guarded(services, body.user.id, reply, async (inv) => {
-        if (!mayDo(inv.role, action.access)) throw new NotAllowedError('use this button');
+        if (!mayDo(inv.role, action.access)) throw new NotAllowedError('use this button', refused(services, inv.role));
         // Ephemeral answers come without `message`; only a channel message can be rewritten with chat.update.
         const message = body.message && body.channel ? { channel: body.channel.id, ts: body.message.ts, blocks: (body.message.blocks ?? []) as KnownBlock[] } : undefined;
         await action.run({ ...inv, ...(message ? { message } : {}) }, button.value ?? '');
@@ -120,7 +120,7 @@ export function guarded(
       const person = await services.directory.person(userId);
       zone = person.tz;
       const role = await roleOf(userId, services.config.access, services.directory);
-      if (role === 'none') throw new NotAllowedError('use ZoomOps');
+      if (role === 'none') throw new NotAllowedError('use ZoomOps', refused(services, role));
       await work({ services, person, role, channelId, reply });
     } catch (error) {
       const reference = randomUUID().slice(0, 8);

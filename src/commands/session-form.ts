@@ -10,7 +10,7 @@ import { UsageError } from './errors.js';
 import { APPROVAL_TYPES, SESSION_TYPES, createAudited, fetchSession, readBack, summaryLine, zoomLocalTime } from './session-calls.js';
 import { parseWho } from './values.js';
 import { resolveZoomUser } from './who.js';
-import { mayDo, roleOf } from '../slack/authorize.js';
+import { mayDo, refused, roleOf } from '../slack/authorize.js';
 import { directMessage, replyVia, tellAfterWrite } from '../slack/respond.js';
 import { textMessage } from '../views/blocks.js';
 import { NotAllowedError, renderError } from '../views/errors.js';
@@ -256,7 +256,7 @@ export async function submitSessionForm(
     try {
       person = await services.directory.person(body.user.id);
       const role = await roleOf(person.id, services.config.access, services.directory);
-      if (!mayDo(role, 'write')) throw new NotAllowedError(`change Zoom ${kind}s`);
+      if (!mayDo(role, 'write')) throw new NotAllowedError(`change Zoom ${kind}s`, refused(services, role));
       const inv: Invocation = { services, person, role, channelId: meta.channelId, reply: async () => undefined };
       applied = await applyForm(inv, kind, meta, values);
     } catch (error) {

@@ -2,17 +2,45 @@
 // Never a stack trace, never a secret; unexpected errors get a reference the operator finds in the log.
 import { DateTime } from 'luxon';
 import { UsageError } from '../commands/errors.js';
+import type { Refused } from '../slack/authorize.js';
 import { RedisUnavailableError, isRedisUnavailable } from '../redis.js';
 import { ZoomApiError, ZoomRateLimitError, ZoomResponseError, ZoomUnavailableError } from '../zoom/errors.js';
 import { isWebinarLicenceMissing } from '../zoom/webinars.js';
 import { escapeMrkdwn, formatDateTime } from './format.js';
 
+/** Admins named in a refusal; more would make the sentence a roll call. */
+const NAMED_ADMINS_MAX = 5;
+
 export class NotAllowedError extends Error {
-  constructor(readonly what: string) {
-    super(`You are not allowed to ${what}. Ask a ZoomOps admin to add you to ZOOMOPS_ADMINS.`);
+  constructor(
+    readonly what: string,
+    refused: Refused = { role: 'none' },
+  ) {
+    super(refusalText(what, refused));
     this.name = new.target.name;
     Object.setPrototypeOf(this, new.target.prototype);
   }
+}
+
+/** What they may not do, what they may, and whom to ask: by mention when ZOOMOPS_ADMINS lists people or groups. */
+function refusalText(what: string, { role, admins, command = '/zoom' }: Refused): string {
+  const may = role === 'viewer'
+    ? `: as a ZoomOps viewer you may list and look up (e.g. \`${command} meeting list\`), not change anything`
+    : '';
+  const names = admins ? [...admins.users.map((u) => `<@${u}>`), ...admins.groups.map((g) => `<!subteam^${g}>`)] : [];
+  const shown = names.length > NAMED_ADMINS_MAX ? [...names.slice(0, NAMED_ADMINS_MAX), 'the others listed'] : names;
+  const ask = role === 'viewer' ? 'to do it for you' : 'for access';
+  const whom = !admins
+    ? `Ask one of this workspace's Slack admins and owners ${ask}: they are ZoomOps's admins here.`
+    : shown.length > 0
+      ? `Ask a ZoomOps admin (${listed(shown)}) ${ask}.`
+      : `Ask whoever runs ZoomOps ${ask}.`;
+  return `You are not allowed to ${what}${may}. ${whom}`;
+}
+
+/** `a`, `a or b`, `a, b or c`. */
+function listed(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
 }
 
 /** Zoom codes whose own message does not say what to do next. */

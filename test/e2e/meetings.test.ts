@@ -426,9 +426,17 @@ describe('authorization and bad input', () => {
     expect(answer.body.text).toContain('not allowed');
   });
 
-  it('lets a viewer read but not write', async () => {
+  it('lets a viewer read but not write, and says what they may do and which admins to ask', async () => {
     const answer = await command('meeting delete 81234567890', VIEWER);
     expect(answer.body.text).toContain('You are not allowed to run `/zoom meeting delete`');
+    expect(answer.body.text).toContain('you may list and look up (e.g. `/zoom meeting list`), not change');
+    expect(answer.body.text).toContain('Ask a ZoomOps admin (<@UADMIN> or <@UNOMAIL>)');
+  });
+
+  it('tells a stranger whom to ask for access, by name', async () => {
+    const answer = await command('meeting list', STRANGER);
+    expect(answer.body.text).toContain('You are not allowed to use ZoomOps');
+    expect(answer.body.text).toContain('Ask a ZoomOps admin (<@UADMIN> or <@UNOMAIL>)');
   });
 
   it('suggests the closest command for a typo', async () => {
