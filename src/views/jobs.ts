@@ -124,6 +124,8 @@ export interface JobInfo {
   attempts?: number;
   createdAt: number;
   finishedAt?: number;
+  /** What a finished job returned, as far as it says what happened. */
+  result?: { changed?: number; failed?: number; saved?: number; rows?: number; cancelledBy?: string };
 }
 
 export function jobStatusMessage(job: JobInfo, zone: string): SlackMessage {
@@ -146,13 +148,43 @@ function describeProgress(p: NonNullable<JobInfo['progress']>): string {
   return `${of}${p.failed ? ` · ${p.failed} failed` : ''}`;
 }
 
-export function jobListMessage(title: string, jobs: JobInfo[], empty: string): SlackMessage {
-  if (jobs.length === 0) return { text: empty, blocks: [section(empty)] };
-  const lines = jobs.map((j) => {
-    const progress = j.progress ? ` · ${describeProgress(j.progress)}` : '';
-    const reason = j.failedReason ? ` · ${escapeMrkdwn(j.failedReason)}` : '';
-    return `\`${j.id}\` *${j.state}* · ${escapeMrkdwn(j.description)}${progress}${reason}`;
-  });
-  const blocks: KnownBlock[] = [section(`*${title}*`), ...chunkLines(lines, 2_900).slice(0, 45).map((c) => section(c))];
+export function jobListMessage(
+  title: string,
+  jobs: JobInfo[],
+  empty: string,
+  recent?: { finished: JobInfo[]; zone: string },
+): SlackMessage {
+  const finished = recent?.finished ?? [];
+  if (jobs.length === 0 && finished.length === 0) {
+    const text = recent ? `${empty.replace(/\.$/, '')}, and none finished in the last 24 hours.` : empty;
+    return { text, blocks: [section(text)] };
+  }
+  const blocks: KnownBlock[] = [section(`*${title}*`)];
+  if (jobs.length === 0) blocks.push(section(empty));
+  blocks.push(...chunkLines(jobs.map((j) => jobLine(j)), 2_900).slice(0, 20).map((c) => section(c)));
+  if (finished.length > 0) {
+    blocks.push(section('*Finished in the last 24 hours*'));
+    blocks.push(...chunkLines(finished.map((j) => jobLine(j, recent!.zone)), 2_900).slice(0, 20).map((c) => section(c)));
+  }
   return { text: title, blocks };
+}
+
+function jobLine(j: JobInfo, zone?: string): string {
+  const progress = j.progress && !j.result ? ` · ${describeProgress(j.progress)}` : '';
+  const reason = j.failedReason ? ` · ${escapeMrkdwn(j.failedReason)}` : '';
+  const result = j.result ? ` · ${describeResult(j.result)}` : '';
+  const when = zone && j.finishedAt ? ` · finished ${formatDateTime(DateTime.fromMillis(j.finishedAt), zone)}` : '';
+  return `\`${j.id}\` *${j.state}* · ${escapeMrkdwn(j.description)}${progress}${reason}${result}${when}`;
+}
+
+/** `120 changed, 2 failed`, `3 files saved`, `40 rows`, `cancelled by @ada`. */
+function describeResult(r: NonNullable<JobInfo['result']>): string {
+  const parts = [
+    r.changed === undefined ? undefined : `${r.changed.toLocaleString('en-US')} changed`,
+    r.saved === undefined ? undefined : `${r.saved.toLocaleString('en-US')} ${r.saved === 1 ? 'file' : 'files'} saved`,
+    r.rows === undefined ? undefined : `${r.rows.toLocaleString('en-US')} ${r.rows === 1 ? 'row' : 'rows'}`,
+    r.failed ? `${r.failed.toLocaleString('en-US')} failed` : undefined,
+    r.cancelledBy ? `cancelled by <@${r.cancelledBy}>` : undefined,
+  ];
+  return parts.filter(Boolean).join(', ');
 }

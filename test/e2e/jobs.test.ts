@@ -77,6 +77,20 @@ describe('/zoom jobs', () => {
     expect(zoom.sent()).toBeLessThan(4);
   });
 
+  it('lists jobs that finished in the last 24 hours, with their result', async () => {
+    slowZoom(0);
+    const jobId = await startJob();
+    const summary = await slack.waitFor((c) => c.method === 'chat.update' && String(c.body.text).includes('finished'));
+    expect(String(summary.body.text)).toContain('120 of 120 done');
+    const job = await fixture.bot().bot.services.jobs.find(jobId);
+    for (let i = 0; i < 100 && (await job?.getState()) !== 'completed'; i++) await delay(20);
+    expect(await job?.getState()).toBe('completed');
+
+    const list = await driver.command('jobs', VIEWER);
+    expect(textOf(list)).toContain('Finished in the last 24 hours');
+    expect(textOf(list)).toMatch(new RegExp(`\`${jobId}\` \\*completed\\* · Approve every pending registrant of webinar 812 3456 7890 · 120 changed · finished \\w{3} \\d+ \\w+ 2026, \\d\\d:\\d\\d`));
+  });
+
   it('names an unknown job and how to list the real ones', async () => {
     const answer = await driver.command('jobs status reg-00000000', VIEWER);
     expect(answer.body.text).toContain('There is no job `reg-00000000`');
