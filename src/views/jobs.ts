@@ -3,7 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
 import type { RegistrantFailure, RegistrantKey } from '../zoom/registrant-changes.js';
 import { context, section, type SlackMessage } from './blocks.js';
-import { escapeMrkdwn, formatDateTime, progressBar, truncate } from './format.js';
+import { escapeMrkdwn, formatDateTime, formatSize, progressBar, truncate } from './format.js';
 
 export interface RegistrantJobView {
   jobId: string;
@@ -143,7 +143,7 @@ export function jobStatusMessage(job: JobInfo, zone: string): SlackMessage {
 
 function describeProgress(p: NonNullable<JobInfo['progress']>): string {
   const unit = p.unit ?? '';
-  const amount = (n: number) => (unit === 'bytes' ? `${(n / 1024 / 1024).toFixed(1)} MB` : n.toLocaleString('en-US'));
+  const amount = (n: number) => (unit === 'bytes' ? formatSize(n) : n.toLocaleString('en-US'));
   const of = `${amount(p.done)} of ${amount(p.total)}${unit && unit !== 'bytes' ? ` ${unit}` : ''}`;
   return `${of}${p.failed ? ` · ${p.failed} failed` : ''}`;
 }

@@ -5,7 +5,7 @@ import type { Button, KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
 import { actions, button, context, section, type SlackMessage } from './blocks.js';
 import { csvButton } from './csv.js';
-import { escapeMrkdwn, formatMeetingId, formatTime, progressBar, truncate } from './format.js';
+import { escapeMrkdwn, formatMeetingId, formatTime, formatRate, formatSize, progressBar, truncate } from './format.js';
 
 /** Action IDs; `recordings_download` is shared with the recording.completed alert (webhook engineer). */
 export const RECORDING_ACTIONS = {
@@ -21,13 +21,8 @@ export const RECORDING_ACTIONS = {
 /** Slack's limit for one uploaded file. */
 export const SLACK_FILE_MAX_BYTES = 1_000_000_000;
 
-/** `1.2 GB`, `340.5 MB`, `12 KB`: decimal units, as Zoom's web portal shows sizes. */
-export function formatSize(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  if (bytes >= 1e3) return `${Math.round(bytes / 1e3)} KB`;
-  return `${bytes} B`;
-}
+// Kept importable from here for the download job; the one definition is in format.ts.
+export { formatSize };
 
 /**
  * The value of a Download button: `{"meetingId": "<uuid or id>"}`, plus `fileId` for one file or `type` for the files
@@ -203,13 +198,12 @@ export function downloadProgressMessage(view: DownloadProgressView): SlackMessag
     return { text: `${view.description}: waiting for a worker`, blocks: [section(`${head}\nWaiting for a worker…`)] };
   }
   const done = view.done ?? 0;
-  const mb = (n: number) => (n / 1_048_576).toFixed(1);
-  const rate = view.rate && view.rate > 0 ? `${mb(view.rate)} MB/s` : '– MB/s';
+  const rate = view.rate && view.rate > 0 ? formatRate(view.rate) : '– MB/s';
   const eta = view.rate && view.rate > 0 ? `ETA ${formatSeconds((view.total - done) / view.rate)}` : 'ETA –';
   const file = view.file ? `\nFile ${view.file.index} of ${view.file.count}: \`${escapeMrkdwn(view.file.name)}\`` : '';
-  const figures = `\`${progressBar(done, view.total)}\`\n${mb(done)} / ${mb(view.total)} MB · ${rate} · ${eta}${file}`;
+  const figures = `\`${progressBar(done, view.total)}\`\n${formatSize(done)} / ${formatSize(view.total)} · ${rate} · ${eta}${file}`;
   const stopping = view.state === 'stopping' ? '\n_The worker is stopping; another one resumes from the bytes on disk._' : '';
-  return { text: `${view.description}: ${mb(done)} of ${mb(view.total)} MB`, blocks: [section(`${head}\n${figures}${stopping}`)] };
+  return { text: `${view.description}: ${formatSize(done)} of ${formatSize(view.total)}`, blocks: [section(`${head}\n${figures}${stopping}`)] };
 }
 
 export interface SavedFileLine {
@@ -242,7 +236,7 @@ export function downloadSummaryMessage(view: DownloadSummaryView): SlackMessage 
     ? `cancelled by <@${view.cancelledBy}>`
     : `${view.saved.length} file${view.saved.length === 1 ? '' : 's'} saved${view.failures.length ? `, ${view.failures.length} failed` : ''}`;
   const speed =
-    view.seconds && view.fetched ? ` in ${formatSeconds(view.seconds)} (${(view.fetched / 1_048_576 / Math.max(view.seconds, 0.001)).toFixed(1)} MB/s)` : '';
+    view.seconds && view.fetched ? ` in ${formatSeconds(view.seconds)} (${formatRate(view.fetched / Math.max(view.seconds, 0.001))})` : '';
   const blocks: KnownBlock[] = [section(`${icon} *${escapeMrkdwn(view.description)}* · job \`${view.jobId}\`: ${outcome}${speed}`)];
   for (const file of view.saved.slice(0, 20)) {
     const where = `\`${escapeMrkdwn(file.path)}\` · ${formatSize(file.bytes)}`;

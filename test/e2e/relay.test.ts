@@ -85,7 +85,7 @@ describe('alerts', () => {
     );
     const recording = later.find((c) => c.body.text.startsWith(':film_frames:'))!;
     expect(sectionText(recording)).toBe(
-      ':film_frames: *Recording ready:* My Personal Recording (123 456 7890) (Tue 13 Jul 2021, 23:44 CEST) — 2 files, 3.2 MB · host jchill@example.com\n• M4A, audio only: 241 KB\n• MP4, shared screen with speaker view: 276 KB',
+      ':film_frames: *Recording ready:* My Personal Recording (123 456 7890) (Tue 13 Jul 2021, 23:44 CEST) — 2 files, 3.3 MB · host jchill@example.com\n• M4A, audio only: 247 KB\n• MP4, shared screen with speaker view: 283 KB',
     );
     expect(recording.body.blocks[1].elements[0]).toMatchObject({ action_id: 'recordings_download', value: '{"meetingId":"4444AAAiAAAAAiAiAiiAii=="}', text: { text: 'Download' } });
   });
