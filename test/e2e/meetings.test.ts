@@ -108,7 +108,7 @@ describe('meeting list', () => {
     pages();
     const answer = await command('meeting list --csv');
 
-    expect(await exportResult(answer, fixture.slack())).toMatch(/Sent 2 meetings as `meetings-upcoming_meetings-\d{4}-\d\d-\d\d\.csv` in a direct message/);
+    expect(await exportResult(answer, fixture.slack())).toMatch(/Sent 2 meetings as `meetings-upcoming_meetings-\d{4}-\d\d-\d\d\.csv`, the file below/);
     const csv = await fixture.slack().uploadedFile();
     expect(csv.split('\r\n')[0]).toBe('meeting id,topic,start (UTC),time zone,duration (min),type,join url');
     expect(csv).toContain(`85550001111,"Retro, ""final""",${weekly.start_time}`);

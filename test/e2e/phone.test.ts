@@ -97,7 +97,11 @@ describe('phone calls', () => {
 
     const answer = await driver.command('phone calls --from -45d --csv', ADMIN);
 
-    expect(await exportResult(answer, slack)).toMatch(/Sent 2 calls as `phone-calls-2026-12-01\.csv` in a direct message/);
+    const done = await exportResult(answer, slack);
+    // Already in the DM: it says where the file is without "in a direct message", under a capitalised title.
+    expect(done).toMatch(/Sent 2 calls as `phone-calls-2026-12-01\.csv`, the file below\./);
+    expect(done).not.toContain('direct message');
+    expect(done).toMatch(/^The phone calls of the account: /);
     expect(await slack.uploadedFile()).toBe(
       'Start (Europe/Berlin),Direction,Caller,Caller number,Callee,Callee number,Duration (s),Result,Call ID\r\n' +
         '2026-11-20 17:12:04,inbound,"Caller, ""Big"" Co",+12059300920,Ana Lima,101,330,answered,c1\r\n' +
@@ -106,7 +110,7 @@ describe('phone calls', () => {
     const completed = await slack.waitFor((c) => c.method === 'files.completeUploadExternal');
     expect(completed.body.channel_id).toBe(`D${ADMIN}`);
     expect(completed.body.files).toEqual([{ id: expect.stringMatching(/^F\d+$/), title: 'phone-calls-2026-12-01.csv' }]);
-    expect(completed.body.initial_comment).toContain('Sent 2 calls');
+    expect(completed.body.initial_comment).toBe('The phone calls of the account: 2 calls.');
   });
 
   it("reads one user's history with --user, and refuses a range before the last six months", async () => {
