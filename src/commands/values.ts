@@ -226,9 +226,8 @@ export function parseWhen(text: string, context: TimeContext): DateTime {
   const today = context.now.setZone(zone).startOf('day');
   const { dayPart, timePart } = splitDayAndTime(typed);
   // A day alone is the usual result of forgetting the quotes: `--start tomorrow 9:30` gives `tomorrow`.
-  if (dayPart === undefined && (relativeDay(typed, today) ?? parseIsoDay(typed)) !== undefined) {
-    throw bad(`"${typed}" needs a time of day too: quote both words, e.g. ${flag} "${typed} 9:30".`);
-  }
+  const dayAlone = dayPart === undefined ? (relativeDay(typed, today) ?? parseIsoDay(typed)) : undefined;
+  if (dayAlone !== undefined) throw bad(dayAloneHint(typed, dayAlone, context.now.setZone(zone), flag));
   const day: CalendarDay | undefined =
     dayPart === undefined ? today : (relativeDay(dayPart, today) ?? parseIsoDay(dayPart));
   if (day === undefined) throw bad();
@@ -250,6 +249,20 @@ export function parseWhen(text: string, context: TimeContext): DateTime {
     throw bad(`"${typed}" does not exist in ${zone}: the clocks skip that hour, so pick e.g. ${flag} "${moved}".`);
   }
   return when;
+}
+
+/**
+ * A day typed without its time: the hint must work when followed, so it offers a time still ahead (a start in the
+ * past is refused): 9:30 on a later day, the next full hour today, and for a day already gone, tomorrow.
+ */
+function dayAloneHint(typed: string, day: CalendarDay, now: DateTime, flag: string): string {
+  const start = DateTime.fromObject({ year: day.year, month: day.month, day: day.day }, { zone: now.zone });
+  const today = now.startOf('day');
+  if (start < today) return `"${typed}" is a day already gone; a start needs a day and time ahead, e.g. ${flag} "tomorrow 9:30".`;
+  const nextHour = now.plus({ hours: 1 }).startOf('hour');
+  const time = start > today ? '9:30' : nextHour.hasSame(now, 'day') ? nextHour.toFormat('HH:mm') : undefined;
+  const example = time === undefined ? 'tomorrow 9:30' : `${typed} ${time}`;
+  return `"${typed}" needs a time of day too: quote both words, e.g. ${flag} "${example}".`;
 }
 
 /**
