@@ -113,7 +113,7 @@ async function sendCommand(inv: Invocation, args: ParsedCommand): Promise<void> 
     return;
   }
   throw new UsageError(
-    `${sender.email} is in no Team Chat channel named “${excerpt(target)}”. \`/zoom chat channels\` lists them; give a name, a channel ID or an email.`,
+    `${sender.email} is in no Team Chat channel named “${excerpt(target)}”. \`${inv.services.config.slack.command} chat channels\` lists them; give a name, a channel ID or an email.`,
   );
 }
 

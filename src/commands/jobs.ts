@@ -29,7 +29,8 @@ export const jobCommands: CommandDef[] = [
       const what = args.positionals[0]?.toLowerCase() ?? 'list';
       if (what === 'failed') return listFailed(inv);
       if (what !== 'list') {
-        throw new UsageError(`\`jobs ${what}\` is not a command. Use \`jobs list\`, \`jobs failed\`, or \`jobs status <jobId>\`.`);
+        const command = inv.services.config.slack.command;
+        throw new UsageError(`\`jobs ${excerpt(what)}\` is not a command. Use \`${command} jobs list\`, \`${command} jobs failed\`, or \`${command} jobs status <jobId>\`.`);
       }
       const [current, finished] = await Promise.all([
         collectJobs(inv, USER_QUEUES, ['active', 'waiting', 'delayed', 'prioritized', 'failed']),
@@ -120,7 +121,7 @@ type JobState = 'active' | 'waiting' | 'delayed' | 'prioritized' | 'failed' | 'c
 async function findJob(inv: CommandInvocation, args: ParsedCommand): Promise<Job> {
   const id = args.positionals[0] ?? '';
   const job = id ? await inv.services.jobs.find(id) : undefined;
-  if (!job) throw new UsageError(`There is no job \`${excerpt(id)}\` (finished jobs are kept for a week). \`/zoom jobs\` lists the current ones.`);
+  if (!job) throw new UsageError(`There is no job \`${excerpt(id)}\` (finished jobs are kept for a week). \`${inv.services.config.slack.command} jobs\` lists the current ones.`);
   return job;
 }
 

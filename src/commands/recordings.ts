@@ -225,9 +225,9 @@ async function startDownload(
   };
   const started = await enqueueRecordingDownload(inv.services, request);
   // Joined a job already fetching these files: its progress is wherever that job shows it, not in a DM of this click.
-  if (started.joined) return joinedDownloadText({ ...started, viewer: inv.person.id });
+  if (started.joined) return joinedDownloadText({ ...started, viewer: inv.person.id, command: inv.services.config.slack.command });
   const { jobId } = started;
-  return `:hourglass_flowing_sand: Started job \`${jobId}\`: ${escapeMrkdwn(describeDownload(request))}. Progress and where the files land come in your DM with me; \`/zoom jobs status ${jobId}\` shows where it is.`;
+  return `:hourglass_flowing_sand: Started job \`${jobId}\`: ${escapeMrkdwn(describeDownload(request))}. Progress and where the files land come in your DM with me; \`${inv.services.config.slack.command} jobs status ${jobId}\` shows where it is.`;
 }
 
 // ---- delete -----------------------------------------------------------------------------------------------
@@ -245,7 +245,7 @@ async function deletePrompt(inv: Invocation, req: z.infer<typeof DeleteRequest>)
   const recording = await getRecording(inv.services.zoom, req.meetingId);
   const file = req.fileId ? recording.recording_files.find((f) => f.id === req.fileId) : undefined;
   if (req.fileId && !file) {
-    throw new UsageError(`The recording of meeting ${formatMeetingId(req.meetingId)} has no file \`${escapeMrkdwn(req.fileId)}\`; \`recordings get ${req.meetingId}\` lists its files.`);
+    throw new UsageError(`The recording of meeting ${formatMeetingId(req.meetingId)} has no file \`${escapeMrkdwn(req.fileId)}\`; \`${inv.services.config.slack.command} recordings get ${req.meetingId}\` lists its files.`);
   }
   const exact = { ...req, meetingId: recording.uuid };
   const when = recording.start_time ? `, ${formatTime(recording.start_time, inv.person.tz)}` : '';
@@ -256,7 +256,7 @@ async function deletePrompt(inv: Invocation, req: z.infer<typeof DeleteRequest>)
     confirmLabel: req.action === 'delete' ? 'Delete permanently' : 'Move to trash',
     actionId: RECORDING_ACTIONS.confirmDelete,
     value: await stashPending(inv, 'recording-delete', exact, CONFIRMATION_TTL_SECONDS),
-    note: req.action === 'delete' ? 'This cannot be undone.' : 'Zoom keeps trashed recordings for 30 days; `recordings recover` brings them back.',
+    note: req.action === 'delete' ? 'This cannot be undone.' : `Zoom keeps trashed recordings for 30 days; \`${inv.services.config.slack.command} recordings recover ${req.meetingId}\` brings them back.`,
   });
 }
 

@@ -126,7 +126,7 @@ export function guarded(
       const reference = randomUUID().slice(0, 8);
       services.log[isExpected(error) ? 'info' : 'error']({ err: error, reference, userId }, 'request failed');
       try {
-        await reply(textMessage(renderError(error, { zone, reference })));
+        await reply(textMessage(renderError(error, { zone, reference, command: services.config.slack.command })));
       } catch (replyError) {
         services.log.error({ err: replyError, reference }, 'could not tell the user about the failure');
       }

@@ -153,8 +153,8 @@ async function statusCommand(inv: CommandInvocation, kind: SessionKind, action: 
 export async function changeStatus(inv: Invocation, req: StatusChangeRequest): Promise<string> {
   if (!req.wanted || req.wanted.length > REGISTRANT_STATUS_BATCH) {
     const { jobId, duplicate } = await enqueueRegistrantUpdate(inv.services, inv.person.id, req, describeRequest(req));
-    if (duplicate) return `:hourglass_flowing_sand: That is already running as job \`${jobId}\`; nothing new was started. \`/zoom jobs status ${jobId}\` shows where it is.`;
-    return `:hourglass_flowing_sand: Started job \`${jobId}\`: ${describeRequest(req)}. Progress and the summary come in your DM with me; \`/zoom jobs status ${jobId}\` shows where it is.`;
+    if (duplicate) return `:hourglass_flowing_sand: That is already running as job \`${jobId}\`; nothing new was started. \`${inv.services.config.slack.command} jobs status ${jobId}\` shows where it is.`;
+    return `:hourglass_flowing_sand: Started job \`${jobId}\`: ${describeRequest(req)}. Progress and the summary come in your DM with me; \`${inv.services.config.slack.command} jobs status ${jobId}\` shows where it is.`;
   }
   const { zoom } = inv.services;
   const rule = STATUS_RULES[req.action];

@@ -182,7 +182,7 @@ export async function openSessionFormFor(inv: CommandInvocation, kind: SessionKi
       }),
     });
   } catch (error) {
-    const problem = renderError(error, { zone: inv.person.tz });
+    const problem = renderError(error, { zone: inv.person.tz, command: inv.services.config.slack.command });
     await inv.services.slack.views.update({ view_id: viewId, view: sessionFormNotice(kind, title, `:warning: ${problem}`) });
   }
 }
@@ -261,7 +261,7 @@ export async function submitSessionForm(
       applied = await applyForm(inv, kind, meta, values);
     } catch (error) {
       log.info({ err: error }, 'session form refused');
-      const problem = renderError(error, { zone: person?.tz });
+      const problem = renderError(error, { zone: person?.tz, command: services.config.slack.command });
       await show(
         error instanceof NotAllowedError || !person
           ? sessionFormNotice(kind, title, `:warning: ${problem}`)

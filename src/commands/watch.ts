@@ -84,7 +84,7 @@ async function watch(inv: CommandInvocation, args: ParsedCommand): Promise<void>
   const replaced = await audited(inv, line, () => store(inv).add(channelId, watchRecord), (earlier) =>
     earlier ? [...line, ' (replacing the earlier one)'] : line,
   );
-  await inv.reply(watchStarted(channelId, watchRecord, replaced !== undefined));
+  await inv.reply(watchStarted(channelId, watchRecord, replaced !== undefined, inv.services.config.slack.command));
 }
 
 async function unwatch(inv: CommandInvocation, args: ParsedCommand): Promise<void> {

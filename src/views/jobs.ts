@@ -19,6 +19,8 @@ export interface RegistrantJobView {
   missing?: string[];
   failures?: RegistrantFailure[];
   cancelledBy?: string;
+  /** The slash command, for the cancel hint. */
+  command: string;
 }
 
 /** Registrants named one by one in a summary; past this the full list goes along as a CSV file. */
@@ -42,7 +44,7 @@ export function registrantJobMessage(view: RegistrantJobView): SlackMessage {
     case 'running':
       return message(`${view.description}: ${counts}`, [
         section(`:arrows_counterclockwise: ${head}\n\`${progressBar(done, total)}\`\n${counts}`),
-        context(`Cancel with \`/zoom jobs cancel ${view.jobId}\`.`),
+        context(`Cancel with \`${view.command} jobs cancel ${view.jobId}\`.`),
       ]);
     default:
       return summary(view, head, counts);
@@ -103,13 +105,13 @@ function message(text: string, blocks: KnownBlock[]): SlackMessage {
 }
 
 /** A job that gave up after its last attempt: its progress message says so instead of staying at "running". */
-export function jobFailedMessage(input: { jobId: string; description: string; reason: string; attempts: number }): SlackMessage {
+export function jobFailedMessage(input: { jobId: string; description: string; reason: string; attempts: number; command: string }): SlackMessage {
   // A reason can be a whole validation report; the message must stay within what Slack accepts.
   const reason = escapeMrkdwn(truncate(input.reason, 1_000));
   const text = `:x: *${escapeMrkdwn(input.description)}* · job \`${input.jobId}\`\nFailed after ${input.attempts} attempt(s): ${reason}`;
   return {
     text: `${input.description}: failed`,
-    blocks: [section(text), context(`\`/zoom jobs retry ${input.jobId}\` runs it again.`)],
+    blocks: [section(text), context(`\`${input.command} jobs retry ${input.jobId}\` runs it again.`)],
   };
 }
 

@@ -259,9 +259,9 @@ export function downloadSummaryMessage(view: DownloadSummaryView): SlackMessage 
  * under way in another channel's thread, or the files were already being fetched by a job an admin started, whose
  * progress only that admin sees (in their DM).
  */
-export function autoDownloadNote(view: { jobId: string; progressChannel?: string; startedBy?: string }): SlackMessage {
+export function autoDownloadNote(view: { jobId: string; progressChannel?: string; startedBy?: string; command: string }): SlackMessage {
   const text = view.startedBy
-    ? `:arrow_down: These files are already being downloaded as job \`${view.jobId}\`, started by <@${view.startedBy}>; nothing is fetched twice, and \`/zoom jobs status ${view.jobId}\` shows where it is.`
+    ? `:arrow_down: These files are already being downloaded as job \`${view.jobId}\`, started by <@${view.startedBy}>; nothing is fetched twice, and \`${view.command} jobs status ${view.jobId}\` shows where it is.`
     : `:arrow_down: Downloading automatically as job \`${view.jobId}\`${view.progressChannel ? `; its progress and where the files land are in the thread of this alert in <#${view.progressChannel}>` : ''}.`;
   return { text, blocks: [section(text)] };
 }
@@ -271,7 +271,7 @@ export function autoDownloadNote(view: { jobId: string; progressChannel?: string
  * what started it, and where its progress shows (a watch's automatic download: the alert's thread in a channel; one
  * started by hand: that admin's DM).
  */
-export function joinedDownloadText(view: { jobId: string; viewer: string; startedBy?: string; progressChannel?: string }): string {
+export function joinedDownloadText(view: { jobId: string; viewer: string; startedBy?: string; progressChannel?: string; command: string }): string {
   const where = view.progressChannel
     ? `, the automatic download of a recordings watch: its progress and where the files land are in the thread of the alert in <#${view.progressChannel}>`
     : view.startedBy === view.viewer
@@ -279,5 +279,5 @@ export function joinedDownloadText(view: { jobId: string; viewer: string; starte
       : view.startedBy
         ? `, started by <@${view.startedBy}>: its progress and where the files land are in their DM with me`
         : '';
-  return `:arrow_down: These files are already being downloaded as job \`${view.jobId}\`${where}. Nothing is fetched twice; \`/zoom jobs status ${view.jobId}\` shows where it is.`;
+  return `:arrow_down: These files are already being downloaded as job \`${view.jobId}\`${where}. Nothing is fetched twice; \`${view.command} jobs status ${view.jobId}\` shows where it is.`;
 }

@@ -160,7 +160,7 @@ export async function enqueueRecordingDownload(services: Services, request: Down
   if (runningId === jobId && ours) return { jobId, joined: false, message: progress };
   const joined = joinedJob(running?.owner);
   const told: SlackMessage = request.progressIn
-    ? autoDownloadNote({ jobId: runningId, ...joined })
+    ? autoDownloadNote({ jobId: runningId, command: services.config.slack.command, ...joined })
     : { text: `This download is already queued or running as job ${runningId}; its own progress message shows where it is, and nothing is fetched twice.` };
   await services.slack.chat
     .update({ ...progress, text: told.text, blocks: told.blocks ?? [] })
