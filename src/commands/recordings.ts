@@ -40,10 +40,12 @@ type ListQuery = z.infer<typeof ListQuery>;
 const ListPage = ListQuery.extend({ o: z.number().int().min(0) });
 
 const MeetingRef = z.object({ meetingId: z.string().min(1), fileId: z.string().min(1).optional() });
+/** The meeting's number and topic, which Download and Share buttons carry to name the job (views' meetingNameValue). */
+const MeetingNameRef = z.object({ n: z.string().regex(/^\d{9,12}$/).optional(), t: z.string().max(200).optional() });
 const DeleteRequest = MeetingRef.extend({ action: z.enum(['trash', 'delete']) });
-const ShareRequest = MeetingRef.extend({ fileId: z.string().min(1), channel: z.string().min(1) });
+const ShareRequest = MeetingRef.extend({ fileId: z.string().min(1), channel: z.string().min(1), ...MeetingNameRef.shape });
 /** A Download button: one file, the files of one type (a transcript alert's), or all of them. */
-const DownloadRef = MeetingRef.extend({ type: z.enum(DOWNLOAD_TYPES).optional() });
+const DownloadRef = MeetingRef.extend({ type: z.enum(DOWNLOAD_TYPES).optional(), ...MeetingNameRef.shape });
 
 export const recordingCommands: CommandDef[] = [
   {
@@ -212,7 +214,7 @@ async function detailCard(inv: Invocation, meetingId: string, notice?: string) {
 
 async function startDownload(
   inv: Invocation,
-  req: { meetingId: string; fileId?: string; type?: DownloadType; share?: boolean; shareChannel?: string },
+  req: { meetingId: string; fileId?: string; type?: DownloadType; share?: boolean; shareChannel?: string; n?: string; t?: string },
 ): Promise<string> {
   const shareChannel = req.shareChannel ?? (req.share ? inv.channelId : undefined);
   const request = {
@@ -223,11 +225,12 @@ async function startDownload(
     ...(shareChannel ? { shareChannel } : {}),
     originChannel: inv.channelId,
   };
-  const started = await enqueueRecordingDownload(inv.services, request);
+  const description = describeDownload(request, { ...(req.n ? { number: req.n } : {}), ...(req.t ? { topic: req.t } : {}) });
+  const started = await enqueueRecordingDownload(inv.services, { ...request, description });
   // Joined a job already fetching these files: its progress is wherever that job shows it, not in a DM of this click.
   if (started.joined) return joinedDownloadText({ ...started, viewer: inv.person.id, command: inv.services.config.slack.command });
   const { jobId } = started;
-  return `:hourglass_flowing_sand: Started job \`${jobId}\`: ${escapeMrkdwn(describeDownload(request))}. Progress and where the files land come in your DM with me; \`${inv.services.config.slack.command} jobs status ${jobId}\` shows where it is.`;
+  return `:hourglass_flowing_sand: Started job \`${jobId}\`: ${escapeMrkdwn(description)}. Progress and where the files land come in your DM with me; \`${inv.services.config.slack.command} jobs status ${jobId}\` shows where it is.`;
 }
 
 // ---- delete -----------------------------------------------------------------------------------------------
@@ -278,7 +281,7 @@ export const recordingActions: ActionDef[] = [
     access: 'write',
     run: async (inv, value) => {
       const ref = buttonValue(DownloadRef, value);
-      await inv.reply(textMessage(await startDownload(inv, { meetingId: ref.meetingId, ...(ref.fileId ? { fileId: ref.fileId } : {}), ...(ref.type ? { type: ref.type } : {}) })));
+      await inv.reply(textMessage(await startDownload(inv, ref)));
     },
   },
   {
@@ -293,7 +296,7 @@ export const recordingActions: ActionDef[] = [
     access: 'write',
     run: async (inv, value) => {
       const req = buttonValue(ShareRequest, value);
-      await inv.reply(textMessage(await startDownload(inv, { meetingId: req.meetingId, fileId: req.fileId, shareChannel: req.channel })));
+      await inv.reply(textMessage(await startDownload(inv, { ...req, shareChannel: req.channel })));
     },
   },
   { actionId: RECORDING_ACTIONS.nextPage, access: 'read', run: (inv, value) => showListPage(inv, buttonValue(ListPage, value), { replaceOriginal: true }) },

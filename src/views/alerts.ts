@@ -174,7 +174,7 @@ function recordingAlert(event: ZoomEvent, zone: string): Alert | undefined {
     // A transcript alert asks for the transcript only, as the watch's automatic download of that event does: a click
     // joins that job (same files, one BullMQ dedupe key) rather than fetching every file again.
     const only = action === 'transcript_completed' ? { type: 'transcript' } : {};
-    buttons.push(button('Download', RECORDING_DOWNLOAD_ACTION, downloadButtonValue(meetingId, only), { style: 'primary' }));
+    buttons.push(button('Download', RECORDING_DOWNLOAD_ACTION, downloadButtonValue(meetingId, only, { number: rec.id, topic: rec.topic }), { style: 'primary' }));
   }
   if (rec.share_url && action !== 'deleted') buttons.push(button('Open in Zoom', RECORDING_OPEN_ACTION, 'open', { url: rec.share_url }));
   if (buttons.length) alert.buttons = buttons;

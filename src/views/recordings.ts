@@ -28,8 +28,24 @@ export { formatSize };
  * The value of a Download button: `{"meetingId": "<uuid or id>"}`, plus `fileId` for one file or `type` for the files
  * of one type (`transcript` on a transcript alert); neither means every file.
  */
-export function downloadButtonValue(meetingId: string, only: { fileId?: string; type?: string } = {}): string {
-  return JSON.stringify({ meetingId, ...(only.fileId ? { fileId: only.fileId } : {}), ...(only.type ? { type: only.type } : {}) });
+export function downloadButtonValue(meetingId: string, only: { fileId?: string; type?: string } = {}, meeting: MeetingName = {}): string {
+  return JSON.stringify({ meetingId, ...(only.fileId ? { fileId: only.fileId } : {}), ...(only.type ? { type: only.type } : {}), ...meetingNameValue(meeting) });
+}
+
+/** What a download is called by: the meeting's topic and number, which a button carries so the job need not ask Zoom. */
+export interface MeetingName {
+  /** The meeting's number (ID), not its instance UUID. */
+  number?: string | number;
+  topic?: string;
+}
+
+/** `n` and `t` of a button value: the number when it is one, the topic within Zoom's 200 characters. */
+export function meetingNameValue(meeting: MeetingName): { n?: string; t?: string } {
+  const number = meeting.number === undefined ? undefined : String(meeting.number);
+  return {
+    ...(number && /^\d{9,12}$/.test(number) ? { n: number } : {}),
+    ...(meeting.topic ? { t: truncate(meeting.topic, 200) } : {}),
+  };
 }
 
 /**
@@ -146,7 +162,7 @@ export function recordingDetailMessage(view: RecordingDetailView): SlackMessage 
     blocks.push(section(`*${escapeMrkdwn(kind)}*\n${size} · ${fileDuration(file)}`));
     blocks.push(
       actions(`file_${file.id}`.slice(0, 255), [
-        button('Download', RECORDING_ACTIONS.download, downloadButtonValue(view.uuid, { fileId: file.id })),
+        button('Download', RECORDING_ACTIONS.download, downloadButtonValue(view.uuid, { fileId: file.id }, { number: view.meetingId, topic: view.topic })),
         button('Delete', RECORDING_ACTIONS.delete, JSON.stringify({ meetingId: view.uuid, fileId: file.id }), { style: 'danger' }),
       ]),
     );
@@ -155,7 +171,7 @@ export function recordingDetailMessage(view: RecordingDetailView): SlackMessage 
   if (view.files.length === 0) blocks.push(section('No files can be downloaded yet (Zoom may still be processing them).'));
   blocks.push(
     actions('recording_all', [
-      button('Download all', RECORDING_ACTIONS.download, downloadButtonValue(view.uuid), { style: 'primary' }),
+      button('Download all', RECORDING_ACTIONS.download, downloadButtonValue(view.uuid, {}, { number: view.meetingId, topic: view.topic }), { style: 'primary' }),
       button('Delete all', RECORDING_ACTIONS.delete, JSON.stringify({ meetingId: view.uuid }), { style: 'danger' }),
     ]),
   );
@@ -223,6 +239,8 @@ export interface DownloadSummaryView {
   cancelledBy?: string;
   /** The meeting instance, for the Share to Slack buttons. */
   meetingUuid: string;
+  /** The meeting's number and topic, carried by the Share to Slack buttons to name the job they start. */
+  meeting?: MeetingName;
   /** Where Share to Slack posts: the channel the download was asked for in. */
   shareChannel?: string;
   /** Seconds the transfer took, and bytes fetched (a resume fetches less than the files' size). */
@@ -243,7 +261,7 @@ export function downloadSummaryMessage(view: DownloadSummaryView): SlackMessage 
     const shared = file.sharedIn ? ` · shared in <#${file.sharedIn}>` : '';
     const canShare = !file.sharedIn && file.bytes <= SLACK_FILE_MAX_BYTES && view.shareChannel;
     const share = canShare
-      ? button('Share to Slack', RECORDING_ACTIONS.share, JSON.stringify({ meetingId: view.meetingUuid, fileId: file.id, channel: view.shareChannel }))
+      ? button('Share to Slack', RECORDING_ACTIONS.share, JSON.stringify({ meetingId: view.meetingUuid, fileId: file.id, channel: view.shareChannel, ...meetingNameValue(view.meeting ?? {}) }))
       : undefined;
     const tooBig = file.bytes > SLACK_FILE_MAX_BYTES ? ' · over Slack\'s 1 GB limit, so it stays on disk' : '';
     blocks.push(section(`Saved ${where}${shared}${tooBig}`, share));

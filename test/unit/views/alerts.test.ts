@@ -100,7 +100,9 @@ describe('alerts of every watched event', () => {
   it('links the recording’s Download and Open in Zoom buttons to the meeting and its share page', () => {
     const blocks = alertMessage(structuredClone(examples['recording.completed']!), 'UTC').blocks as any[];
     const [download, open] = blocks[1].elements;
-    expect(download).toMatchObject({ action_id: 'recordings_download', value: '{"meetingId":"4444AAAiAAAAAiAiAiiAii=="}' });
+    expect(download).toMatchObject({ action_id: 'recordings_download' });
+    // The topic and number go along, so the job started from it is named as people know the meeting.
+    expect(JSON.parse(download.value)).toEqual({ meetingId: '4444AAAiAAAAAiAiAiiAii==', n: '1234567890', t: 'My Personal Recording' });
     expect(open.url).toBe((examples['recording.completed']!.payload.object as { share_url: string }).share_url);
   });
 
@@ -108,6 +110,6 @@ describe('alerts of every watched event', () => {
     const event = structuredClone(examples['recording.transcript_completed']!);
     const blocks = alertMessage(event, 'UTC').blocks as any[];
     const download = blocks.find((b) => b.type === 'actions').elements[0];
-    expect(JSON.parse(download.value)).toEqual({ meetingId: (event.payload.object as { uuid: string }).uuid, type: 'transcript' });
+    expect(JSON.parse(download.value)).toMatchObject({ meetingId: (event.payload.object as { uuid: string }).uuid, type: 'transcript' });
   });
 });
