@@ -13,6 +13,7 @@ import { context, textMessage } from '../views/blocks.js';
 import { confirmationPrompt } from '../views/confirm.js';
 import { escapeMrkdwn, formatClock, formatMeetingId } from '../views/format.js';
 import {
+  CHANGE_ICONS,
   REGISTRANT_ACTIONS,
   registrantListMessage,
   statusChangeSummary,
@@ -128,7 +129,11 @@ async function statusCommand(inv: CommandInvocation, kind: SessionKind, action: 
     throw new UsageError(allPending ? 'Give either registrants or --all-pending, not both.' : 'Say whom: emails or registrant IDs, or --all-pending.');
   }
   const request: StatusChangeRequest = { kind, sessionId, action, ...(allPending ? {} : { wanted }) };
-  // commands.md: deny --all-pending and cancel-registration ask first; approve never does.
+  if (action === 'approve' && allPending) {
+    await approveAllPending(inv, kind, sessionId);
+    return;
+  }
+  // commands.md: deny --all-pending and cancel-registration ask first; approving all asks above 50 (approveAllPending).
   if (action === 'cancel' || (action === 'deny' && allPending)) {
     const whom = allPending ? 'every pending registrant' : wanted.map(escapeMrkdwn).join(', ');
     await inv.reply(
@@ -144,6 +149,33 @@ async function statusCommand(inv: CommandInvocation, kind: SessionKind, action: 
     return;
   }
   await inv.reply(textMessage(await changeStatus(inv, request)));
+}
+
+/** commands.md: approving every pending registrant asks first when it would change more than this many. */
+const APPROVE_ALL_ASKS_ABOVE = 50;
+
+/**
+ * "Approve all pending", typed or clicked: more than 50 ask first (the count read from Zoom now, not the card's);
+ * otherwise the job starts, and the answer replaces what was clicked, so no stale list with live buttons stays.
+ */
+async function approveAllPending(inv: Invocation, kind: SessionKind, sessionId: string, opts: { replaceOriginal?: boolean } = {}): Promise<void> {
+  const page = await listRegistrants(inv.services.zoom, kind, sessionId, { status: 'pending', pageSize: 1 });
+  const pending = page.totalRecords ?? page.registrants.length;
+  const request: StatusChangeRequest = { kind, sessionId, action: 'approve' };
+  if (pending > APPROVE_ALL_ASKS_ABOVE) {
+    await inv.reply(
+      confirmationPrompt({
+        question: `Approve all ${pending.toLocaleString('en-US')} pending registrants of ${kind} ${formatMeetingId(sessionId)}?`,
+        confirmLabel: 'Approve all pending',
+        actionId: REGISTRANT_ACTIONS.confirm,
+        value: await stashPending(inv, 'registrant-status', request, CONFIRMATION_TTL_SECONDS),
+        note: 'Zoom emails each registrant about the change.',
+      }),
+      opts,
+    );
+    return;
+  }
+  await inv.reply(textMessage(`${await changeStatus(inv, request)} (by <@${inv.person.id}>)`), opts);
 }
 
 /**
@@ -164,7 +196,7 @@ export async function changeStatus(inv: Invocation, req: StatusChangeRequest): P
   if (changed.length > 0 || failed.length > 0) {
     await inv.services.audit.record({ userId: inv.person.id, action: what, outcome: failed.length === 0 ? 'ok' : 'failed' });
   }
-  return statusChangeSummary({ verb: rule.verb, changed, unchanged: plan.unchanged, missing: plan.missing, failed });
+  return statusChangeSummary({ action: req.action, verb: rule.verb, changed, unchanged: plan.unchanged, missing: plan.missing, failed });
 }
 
 function describeRequest(req: StatusChangeRequest): string {
@@ -196,7 +228,7 @@ async function decideOne(inv: ActionInvocation, action: 'approve' | 'deny', valu
   if (!ref.r) throw new UsageError(OUT_OF_DATE);
   const summary = await changeStatus(inv, { kind: ref.k, sessionId: ref.s, action, wanted: [ref.r] });
   const by = `by <@${inv.person.id}> at ${formatClock(inv.services.now(), inv.person.tz)}`;
-  const notice = summary.startsWith(':white_check_mark:') ? `${summary} ${by}` : summary;
+  const notice = summary.startsWith(CHANGE_ICONS[action]) ? `${summary} ${by}` : summary;
   if (inv.message) {
     await rewriteAlert(inv, inv.message, notice, !summary.includes(':x:'));
     return;
@@ -224,8 +256,7 @@ export const registrantActions: ActionDef[] = [
     access: 'write',
     run: async (inv, value) => {
       const ref = buttonValue(refSchema, value);
-      const summary = await changeStatus(inv, { kind: ref.k, sessionId: ref.s, action: 'approve' });
-      await inv.reply(await listCard(inv, ref.k, ref.s, 'pending', `${summary} (by <@${inv.person.id}>)`), { replaceOriginal: true });
+      await approveAllPending(inv, ref.k, ref.s, { replaceOriginal: true });
     },
   },
   {

@@ -85,7 +85,11 @@ function registrantLine(r: Registrant, zone: string): string {
 }
 
 /** The outcome of a status change: who was changed, who was already there, who is not registered, what failed. */
+/** How a change is marked: a denial is no success to tick off in green. */
+export const CHANGE_ICONS = { approve: ':white_check_mark:', deny: ':no_entry_sign:', cancel: ':heavy_minus_sign:' } as const;
+
 export function statusChangeSummary(input: {
+  action: keyof typeof CHANGE_ICONS;
   verb: string;
   changed: RegistrantKey[];
   unchanged: Array<{ registrant: RegistrantKey; status: string }>;
@@ -94,7 +98,7 @@ export function statusChangeSummary(input: {
 }): string {
   const lines: string[] = [];
   const list = (rs: RegistrantKey[]) => rs.map((r) => escapeMrkdwn(r.email)).join(', ');
-  if (input.changed.length > 0) lines.push(`:white_check_mark: ${input.verb} ${input.changed.length}: ${list(input.changed)}`);
+  if (input.changed.length > 0) lines.push(`${CHANGE_ICONS[input.action]} ${input.verb} ${input.changed.length}: ${list(input.changed)}`);
   for (const { registrant, status } of input.unchanged) {
     lines.push(`• ${escapeMrkdwn(registrant.email)} is already ${status}; nothing changed.`);
   }

@@ -2,7 +2,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useBotFixture } from '../helpers/bot.js';
-import { slackDriver, textOf } from '../helpers/driver.js';
+import { buttonOf, slackDriver, textOf } from '../helpers/driver.js';
 import type { FakeSlack } from '../helpers/fake-slack.js';
 
 const ADMIN = 'UADMIN';
@@ -45,7 +45,9 @@ function slowZoom(putDelayMs: number): { sent: () => number } {
 }
 
 async function startJob(): Promise<string> {
-  const answer = await driver.command(`webinar approve ${WEBINAR} --all-pending`, ADMIN);
+  // 120 is above the 50 that approving all may change without asking.
+  const prompt = await driver.command(`webinar approve ${WEBINAR} --all-pending`, ADMIN);
+  const answer = await driver.click('registrant.confirm', buttonOf(prompt, 'registrant.confirm').value, ADMIN);
   const jobId = /job `(reg-[0-9a-f]{12})`/.exec(answer.body.text)?.[1];
   if (!jobId) throw new Error(`no job ID in ${answer.body.text}`);
   return jobId;
