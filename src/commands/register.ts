@@ -83,7 +83,8 @@ export function registerCommands(app: App, services: Services): void {
         if (!mayDo(inv.role, action.access)) throw new NotAllowedError('use this button', refused(services, inv.role));
         // Ephemeral answers come without `message`; only a channel message can be rewritten with chat.update.
         const message = body.message && body.channel ? { channel: body.channel.id, ts: body.message.ts, blocks: (body.message.blocks ?? []) as KnownBlock[] } : undefined;
-        await action.run({ ...inv, ...(message ? { message } : {}) }, button.value ?? '');
+        const form = body.trigger_id ? { triggerId: body.trigger_id, responseUrl: body.response_url } : {};
+        await action.run({ ...inv, ...(message ? { message } : {}), ...form }, button.value ?? '');
       }, body.channel?.id ?? body.user.id);
     });
   }

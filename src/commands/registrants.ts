@@ -89,6 +89,11 @@ async function listCommand(inv: CommandInvocation, kind: SessionKind, args: Pars
   await inv.reply(await listCard(inv, kind, requireId(args, kind), status), { public: args.flags.public === true });
 }
 
+/** The registrant card of pending registrants, as a session card's Registrants button shows it. */
+export async function showRegistrantCard(inv: Invocation, kind: SessionKind, sessionId: string): Promise<void> {
+  await inv.reply(await listCard(inv, kind, sessionId, 'pending'));
+}
+
 /** The registrant card: the status asked for, with the count of every status (Zoom lists one status a call). */
 async function listCard(inv: Invocation, kind: SessionKind, sessionId: string, status: RegistrantStatus, notice?: string) {
   const { zoom } = inv.services;

@@ -55,6 +55,9 @@ beforeEach(() => {
 });
 
 const driver = slackDriver(() => bot.url, () => slack);
+/** Zoom's registrant lists of a meeting, empty, one status per call. */
+const registrantsOf = (id: string) =>
+  zoom.get(`/meetings/${id}/registrants`).query(true).times(3).reply(200, { total_records: 0, next_page_token: '', registrants: [] });
 const command = (text: string, user = ADMIN) => driver.command(text, user);
 const click = (actionId: string, value: string, user = ADMIN) => driver.click(actionId, value, user);
 const submit = (values: Record<string, unknown>, meta: Record<string, unknown>, user = ADMIN): Promise<Response> =>
@@ -163,6 +166,31 @@ describe('meeting get', () => {
     expect(text).toContain('admin@example.com');
     expect(text).toContain('https://zoom.us/j/81234567890');
     expect(text).toContain('Not required');
+  });
+
+  it('answers with actions: Registrants, Edit and Delete, and End only while it is live, marked live', async () => {
+    zoom.get('/meetings/81234567890').reply(200, weekly);
+    const answer = await command('meeting get 81234567890');
+    const labels = (answer.body.blocks as any[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements.map((e: any) => e.text.text));
+    expect(labels).toEqual(['Registrants', 'Edit', 'Delete']);
+
+    zoom.get('/meetings/81234567890').reply(200, { ...weekly, status: 'started' });
+    const live = await command('meeting get 81234567890');
+    expect(textOf(live)).toContain(':red_circle: Live now');
+    expect(buttonOf(live, 'meeting.card.end').text.text).toBe('End meeting');
+
+    // End asks first, as `meeting end` does.
+    zoom.get('/meetings/81234567890').reply(200, { ...weekly, status: 'started' });
+    const prompt = await click('meeting.card.end', buttonOf(live, 'meeting.card.end').value);
+    expect(textOf(prompt)).toContain('End *Weekly sync* (812 3456 7890) for everyone in it now?');
+
+    zoom.get('/meetings/81234567890').reply(200, weekly);
+    const deleting = await click('meeting.card.delete', buttonOf(answer, 'meeting.card.delete').value);
+    expect(textOf(deleting)).toContain('Delete *Weekly sync* (812 3456 7890)?');
+
+    registrantsOf('81234567890');
+    const registrants = await click('meeting.card.registrants', buttonOf(answer, 'meeting.card.registrants').value);
+    expect(textOf(registrants)).toContain('0 pending, 0 approved, 0 denied');
   });
 
   it('says what Zoom refused, with its code, when the meeting does not exist', async () => {
