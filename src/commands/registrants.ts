@@ -95,15 +95,38 @@ export async function showRegistrantCard(inv: Invocation, kind: SessionKind, ses
 }
 
 /** The registrant card: the status asked for, with the count of every status (Zoom lists one status a call). */
-async function listCard(inv: Invocation, kind: SessionKind, sessionId: string, status: RegistrantStatus, notice?: string) {
+async function listCard(
+  inv: Invocation,
+  kind: SessionKind,
+  sessionId: string,
+  status: RegistrantStatus,
+  notice?: string,
+  at: { token?: string; offset?: number } = {},
+) {
   const { zoom } = inv.services;
   const pages = await Promise.all(
-    STATUSES.map((s) => listRegistrants(zoom, kind, sessionId, { status: s, pageSize: s === status ? PAGE_SIZE : 1 })),
+    STATUSES.map((s) =>
+      listRegistrants(zoom, kind, sessionId, { status: s, pageSize: s === status ? PAGE_SIZE : 1, ...(s === status && at.token ? { nextPageToken: at.token } : {}) }),
+    ),
   );
   const counts = Object.fromEntries(STATUSES.map((s, i) => [s, pages[i]!.totalRecords ?? pages[i]!.registrants.length]));
-  const shown = pages[STATUSES.indexOf(status)]!.registrants;
-  return registrantListMessage({ kind, sessionId, status, registrants: shown, counts, zone: inv.person.tz, notice });
+  const page = pages[STATUSES.indexOf(status)]!;
+  const offset = at.offset ?? 0;
+  const next = page.nextPageToken
+    ? JSON.stringify({ k: kind, s: sessionId, st: status, t: page.nextPageToken, o: offset + page.registrants.length } satisfies RegistrantPage)
+    : undefined;
+  return registrantListMessage({ kind, sessionId, status, registrants: page.registrants, counts, zone: inv.person.tz, notice, offset, ...(next ? { next } : {}) });
 }
+
+/** Where a Next page button of the registrant card continues: the status, Zoom's token, and how many came before. */
+const RegistrantPageSchema = z.object({
+  k: z.enum(['meeting', 'webinar']),
+  s: z.string().regex(/^\d{9,12}$/),
+  st: z.enum(STATUSES),
+  t: z.string().min(1),
+  o: z.number().int().min(0),
+});
+type RegistrantPage = z.infer<typeof RegistrantPageSchema>;
 
 // ---- register ---------------------------------------------------------------------------------------------
 
@@ -262,6 +285,14 @@ export const registrantActions: ActionDef[] = [
     run: async (inv, value) => {
       const ref = buttonValue(refSchema, value);
       await approveAllPending(inv, ref.k, ref.s, { replaceOriginal: true });
+    },
+  },
+  {
+    actionId: REGISTRANT_ACTIONS.nextPage,
+    access: 'read',
+    run: async (inv, value) => {
+      const at = buttonValue(RegistrantPageSchema, value);
+      await inv.reply(await listCard(inv, at.k, at.s, at.st, undefined, { token: at.t, offset: at.o }), { replaceOriginal: true });
     },
   },
   {

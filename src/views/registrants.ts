@@ -12,6 +12,7 @@ export const REGISTRANT_ACTIONS = {
   deny: 'registrant.deny',
   approveAll: 'registrant.approve_all',
   confirm: 'registrant.confirm',
+  nextPage: 'registrant.next',
 } as const;
 
 /** What an Approve/Deny button carries: the session and the one registrant it is about. */
@@ -34,6 +35,10 @@ export function registrantListMessage(input: {
   zone: string;
   /** A line above the list: what a click just did. */
   notice?: string;
+  /** How many of this status came before this page. */
+  offset?: number;
+  /** The Next page button's value; absent on the last page. */
+  next?: string;
 }): SlackMessage {
   const noun = input.kind === 'meeting' ? 'Meeting' : 'Webinar';
   const title = `${noun} ${formatMeetingId(input.sessionId)}: ${input.status} registrants`;
@@ -70,11 +75,13 @@ export function registrantListMessage(input: {
       );
     }
   }
-  const total = input.counts?.[input.status] ?? input.registrants.length;
+  const offset = input.offset ?? 0;
+  const total = input.counts?.[input.status] ?? offset + input.registrants.length;
   if (total > shown.length) {
     const more = pending ? ' "Approve all pending" covers every one of them.' : '';
-    blocks.push(context(`Showing ${shown.length} of ${total} ${input.status} registrants.${more}`));
+    blocks.push(context(`Showing ${offset + 1}–${offset + shown.length} of ${total} ${input.status} registrants.${more}`));
   }
+  if (input.next) blocks.push(actions('registrants_pages', [button('Next page', REGISTRANT_ACTIONS.nextPage, input.next)]));
   return { text: title, blocks };
 }
 

@@ -103,6 +103,27 @@ describe('registrants card', () => {
     await slack.waitFor((c) => c.method === 'chat.update' && String(c.body.text).includes('finished'));
   });
 
+  it('pages through 350 pending registrants with Next page', async () => {
+    const pending = Array.from({ length: 350 }, (_, i) => ({ id: `r${i}`, email: `p${i}@example.com`, first_name: 'P', status: 'pending' }));
+    for (const status of ['approved', 'denied']) {
+      zoom.get('/meetings/81234567890/registrants').query((q) => q.status === status).reply(200, { total_records: 0, next_page_token: '', registrants: [] }).persist();
+    }
+    zoom.get('/meetings/81234567890/registrants').query((q) => q.status === 'pending' && !q.next_page_token)
+      .reply(200, { total_records: 350, next_page_token: 'page-2', registrants: pending.slice(0, 20) }).persist();
+    zoom.get('/meetings/81234567890/registrants').query((q) => q.status === 'pending' && q.next_page_token === 'page-2')
+      .reply(200, { total_records: 350, next_page_token: 'page-3', registrants: pending.slice(20, 40) });
+
+    const card = await driver.command('meeting registrants 81234567890', ADMIN);
+    expect(textOf(card)).toContain('Showing 1–20 of 350 pending registrants.');
+
+    const next = await driver.click('registrant.next', buttonOf(card, 'registrant.next').value, ADMIN);
+    expect(next.body.replace_original).toBe(true);
+    expect(textOf(next)).toContain('p20@example.com');
+    expect(textOf(next)).not.toContain('p19@example.com');
+    expect(textOf(next)).toContain('Showing 21–40 of 350 pending registrants.');
+    expect(JSON.parse(buttonOf(next, 'registrant.next').value)).toMatchObject({ t: 'page-3', o: 40 });
+  });
+
   it('marks a denial as a denial, not with a green check', async () => {
     registrantLists('meetings', { pending: [jane], approved: [], denied: [] });
     fixture.zoom().put('/meetings/81234567890/registrants/status').reply(204);
@@ -141,7 +162,7 @@ describe('approve, deny and cancel by email', () => {
     const pending = Array.from({ length: 31 }, (_, i) => ({ id: `r${i}`, email: `p${i}@example.com`, first_name: 'P', status: 'pending' }));
     registrantLists('meetings', { pending, approved: [], denied: [] });
     const card = await driver.command('meeting registrants 81234567890', ADMIN);
-    expect(textOf(card)).toContain('Showing 20 of 31 pending registrants.');
+    expect(textOf(card)).toContain('Showing 1–20 of 31 pending registrants.');
     const prompt = await driver.command('meeting deny 81234567890 --all-pending', ADMIN);
     expect(prompt.body.text).toContain('Deny every pending registrant');
 
