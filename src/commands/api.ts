@@ -18,7 +18,8 @@ export const API_METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const sa
 /** A confirmation outlives this long; the response_url it answers through lives 30 minutes. */
 const PENDING_TTL_SECONDS = 15 * 60;
 const PENDING_KIND = 'api-call';
-const EXAMPLE = 'api GET /users/me';
+// A path, not a whole command: the refusals below say what to type at the path's place.
+const EXAMPLE = '/users/me';
 
 export interface ApiRequest {
   method: HttpMethod;
@@ -164,7 +165,7 @@ export function parseApiRequest(methodText: string, pathText: string, bodyText: 
   const query = parseQuery(rawQuery);
   let body: unknown;
   if (bodyText !== undefined && bodyText.trim() !== '') {
-    if (method === 'GET') refuse('A GET takes no body; put parameters in the query, e.g. `api GET /users?status=active`.');
+    if (method === 'GET') refuse('A GET takes no body; put parameters in the query, e.g. `/users?status=active`.');
     try {
       body = JSON.parse(bodyText);
     } catch (error) {

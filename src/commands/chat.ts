@@ -6,7 +6,7 @@ import { OUT_OF_DATE, stringFlag } from './args.js';
 import { audited } from './audited.js';
 import type { ActionDef, CommandDef } from './command.js';
 import type { Invocation, ParsedCommand } from './context.js';
-import { UsageError } from './errors.js';
+import { UsageError, excerpt } from './errors.js';
 import { claimPending, stashPending } from './pending.js';
 import { parseWho } from './values.js';
 import { resolveZoomUser } from './who.js';
@@ -113,7 +113,7 @@ async function sendCommand(inv: Invocation, args: ParsedCommand): Promise<void> 
     return;
   }
   throw new UsageError(
-    `${sender.email} is in no Team Chat channel named “${target}”. \`/zoom chat channels\` lists them; give a name, a channel ID or an email.`,
+    `${sender.email} is in no Team Chat channel named “${excerpt(target)}”. \`${inv.services.config.slack.command} chat channels\` lists them; give a name, a channel ID or an email.`,
   );
 }
 

@@ -21,6 +21,9 @@ export interface Invocation {
 /** A button click; `message` is set when the button sat in a channel message (an alert), not an ephemeral answer. */
 export interface ActionInvocation extends Invocation {
   message?: { channel: string; ts: string; blocks: KnownBlock[] };
+  /** The click's trigger and response URL, for a button that opens a form (a card's Edit). */
+  triggerId?: string;
+  responseUrl?: string;
 }
 
 export interface CommandInvocation extends Invocation {

@@ -28,3 +28,20 @@ export class UsageError extends Error {
     return copy;
   }
 }
+
+/** How much of a typed value an error quotes: enough to recognise it, short enough that the reason after it is read. */
+const EXCERPT_MAX = 40;
+
+/**
+ * What was typed, as an error quotes it: whole when short, else its start and "…". A pasted 3,000-character value
+ * quoted whole would push the sentence's reason past what Slack shows.
+ */
+export function excerpt(typed: string): string {
+  const chars = Array.from(typed);
+  return chars.length <= EXCERPT_MAX ? typed : `${chars.slice(0, EXCERPT_MAX - 1).join('').trimEnd()}…`;
+}
+
+/** `"what was typed"`, excerpted. */
+export function quoted(typed: string): string {
+  return `"${excerpt(typed)}"`;
+}

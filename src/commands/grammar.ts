@@ -1,7 +1,7 @@
 // The `/zoom` argument grammar: positionals, `--flags` and free text, read from one command's arguments
 // against that command's ArgSpec. Pure; value meanings (times, users …) are left to values.ts.
 
-import { UsageError } from './errors.js';
+import { UsageError, quoted } from './errors.js';
 import { closest } from './suggest.js';
 import { readToken, stripEnclosingQuotes, type Token } from './tokenize.js';
 import { parseEnum, takeMeetingId } from './values.js';
@@ -330,7 +330,7 @@ function readFlag(
   if (spec.type === 'number') {
     if (value.trim() === '' || !Number.isFinite(Number(value))) {
       const example = exampleOf(name, spec) ?? `${shown} 30`;
-      throw new UsageError(`"${value}" is not a number for ${shown}: e.g. ${example}.`, { example });
+      throw new UsageError(`${quoted(value)} is not a number for ${shown}: e.g. ${example}.`, { example });
     }
     value = value.trim();
   } else if (spec.choices !== undefined) {
@@ -369,7 +369,7 @@ function unexpected(
   const takes = positionals.length === 0
     ? Object.keys(flags).length === 0 ? 'takes nothing more' : 'takes only flags'
     : `takes only ${positionals.map((p) => `<${p.name}>`).join(' ')}`;
-  return new UsageError(`Unexpected "${word}": ${lowerFirst(who)} ${takes}.`);
+  return new UsageError(`Unexpected ${quoted(word)}: ${lowerFirst(who)} ${takes}.`);
 }
 
 // `This command` opens a sentence but is the object after a colon.

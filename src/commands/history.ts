@@ -45,21 +45,30 @@ export function historyRange(inv: Invocation, args: ParsedCommand, what: string)
 export const PagePosition = z.object({ w: z.number().int().min(0), k: z.string() });
 export type PagePosition = z.infer<typeof PagePosition>;
 
+/** Zoom calls one page may take, so a run of windows answering empty pages under tokens cannot go on for ever. */
+const MAX_REQUESTS_PER_PAGE = 12;
+
 /**
- * One page of a windowed list, from `at`. Windows with nothing in them are skipped, so a page is empty only when
- * the whole rest of the range is; `next` is absent after the last page of the oldest window.
+ * One page of up to `pageSize` items of a windowed list, from `at`: the newest of what is left of the whole range,
+ * whatever the windows. A window that runs out before the page is full hands on to the next (older) one, asked only
+ * for what the page still lacks, so page 1 of the last 30 days is not just today's few rows. `next` is where the
+ * page stopped (a window and Zoom's token in it), absent once the oldest window is read to its end.
  */
 export async function windowedPage<Item>(
   zoom: ZoomClient,
   windows: readonly DateWindow[],
-  requestFor: (window: DateWindow) => ZoomListRequest<Item>,
+  requestFor: (window: DateWindow, pageSize: number) => ZoomListRequest<Item>,
   at: PagePosition,
+  pageSize: number,
 ): Promise<{ items: Item[]; next?: PagePosition }> {
-  for (let w = at.w, token = at.k; w < windows.length; w++, token = '') {
-    const page = await zoom.page(requestFor(windows[w]!), token || undefined);
-    const next = page.nextPageToken ? { w, k: page.nextPageToken } : w + 1 < windows.length ? { w: w + 1, k: '' } : undefined;
-    if (page.items.length > 0 || next === undefined) return { items: page.items, ...(next ? { next } : {}) };
-    if (page.nextPageToken) return { items: [], next };
+  const items: Item[] = [];
+  let w = at.w;
+  let token = at.k;
+  for (let requests = 0; w < windows.length && items.length < pageSize && requests < MAX_REQUESTS_PER_PAGE; requests++) {
+    const page = await zoom.page(requestFor(windows[w]!, pageSize - items.length), token || undefined);
+    items.push(...page.items);
+    if (page.nextPageToken) token = page.nextPageToken;
+    else [w, token] = [w + 1, ''];
   }
-  return { items: [] };
+  return { items, ...(w < windows.length ? { next: { w, k: token } } : {}) };
 }

@@ -1,15 +1,18 @@
 // `/zoom jobs [list|failed]`, `/zoom jobs status|cancel|retry <jobId>`: where the slow work stands, whoever
 // started it and whichever process runs it.
 import type { Job } from 'bullmq';
+import { z } from 'zod';
 import type { CommandDef } from './command.js';
 import type { CommandInvocation, ParsedCommand } from './context.js';
-import { UsageError } from './errors.js';
+import { UsageError, excerpt } from './errors.js';
 import { clearCancel, requestCancel } from '../jobs/cancel.js';
 import { QUEUE_NAMES, type QueueName } from '../jobs/queues.js';
 import { textMessage } from '../views/blocks.js';
 import { jobListMessage, jobStatusMessage, type JobInfo } from '../views/jobs.js';
 
 const LIST_LIMIT = 25;
+/** Finished jobs `/zoom jobs` still lists: an admin asking "did it work?" the same day finds the answer there. */
+const FINISHED_SHOWN_MS = 24 * 3600_000;
 // Relayed events are jobs too, but only their failures concern an admin.
 const USER_QUEUES: QueueName[] = ['registrants', 'downloads', 'exports'];
 
@@ -19,17 +22,23 @@ export const jobCommands: CommandDef[] = [
   {
     path: ['jobs'],
     usage: 'jobs [list]',
-    summary: 'Running, waiting and recently failed jobs (`jobs failed` for failures only).',
+    summary: 'Running, waiting and failed jobs, and those finished in the last 24 hours (`jobs failed` for failures only).',
     access: 'read',
     args: { positionals: [{ name: 'what', type: 'string', optional: true }], flags: {} },
     run: async (inv, args) => {
       const what = args.positionals[0]?.toLowerCase() ?? 'list';
       if (what === 'failed') return listFailed(inv);
       if (what !== 'list') {
-        throw new UsageError(`\`jobs ${what}\` is not a command. Use \`jobs list\`, \`jobs failed\`, or \`jobs status <jobId>\`.`);
+        const command = inv.services.config.slack.command;
+        throw new UsageError(`\`jobs ${excerpt(what)}\` is not a command. Use \`${command} jobs list\`, \`${command} jobs failed\`, or \`${command} jobs status <jobId>\`.`);
       }
-      const jobs = await collectJobs(inv, USER_QUEUES, ['active', 'waiting', 'delayed', 'prioritized', 'failed']);
-      await inv.reply(jobListMessage('Jobs', jobs, 'No jobs are running, waiting or failed.'));
+      const [current, finished] = await Promise.all([
+        collectJobs(inv, USER_QUEUES, ['active', 'waiting', 'delayed', 'prioritized', 'failed']),
+        collectJobs(inv, USER_QUEUES, ['completed']),
+      ]);
+      const since = inv.services.now().toMillis() - FINISHED_SHOWN_MS;
+      const recent = finished.filter((j) => (j.finishedAt ?? 0) >= since);
+      await inv.reply(jobListMessage('Jobs', current, 'No jobs are running, waiting or failed.', { finished: recent, zone: inv.person.tz }));
     },
   },
   {
@@ -112,7 +121,7 @@ type JobState = 'active' | 'waiting' | 'delayed' | 'prioritized' | 'failed' | 'c
 async function findJob(inv: CommandInvocation, args: ParsedCommand): Promise<Job> {
   const id = args.positionals[0] ?? '';
   const job = id ? await inv.services.jobs.find(id) : undefined;
-  if (!job) throw new UsageError(`There is no job \`${id}\` (finished jobs are kept for a week). \`/zoom jobs\` lists the current ones.`);
+  if (!job) throw new UsageError(`There is no job \`${excerpt(id)}\` (finished jobs are kept for a week). \`${inv.services.config.slack.command} jobs\` lists the current ones.`);
   return job;
 }
 
@@ -126,7 +135,22 @@ async function infoOf(job: Job): Promise<JobInfo> {
     ...(data.owner?.userId ? { userId: data.owner.userId } : {}),
     ...(progress && typeof progress.done === 'number' && typeof progress.total === 'number' ? { progress } : {}),
     ...(job.failedReason ? { failedReason: job.failedReason, attempts: job.attemptsMade } : {}),
+    ...resultOf(job),
     createdAt: job.timestamp,
     ...(job.finishedOn ? { finishedAt: job.finishedOn } : {}),
   };
+}
+
+/** What the processors return (registrant updates, downloads, exports); anything else is shown without a result. */
+const JobResult = z.object({
+  changed: z.number().int().min(0).optional(),
+  failed: z.number().int().min(0).optional(),
+  saved: z.number().int().min(0).optional(),
+  rows: z.number().int().min(0).optional(),
+  cancelledBy: z.string().optional(),
+});
+
+function resultOf(job: Job): Pick<JobInfo, 'result'> {
+  const parsed = JobResult.safeParse(job.returnvalue);
+  return parsed.success && Object.keys(parsed.data).length > 0 ? { result: parsed.data } : {};
 }

@@ -58,8 +58,9 @@ async function showCallsPage(inv: Invocation, at: z.infer<typeof CallPage>, opts
   const { items, next } = await windowedPage(
     inv.services.zoom,
     rangeWindows(at),
-    (window) => callHistoryRequest({ userId: at.u, window, pageSize: PAGE_SIZE }),
+    (window, pageSize) => callHistoryRequest({ userId: at.u, window, pageSize }),
     at,
+    PAGE_SIZE,
   );
   const query = CallQuery.parse(at);
   await inv.reply(

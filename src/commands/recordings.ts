@@ -46,10 +46,12 @@ type ListQuery = z.infer<typeof ListQuery>;
 const ListPage = ListQuery.extend({ o: z.number().int().min(0) });
 
 const MeetingRef = z.object({ meetingId: z.string().min(1), fileId: z.string().min(1).optional() });
+/** The meeting's number and topic, which Download and Share buttons carry to name the job (views' meetingNameValue). */
+const MeetingNameRef = z.object({ n: z.string().regex(/^\d{9,12}$/).optional(), t: z.string().max(200).optional() });
 const DeleteRequest = MeetingRef.extend({ action: z.enum(['trash', 'delete']) });
-const ShareRequest = MeetingRef.extend({ fileId: z.string().min(1), channel: z.string().min(1) });
+const ShareRequest = MeetingRef.extend({ fileId: z.string().min(1), channel: z.string().min(1), ...MeetingNameRef.shape });
 /** A Download button: one file, the files of one type (a transcript alert's), or all of them. */
-const DownloadRef = MeetingRef.extend({ type: z.enum(DOWNLOAD_TYPES).optional() });
+const DownloadRef = MeetingRef.extend({ type: z.enum(DOWNLOAD_TYPES).optional(), ...MeetingNameRef.shape });
 
 export const recordingCommands: CommandDef[] = [
   {
@@ -237,7 +239,7 @@ async function detailCard(inv: Invocation, meetingId: string, notice?: string) {
 
 async function startDownload(
   inv: Invocation,
-  req: { meetingId: string; fileId?: string; type?: DownloadType; share?: boolean; shareChannel?: string },
+  req: { meetingId: string; fileId?: string; type?: DownloadType; share?: boolean; shareChannel?: string; n?: string; t?: string },
 ): Promise<string> {
   const shareChannel = req.shareChannel ?? (req.share ? inv.channelId : undefined);
   const request = {
@@ -248,11 +250,12 @@ async function startDownload(
     ...(shareChannel ? { shareChannel } : {}),
     originChannel: inv.channelId,
   };
-  const started = await enqueueRecordingDownload(inv.services, request);
+  const description = describeDownload(request, { ...(req.n ? { number: req.n } : {}), ...(req.t ? { topic: req.t } : {}) });
+  const started = await enqueueRecordingDownload(inv.services, { ...request, description });
   // Joined a job already fetching these files: its progress is wherever that job shows it, not in a DM of this click.
-  if (started.joined) return joinedDownloadText({ ...started, viewer: inv.person.id });
+  if (started.joined) return joinedDownloadText({ ...started, viewer: inv.person.id, command: inv.services.config.slack.command });
   const { jobId } = started;
-  return `:hourglass_flowing_sand: Started job \`${jobId}\`: ${escapeMrkdwn(describeDownload(request))}. Progress and where the files land come in your DM with me; \`/zoom jobs status ${jobId}\` shows where it is.`;
+  return `:hourglass_flowing_sand: Started job \`${jobId}\`: ${escapeMrkdwn(description)}. Progress and where the files land come in your DM with me; \`${inv.services.config.slack.command} jobs status ${jobId}\` shows where it is.`;
 }
 
 // ---- delete -----------------------------------------------------------------------------------------------
@@ -270,7 +273,7 @@ async function deletePrompt(inv: Invocation, req: z.infer<typeof DeleteRequest>)
   const recording = await getRecording(inv.services.zoom, req.meetingId);
   const file = req.fileId ? recording.recording_files.find((f) => f.id === req.fileId) : undefined;
   if (req.fileId && !file) {
-    throw new UsageError(`The recording of meeting ${formatMeetingId(req.meetingId)} has no file \`${escapeMrkdwn(req.fileId)}\`; \`recordings get ${req.meetingId}\` lists its files.`);
+    throw new UsageError(`The recording of meeting ${formatMeetingId(req.meetingId)} has no file \`${escapeMrkdwn(req.fileId)}\`; \`${inv.services.config.slack.command} recordings get ${req.meetingId}\` lists its files.`);
   }
   const exact = { ...req, meetingId: recording.uuid };
   const when = recording.start_time ? `, ${formatTime(recording.start_time, inv.person.tz)}` : '';
@@ -281,7 +284,7 @@ async function deletePrompt(inv: Invocation, req: z.infer<typeof DeleteRequest>)
     confirmLabel: req.action === 'delete' ? 'Delete permanently' : 'Move to trash',
     actionId: RECORDING_ACTIONS.confirmDelete,
     value: await stashPending(inv, 'recording-delete', exact, CONFIRMATION_TTL_SECONDS),
-    note: req.action === 'delete' ? 'This cannot be undone.' : 'Zoom keeps trashed recordings for 30 days; `recordings recover` brings them back.',
+    note: req.action === 'delete' ? 'This cannot be undone.' : `Zoom keeps trashed recordings for 30 days; \`${inv.services.config.slack.command} recordings recover ${req.meetingId}\` brings them back.`,
   });
 }
 
@@ -303,7 +306,7 @@ export const recordingActions: ActionDef[] = [
     access: 'write',
     run: async (inv, value) => {
       const ref = buttonValue(DownloadRef, value);
-      await inv.reply(textMessage(await startDownload(inv, { meetingId: ref.meetingId, ...(ref.fileId ? { fileId: ref.fileId } : {}), ...(ref.type ? { type: ref.type } : {}) })));
+      await inv.reply(textMessage(await startDownload(inv, ref)));
     },
   },
   {
@@ -318,7 +321,7 @@ export const recordingActions: ActionDef[] = [
     access: 'write',
     run: async (inv, value) => {
       const req = buttonValue(ShareRequest, value);
-      await inv.reply(textMessage(await startDownload(inv, { meetingId: req.meetingId, fileId: req.fileId, shareChannel: req.channel })));
+      await inv.reply(textMessage(await startDownload(inv, { ...req, shareChannel: req.channel })));
     },
   },
   { actionId: RECORDING_ACTIONS.nextPage, access: 'read', run: (inv, value) => showListPage(inv, buttonValue(ListPage, value), { replaceOriginal: true }) },

@@ -20,7 +20,7 @@ import { userActions, userCommands } from './users.js';
 import { watchCommands } from './watch.js';
 import { budgetedZoom } from './zoom-budget.js';
 import { route } from './router.js';
-import { mayDo, roleOf } from '../slack/authorize.js';
+import { mayDo, refused, roleOf } from '../slack/authorize.js';
 import { replyVia, type Reply } from '../slack/respond.js';
 import { textMessage } from '../views/blocks.js';
 import { CANCEL_CONFIRMATION } from '../views/confirm.js';
@@ -69,7 +69,7 @@ export function registerCommands(app: App, services: Services): void {
         return;
       }
       const { def, argText } = routed;
-      if (!mayDo(inv.role, def.access)) throw new NotAllowedError(`run \`${command} ${def.path.join(' ')}\``);
+      if (!mayDo(inv.role, def.access)) throw new NotAllowedError(`run \`${command} ${def.path.join(' ')}\``, refused(services, inv.role));
       const args = parseArgs(argText, def.args, { command, usage: `${command} ${def.usage}` });
       const commandInv: CommandInvocation = { ...inv, channelId: body.channel_id, triggerId: body.trigger_id, responseUrl: body.response_url };
       await def.run(commandInv, args);
@@ -81,10 +81,11 @@ export function registerCommands(app: App, services: Services): void {
       await ack();
       const reply = replyVia(body.response_url);
       await guarded(services, body.user.id, reply, async (inv) => {
-        if (!mayDo(inv.role, action.access)) throw new NotAllowedError('use this button');
+        if (!mayDo(inv.role, action.access)) throw new NotAllowedError('use this button', refused(services, inv.role));
         // Ephemeral answers come without `message`; only a channel message can be rewritten with chat.update.
         const message = body.message && body.channel ? { channel: body.channel.id, ts: body.message.ts, blocks: (body.message.blocks ?? []) as KnownBlock[] } : undefined;
-        await action.run({ ...inv, ...(message ? { message } : {}) }, button.value ?? '');
+        const form = body.trigger_id ? { triggerId: body.trigger_id, responseUrl: body.response_url } : {};
+        await action.run({ ...inv, ...(message ? { message } : {}), ...form }, button.value ?? '');
       }, body.channel?.id ?? body.user.id);
     });
   }
@@ -96,10 +97,12 @@ export function registerCommands(app: App, services: Services): void {
     app.view<ViewSubmitAction>({ callback_id: SESSION_FORM_CALLBACK[kind], type: 'view_submission' }, (args) => submitSessionForm(kind, args, services));
   }
 
-  function helpGroups(resource?: string) {
-    const resources = [...new Set(COMMANDS.map((d) => d.path[0]!))].filter((r) => !resource || r === resource);
-    return resources.map((r) => ({ resource: r, entries: COMMANDS.filter((d) => d.path[0] === r) }));
-  }
+}
+
+/** The command table grouped by resource, for `help` (all of it) or `help <resource>`. */
+export function helpGroups(resource?: string): Array<{ resource: string; entries: CommandDef[] }> {
+  const resources = [...new Set(COMMANDS.map((d) => d.path[0]!))].filter((r) => !resource || r === resource);
+  return resources.map((r) => ({ resource: r, entries: COMMANDS.filter((d) => d.path[0] === r) }));
 }
 
 /**
@@ -119,14 +122,14 @@ export function guarded(
       const person = await services.directory.person(userId);
       zone = person.tz;
       const role = await roleOf(userId, services.config.access, services.directory);
-      if (role === 'none') throw new NotAllowedError('use ZoomOps');
+      if (role === 'none') throw new NotAllowedError('use ZoomOps', refused(services, role));
       // Each command or button counts its own Zoom calls (zoom-budget.ts).
       await work({ services: { ...services, zoom: budgetedZoom(services.zoom) }, person, role, channelId, reply });
     } catch (error) {
       const reference = randomUUID().slice(0, 8);
       services.log[isExpected(error) ? 'info' : 'error']({ err: error, reference, userId }, 'request failed');
       try {
-        await reply(textMessage(renderError(error, { zone, reference })));
+        await reply(textMessage(renderError(error, { zone, reference, command: services.config.slack.command })));
       } catch (replyError) {
         services.log.error({ err: replyError, reference }, 'could not tell the user about the failure');
       }

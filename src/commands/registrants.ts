@@ -7,13 +7,14 @@ import { audited, settle } from './audited.js';
 import { CONFIRMATION_TTL_SECONDS, claimPending, stashPending } from './pending.js';
 import type { ActionDef, CommandDef } from './command.js';
 import type { ActionInvocation, CommandInvocation, Invocation, ParsedCommand } from './context.js';
-import { UsageError } from './errors.js';
+import { UsageError, quoted } from './errors.js';
 import { parseEnum } from './values.js';
 import { context, textMessage } from '../views/blocks.js';
 import { confirmationPrompt } from '../views/confirm.js';
 import { escapeMrkdwn, formatClock, formatMeetingId } from '../views/format.js';
 import { shownLink } from '../views/links.js';
 import {
+  CHANGE_ICONS,
   REGISTRANT_ACTIONS,
   registrantListMessage,
   statusChangeSummary,
@@ -89,16 +90,44 @@ async function listCommand(inv: CommandInvocation, kind: SessionKind, args: Pars
   await inv.reply(await listCard(inv, kind, requireId(args, kind), status), { public: args.flags.public === true });
 }
 
+/** The registrant card of pending registrants, as a session card's Registrants button shows it. */
+export async function showRegistrantCard(inv: Invocation, kind: SessionKind, sessionId: string): Promise<void> {
+  await inv.reply(await listCard(inv, kind, sessionId, 'pending'));
+}
+
 /** The registrant card: the status asked for, with the count of every status (Zoom lists one status a call). */
-async function listCard(inv: Invocation, kind: SessionKind, sessionId: string, status: RegistrantStatus, notice?: string) {
+async function listCard(
+  inv: Invocation,
+  kind: SessionKind,
+  sessionId: string,
+  status: RegistrantStatus,
+  notice?: string,
+  at: { token?: string; offset?: number } = {},
+) {
   const { zoom } = inv.services;
   const pages = await Promise.all(
-    STATUSES.map((s) => listRegistrants(zoom, kind, sessionId, { status: s, pageSize: s === status ? PAGE_SIZE : 1 })),
+    STATUSES.map((s) =>
+      listRegistrants(zoom, kind, sessionId, { status: s, pageSize: s === status ? PAGE_SIZE : 1, ...(s === status && at.token ? { nextPageToken: at.token } : {}) }),
+    ),
   );
   const counts = Object.fromEntries(STATUSES.map((s, i) => [s, pages[i]!.totalRecords ?? pages[i]!.registrants.length]));
-  const shown = pages[STATUSES.indexOf(status)]!.registrants;
-  return registrantListMessage({ kind, sessionId, status, registrants: shown, counts, zone: inv.person.tz, notice });
+  const page = pages[STATUSES.indexOf(status)]!;
+  const offset = at.offset ?? 0;
+  const next = page.nextPageToken
+    ? JSON.stringify({ k: kind, s: sessionId, st: status, t: page.nextPageToken, o: offset + page.registrants.length } satisfies RegistrantPage)
+    : undefined;
+  return registrantListMessage({ kind, sessionId, status, registrants: page.registrants, counts, zone: inv.person.tz, notice, offset, ...(next ? { next } : {}) });
 }
+
+/** Where a Next page button of the registrant card continues: the status, Zoom's token, and how many came before. */
+const RegistrantPageSchema = z.object({
+  k: z.enum(['meeting', 'webinar']),
+  s: z.string().regex(/^\d{9,12}$/),
+  st: z.enum(STATUSES),
+  t: z.string().min(1),
+  o: z.number().int().min(0),
+});
+type RegistrantPage = z.infer<typeof RegistrantPageSchema>;
 
 // ---- register ---------------------------------------------------------------------------------------------
 
@@ -106,7 +135,7 @@ async function registerCommand(inv: CommandInvocation, kind: SessionKind, args: 
   const sessionId = requireId(args, kind);
   const email = args.positionals[1] ?? '';
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
-    throw new UsageError(`"${email}" is not an email address.`, { example: `${kind} register ${sessionId} jane@example.com` });
+    throw new UsageError(`${quoted(email)} is not an email address.`, { example: `${kind} register ${sessionId} jane@example.com` });
   }
   const first = stringFlag(args, 'first') ?? email.split('@')[0]!;
   const last = stringFlag(args, 'last');
@@ -129,7 +158,11 @@ async function statusCommand(inv: CommandInvocation, kind: SessionKind, action: 
     throw new UsageError(allPending ? 'Give either registrants or --all-pending, not both.' : 'Say whom: emails or registrant IDs, or --all-pending.');
   }
   const request: StatusChangeRequest = { kind, sessionId, action, ...(allPending ? {} : { wanted }) };
-  // docs/command-grammar.md: deny --all-pending and cancel-registration ask first; approve never does.
+  if (action === 'approve' && allPending) {
+    await approveAllPending(inv, kind, sessionId);
+    return;
+  }
+  // docs/command-grammar.md: deny --all-pending and cancel-registration ask first; approving all asks above 50 (approveAllPending).
   if (action === 'cancel' || (action === 'deny' && allPending)) {
     const whom = allPending ? 'every pending registrant' : wanted.map(escapeMrkdwn).join(', ');
     await inv.reply(
@@ -147,6 +180,33 @@ async function statusCommand(inv: CommandInvocation, kind: SessionKind, action: 
   await inv.reply(textMessage(await changeStatus(inv, request)));
 }
 
+/** commands.md: approving every pending registrant asks first when it would change more than this many. */
+const APPROVE_ALL_ASKS_ABOVE = 50;
+
+/**
+ * "Approve all pending", typed or clicked: more than 50 ask first (the count read from Zoom now, not the card's);
+ * otherwise the job starts, and the answer replaces what was clicked, so no stale list with live buttons stays.
+ */
+async function approveAllPending(inv: Invocation, kind: SessionKind, sessionId: string, opts: { replaceOriginal?: boolean } = {}): Promise<void> {
+  const page = await listRegistrants(inv.services.zoom, kind, sessionId, { status: 'pending', pageSize: 1 });
+  const pending = page.totalRecords ?? page.registrants.length;
+  const request: StatusChangeRequest = { kind, sessionId, action: 'approve' };
+  if (pending > APPROVE_ALL_ASKS_ABOVE) {
+    await inv.reply(
+      confirmationPrompt({
+        question: `Approve all ${pending.toLocaleString('en-US')} pending registrants of ${kind} ${formatMeetingId(sessionId)}?`,
+        confirmLabel: 'Approve all pending',
+        actionId: REGISTRANT_ACTIONS.confirm,
+        value: await stashPending(inv, 'registrant-status', request, CONFIRMATION_TTL_SECONDS),
+        note: 'Zoom emails each registrant about the change.',
+      }),
+      opts,
+    );
+    return;
+  }
+  await inv.reply(textMessage(`${await changeStatus(inv, request)} (by <@${inv.person.id}>)`), opts);
+}
+
 /**
  * Every pending registrant, or more than one Zoom call's worth, goes to the bulk job (restart-safe, with
  * progress in a DM); a few named ones are changed while the admin waits. Returns the sentence to show.
@@ -154,8 +214,8 @@ async function statusCommand(inv: CommandInvocation, kind: SessionKind, action: 
 export async function changeStatus(inv: Invocation, req: StatusChangeRequest): Promise<string> {
   if (!req.wanted || req.wanted.length > REGISTRANT_STATUS_BATCH) {
     const { jobId, duplicate } = await enqueueRegistrantUpdate(inv.services, inv.person.id, req, describeRequest(req));
-    if (duplicate) return `:hourglass_flowing_sand: That is already running as job \`${jobId}\`; nothing new was started. \`/zoom jobs status ${jobId}\` shows where it is.`;
-    return `:hourglass_flowing_sand: Started job \`${jobId}\`: ${describeRequest(req)}. Progress and the summary come in your DM with me; \`/zoom jobs status ${jobId}\` shows where it is.`;
+    if (duplicate) return `:hourglass_flowing_sand: That is already running as job \`${jobId}\`; nothing new was started. \`${inv.services.config.slack.command} jobs status ${jobId}\` shows where it is.`;
+    return `:hourglass_flowing_sand: Started job \`${jobId}\`: ${describeRequest(req)}. Progress and the summary come in your DM with me; \`${inv.services.config.slack.command} jobs status ${jobId}\` shows where it is.`;
   }
   const { zoom } = inv.services;
   const rule = STATUS_RULES[req.action];
@@ -165,7 +225,7 @@ export async function changeStatus(inv: Invocation, req: StatusChangeRequest): P
   if (changed.length > 0 || failed.length > 0) {
     await inv.services.audit.record({ userId: inv.person.id, action: what, outcome: failed.length === 0 ? 'ok' : 'failed' });
   }
-  return statusChangeSummary({ verb: rule.verb, changed, unchanged: plan.unchanged, missing: plan.missing, failed });
+  return statusChangeSummary({ action: req.action, verb: rule.verb, changed, unchanged: plan.unchanged, missing: plan.missing, failed });
 }
 
 function describeRequest(req: StatusChangeRequest): string {
@@ -197,7 +257,7 @@ async function decideOne(inv: ActionInvocation, action: 'approve' | 'deny', valu
   if (!ref.r) throw new UsageError(OUT_OF_DATE);
   const summary = await changeStatus(inv, { kind: ref.k, sessionId: ref.s, action, wanted: [ref.r] });
   const by = `by <@${inv.person.id}> at ${formatClock(inv.services.now(), inv.person.tz)}`;
-  const notice = summary.startsWith(':white_check_mark:') ? `${summary} ${by}` : summary;
+  const notice = summary.startsWith(CHANGE_ICONS[action]) ? `${summary} ${by}` : summary;
   if (inv.message) {
     await rewriteAlert(inv, inv.message, notice, !summary.includes(':x:'));
     return;
@@ -225,8 +285,15 @@ export const registrantActions: ActionDef[] = [
     access: 'write',
     run: async (inv, value) => {
       const ref = buttonValue(refSchema, value);
-      const summary = await changeStatus(inv, { kind: ref.k, sessionId: ref.s, action: 'approve' });
-      await inv.reply(await listCard(inv, ref.k, ref.s, 'pending', `${summary} (by <@${inv.person.id}>)`), { replaceOriginal: true });
+      await approveAllPending(inv, ref.k, ref.s, { replaceOriginal: true });
+    },
+  },
+  {
+    actionId: REGISTRANT_ACTIONS.nextPage,
+    access: 'read',
+    run: async (inv, value) => {
+      const at = buttonValue(RegistrantPageSchema, value);
+      await inv.reply(await listCard(inv, at.k, at.s, at.st, undefined, { token: at.t, offset: at.o }), { replaceOriginal: true });
     },
   },
   {

@@ -1,6 +1,6 @@
 // From the text after `/zoom` to one entry of the command table (or help), with "did you mean" for typos.
 import type { CommandDef } from './command.js';
-import { UsageError } from './errors.js';
+import { UsageError, excerpt } from './errors.js';
 import { closest } from './suggest.js';
 import { splitHead, unescapeSlack } from './tokenize.js';
 import { parseResource } from './values.js';
@@ -43,7 +43,7 @@ export function route(rawText: string, table: readonly CommandDef[], command: st
     });
   }
   throw new UsageError(
-    `\`${resource} ${typed}\` is not a command.${suggestion ? ` Did you mean \`${command} ${suggestion.path.join(' ')}\`?` : ''}`,
+    `\`${resource} ${excerpt(typed)}\` is not a command.${suggestion ? ` Did you mean \`${command} ${suggestion.path.join(' ')}\`?` : ''}`,
     { usage: suggestion ? `${command} ${suggestion.usage}` : defs.map((d) => `${command} ${d.usage}`).join('\n') },
   );
 }
@@ -58,7 +58,7 @@ function knownResource(word: string, table: readonly CommandDef[], command: stri
   const guess = closest(word, resources);
   const suggestion = guess ? table.find((d) => d.path[0] === guess) : undefined;
   throw new UsageError(
-    `\`${word}\` is not a ${command} command.${guess ? ` Did you mean \`${command} ${guess}\`?` : ''}`,
+    `\`${excerpt(word)}\` is not a ${command} command.${guess ? ` Did you mean \`${command} ${guess}\`?` : ''}`,
     { usage: suggestion ? `${command} ${suggestion.usage}` : `${command} help` },
   );
 }

@@ -10,7 +10,7 @@ import { UsageError } from './errors.js';
 import { APPROVAL_TYPES, SESSION_TYPES, createAudited, fetchSession, readBack, summaryLine, zoomLocalTime } from './session-calls.js';
 import { parseWho } from './values.js';
 import { resolveZoomUser } from './who.js';
-import { mayDo, roleOf } from '../slack/authorize.js';
+import { mayDo, refused, roleOf } from '../slack/authorize.js';
 import { directMessage, replyVia, tellAfterWrite } from '../slack/respond.js';
 import { textMessage } from '../views/blocks.js';
 import { NotAllowedError, renderError } from '../views/errors.js';
@@ -182,7 +182,7 @@ export async function openSessionFormFor(inv: CommandInvocation, kind: SessionKi
       }),
     });
   } catch (error) {
-    const problem = renderError(error, { zone: inv.person.tz });
+    const problem = renderError(error, { zone: inv.person.tz, command: inv.services.config.slack.command });
     await inv.services.slack.views.update({ view_id: viewId, view: sessionFormNotice(kind, title, `:warning: ${problem}`) });
   }
 }
@@ -256,12 +256,12 @@ export async function submitSessionForm(
     try {
       person = await services.directory.person(body.user.id);
       const role = await roleOf(person.id, services.config.access, services.directory);
-      if (!mayDo(role, 'write')) throw new NotAllowedError(`change Zoom ${kind}s`);
+      if (!mayDo(role, 'write')) throw new NotAllowedError(`change Zoom ${kind}s`, refused(services, role));
       const inv: Invocation = { services, person, role, channelId: meta.channelId, reply: async () => undefined };
       applied = await applyForm(inv, kind, meta, values);
     } catch (error) {
       log.info({ err: error }, 'session form refused');
-      const problem = renderError(error, { zone: person?.tz });
+      const problem = renderError(error, { zone: person?.tz, command: services.config.slack.command });
       await show(
         error instanceof NotAllowedError || !person
           ? sessionFormNotice(kind, title, `:warning: ${problem}`)

@@ -7,10 +7,11 @@ import { CONFIRMATION_TTL_SECONDS, claimPending, stashPending } from './pending.
 import { audited, settle } from './audited.js';
 import type { ActionDef, CommandDef } from './command.js';
 import type { CommandInvocation, Invocation, ParsedCommand } from './context.js';
-import { UsageError } from './errors.js';
+import { UsageError, quoted } from './errors.js';
 import { APPROVAL_TYPES, SESSION_TYPES, createAudited, fetchSession, readBack, zoomLocalTime, zoomUtcTime } from './session-calls.js';
 import { openSessionForm, openSessionFormFor } from './session-form.js';
-import { parseDate, parseDuration, parseEnum, parseTimezone, parseWhen, parseWho } from './values.js';
+import { showRegistrantCard } from './registrants.js';
+import { checkTopic, parseDate, parseDuration, parseEnum, parseTimezone, parseWhen, parseWho } from './values.js';
 import { resolveZoomUser } from './who.js';
 import { confirmationPrompt } from '../views/confirm.js';
 import { textMessage } from '../views/blocks.js';
@@ -263,7 +264,7 @@ export async function showSession(inv: Invocation, kind: SessionKind, id: string
 
 async function createCommand(inv: CommandInvocation, kind: SessionKind, args: ParsedCommand): Promise<void> {
   const { zone, now } = clock(inv);
-  const topic = args.positionals.join(' ').trim();
+  const topic = checkTopic(args.positionals.join(' ').trim());
   const timezone = args.flags.timezone ? parseTimezone(String(args.flags.timezone)) : zone;
   const startFlag = stringFlag(args, 'start');
   const duration = stringFlag(args, 'duration');
@@ -288,7 +289,7 @@ async function createCommand(inv: CommandInvocation, kind: SessionKind, args: Pa
   }
   const start = parseWhen(startFlag, { zone: timezone, now });
   if (start < now.minus({ minutes: 1 })) {
-    throw new UsageError(`--start "${startFlag}" is in the past (${formatDateTime(start, zone)}).`, { example: '--start "tomorrow 9:30"' });
+    throw new UsageError(`--start ${quoted(startFlag)} is in the past (${formatDateTime(start, zone)}).`, { example: '--start "tomorrow 9:30"' });
   }
   const host = await resolveZoomUser(inv, parseWho(stringFlag(args, 'user') ?? 'me'));
   const input: SessionInput<number> = {
@@ -311,7 +312,7 @@ async function updateCommand(inv: CommandInvocation, kind: SessionKind, args: Pa
   const { zone, now } = clock(inv);
   const changes: Partial<SessionInput<number>> = {};
   const topic = stringFlag(args, 'topic');
-  if (topic !== undefined) changes.topic = topic;
+  if (topic !== undefined) changes.topic = checkTopic(topic);
   const timezone = args.flags.timezone ? parseTimezone(String(args.flags.timezone)) : undefined;
   if (timezone) changes.timezone = timezone;
   const startFlag = stringFlag(args, 'start');
@@ -349,7 +350,12 @@ export interface SessionTarget {
 }
 
 async function endCommand(inv: CommandInvocation, kind: SessionKind, args: ParsedCommand): Promise<void> {
-  const session = await fetchSession(inv, kind, requireId(args, kind));
+  await askEnd(inv, kind, requireId(args, kind));
+}
+
+/** The question before ending: `meeting end` and the card's End button. */
+async function askEnd(inv: Invocation, kind: SessionKind, id: string): Promise<void> {
+  const session = await fetchSession(inv, kind, id);
   const target: SessionTarget = { id: session.id, topic: session.topic ?? '' };
   await inv.reply(
     confirmationPrompt({
@@ -362,8 +368,12 @@ async function endCommand(inv: CommandInvocation, kind: SessionKind, args: Parse
 }
 
 async function deleteCommand(inv: CommandInvocation, kind: SessionKind, args: ParsedCommand): Promise<void> {
-  const occurrenceId = stringFlag(args, 'occurrence');
-  const session = await fetchSession(inv, kind, requireId(args, kind));
+  await askDelete(inv, kind, requireId(args, kind), stringFlag(args, 'occurrence'));
+}
+
+/** The question before deleting: `meeting delete` and the card's Delete button. */
+async function askDelete(inv: Invocation, kind: SessionKind, id: string, occurrenceId?: string): Promise<void> {
+  const session = await fetchSession(inv, kind, id);
   const target: SessionTarget = { id: session.id, topic: session.topic ?? '', ...(occurrenceId ? { occurrenceId } : {}) };
   const name = `*${escapeMrkdwn(session.topic ?? `the ${kind}`)}* (${formatMeetingId(session.id)})`;
   let question: string;
@@ -447,6 +457,12 @@ function listStateSchema(kind: SessionKind) {
   });
 }
 
+/** A card button's value: the session's ID, refused when it is anything else. */
+function sessionIdOf(value: string): string {
+  if (!SESSION_ID.test(value)) throw new UsageError(OUT_OF_DATE);
+  return value;
+}
+
 /** Button values come back from Slack as text; anything that does not parse is refused, not guessed at. */
 export function sessionActions(kind: SessionKind): ActionDef[] {
   const ids = SESSION_ACTIONS[kind];
@@ -466,6 +482,18 @@ export function sessionActions(kind: SessionKind): ActionDef[] {
         return showSession(inv, kind, value);
       },
     },
+    { actionId: ids.registrants, access: 'read', run: (inv, value) => showRegistrantCard(inv, kind, sessionIdOf(value)) },
+    {
+      actionId: ids.edit,
+      access: 'write',
+      run: (inv, value) => {
+        const id = sessionIdOf(value);
+        if (!inv.triggerId || !inv.responseUrl) throw new UsageError(`Slack sent no form trigger; run \`${inv.services.config.slack.command} ${kind} update ${id}\` instead.`);
+        return openSessionFormFor({ ...inv, triggerId: inv.triggerId, responseUrl: inv.responseUrl }, kind, id);
+      },
+    },
+    { actionId: ids.delete, access: 'write', run: (inv, value) => askDelete(inv, kind, sessionIdOf(value)) },
+    { actionId: ids.end, access: 'write', run: (inv, value) => askEnd(inv, kind, sessionIdOf(value)) },
     {
       actionId: ids.confirmEnd,
       access: 'write',

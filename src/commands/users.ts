@@ -74,7 +74,7 @@ async function activityCommand(inv: Invocation, args: ParsedCommand): Promise<vo
 }
 
 async function showActivityPage(inv: Invocation, at: z.infer<typeof ActivityPage>, opts: { replaceOriginal?: boolean } = {}): Promise<void> {
-  const { items, next } = await windowedPage(inv.services.zoom, rangeWindows(at), (w) => activityReportRequest(w, ACTIVITY_PAGE_SIZE), at);
+  const { items, next } = await windowedPage(inv.services.zoom, rangeWindows(at), activityReportRequest, at, ACTIVITY_PAGE_SIZE);
   const range = RangeValue.parse(at);
   await inv.reply(
     activityMessage({

@@ -2,7 +2,7 @@
 // Each returns a typed value or throws a UsageError whose sentence names the bad value and shows one that works.
 
 import { DateTime, IANAZone } from 'luxon';
-import { UsageError } from './errors.js';
+import { UsageError, quoted } from './errors.js';
 import { closest } from './suggest.js';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -114,9 +114,21 @@ function notAMeetingId(typed: string, noun: string, options: MeetingIdOptions, w
   const reason = why === undefined ? '' : ` (${why})`;
   const uuid = options.allowUuid ? `, or a ${noun} UUID such as 4444AAAiAAAAAiAiAiiAii==` : '';
   return new UsageError(
-    `"${typed}" is not a ${noun} ID${reason}: Zoom ${noun} IDs have 9 to 12 digits, e.g. 812 3456 7890${uuid}.`,
+    `${quoted(typed)} is not a ${noun} ID${reason}: Zoom ${noun} IDs have 9 to 12 digits, e.g. 812 3456 7890${uuid}.`,
     { example: '812 3456 7890' },
   );
+}
+
+/** Zoom's limit on a meeting's or webinar's topic (its API refuses longer ones with a bare validation error). */
+export const TOPIC_MAX = 200;
+
+/** A topic Zoom will take, or a sentence saying how much too long it is. */
+export function checkTopic(topic: string, flag = 'The topic'): string {
+  const length = Array.from(topic).length;
+  if (length > TOPIC_MAX) {
+    throw new UsageError(`${flag} has ${length} characters; Zoom takes at most ${TOPIC_MAX}: shorten it.`, { example: '"Weekly sync"' });
+  }
+  return topic;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -207,16 +219,15 @@ export function parseWhen(text: string, context: TimeContext): DateTime {
   const example = `${flag} "tomorrow 9:30"`;
   const bad = (detail?: string) =>
     new UsageError(
-      detail ?? `"${typed}" is not a time. Try ${flag} "2026-12-01 15:00" or ${flag} "tomorrow 9:30".`,
+      detail ?? `${quoted(typed)} is not a time. Try ${flag} "2026-12-01 15:00" or ${flag} "tomorrow 9:30".`,
       { example },
     );
 
   const today = context.now.setZone(zone).startOf('day');
   const { dayPart, timePart } = splitDayAndTime(typed);
   // A day alone is the usual result of forgetting the quotes: `--start tomorrow 9:30` gives `tomorrow`.
-  if (dayPart === undefined && (relativeDay(typed, today) ?? parseIsoDay(typed)) !== undefined) {
-    throw bad(`"${typed}" needs a time of day too: quote both words, e.g. ${flag} "${typed} 9:30".`);
-  }
+  const dayAlone = dayPart === undefined ? (relativeDay(typed, today) ?? parseIsoDay(typed)) : undefined;
+  if (dayAlone !== undefined) throw bad(dayAloneHint(typed, dayAlone, context.now.setZone(zone), flag));
   const day: CalendarDay | undefined =
     dayPart === undefined ? today : (relativeDay(dayPart, today) ?? parseIsoDay(dayPart));
   if (day === undefined) throw bad();
@@ -241,6 +252,20 @@ export function parseWhen(text: string, context: TimeContext): DateTime {
 }
 
 /**
+ * A day typed without its time: the hint must work when followed, so it offers a time still ahead (a start in the
+ * past is refused): 9:30 on a later day, the next full hour today, and for a day already gone, tomorrow.
+ */
+function dayAloneHint(typed: string, day: CalendarDay, now: DateTime, flag: string): string {
+  const start = DateTime.fromObject({ year: day.year, month: day.month, day: day.day }, { zone: now.zone });
+  const today = now.startOf('day');
+  if (start < today) return `"${typed}" is a day already gone; a start needs a day and time ahead, e.g. ${flag} "tomorrow 9:30".`;
+  const nextHour = now.plus({ hours: 1 }).startOf('hour');
+  const time = start > today ? '9:30' : nextHour.hasSame(now, 'day') ? nextHour.toFormat('HH:mm') : undefined;
+  const example = time === undefined ? 'tomorrow 9:30' : `${typed} ${time}`;
+  return `"${typed}" needs a time of day too: quote both words, e.g. ${flag} "${example}".`;
+}
+
+/**
  * A `<date>` of docs/command-grammar.md: `2026-12-01`, `today`, `yesterday`, `-7d` (seven days ago), also `-2w`, `-1m`;
  * the start of that day in `context.zone`.
  */
@@ -249,7 +274,7 @@ export function parseDate(text: string, context: TimeContext): DateTime {
   const flag = flagName(context, 'from');
   const typed = text.trim();
   const bad = () =>
-    new UsageError(`"${typed}" is not a date. Try ${flag} 2026-12-01, ${flag} yesterday or ${flag} -7d.`, {
+    new UsageError(`${quoted(typed)} is not a date. Try ${flag} 2026-12-01, ${flag} yesterday or ${flag} -7d.`, {
       example: `${flag} -7d`,
     });
   const today = context.now.setZone(zone).startOf('day');
@@ -281,7 +306,7 @@ export function parseDuration(text: string): number {
   const typed = text.trim();
   const compact = typed.toLowerCase().replace(/\s+/g, '');
   const bad = (why: string) =>
-    new UsageError(`"${typed}" ${why}: give 1 to ${MAX_DURATION} minutes, e.g. --duration 45 or --duration 1h30m.`, {
+    new UsageError(`${quoted(typed)} ${why}: give 1 to ${MAX_DURATION} minutes, e.g. --duration 45 or --duration 1h30m.`, {
       example: '--duration 1h30m',
     });
 
@@ -352,7 +377,7 @@ export function parseTimezone(text: string): string {
   }
   const suggestion = typed === '' ? undefined : suggestZone(typed);
   const hint = suggestion === undefined ? 'give an IANA zone such as Europe/Berlin' : `did you mean ${suggestion}?`;
-  return throwUsage(`"${typed}" is not a time zone: ${hint}`, `--timezone ${suggestion ?? 'Europe/Berlin'}`);
+  return throwUsage(`${quoted(typed)} is not a time zone: ${hint}`, `--timezone ${suggestion ?? 'Europe/Berlin'}`);
 }
 
 function throwUsage(message: string, example: string): never {
@@ -391,13 +416,13 @@ export function parseWho(text: string, flag = 'user'): Who {
 
   if (typed.startsWith('@')) {
     return throwUsage(
-      `"${typed}" is not a Slack user I can see: pick them from Slack's @ list or give their email, ` +
+      `${quoted(typed)} is not a Slack user I can see: pick them from Slack's @ list or give their email, ` +
         `e.g. ${option}jane@example.com`,
       `${option}jane@example.com`,
     );
   }
   return throwUsage(
-    `"${typed}" is not a user: give me, an email, an @mention or a Zoom user ID, e.g. ${option}jane@example.com`,
+    `${quoted(typed)} is not a user: give me, an email, an @mention or a Zoom user ID, e.g. ${option}jane@example.com`,
     `${option}jane@example.com`,
   );
 }
@@ -412,7 +437,7 @@ export function parseChannel(text: string): string {
   const id = CHANNEL_MENTION.exec(typed)?.[1] ?? (CHANNEL_ID.test(typed) ? typed : undefined);
   if (id !== undefined) return id;
   return throwUsage(
-    `"${typed}" is not a channel I can see: pick it from Slack's # list, or give its ID, e.g. C0123ABCDEF`,
+    `${quoted(typed)} is not a channel I can see: pick it from Slack's # list, or give its ID, e.g. C0123ABCDEF`,
     '#zoom-alerts',
   );
 }
@@ -434,7 +459,7 @@ export function parseEnum<T extends string>(text: string, allowed: readonly T[],
   const suggestion = closest(typed, allowed);
   const hint = suggestion === undefined ? '' : ` Did you mean ${suggestion}?`;
   const fix = suggestion ?? allowed[0] ?? '';
-  throw new UsageError(`"${typed}" is not a valid ${label}: choose ${listOf(allowed)}.${hint}`, {
+  throw new UsageError(`${quoted(typed)} is not a valid ${label}: choose ${listOf(allowed)}.${hint}`, {
     example: label.startsWith('--') ? `${label} ${fix}` : fix,
   });
 }

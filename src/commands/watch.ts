@@ -5,7 +5,7 @@ import type { CommandDef } from './command.js';
 import type { CommandInvocation, ParsedCommand } from './context.js';
 import { stringFlag } from './args.js';
 import { audited } from './audited.js';
-import { UsageError } from './errors.js';
+import { UsageError, quoted } from './errors.js';
 import { parseChannel } from './values.js';
 import { WatchStore, eventsOfTopic, type Watch } from '../slack/watches.js';
 import { auditedWatch, watchList, watchStarted, watchStopped } from '../views/watch.js';
@@ -90,7 +90,7 @@ async function watch(inv: CommandInvocation, args: ParsedCommand): Promise<void>
   const replaced = await audited(inv, line, () => store(inv).add(channelId, watchRecord), (earlier) =>
     earlier ? [...line, ' (replacing the earlier one)'] : line,
   );
-  await inv.reply(watchStarted(channelId, watchRecord, replaced !== undefined));
+  await inv.reply(watchStarted(channelId, watchRecord, replaced !== undefined, inv.services.config.slack.command));
 }
 
 async function unwatch(inv: CommandInvocation, args: ParsedCommand): Promise<void> {
@@ -126,7 +126,7 @@ function requestedEvents(name: WatchTopic, flag: string | undefined, command: st
     }
     const bad = names.filter((n) => !EVENT_NAME.test(n));
     if (bad.length > 0) {
-      throw new UsageError(`"${bad.join(', ')}" ${bad.length === 1 ? 'is not a Zoom event name' : 'are not Zoom event names'}; they look like meeting.started.`);
+      throw new UsageError(`${quoted(bad.join(', '))} ${bad.length === 1 ? 'is not a Zoom event name' : 'are not Zoom event names'}; they look like meeting.started.`);
     }
     return names;
   }

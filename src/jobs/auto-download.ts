@@ -77,7 +77,7 @@ export async function startAutoDownloads(data: RelayJobData, channels: readonly 
   const { jobId, startedBy, shownIn } = download;
   const progressChannel = Object.entries(shownIn).find(([, ts]) => ts === 'progress')?.[0];
   // A job an admin started by hand shows its progress in their DM: the channels are told whose job it is, not where.
-  const note = autoDownloadNote({ jobId, ...(startedBy ? { startedBy } : progressChannel ? { progressChannel } : {}) });
+  const note = autoDownloadNote({ jobId, command: services.config.slack.command, ...(startedBy ? { startedBy } : progressChannel ? { progressChannel } : {}) });
   let later = false;
   for (const { channel, thread } of ready) {
     if (shownIn[channel] || run.gone.has(channel)) continue;

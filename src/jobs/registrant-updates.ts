@@ -91,7 +91,7 @@ export async function enqueueRegistrantUpdate(
   description: string,
 ): Promise<EnqueuedJob> {
   const jobId = newJobId('registrants');
-  const progress = await postProgressMessage(services.slack, userId, registrantJobMessage({ jobId, description, state: 'queued' }));
+  const progress = await postProgressMessage(services.slack, userId, registrantJobMessage({ jobId, description, state: 'queued', command: services.config.slack.command }));
   const owner: JobOwner = { userId, description, progress };
   const job = await services.jobs.queue('registrants').add('update-status', { owner, request } satisfies RegistrantJobData, {
     jobId,
@@ -121,8 +121,8 @@ async function runRegistrantJob(job: Job, data: RegistrantJobData, ctx: JobConte
   const progressMessage = data.owner.progress
     ? new ProgressMessage(services.slack, services.pacing, data.owner.progress, services.log)
     : undefined;
-  const show = (view: Omit<RegistrantJobView, 'jobId' | 'description'>, final = false) =>
-    progressMessage?.update(registrantJobMessage({ jobId, description: data.owner.description, ...view }), { final }) ??
+  const show = (view: Omit<RegistrantJobView, 'jobId' | 'description' | 'command'>, final = false) =>
+    progressMessage?.update(registrantJobMessage({ jobId, description: data.owner.description, command: services.config.slack.command, ...view }), { final }) ??
     Promise.resolve();
 
   // Cancelled while it waited: nothing was sent, and the summary says so.
@@ -198,6 +198,7 @@ async function runRegistrantJob(job: Job, data: RegistrantJobData, ctx: JobConte
   const summary: RegistrantJobView = {
     jobId,
     description: data.owner.description,
+    command: services.config.slack.command,
     state: cancelledBy ? 'cancelled' : 'finished',
     done: progress.done,
     total: progress.total,

@@ -42,6 +42,21 @@ export async function roleOf(userId: string, policy: AccessPolicy, directory: Sl
   return 'none';
 }
 
+/** Who was refused, as far as the refusal needs to say what they may do and whom to ask. */
+export interface Refused {
+  role: AccessRole;
+  /** ZOOMOPS_ADMINS as configured; absent when unset, and then the workspace's admins and owners are ZoomOps's. */
+  admins?: Principals;
+  /** The slash command, for the example of what a viewer may run. */
+  command?: string;
+}
+
+/** What a refusal of `role` needs to know from the configuration. */
+export function refused(services: { config: { access: AccessPolicy; slack: { command: string } } }, role: AccessRole): Refused {
+  const { admins } = services.config.access;
+  return { role, command: services.config.slack.command, ...(admins ? { admins } : {}) };
+}
+
 export function mayDo(role: AccessRole, access: Access): boolean {
   return role === 'admin' || (role === 'viewer' && access === 'read');
 }

@@ -16,7 +16,7 @@ import {
   EventVoicemail,
 } from '../zoom/event-objects.js';
 import { actions, button, context, MESSAGE_TEXT_MAX, section, type SlackMessage } from './blocks.js';
-import { escapeMrkdwn, formatDateTime, formatDuration, formatMeetingId, formatTime, truncate } from './format.js';
+import { escapeMrkdwn, formatDateTime, formatDuration, formatMeetingId, formatSize, formatTime, truncate } from './format.js';
 import { joinUrl, mailtoTarget, urlTarget } from './links.js';
 import { downloadButtonValue } from './recordings.js';
 import { REGISTRANT_ACTIONS, type RegistrantRef } from './registrants.js';
@@ -173,8 +173,8 @@ function recordingAlert(event: ZoomEvent, zone: string): Alert | undefined {
   const when = rec.start_time ? ` (${formatTime(rec.start_time, zone)})` : '';
   const host = rec.host_email ? ` · host ${escapeMrkdwn(rec.host_email)}` : '';
   const alert: Alert = {
-    summary: `${verb} ${sessionName(rec)}${when} — ${files.length} file${files.length === 1 ? '' : 's'}, ${formatBytes(size)}${host}${operator(event)}`,
-    details: files.slice(0, 10).map((f) => `• ${escapeMrkdwn([f.file_type ?? 'file', f.recording_type?.replace(/_/g, ' ')].filter(Boolean).join(', '))}: ${formatBytes(f.file_size ?? 0)}`),
+    summary: `${verb} ${sessionName(rec)}${when} — ${files.length} file${files.length === 1 ? '' : 's'}, ${formatSize(size)}${host}${operator(event)}`,
+    details: files.slice(0, 10).map((f) => `• ${escapeMrkdwn([f.file_type ?? 'file', f.recording_type?.replace(/_/g, ' ')].filter(Boolean).join(', '))}: ${formatSize(f.file_size ?? 0)}`),
   };
   const meetingId = rec.uuid ?? rec.id;
   const buttons: Button[] = [];
@@ -182,7 +182,7 @@ function recordingAlert(event: ZoomEvent, zone: string): Alert | undefined {
     // A transcript alert asks for the transcript only, as the watch's automatic download of that event does: a click
     // joins that job (same files, one BullMQ dedupe key) rather than fetching every file again.
     const only = action === 'transcript_completed' ? { type: 'transcript' } : {};
-    buttons.push(button('Download', RECORDING_DOWNLOAD_ACTION, downloadButtonValue(meetingId, only), { style: 'primary' }));
+    buttons.push(button('Download', RECORDING_DOWNLOAD_ACTION, downloadButtonValue(meetingId, only, { number: rec.id, topic: rec.topic }), { style: 'primary' }));
   }
   if (rec.share_url && action !== 'deleted') buttons.push(button('Open in Zoom', RECORDING_OPEN_ACTION, 'open', { url: rec.share_url }));
   if (buttons.length) alert.buttons = buttons;
@@ -352,17 +352,6 @@ function seconds(total: number): string {
   const m = Math.floor(total / 60);
   const s = total % 60;
   return s ? `${m} min ${s} s` : `${m} min`;
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${value >= 10 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
 }
 
 /** The notification text: the summary without mrkdwn emphasis. */

@@ -9,10 +9,26 @@ export function csvButton(actionId: string, value: string): Button {
   return button('CSV', actionId, value);
 }
 
-/** `:page_facing_up: Sent 120 calls as phone-calls.csv in a direct message.` */
+/**
+ * `:page_facing_up: Sent 120 calls as phone-calls.csv, the file below.`: the export's message in the admin's DM says
+ * where the file is there (it comes right after the message), not "in a direct message" to someone already reading it.
+ */
 export function csvSentLine(input: { count: number; noun: string; filename: string; truncated?: boolean }): string {
-  const cut = input.truncated ? ` It stops at ${input.count} rows; narrow the list (a shorter period, one user or one status) to get the rest.` : '';
-  return `:page_facing_up: Sent ${input.count} ${input.noun} as \`${escapeMrkdwn(input.filename)}\` in a direct message.${cut}`;
+  return `:page_facing_up: Sent ${input.count} ${input.noun} as \`${escapeMrkdwn(input.filename)}\`, the file below.${cutNote(input)}`;
+}
+
+/** The file's own comment: what it is and how many, under the export's title. */
+export function csvFileComment(input: { title: string; count: number; noun: string; truncated?: boolean }): string {
+  return `${input.title}: ${input.count} ${input.noun}.${cutNote(input)}`;
+}
+
+function cutNote(input: { count: number; truncated?: boolean }): string {
+  return input.truncated ? ` It stops at ${input.count} rows; narrow the list (a shorter period, one user or one status) to get the rest.` : '';
+}
+
+/** `The phone calls of the account`: a description as the title of a message. */
+export function asTitle(description: string): string {
+  return description.charAt(0).toUpperCase() + description.slice(1);
 }
 
 export type CsvCell = string | number | boolean | null | undefined;

@@ -2,31 +2,59 @@
 // Never a stack trace, never a secret; unexpected errors get a reference the operator finds in the log.
 import { DateTime } from 'luxon';
 import { UsageError } from '../commands/errors.js';
+import type { Refused } from '../slack/authorize.js';
 import { RedisUnavailableError, isRedisUnavailable } from '../redis.js';
 import { ZoomApiError, ZoomRateLimitError, ZoomResponseError, ZoomUnavailableError } from '../zoom/errors.js';
 import { isWebinarLicenceMissing } from '../zoom/webinars.js';
 import { escapeMrkdwn, formatDateTime } from './format.js';
 
+/** Admins named in a refusal; more would make the sentence a roll call. */
+const NAMED_ADMINS_MAX = 5;
+
 export class NotAllowedError extends Error {
-  constructor(readonly what: string) {
-    super(`You are not allowed to ${what}. Ask a ZoomOps admin to add you to ZOOMOPS_ADMINS.`);
+  constructor(
+    readonly what: string,
+    refused: Refused = { role: 'none' },
+  ) {
+    super(refusalText(what, refused));
     this.name = new.target.name;
     Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
+/** What they may not do, what they may, and whom to ask: by mention when ZOOMOPS_ADMINS lists people or groups. */
+function refusalText(what: string, { role, admins, command = '/zoom' }: Refused): string {
+  const may = role === 'viewer'
+    ? `: as a ZoomOps viewer you may list and look up (e.g. \`${command} meeting list\`), not change anything`
+    : '';
+  const names = admins ? [...admins.users.map((u) => `<@${u}>`), ...admins.groups.map((g) => `<!subteam^${g}>`)] : [];
+  const shown = names.length > NAMED_ADMINS_MAX ? [...names.slice(0, NAMED_ADMINS_MAX), 'the others listed'] : names;
+  const ask = role === 'viewer' ? 'to do it for you' : 'for access';
+  const whom = !admins
+    ? `Ask one of this workspace's Slack admins and owners ${ask}: they are ZoomOps's admins here.`
+    : shown.length > 0
+      ? `Ask a ZoomOps admin (${listed(shown)}) ${ask}.`
+      : `Ask whoever runs ZoomOps ${ask}.`;
+  return `You are not allowed to ${what}${may}. ${whom}`;
+}
+
+/** `a`, `a or b`, `a, b or c`. */
+function listed(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
+}
+
 /** Zoom codes whose own message does not say what to do next. */
-const ZOOM_HINTS: Record<number, string> = {
-  124: 'The Zoom token was refused; check the Server-to-Server OAuth app is activated.',
-  200: 'The Zoom app lacks a permission; check its scopes (README, "Zoom app").',
-  300: 'Check the values you gave.',
-  1001: 'Check the email, or list users with `/zoom users list`.',
-  3001: 'Check the ID with `/zoom meeting list`.',
-  3018: 'A Personal Meeting ID cannot be deleted.',
-  4711: 'The Zoom app lacks a scope for this; add it in the Zoom Marketplace (README lists them).',
+const ZOOM_HINTS: Record<number, (command: string) => string> = {
+  124: () => 'The Zoom token was refused; check the Server-to-Server OAuth app is activated.',
+  200: () => 'The Zoom app lacks a permission; check its scopes (README, "Zoom app").',
+  300: () => 'Check the values you gave.',
+  1001: (command) => `Check the email, or list users with \`${command} users list\`.`,
+  3001: (command) => `Check the ID with \`${command} meeting list\`.`,
+  3018: () => 'A Personal Meeting ID cannot be deleted.',
+  4711: () => 'The Zoom app lacks a scope for this; add it in the Zoom Marketplace (README lists them).',
 };
 
-export function renderError(error: unknown, opts: { zone?: string; reference?: string } = {}): string {
+export function renderError(error: unknown, opts: { zone?: string; reference?: string; command?: string } = {}): string {
   const zone = opts.zone ?? 'UTC';
   if (error instanceof UsageError) {
     return [error.message, error.usage ? `Usage: \`${error.usage}\`` : ''].filter(Boolean).join('\n');
@@ -44,7 +72,7 @@ export function renderError(error: unknown, opts: { zone?: string; reference?: s
       return 'Zoom is rate-limiting this account right now and kept refusing after several tries; nothing was changed. Try again in a minute.';
     }
     const code = error.code !== undefined ? ` (code ${error.code})` : '';
-    const hint = error.code !== undefined ? ZOOM_HINTS[error.code] : undefined;
+    const hint = error.code !== undefined ? ZOOM_HINTS[error.code]?.(opts.command ?? '/zoom') : undefined;
     const tracking = error.trackingId ? ` Zoom tracking ID: ${error.trackingId}.` : '';
     const said = escapeMrkdwn(error.zoomMessage.replace(/\.+\s*$/, ''));
     return `Zoom refused: ${said}${code}.${hint ? ` ${hint}` : ''}${tracking}`;

@@ -40,6 +40,22 @@ export function formatDuration(minutes: number): string {
   return m === 0 ? `${h} h` : `${h} h ${m} min`;
 }
 
+/**
+ * `223 B`, `50 KB`, `340.5 MB`, `1.2 GB`: the one way ZoomOps writes a size (alerts, lists, download progress and
+ * summaries, jobs), in decimal units as Zoom's web portal shows them, so one file reads the same everywhere.
+ */
+export function formatSize(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  if (bytes >= 1e3) return `${Math.round(bytes / 1e3)} KB`;
+  return `${Math.max(0, Math.round(bytes))} B`;
+}
+
+/** `12.5 MB/s`: a transfer rate in the same units as sizes. */
+export function formatRate(bytesPerSecond: number): string {
+  return `${formatSize(bytesPerSecond)}/s`;
+}
+
 /** Meeting IDs grouped the way Zoom prints them: `812 3456 7890`. */
 export function formatMeetingId(id: string): string {
   if (!/^\d{9,12}$/.test(id)) return id;

@@ -3,7 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
 import type { RegistrantFailure, RegistrantKey } from '../zoom/registrant-changes.js';
 import { context, section, type SlackMessage } from './blocks.js';
-import { escapeMrkdwn, formatDateTime, progressBar, truncate } from './format.js';
+import { escapeMrkdwn, formatDateTime, formatSize, progressBar, truncate } from './format.js';
 
 export interface RegistrantJobView {
   jobId: string;
@@ -19,6 +19,8 @@ export interface RegistrantJobView {
   missing?: string[];
   failures?: RegistrantFailure[];
   cancelledBy?: string;
+  /** The slash command, for the cancel hint. */
+  command: string;
 }
 
 /** Registrants named one by one in a summary; past this the full list goes along as a CSV file. */
@@ -42,7 +44,7 @@ export function registrantJobMessage(view: RegistrantJobView): SlackMessage {
     case 'running':
       return message(`${escapeMrkdwn(view.description)}: ${counts}`, [
         section(`:arrows_counterclockwise: ${head}\n\`${progressBar(done, total)}\`\n${counts}`),
-        context(`Cancel with \`/zoom jobs cancel ${view.jobId}\`.`),
+        context(`Cancel with \`${view.command} jobs cancel ${view.jobId}\`.`),
       ]);
     default:
       return summary(view, head, counts);
@@ -103,13 +105,13 @@ function message(text: string, blocks: KnownBlock[]): SlackMessage {
 }
 
 /** A job that gave up after its last attempt: its progress message says so instead of staying at "running". */
-export function jobFailedMessage(input: { jobId: string; description: string; reason: string; attempts: number }): SlackMessage {
+export function jobFailedMessage(input: { jobId: string; description: string; reason: string; attempts: number; command: string }): SlackMessage {
   // A reason can be a whole validation report; the message must stay within what Slack accepts.
   const reason = escapeMrkdwn(truncate(input.reason, 1_000));
   const text = `:x: *${escapeMrkdwn(input.description)}* · job \`${input.jobId}\`\nFailed after ${input.attempts} attempt(s): ${reason}`;
   return {
     text: `${escapeMrkdwn(input.description)}: failed`,
-    blocks: [section(text), context(`\`/zoom jobs retry ${input.jobId}\` runs it again.`)],
+    blocks: [section(text), context(`\`${input.command} jobs retry ${input.jobId}\` runs it again.`)],
   };
 }
 
@@ -124,6 +126,8 @@ export interface JobInfo {
   attempts?: number;
   createdAt: number;
   finishedAt?: number;
+  /** What a finished job returned, as far as it says what happened. */
+  result?: { changed?: number; failed?: number; saved?: number; rows?: number; cancelledBy?: string };
 }
 
 export function jobStatusMessage(job: JobInfo, zone: string): SlackMessage {
@@ -141,18 +145,48 @@ export function jobStatusMessage(job: JobInfo, zone: string): SlackMessage {
 
 function describeProgress(p: NonNullable<JobInfo['progress']>): string {
   const unit = p.unit ?? '';
-  const amount = (n: number) => (unit === 'bytes' ? `${(n / 1024 / 1024).toFixed(1)} MB` : n.toLocaleString('en-US'));
+  const amount = (n: number) => (unit === 'bytes' ? formatSize(n) : n.toLocaleString('en-US'));
   const of = `${amount(p.done)} of ${amount(p.total)}${unit && unit !== 'bytes' ? ` ${unit}` : ''}`;
   return `${of}${p.failed ? ` · ${p.failed} failed` : ''}`;
 }
 
-export function jobListMessage(title: string, jobs: JobInfo[], empty: string): SlackMessage {
-  if (jobs.length === 0) return { text: empty, blocks: [section(empty)] };
-  const lines = jobs.map((j) => {
-    const progress = j.progress ? ` · ${describeProgress(j.progress)}` : '';
-    const reason = j.failedReason ? ` · ${escapeMrkdwn(j.failedReason)}` : '';
-    return `\`${j.id}\` *${j.state}* · ${escapeMrkdwn(j.description)}${progress}${reason}`;
-  });
-  const blocks: KnownBlock[] = [section(`*${title}*`), ...chunkLines(lines, 2_900).slice(0, 45).map((c) => section(c))];
+export function jobListMessage(
+  title: string,
+  jobs: JobInfo[],
+  empty: string,
+  recent?: { finished: JobInfo[]; zone: string },
+): SlackMessage {
+  const finished = recent?.finished ?? [];
+  if (jobs.length === 0 && finished.length === 0) {
+    const text = recent ? `${empty.replace(/\.$/, '')}, and none finished in the last 24 hours.` : empty;
+    return { text, blocks: [section(text)] };
+  }
+  const blocks: KnownBlock[] = [section(`*${title}*`)];
+  if (jobs.length === 0) blocks.push(section(empty));
+  blocks.push(...chunkLines(jobs.map((j) => jobLine(j)), 2_900).slice(0, 20).map((c) => section(c)));
+  if (finished.length > 0) {
+    blocks.push(section('*Finished in the last 24 hours*'));
+    blocks.push(...chunkLines(finished.map((j) => jobLine(j, recent!.zone)), 2_900).slice(0, 20).map((c) => section(c)));
+  }
   return { text: title, blocks };
+}
+
+function jobLine(j: JobInfo, zone?: string): string {
+  const progress = j.progress && !j.result ? ` · ${describeProgress(j.progress)}` : '';
+  const reason = j.failedReason ? ` · ${escapeMrkdwn(j.failedReason)}` : '';
+  const result = j.result ? ` · ${describeResult(j.result)}` : '';
+  const when = zone && j.finishedAt ? ` · finished ${formatDateTime(DateTime.fromMillis(j.finishedAt), zone)}` : '';
+  return `\`${j.id}\` *${j.state}* · ${escapeMrkdwn(j.description)}${progress}${reason}${result}${when}`;
+}
+
+/** `120 changed, 2 failed`, `3 files saved`, `40 rows`, `cancelled by @ada`. */
+function describeResult(r: NonNullable<JobInfo['result']>): string {
+  const parts = [
+    r.changed === undefined ? undefined : `${r.changed.toLocaleString('en-US')} changed`,
+    r.saved === undefined ? undefined : `${r.saved.toLocaleString('en-US')} ${r.saved === 1 ? 'file' : 'files'} saved`,
+    r.rows === undefined ? undefined : `${r.rows.toLocaleString('en-US')} ${r.rows === 1 ? 'row' : 'rows'}`,
+    r.failed ? `${r.failed.toLocaleString('en-US')} failed` : undefined,
+    r.cancelledBy ? `cancelled by <@${r.cancelledBy}>` : undefined,
+  ];
+  return parts.filter(Boolean).join(', ');
 }

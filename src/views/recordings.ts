@@ -5,7 +5,7 @@ import type { Button, KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
 import { actions, button, context, section, type SlackMessage } from './blocks.js';
 import { csvButton } from './csv.js';
-import { escapeMrkdwn, formatMeetingId, formatTime, progressBar, truncate } from './format.js';
+import { escapeMrkdwn, formatMeetingId, formatTime, formatRate, formatSize, progressBar, truncate } from './format.js';
 
 /** Action IDs; `recordings_download` is shared with the recording.completed alert (webhook engineer). */
 export const RECORDING_ACTIONS = {
@@ -21,20 +21,31 @@ export const RECORDING_ACTIONS = {
 /** Slack's limit for one uploaded file. */
 export const SLACK_FILE_MAX_BYTES = 1_000_000_000;
 
-/** `1.2 GB`, `340.5 MB`, `12 KB`: decimal units, as Zoom's web portal shows sizes. */
-export function formatSize(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  if (bytes >= 1e3) return `${Math.round(bytes / 1e3)} KB`;
-  return `${bytes} B`;
-}
+// Kept importable from here for the download job; the one definition is in format.ts.
+export { formatSize };
 
 /**
  * The value of a Download button: `{"meetingId": "<uuid or id>"}`, plus `fileId` for one file or `type` for the files
  * of one type (`transcript` on a transcript alert); neither means every file.
  */
-export function downloadButtonValue(meetingId: string, only: { fileId?: string; type?: string } = {}): string {
-  return JSON.stringify({ meetingId, ...(only.fileId ? { fileId: only.fileId } : {}), ...(only.type ? { type: only.type } : {}) });
+export function downloadButtonValue(meetingId: string, only: { fileId?: string; type?: string } = {}, meeting: MeetingName = {}): string {
+  return JSON.stringify({ meetingId, ...(only.fileId ? { fileId: only.fileId } : {}), ...(only.type ? { type: only.type } : {}), ...meetingNameValue(meeting) });
+}
+
+/** What a download is called by: the meeting's topic and number, which a button carries so the job need not ask Zoom. */
+export interface MeetingName {
+  /** The meeting's number (ID), not its instance UUID. */
+  number?: string | number;
+  topic?: string;
+}
+
+/** `n` and `t` of a button value: the number when it is one, the topic within Zoom's 200 characters. */
+export function meetingNameValue(meeting: MeetingName): { n?: string; t?: string } {
+  const number = meeting.number === undefined ? undefined : String(meeting.number);
+  return {
+    ...(number && /^\d{9,12}$/.test(number) ? { n: number } : {}),
+    ...(meeting.topic ? { t: truncate(meeting.topic, 200) } : {}),
+  };
 }
 
 /**
@@ -154,7 +165,7 @@ export function recordingDetailMessage(view: RecordingDetailView): SlackMessage 
     blocks.push(section(`*${escapeMrkdwn(kind)}*\n${size} · ${fileDuration(file)}`));
     blocks.push(
       actions(`file_${file.id}`.slice(0, 255), [
-        button('Download', RECORDING_ACTIONS.download, downloadButtonValue(view.uuid, { fileId: file.id })),
+        button('Download', RECORDING_ACTIONS.download, downloadButtonValue(view.uuid, { fileId: file.id }, { number: view.meetingId, topic: view.topic })),
         button('Delete', RECORDING_ACTIONS.delete, JSON.stringify({ meetingId: view.uuid, fileId: file.id }), { style: 'danger' }),
       ]),
     );
@@ -163,7 +174,7 @@ export function recordingDetailMessage(view: RecordingDetailView): SlackMessage 
   if (view.files.length === 0) blocks.push(section('No files can be downloaded yet (Zoom may still be processing them).'));
   blocks.push(
     actions('recording_all', [
-      button('Download all', RECORDING_ACTIONS.download, downloadButtonValue(view.uuid), { style: 'primary' }),
+      button('Download all', RECORDING_ACTIONS.download, downloadButtonValue(view.uuid, {}, { number: view.meetingId, topic: view.topic }), { style: 'primary' }),
       button('Delete all', RECORDING_ACTIONS.delete, JSON.stringify({ meetingId: view.uuid }), { style: 'danger' }),
     ]),
   );
@@ -206,13 +217,12 @@ export function downloadProgressMessage(view: DownloadProgressView): SlackMessag
     return { text: `${escapeMrkdwn(view.description)}: waiting for a worker`, blocks: [section(`${head}\nWaiting for a worker…`)] };
   }
   const done = view.done ?? 0;
-  const mb = (n: number) => (n / 1_048_576).toFixed(1);
-  const rate = view.rate && view.rate > 0 ? `${mb(view.rate)} MB/s` : '– MB/s';
+  const rate = view.rate && view.rate > 0 ? formatRate(view.rate) : '– MB/s';
   const eta = view.rate && view.rate > 0 ? `ETA ${formatSeconds((view.total - done) / view.rate)}` : 'ETA –';
   const file = view.file ? `\nFile ${view.file.index} of ${view.file.count}: \`${escapeMrkdwn(view.file.name)}\`` : '';
-  const figures = `\`${progressBar(done, view.total)}\`\n${mb(done)} / ${mb(view.total)} MB · ${rate} · ${eta}${file}`;
+  const figures = `\`${progressBar(done, view.total)}\`\n${formatSize(done)} / ${formatSize(view.total)} · ${rate} · ${eta}${file}`;
   const stopping = view.state === 'stopping' ? '\n_The worker is stopping; another one resumes from the bytes on disk._' : '';
-  return { text: `${escapeMrkdwn(view.description)}: ${mb(done)} of ${mb(view.total)} MB`, blocks: [section(`${head}\n${figures}${stopping}`)] };
+  return { text: `${escapeMrkdwn(view.description)}: ${formatSize(done)} of ${formatSize(view.total)}`, blocks: [section(`${head}\n${figures}${stopping}`)] };
 }
 
 export interface SavedFileLine {
@@ -232,6 +242,8 @@ export interface DownloadSummaryView {
   cancelledBy?: string;
   /** The meeting instance, for the Share to Slack buttons. */
   meetingUuid: string;
+  /** The meeting's number and topic, carried by the Share to Slack buttons to name the job they start. */
+  meeting?: MeetingName;
   /** Where Share to Slack posts: the channel the download was asked for in. */
   shareChannel?: string;
   /** Seconds the transfer took, and bytes fetched (a resume fetches less than the files' size). */
@@ -245,14 +257,14 @@ export function downloadSummaryMessage(view: DownloadSummaryView): SlackMessage 
     ? `cancelled by <@${view.cancelledBy}>`
     : `${view.saved.length} file${view.saved.length === 1 ? '' : 's'} saved${view.failures.length ? `, ${view.failures.length} failed` : ''}`;
   const speed =
-    view.seconds && view.fetched ? ` in ${formatSeconds(view.seconds)} (${(view.fetched / 1_048_576 / Math.max(view.seconds, 0.001)).toFixed(1)} MB/s)` : '';
+    view.seconds && view.fetched ? ` in ${formatSeconds(view.seconds)} (${formatRate(view.fetched / Math.max(view.seconds, 0.001))})` : '';
   const blocks: KnownBlock[] = [section(`${icon} *${escapeMrkdwn(view.description)}* · job \`${view.jobId}\`: ${outcome}${speed}`)];
   for (const file of view.saved.slice(0, 20)) {
     const where = `\`${escapeMrkdwn(file.path)}\` · ${formatSize(file.bytes)}`;
     const shared = file.sharedIn ? ` · shared in <#${file.sharedIn}>` : '';
     const canShare = !file.sharedIn && file.bytes <= SLACK_FILE_MAX_BYTES && view.shareChannel;
     const share = canShare
-      ? button('Share to Slack', RECORDING_ACTIONS.share, JSON.stringify({ meetingId: view.meetingUuid, fileId: file.id, channel: view.shareChannel }))
+      ? button('Share to Slack', RECORDING_ACTIONS.share, JSON.stringify({ meetingId: view.meetingUuid, fileId: file.id, channel: view.shareChannel, ...meetingNameValue(view.meeting ?? {}) }))
       : undefined;
     const tooBig = file.bytes > SLACK_FILE_MAX_BYTES ? ' · over Slack\'s 1 GB limit, so it stays on disk' : '';
     blocks.push(section(`Saved ${where}${shared}${tooBig}`, share));
@@ -268,9 +280,9 @@ export function downloadSummaryMessage(view: DownloadSummaryView): SlackMessage 
  * under way in another channel's thread, or the files were already being fetched by a job an admin started, whose
  * progress only that admin sees (in their DM).
  */
-export function autoDownloadNote(view: { jobId: string; progressChannel?: string; startedBy?: string }): SlackMessage {
+export function autoDownloadNote(view: { jobId: string; progressChannel?: string; startedBy?: string; command: string }): SlackMessage {
   const text = view.startedBy
-    ? `:arrow_down: These files are already being downloaded as job \`${view.jobId}\`, started by <@${view.startedBy}>; nothing is fetched twice, and \`/zoom jobs status ${view.jobId}\` shows where it is.`
+    ? `:arrow_down: These files are already being downloaded as job \`${view.jobId}\`, started by <@${view.startedBy}>; nothing is fetched twice, and \`${view.command} jobs status ${view.jobId}\` shows where it is.`
     : `:arrow_down: Downloading automatically as job \`${view.jobId}\`${view.progressChannel ? `; its progress and where the files land are in the thread of this alert in <#${view.progressChannel}>` : ''}.`;
   return { text, blocks: [section(text)] };
 }
@@ -280,7 +292,7 @@ export function autoDownloadNote(view: { jobId: string; progressChannel?: string
  * what started it, and where its progress shows (a watch's automatic download: the alert's thread in a channel; one
  * started by hand: that admin's DM).
  */
-export function joinedDownloadText(view: { jobId: string; viewer: string; startedBy?: string; progressChannel?: string }): string {
+export function joinedDownloadText(view: { jobId: string; viewer: string; startedBy?: string; progressChannel?: string; command: string }): string {
   const where = view.progressChannel
     ? `, the automatic download of a recordings watch: its progress and where the files land are in the thread of the alert in <#${view.progressChannel}>`
     : view.startedBy === view.viewer
@@ -288,5 +300,5 @@ export function joinedDownloadText(view: { jobId: string; viewer: string; starte
       : view.startedBy
         ? `, started by <@${view.startedBy}>: its progress and where the files land are in their DM with me`
         : '';
-  return `:arrow_down: These files are already being downloaded as job \`${view.jobId}\`${where}. Nothing is fetched twice; \`/zoom jobs status ${view.jobId}\` shows where it is.`;
+  return `:arrow_down: These files are already being downloaded as job \`${view.jobId}\`${where}. Nothing is fetched twice; \`${view.command} jobs status ${view.jobId}\` shows where it is.`;
 }

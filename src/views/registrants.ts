@@ -13,6 +13,7 @@ export const REGISTRANT_ACTIONS = {
   deny: 'registrant.deny',
   approveAll: 'registrant.approve_all',
   confirm: 'registrant.confirm',
+  nextPage: 'registrant.next',
 } as const;
 
 /** What an Approve/Deny button carries: the session and the one registrant it is about. */
@@ -35,6 +36,10 @@ export function registrantListMessage(input: {
   zone: string;
   /** A line above the list: what a click just did. */
   notice?: string;
+  /** How many of this status came before this page. */
+  offset?: number;
+  /** The Next page button's value; absent on the last page. */
+  next?: string;
 }): SlackMessage {
   const noun = input.kind === 'meeting' ? 'Meeting' : 'Webinar';
   const title = `${noun} ${formatMeetingId(input.sessionId)}: ${input.status} registrants`;
@@ -71,11 +76,13 @@ export function registrantListMessage(input: {
       );
     }
   }
-  const total = input.counts?.[input.status] ?? input.registrants.length;
+  const offset = input.offset ?? 0;
+  const total = input.counts?.[input.status] ?? offset + input.registrants.length;
   if (total > shown.length) {
     const more = pending ? ' "Approve all pending" covers every one of them.' : '';
-    blocks.push(context(`Showing ${shown.length} of ${total} ${input.status} registrants.${more}`));
+    blocks.push(context(`Showing ${offset + 1}–${offset + shown.length} of ${total} ${input.status} registrants.${more}`));
   }
+  if (input.next) blocks.push(actions('registrants_pages', [button('Next page', REGISTRANT_ACTIONS.nextPage, input.next)]));
   return { text: title, blocks };
 }
 
@@ -86,7 +93,11 @@ function registrantLine(r: Registrant, zone: string): string {
 }
 
 /** The outcome of a status change: who was changed, who was already there, who is not registered, what failed. */
+/** How a change is marked: a denial is no success to tick off in green. */
+export const CHANGE_ICONS = { approve: ':white_check_mark:', deny: ':no_entry_sign:', cancel: ':heavy_minus_sign:' } as const;
+
 export function statusChangeSummary(input: {
+  action: keyof typeof CHANGE_ICONS;
   verb: string;
   changed: RegistrantKey[];
   unchanged: Array<{ registrant: RegistrantKey; status: string }>;
@@ -95,7 +106,7 @@ export function statusChangeSummary(input: {
 }): string {
   const lines: string[] = [];
   const list = (rs: RegistrantKey[]) => rs.map((r) => escapeMrkdwn(r.email)).join(', ');
-  if (input.changed.length > 0) lines.push(`:white_check_mark: ${input.verb} ${input.changed.length}: ${list(input.changed)}`);
+  if (input.changed.length > 0) lines.push(`${CHANGE_ICONS[input.action]} ${input.verb} ${input.changed.length}: ${list(input.changed)}`);
   for (const { registrant, status } of input.unchanged) {
     lines.push(`• ${escapeMrkdwn(registrant.email)} is already ${status}; nothing changed.`);
   }

@@ -17,6 +17,11 @@ export interface SessionActionIds {
   details: string;
   confirmDelete: string;
   confirmEnd: string;
+  /** The card's own buttons; each carries the session's ID. */
+  registrants: string;
+  edit: string;
+  delete: string;
+  end: string;
 }
 
 /** Each kind has its own buttons, so a click on a webinar's card acts on the webinar. */
@@ -27,6 +32,10 @@ export const SESSION_ACTIONS: Record<SessionKind, SessionActionIds> = {
     details: 'meeting.details',
     confirmDelete: 'meeting.delete.confirm',
     confirmEnd: 'meeting.end.confirm',
+    registrants: 'meeting.card.registrants',
+    edit: 'meeting.card.edit',
+    delete: 'meeting.card.delete',
+    end: 'meeting.card.end',
   },
   webinar: {
     nextPage: 'webinar.list.next',
@@ -34,6 +43,10 @@ export const SESSION_ACTIONS: Record<SessionKind, SessionActionIds> = {
     details: 'webinar.details',
     confirmDelete: 'webinar.delete.confirm',
     confirmEnd: 'webinar.end.confirm',
+    registrants: 'webinar.card.registrants',
+    edit: 'webinar.card.edit',
+    delete: 'webinar.card.delete',
+    end: 'webinar.card.end',
   },
 };
 
@@ -147,7 +160,9 @@ export function sessionCard(kind: SessionKind, s: Session, zone: string, heading
   ];
   if (s.recurrence) pairs.push(['Repeats', describeRecurrence(s.recurrence)]);
   if (s.timezone && s.timezone !== zone) pairs.push([`${Noun}'s time zone`, s.timezone]);
-  const blocks: KnownBlock[] = [section(`${heading ? `${heading}\n` : ''}*${topic}*`), fields(pairs)];
+  // Zoom says `started` while a session runs: the card says so and offers to end it.
+  const live = s.status === 'started';
+  const blocks: KnownBlock[] = [section(`${heading ? `${heading}\n` : ''}*${topic}*${live ? '\n:red_circle: Live now' : ''}`), fields(pairs)];
   if (s.join_url) blocks.push(section(`*Join:* ${shownLink(s.join_url)}`));
   if (s.registration_url && s.settings?.approval_type !== 2) {
     blocks.push(section(`*Registration link:* ${shownLink(s.registration_url)}`));
@@ -158,6 +173,15 @@ export function sessionCard(kind: SessionKind, s: Session, zone: string, heading
     const lines = upcoming.map((o) => `• ${formatTime(o.start_time, zone)} — occurrence \`${o.occurrence_id}\``);
     blocks.push(section(`*Next occurrences*\n${lines.join('\n')}`));
   }
+  const ids = SESSION_ACTIONS[kind];
+  blocks.push(
+    actions(`${kind}_card`, [
+      ...(live ? [button(`End ${kind}`, ids.end, s.id, { style: 'danger' })] : []),
+      button('Registrants', ids.registrants, s.id),
+      button('Edit', ids.edit, s.id),
+      button('Delete', ids.delete, s.id, { style: 'danger' }),
+    ]),
+  );
   return { text: `${heading ? `${heading} ` : ''}${escapeMrkdwn(s.topic ?? Noun)} — ${when}`, blocks };
 }
 

@@ -6,15 +6,15 @@ import { context, section, type SlackMessage } from './blocks.js';
 
 const channelRef = (id: string) => `<#${id}>`;
 
-export function watchStarted(channel: string, watch: Watch, replaced: boolean): SlackMessage {
+export function watchStarted(channel: string, watch: Watch, replaced: boolean, command: string): SlackMessage {
   const text = `:eyes: ${channelRef(channel)} now gets an alert for ${describeWatch(watch)}${downloads(watch)}${replaced ? ' (this replaces its earlier watch of that topic)' : ''}.`;
   const jobs = watch.download
-    ? ' Each download is a job owned by you: its progress and where the files land go into the thread of the alert, and `jobs cancel <jobId>` stops one.'
+    ? ` Each download is a job owned by you: its progress and where the files land go into the thread of the alert, and \`${command} jobs cancel <jobId>\` stops one.`
     : '';
   const passcode = watch.withPasscode
     ? ' Join links keep their passcode (pwd=): anyone who reads the channel can join.'
     : ' Join links are posted without their passcode (pwd=).';
-  return { text, blocks: [section(text), context(`Times are shown in ${watch.zone}.${jobs}${passcode} Stop with \`unwatch ${watch.topic}\`.`)] };
+  return { text, blocks: [section(text), context(`Times are shown in ${watch.zone}.${jobs}${passcode} Stop with \`${command} unwatch ${watch.topic}\`.`)] };
 }
 
 export function watchStopped(channel: string, watch: Watch): SlackMessage {

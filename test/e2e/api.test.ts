@@ -148,7 +148,7 @@ describe('api refuses escapes before calling Zoom', () => {
   ])('%s', async (_name, text, said) => {
     const answer = await driver.command(text, ADMIN);
     expect(answer.body.text).toContain(said);
-    expect(answer.body.text).toContain('Give a path under ZOOM_API_URL, e.g. `api GET /users/me`.');
+    expect(answer.body.text).toContain('Give a path under ZOOM_API_URL, e.g. `/users/me`.');
     expect(reachedZoom).toEqual([]);
   });
 

@@ -2,7 +2,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useBotFixture } from '../helpers/bot.js';
-import { slackDriver, textOf } from '../helpers/driver.js';
+import { buttonOf, slackDriver, textOf } from '../helpers/driver.js';
 import type { FakeSlack } from '../helpers/fake-slack.js';
 
 const ADMIN = 'UADMIN';
@@ -45,7 +45,9 @@ function slowZoom(putDelayMs: number): { sent: () => number } {
 }
 
 async function startJob(): Promise<string> {
-  const answer = await driver.command(`webinar approve ${WEBINAR} --all-pending`, ADMIN);
+  // 120 is above the 50 that approving all may change without asking.
+  const prompt = await driver.command(`webinar approve ${WEBINAR} --all-pending`, ADMIN);
+  const answer = await driver.click('registrant.confirm', buttonOf(prompt, 'registrant.confirm').value, ADMIN);
   const jobId = /job `(reg-[0-9a-f]{12})`/.exec(answer.body.text)?.[1];
   if (!jobId) throw new Error(`no job ID in ${answer.body.text}`);
   return jobId;
@@ -75,6 +77,20 @@ describe('/zoom jobs', () => {
     const summary = await slack.waitFor((c) => c.method === 'chat.update' && String(c.body.text).includes('cancelled'));
     expect(JSON.stringify(summary.body.blocks)).toMatch(/Cancelled by <@UADMIN> after \d+ of 120 done\./);
     expect(zoom.sent()).toBeLessThan(4);
+  });
+
+  it('lists jobs that finished in the last 24 hours, with their result', async () => {
+    slowZoom(0);
+    const jobId = await startJob();
+    const summary = await slack.waitFor((c) => c.method === 'chat.update' && String(c.body.text).includes('finished'));
+    expect(String(summary.body.text)).toContain('120 of 120 done');
+    const job = await fixture.bot().bot.services.jobs.find(jobId);
+    for (let i = 0; i < 100 && (await job?.getState()) !== 'completed'; i++) await delay(20);
+    expect(await job?.getState()).toBe('completed');
+
+    const list = await driver.command('jobs', VIEWER);
+    expect(textOf(list)).toContain('Finished in the last 24 hours');
+    expect(textOf(list)).toMatch(new RegExp(`\`${jobId}\` \\*completed\\* · Approve every pending registrant of webinar 812 3456 7890 · 120 changed · finished \\w{3} \\d+ \\w+ 2026, \\d\\d:\\d\\d`));
   });
 
   it('names an unknown job and how to list the real ones', async () => {

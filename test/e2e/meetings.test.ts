@@ -55,6 +55,9 @@ beforeEach(() => {
 });
 
 const driver = slackDriver(() => bot.url, () => slack);
+/** Zoom's registrant lists of a meeting, empty, one status per call. */
+const registrantsOf = (id: string) =>
+  zoom.get(`/meetings/${id}/registrants`).query(true).times(3).reply(200, { total_records: 0, next_page_token: '', registrants: [] });
 const command = (text: string, user = ADMIN) => driver.command(text, user);
 const click = (actionId: string, value: string, user = ADMIN) => driver.click(actionId, value, user);
 const submit = (values: Record<string, unknown>, meta: Record<string, unknown>, user = ADMIN): Promise<Response> =>
@@ -108,7 +111,7 @@ describe('meeting list', () => {
     pages();
     const answer = await command('meeting list --csv');
 
-    expect(await exportResult(answer, fixture.slack())).toMatch(/Sent 2 meetings as `meetings-upcoming_meetings-\d{4}-\d\d-\d\d\.csv` in a direct message/);
+    expect(await exportResult(answer, fixture.slack())).toMatch(/Sent 2 meetings as `meetings-upcoming_meetings-\d{4}-\d\d-\d\d\.csv`, the file below/);
     const csv = await fixture.slack().uploadedFile();
     expect(csv.split('\r\n')[0]).toBe('meeting id,topic,start (UTC),time zone,duration (min),type,join url');
     expect(csv).toContain(`85550001111,"Retro, ""final""",${weekly.start_time}`);
@@ -163,6 +166,31 @@ describe('meeting get', () => {
     expect(text).toContain('admin@example.com');
     expect(text).toContain('https://zoom.us/j/81234567890');
     expect(text).toContain('Not required');
+  });
+
+  it('answers with actions: Registrants, Edit and Delete, and End only while it is live, marked live', async () => {
+    zoom.get('/meetings/81234567890').reply(200, weekly);
+    const answer = await command('meeting get 81234567890');
+    const labels = (answer.body.blocks as any[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements.map((e: any) => e.text.text));
+    expect(labels).toEqual(['Registrants', 'Edit', 'Delete']);
+
+    zoom.get('/meetings/81234567890').reply(200, { ...weekly, status: 'started' });
+    const live = await command('meeting get 81234567890');
+    expect(textOf(live)).toContain(':red_circle: Live now');
+    expect(buttonOf(live, 'meeting.card.end').text.text).toBe('End meeting');
+
+    // End asks first, as `meeting end` does.
+    zoom.get('/meetings/81234567890').reply(200, { ...weekly, status: 'started' });
+    const prompt = await click('meeting.card.end', buttonOf(live, 'meeting.card.end').value);
+    expect(textOf(prompt)).toContain('End *Weekly sync* (812 3456 7890) for everyone in it now?');
+
+    zoom.get('/meetings/81234567890').reply(200, weekly);
+    const deleting = await click('meeting.card.delete', buttonOf(answer, 'meeting.card.delete').value);
+    expect(textOf(deleting)).toContain('Delete *Weekly sync* (812 3456 7890)?');
+
+    registrantsOf('81234567890');
+    const registrants = await click('meeting.card.registrants', buttonOf(answer, 'meeting.card.registrants').value);
+    expect(textOf(registrants)).toContain('0 pending, 0 approved, 0 denied');
   });
 
   it('says what Zoom refused, with its code, when the meeting does not exist', async () => {
@@ -427,9 +455,17 @@ describe('authorization and bad input', () => {
     expect(answer.body.text).toContain('not allowed');
   });
 
-  it('lets a viewer read but not write', async () => {
+  it('lets a viewer read but not write, and says what they may do and which admins to ask', async () => {
     const answer = await command('meeting delete 81234567890', VIEWER);
     expect(answer.body.text).toContain('You are not allowed to run `/zoom meeting delete`');
+    expect(answer.body.text).toContain('you may list and look up (e.g. `/zoom meeting list`), not change');
+    expect(answer.body.text).toContain('Ask a ZoomOps admin (<@UADMIN> or <@UNOMAIL>)');
+  });
+
+  it('tells a stranger whom to ask for access, by name', async () => {
+    const answer = await command('meeting list', STRANGER);
+    expect(answer.body.text).toContain('You are not allowed to use ZoomOps');
+    expect(answer.body.text).toContain('Ask a ZoomOps admin (<@UADMIN> or <@UNOMAIL>)');
   });
 
   it('suggests the closest command for a typo', async () => {
@@ -441,6 +477,31 @@ describe('authorization and bad input', () => {
     const answer = await command('meeting get 1234');
     expect(answer.body.text).toMatch(/1234/);
     expect(answer.body.text).toContain('Usage: `/zoom meeting get <meetingId> [--public]`');
+  });
+
+  it.each([
+    ['meeting get 9{long}', 'is not a meeting ID'],
+    ['meeting list --type x{long}', 'is not a valid --type'],
+    ['meeting create Sync --start "y{long}"', 'is not a time'],
+    ['meeting create Sync --start tomorrow --duration z{long}', '--duration'],
+    ['meeting list --from -7d extra{long}', 'Unexpected'],
+    ['meeting register 81234567890 a{long}', 'is not an email address'],
+    ['meeting lsit{long}', 'is not a command'],
+    ['phone calls --from q{long}', 'is not a date'],
+  ])('quotes only the start of a 3,000-character argument, so the reason is read: %s', async (typed, reason) => {
+    const answer = await command(typed.replace('{long}', 'w'.repeat(3000)));
+    const text = answer.body.text as string;
+    expect(text).toContain(reason);
+    expect(text).not.toContain('w'.repeat(80));
+    expect(text.length).toBeLessThan(2000);
+  });
+
+  it('refuses a topic over Zoom\'s 200 characters in words, and asks Zoom nothing', async () => {
+    const created = await command(`meeting create ${'T'.repeat(201)} --start "tomorrow 9:30"`);
+    expect(created.body.text).toContain('The topic has 201 characters; Zoom takes at most 200');
+    const updated = await command(`meeting update 81234567890 --topic ${'T'.repeat(250)}`);
+    expect(updated.body.text).toContain('The topic has 250 characters; Zoom takes at most 200');
+    expect(zoom.pendingMocks()).toEqual([]);
   });
 
   it('says when Zoom did not answer a write, so the admin checks before trying again', async () => {

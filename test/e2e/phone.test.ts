@@ -49,8 +49,9 @@ const NEWER = { from: '2026-11-16T23:00:00Z', to: '2026-12-01T09:00:00Z' };
 const OLDER = { from: '2026-10-16T22:00:00Z', to: '2026-11-16T22:59:59Z' };
 
 describe('phone calls', () => {
-  it("lists the account's calls in the newest window first, in the reader's zone, with Next page and CSV", async () => {
+  it("lists the account's calls newest window first, in the reader's zone, filling the page from older windows", async () => {
     zoom.get('/phone/call_history').query({ ...NEWER, page_size: '20' }).reply(200, { next_page_token: '', call_history: [accountCall('c-new')] });
+    zoom.get('/phone/call_history').query({ ...OLDER, page_size: '19' }).reply(200, { next_page_token: '', call_history: [accountCall('c-old', { start_time: '2026-10-20T08:00:00Z' })] });
 
     const answer = await driver.command('phone calls --from -45d', ADMIN);
 
@@ -59,12 +60,33 @@ describe('phone calls', () => {
     expect(text).toContain('17 Oct 2026 – 1 Dec 2026');
     expect(text).toContain('Fri 20 Nov 2026, 17:12 CET · 5 min 30 s · answered');
     expect(text).toContain('Caller, \\"Big\\" Co (+12059300920) → Ana Lima (ext 101)');
+    expect(text.indexOf('Tue 20 Oct 2026, 10:00 CEST')).toBeGreaterThan(text.indexOf('Fri 20 Nov 2026'));
+    expect(() => buttonOf(answer, 'phone.calls.next')).toThrow();
+    expect(buttonOf(answer, 'phone.calls.csv')).toBeDefined();
+  });
 
-    // Next page: the older window, from its first page.
-    zoom.get('/phone/call_history').query({ ...OLDER, page_size: '20' }).reply(200, { next_page_token: '', call_history: [accountCall('c-old', { start_time: '2026-10-20T08:00:00Z' })] });
+  it('shows the latest 20 calls of the whole default period on page 1, whatever its windows', async () => {
+    // The last 30 days from 1 Dec 10:00 Berlin: a month from 1 Nov, then 1 Dec's first hours.
+    const today = { from: '2026-11-30T23:00:00Z', to: '2026-12-01T09:00:00Z' };
+    const november = { from: '2026-10-31T23:00:00Z', to: '2026-11-30T22:59:59Z' };
+    // n calls on `day`, newest first, one an hour back from `latestHour` (UTC).
+    const calls = (prefix: string, n: number, day: string, latestHour: number) =>
+      Array.from({ length: n }, (_, i) => accountCall(`${prefix}-${i}`, { start_time: `${day}T${String(latestHour - i).padStart(2, '0')}:00:00Z` }));
+    zoom.get('/phone/call_history').query({ ...today, page_size: '20' }).reply(200, { next_page_token: '', call_history: calls('today', 2, '2026-12-01', 1) });
+    zoom.get('/phone/call_history').query({ ...november, page_size: '18' }).reply(200, { next_page_token: 'nov-2', call_history: calls('nov', 18, '2026-11-29', 20) });
+
+    const answer = await driver.command('phone calls', ADMIN);
+
+    const lines = textOf(answer).match(/· answered/g) ?? [];
+    expect(lines).toHaveLength(20);
+    expect(textOf(answer)).toContain('Tue 1 Dec 2026, 02:00 CET');
+    expect(textOf(answer)).toContain('Sun 29 Nov 2026, 21:00 CET');
+
+    // Next page goes on where page 1 stopped: November's second page.
+    zoom.get('/phone/call_history').query({ ...november, page_size: '20', next_page_token: 'nov-2' }).reply(200, { next_page_token: '', call_history: calls('nov-more', 1, '2026-11-02', 20) });
     const older = await driver.click('phone.calls.next', buttonOf(answer, 'phone.calls.next').value, ADMIN);
-    expect(older.body.replace_original).toBe(true);
-    expect(textOf(older)).toContain('Tue 20 Oct 2026, 10:00 CEST');
+    expect(textOf(older).match(/· answered/g)).toHaveLength(1);
+    expect(textOf(older)).toContain('Mon 2 Nov 2026, 21:00 CET');
     expect(() => buttonOf(older, 'phone.calls.next')).toThrow();
   });
 
@@ -75,7 +97,11 @@ describe('phone calls', () => {
 
     const answer = await driver.command('phone calls --from -45d --csv', ADMIN);
 
-    expect(await exportResult(answer, slack)).toMatch(/Sent 2 calls as `phone-calls-2026-12-01\.csv` in a direct message/);
+    const done = await exportResult(answer, slack);
+    // Already in the DM: it says where the file is without "in a direct message", under a capitalised title.
+    expect(done).toMatch(/Sent 2 calls as `phone-calls-2026-12-01\.csv`, the file below\./);
+    expect(done).not.toContain('direct message');
+    expect(done).toMatch(/^The phone calls of the account: /);
     expect(await slack.uploadedFile()).toBe(
       'Start (Europe/Berlin),Direction,Caller,Caller number,Callee,Callee number,Duration (s),Result,Call ID\r\n' +
         '2026-11-20 17:12:04,inbound,"Caller, ""Big"" Co",+12059300920,Ana Lima,101,330,answered,c1\r\n' +
@@ -84,7 +110,7 @@ describe('phone calls', () => {
     const completed = await slack.waitFor((c) => c.method === 'files.completeUploadExternal');
     expect(completed.body.channel_id).toBe(`D${ADMIN}`);
     expect(completed.body.files).toEqual([{ id: expect.stringMatching(/^F\d+$/), title: 'phone-calls-2026-12-01.csv' }]);
-    expect(completed.body.initial_comment).toContain('Sent 2 calls');
+    expect(completed.body.initial_comment).toBe('The phone calls of the account: 2 calls.');
   });
 
   it("reads one user's history with --user, and refuses a range before the last six months", async () => {

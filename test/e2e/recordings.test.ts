@@ -98,9 +98,9 @@ describe('/zoom recordings get', () => {
     const text = textOf(answer);
     expect(text).toContain('*MP4 · shared screen with speaker view*\\n3.1 MB · 1:02:04');
     expect(text).toContain('*CHAT · chat file*\\n3 KB · duration unknown');
-    expect(JSON.parse(buttonOf(answer, 'recordings_download').value)).toEqual({ meetingId: UUID, fileId: 'file-mp4' });
+    expect(JSON.parse(buttonOf(answer, 'recordings_download').value)).toEqual({ meetingId: UUID, fileId: 'file-mp4', n: '81234567890', t: 'Quarterly review' });
     expect(JSON.parse(buttonOf(answer, 'recordings_delete', 1).value)).toEqual({ meetingId: UUID, fileId: 'file-chat' });
-    expect(JSON.parse(buttonOf(answer, 'recordings_download', 2).value)).toEqual({ meetingId: UUID });
+    expect(JSON.parse(buttonOf(answer, 'recordings_download', 2).value)).toEqual({ meetingId: UUID, n: '81234567890', t: 'Quarterly review' });
   });
 });
 
@@ -151,6 +151,24 @@ describe('/zoom recordings delete and recover', () => {
 });
 
 describe('/zoom recordings download', () => {
+  it('names the meeting by topic and formatted ID, not its UUID, when started from a Download button', async () => {
+    zoom.get('/meetings/81234567890/recordings').reply(200, RECORDING);
+    const card = await driver.command('recordings get 81234567890', ADMIN);
+    zoom.get(`/meetings/${encodeURIComponent(UUID)}/recordings`).reply(200, { ...RECORDING, recording_files: [] });
+
+    const answer = await driver.click('recordings_download', buttonOf(card, 'recordings_download', 2).value, ADMIN);
+
+    const named = 'Download the recordings of Quarterly review (812 3456 7890)';
+    expect(answer.body.text).toContain(named);
+    expect(answer.body.text).not.toContain(UUID);
+    const jobId = /job `(dl-[0-9a-f]{12})`/.exec(answer.body.text)?.[1];
+    const dm = await slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === ADMIN);
+    expect(dm.body.text).toContain(named);
+    const status = await driver.command(`jobs status ${jobId}`, ADMIN);
+    expect(textOf(status)).toContain(named);
+    await slack.waitFor((c) => c.method === 'chat.update' && JSON.stringify(c.body).includes('no file to download matches'), 10_000);
+  });
+
   it('starts a job at once and opens its progress message in the DM', async () => {
     // The job asks Zoom for the files; none of this type is ready, which its summary says.
     zoom.get('/meetings/81234567890/recordings').reply(200, { ...RECORDING, recording_files: [] });

@@ -83,6 +83,56 @@ describe('registrants card', () => {
     expect(answer.body.text).toContain('not allowed');
     expect(put.isDone()).toBe(false);
   });
+
+  it('asks before "Approve all pending" changes more than 50, and the card loses its stale buttons once the job starts', async () => {
+    const pending = Array.from({ length: 51 }, (_, i) => ({ id: `r${i}`, email: `p${i}@example.com`, first_name: 'P', status: 'pending' }));
+    registrantLists('meetings', { pending, approved: [], denied: [] });
+    const put = fixture.zoom().put('/meetings/81234567890/registrants/status').times(2).reply(204);
+    const card = await driver.command('meeting registrants 81234567890', ADMIN);
+
+    const prompt = await driver.click('registrant.approve_all', buttonOf(card, 'registrant.approve_all').value, ADMIN);
+    expect(prompt.body.text).toContain('Approve all 51 pending registrants of meeting 812 3456 7890?');
+    expect(put.isDone()).toBe(false);
+    const typed = await driver.command('meeting approve 81234567890 --all-pending', ADMIN);
+    expect(typed.body.text).toContain('Approve all 51 pending registrants');
+    expect(put.isDone()).toBe(false);
+
+    const started = await driver.click('registrant.confirm', buttonOf(prompt, 'registrant.confirm').value, ADMIN);
+    expect(started.body.replace_original).toBe(true);
+    expect(started.body.text).toMatch(/Started job `reg-[0-9a-f]{12}`/);
+    expect(JSON.stringify(started.body.blocks ?? [])).not.toContain('registrant.approve');
+    await slack.waitFor((c) => c.method === 'chat.update' && String(c.body.text).includes('finished'));
+  });
+
+  it('pages through 350 pending registrants with Next page', async () => {
+    const pending = Array.from({ length: 350 }, (_, i) => ({ id: `r${i}`, email: `p${i}@example.com`, first_name: 'P', status: 'pending' }));
+    for (const status of ['approved', 'denied']) {
+      zoom.get('/meetings/81234567890/registrants').query((q) => q.status === status).reply(200, { total_records: 0, next_page_token: '', registrants: [] }).persist();
+    }
+    zoom.get('/meetings/81234567890/registrants').query((q) => q.status === 'pending' && !q.next_page_token)
+      .reply(200, { total_records: 350, next_page_token: 'page-2', registrants: pending.slice(0, 20) }).persist();
+    zoom.get('/meetings/81234567890/registrants').query((q) => q.status === 'pending' && q.next_page_token === 'page-2')
+      .reply(200, { total_records: 350, next_page_token: 'page-3', registrants: pending.slice(20, 40) });
+
+    const card = await driver.command('meeting registrants 81234567890', ADMIN);
+    expect(textOf(card)).toContain('Showing 1–20 of 350 pending registrants.');
+
+    const next = await driver.click('registrant.next', buttonOf(card, 'registrant.next').value, ADMIN);
+    expect(next.body.replace_original).toBe(true);
+    expect(textOf(next)).toContain('p20@example.com');
+    expect(textOf(next)).not.toContain('p19@example.com');
+    expect(textOf(next)).toContain('Showing 21–40 of 350 pending registrants.');
+    expect(JSON.parse(buttonOf(next, 'registrant.next').value)).toMatchObject({ t: 'page-3', o: 40 });
+  });
+
+  it('marks a denial as a denial, not with a green check', async () => {
+    registrantLists('meetings', { pending: [jane], approved: [], denied: [] });
+    fixture.zoom().put('/meetings/81234567890/registrants/status').reply(204);
+    const value = JSON.stringify({ k: 'meeting', s: '81234567890', r: 'reg-jane', e: 'jane@example.com' });
+    const after = await driver.click('registrant.deny', value, ADMIN);
+    expect(textOf(after)).toMatch(/:no_entry_sign: Denied 1: jane@example.com by <@UADMIN>/);
+    expect(textOf(after)).not.toContain(':white_check_mark: Denied');
+  });
 });
 
 describe('approve, deny and cancel by email', () => {
@@ -113,7 +163,7 @@ describe('approve, deny and cancel by email', () => {
     const pending = Array.from({ length: 31 }, (_, i) => ({ id: `r${i}`, email: `p${i}@example.com`, first_name: 'P', status: 'pending' }));
     registrantLists('meetings', { pending, approved: [], denied: [] });
     const card = await driver.command('meeting registrants 81234567890', ADMIN);
-    expect(textOf(card)).toContain('Showing 20 of 31 pending registrants.');
+    expect(textOf(card)).toContain('Showing 1–20 of 31 pending registrants.');
     const prompt = await driver.command('meeting deny 81234567890 --all-pending', ADMIN);
     expect(prompt.body.text).toContain('Deny every pending registrant');
 

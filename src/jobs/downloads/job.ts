@@ -69,6 +69,9 @@ const DownloadJobData = z.object({
       uuid: z.string(),
       folder: z.string(),
       files: z.array(PlannedFile),
+      /** The meeting's number and topic, for the summary's Share to Slack buttons to name it. */
+      number: z.string().optional(),
+      topic: z.string().optional(),
     })
     .optional(),
 });
@@ -161,7 +164,7 @@ export async function enqueueRecordingDownload(services: Services, request: Down
   if (runningId === jobId && ours) return { jobId, joined: false, message: progress };
   const joined = joinedJob(running?.owner);
   const told: SlackMessage = request.progressIn
-    ? autoDownloadNote({ jobId: runningId, ...joined })
+    ? autoDownloadNote({ jobId: runningId, command: services.config.slack.command, ...joined })
     : { text: `This download is already queued or running as job ${runningId}; its own progress message shows where it is, and nothing is fetched twice.` };
   await services.slack.chat
     .update({ ...progress, text: told.text, blocks: told.blocks ?? [] })
@@ -195,9 +198,15 @@ function downloadKey(request: Pick<DownloadRequest, 'meetingId' | 'fileId' | 'ty
   return request.shareChannel ? `${files}-share-${request.shareChannel}` : files;
 }
 
-export function describeDownload(request: Pick<DownloadRequest, 'meetingId' | 'fileId' | 'type' | 'shareChannel'>): string {
+export function describeDownload(
+  request: Pick<DownloadRequest, 'meetingId' | 'fileId' | 'type' | 'shareChannel'>,
+  meeting: { number?: string; topic?: string } = {},
+): string {
   const what = request.fileId ? 'one recording file' : request.type && request.type !== 'all' ? `the ${request.type} recordings` : 'the recordings';
-  return `Download ${what} of meeting ${formatMeetingId(request.meetingId)}${request.shareChannel ? ' and share them' : ''}`;
+  // A button names the meeting by topic and number; a UUID alone (an instance) is no name for a person to read.
+  const id = formatMeetingId(meeting.number ?? request.meetingId);
+  const of = meeting.topic ? `${meeting.topic} (${id})` : `meeting ${id}`;
+  return `Download ${what} of ${of}${request.shareChannel ? ' and share them' : ''}`;
 }
 
 export const recordingDownloads: JobProcessor<DownloadJobData> = {
@@ -227,6 +236,8 @@ async function plan(services: Services, data: DownloadJobData): Promise<NonNulla
   const files = downloadableFiles(recording).filter((f) => wanted(f, data));
   return {
     uuid: recording.uuid,
+    ...(recording.id !== undefined ? { number: String(recording.id) } : {}),
+    ...(recording.topic ? { topic: recording.topic } : {}),
     folder: recordingFolderName(recording),
     files: files.map((f) => ({ id: f.id!, name: recordingFileName(f), url: f.download_url!, ...(f.file_size !== undefined ? { size: f.file_size } : {}) })),
   };
@@ -279,6 +290,7 @@ async function runDownloadJob(job: Job, data: DownloadJobData, ctx: JobContext):
         saved: progress.saved.map((file) => ({ ...file, path: shown(file.path) })),
         failures: progress.failures.map((failure) => ({ ...failure, reason: shown(failure.reason) })),
         meetingUuid: planned.uuid,
+        meeting: { ...(planned.number ? { number: planned.number } : {}), ...(planned.topic ? { topic: planned.topic } : {}) },
         ...(data.origin || data.share ? { shareChannel: (data.origin ?? data.share)!.channel } : {}),
         ...(cancelledBy ? { cancelledBy } : {}),
         seconds: progress.seconds,

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Services } from '../../services.js';
 import { sendFileToDirectMessage } from '../../slack/files.js';
 import { section } from '../../views/blocks.js';
-import { csvSentLine, toCsv } from '../../views/csv.js';
+import { asTitle, csvFileComment, csvSentLine, toCsv } from '../../views/csv.js';
 import { escapeMrkdwn } from '../../views/format.js';
 import { isTransient } from '../../zoom/errors.js';
 import { postProgressMessage, ProgressMessage } from '../progress.js';
@@ -103,14 +103,17 @@ async function runExport(job: Job, data: ExportJobData, ctx: JobContext): Promis
     throw isTransient(error) ? error : new UnrecoverableError((error as Error).message);
   }
   const filename = `${exporter.filename(query)}-${data.day}.csv`;
-  const line = csvSentLine({ count: result.rows.length, noun: exporter.noun(query), filename, truncated: result.truncated });
-  await sendFileToDirectMessage(services.slack, data.owner.userId, { filename, content: toCsv([result.header, ...result.rows]), comment: line });
+  const counted = { count: result.rows.length, noun: exporter.noun(query), truncated: result.truncated };
+  const line = csvSentLine({ ...counted, filename });
+  const comment = csvFileComment({ ...counted, title: asTitle(data.owner.description) });
+  await sendFileToDirectMessage(services.slack, data.owner.userId, { filename, content: toCsv([result.header, ...result.rows]), comment });
   // The file is sent: from here nothing may fail the job, or a retry would send it again.
   await show(line, true).catch((error: unknown) => services.log.warn({ err: error, jobId }, 'could not update an export message'));
   return { rows: result.rows.length, truncated: result.truncated };
 }
 
 function exportMessage(jobId: string, description: string, line: string) {
-  const text = `*${escapeMrkdwn(description)}* · job \`${jobId}\`\n${line}`;
-  return { text: `${description}: ${line.replace(/:[a-z_]+: /g, '')}`, blocks: [section(text)] };
+  const title = asTitle(description);
+  const text = `*${escapeMrkdwn(title)}* · job \`${jobId}\`\n${line}`;
+  return { text: `${title}: ${line.replace(/:[a-z_]+: /g, '')}`, blocks: [section(text)] };
 }

@@ -177,10 +177,16 @@ function recordingCompleted(ctx: SandboxContext, s: Session): Omit<SimulateResul
   if (s.kind !== 'meeting') throw new SimulateError(`${describe(s)} is a webinar; recordings are simulated for meetings.`);
   // A recording completes after its meeting instance ends.
   const uuid = s.uuid;
-  if (s.status === 'started') endSession(ctx, s);
+  const wasLive = s.status === 'started';
+  if (wasLive) endSession(ctx, s);
   else s.uuid = instanceUuid(nextLabel(ctx.state, `instance-${s.id}`));
   const now = ctx.now();
-  const startMs = s.startTime && Date.parse(s.startTime) < now.getTime() ? Date.parse(s.startTime) : now.getTime() - s.duration * 60_000;
+  // A live meeting's recording runs from its start to now. Any other is a new instance that just ended after the
+  // meeting's length: a past meeting's scheduled start (last week) would make it last days, beside the recording
+  // its own instance already has.
+  const sinceStart = s.startTime ? now.getTime() - Date.parse(s.startTime) : Number.NaN;
+  const live = wasLive && sinceStart > 0 && sinceStart <= 24 * 3600_000;
+  const startMs = live ? Date.parse(s.startTime!) : now.getTime() - s.duration * 60_000;
   const recording = createRecording({
     meetingId: s.id,
     uuid,
@@ -188,7 +194,7 @@ function recordingCompleted(ctx: SandboxContext, s: Session): Omit<SimulateResul
     topic: s.topic,
     type: s.type,
     start: new Date(startMs),
-    duration: Math.max(1, Math.round((now.getTime() - startMs) / 60_000)),
+    duration: live ? Math.max(1, Math.round(sinceStart / 60_000)) : s.duration,
     timezone: s.timezone,
     password: s.password,
     lines: [

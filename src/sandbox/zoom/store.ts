@@ -256,11 +256,13 @@ export function zoomTime(date: Date): string {
 
 /** A user by ID or email (any case), as `/users/{userId}` takes it. */
 export function findUser(state: SandboxState, idOrEmail: string): SandboxUser | undefined {
+  // Zoom reads `me` as the token's owner; a Server-to-Server app's is the account owner who made it.
+  if (idOrEmail === 'me') return state.users.find((u) => u.roleName === 'Owner') ?? state.users[0];
   const wanted = idOrEmail.toLowerCase();
   return state.users.find((u) => u.id === idOrEmail || u.email.toLowerCase() === wanted);
 }
 
-/** Server-to-Server tokens have no user of their own, so `me` is refused like any unknown user. */
+/** A user by ID, email or `me`, else Zoom's 404 code 1001. */
 export function requireUser(state: SandboxState, idOrEmail: string): SandboxUser {
   const user = findUser(state, idOrEmail);
   if (!user) throw userNotFound(idOrEmail);

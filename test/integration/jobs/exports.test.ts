@@ -38,7 +38,7 @@ describe('CSV export job', () => {
     const completed = await fixture.slack().waitFor((c) => c.method === 'files.completeUploadExternal');
     expect(completed.body.files).toEqual([{ id: expect.stringMatching(/^F\d+$/), title: 'zoom-users-active-2026-12-01.csv' }]);
     const last = fixture.slack().calls.filter((c) => c.method === 'chat.update' && c.body.ts === job.data.owner.progress.ts).at(-1)!;
-    expect(String(last.body.text)).toContain('Sent 3 users as `zoom-users-active-2026-12-01.csv` in a direct message.');
+    expect(String(last.body.text)).toContain('Sent 3 users as `zoom-users-active-2026-12-01.csv`, the file below.');
   });
 
   it('cancelled before it runs, reads nothing, sends no file, and says who cancelled', async () => {

@@ -160,6 +160,20 @@ describe('parseWhen', () => {
     expect(() => parseWhen('2026-12-01', ctx)).toThrow('needs a time of day too');
   });
 
+  it('suggests a time still ahead when a day alone is given: never "yesterday 9:30", which would be refused as past', () => {
+    expect(() => parseWhen('yesterday', { ...ctx, flag: 'start' })).toThrow(
+      '"yesterday" is a day already gone; a start needs a day and time ahead, e.g. --start "tomorrow 9:30".',
+    );
+    // Today at 9:30 is gone by the afternoon: the hint names the next full hour instead.
+    const afternoon = { zone: NY, now: DateTime.fromISO('2026-12-01T14:10:00', { zone: NY }), flag: 'start' };
+    expect(() => parseWhen('today', afternoon)).toThrow('e.g. --start "today 15:00"');
+    for (const day of ['yesterday', 'today', 'tomorrow', '2026-12-01']) {
+      const hint = /--start "([^"]+)"\.$/.exec(catchMessage(() => parseWhen(day, afternoon)))?.[1];
+      expect(hint, day).toBeDefined();
+      expect(parseWhen(hint!, afternoon) > afternoon.now, `${day}: ${hint}`).toBe(true);
+    }
+  });
+
   it('refuses an invalid zone', () => {
     expect(() => parseWhen('15:00', { zone: 'Mars/Olympus', now: beforeFallBack })).toThrow('is not a time zone');
   });
@@ -286,3 +300,12 @@ describe('parseEnum', () => {
     );
   });
 });
+
+function catchMessage(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected a refusal');
+}

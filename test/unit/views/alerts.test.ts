@@ -45,11 +45,11 @@ const EXPECTED: Record<string, { text: string; context: string; buttons?: string
   'webinar.registration_approved': { text: ":white_check_mark: *Registration approved:* Jill Chill <mailto:jchill@example.com|jchill@example.com> for webinar My Webinar (123 456 7890) (Tue 13 Jul 2021, 23:44 CEST) — by admin@example.com", context: "Zoom `webinar.registration_approved` · Wed 14 Jul 2021, 04:44 CEST" },
   'webinar.registration_denied': { text: ":no_entry_sign: *Registration denied:* Jill Chill <mailto:jchill@example.com|jchill@example.com> for webinar My Webinar (123 456 7890) (Tue 13 Jul 2021, 23:44 CEST)", context: "Zoom `webinar.registration_denied` · Wed 14 Jul 2021, 04:44 CEST" },
   'webinar.registration_cancelled': { text: ":x: *Registration cancelled:* Jill Chill <mailto:jchill@example.com|jchill@example.com> for webinar My Webinar (123 456 7890) (Tue 13 Jul 2021, 23:44 CEST) — by admin@example.com", context: "Zoom `webinar.registration_cancelled` · Wed 14 Jul 2021, 04:44 CEST" },
-  'recording.completed': { text: ":film_frames: *Recording ready:* My Personal Recording (123 456 7890) (Tue 13 Jul 2021, 23:44 CEST) — 2 files, 3.2 MB · host jchill@example.com\n• M4A, audio only: 241 KB\n• MP4, shared screen with speaker view: 276 KB", context: "Zoom `recording.completed` · Wed 14 Jul 2021, 04:44 CEST", buttons: ["Download", "Open in Zoom"] },
-  'recording.transcript_completed': { text: ":memo: *Transcript ready:* My Personal Recording (123 456 7890) (Tue 13 Jul 2021, 23:44 CEST) — 1 file, 517 KB · host jchill@example.com\n• TRANSCRIPT, audio transcript: 142 bytes", context: "Zoom `recording.transcript_completed` · Wed 14 Jul 2021, 04:44 CEST", buttons: ["Download", "Open in Zoom"] },
-  'recording.trashed': { text: ":wastebasket: *Recording moved to the trash:* My Personal Recording (123 456 7890) (Tue 13 Jul 2021, 23:44 CEST) — 2 files, 3.2 MB · host jchill@example.com\n• M4A, audio only: 241 KB\n• MP4, shared screen with speaker view: 276 KB", context: "Zoom `recording.trashed` · Wed 14 Jul 2021, 04:44 CEST", buttons: ["Open in Zoom"] },
-  'recording.deleted': { text: ":fire: *Recording deleted for good:* My Personal Recording (123 456 7890) (Tue 13 Jul 2021, 23:44 CEST) — 2 files, 3.2 MB — by admin@example.com\n• M4A, audio only: 241 KB\n• MP4, shared screen with speaker view: 276 KB", context: "Zoom `recording.deleted` · Wed 14 Jul 2021, 04:44 CEST" },
-  'recording.recovered': { text: ":recycle: *Recording recovered from the trash:* My Personal Recording (123 456 7890) (Tue 13 Jul 2021, 23:44 CEST) — 2 files, 3.2 MB — by admin@example.com\n• M4A, audio only: 241 KB\n• MP4, shared screen with speaker view: 276 KB", context: "Zoom `recording.recovered` · Wed 14 Jul 2021, 04:44 CEST", buttons: ["Download", "Open in Zoom"] },
+  'recording.completed': { text: ":film_frames: *Recording ready:* My Personal Recording (123 456 7890) (Tue 13 Jul 2021, 23:44 CEST) — 2 files, 3.3 MB · host jchill@example.com\n• M4A, audio only: 247 KB\n• MP4, shared screen with speaker view: 283 KB", context: "Zoom `recording.completed` · Wed 14 Jul 2021, 04:44 CEST", buttons: ["Download", "Open in Zoom"] },
+  'recording.transcript_completed': { text: ":memo: *Transcript ready:* My Personal Recording (123 456 7890) (Tue 13 Jul 2021, 23:44 CEST) — 1 file, 530 KB · host jchill@example.com\n• TRANSCRIPT, audio transcript: 142 B", context: "Zoom `recording.transcript_completed` · Wed 14 Jul 2021, 04:44 CEST", buttons: ["Download", "Open in Zoom"] },
+  'recording.trashed': { text: ":wastebasket: *Recording moved to the trash:* My Personal Recording (123 456 7890) (Tue 13 Jul 2021, 23:44 CEST) — 2 files, 3.3 MB · host jchill@example.com\n• M4A, audio only: 247 KB\n• MP4, shared screen with speaker view: 283 KB", context: "Zoom `recording.trashed` · Wed 14 Jul 2021, 04:44 CEST", buttons: ["Open in Zoom"] },
+  'recording.deleted': { text: ":fire: *Recording deleted for good:* My Personal Recording (123 456 7890) (Tue 13 Jul 2021, 23:44 CEST) — 2 files, 3.3 MB — by admin@example.com\n• M4A, audio only: 247 KB\n• MP4, shared screen with speaker view: 283 KB", context: "Zoom `recording.deleted` · Wed 14 Jul 2021, 04:44 CEST" },
+  'recording.recovered': { text: ":recycle: *Recording recovered from the trash:* My Personal Recording (123 456 7890) (Tue 13 Jul 2021, 23:44 CEST) — 2 files, 3.3 MB — by admin@example.com\n• M4A, audio only: 247 KB\n• MP4, shared screen with speaker view: 283 KB", context: "Zoom `recording.recovered` · Wed 14 Jul 2021, 04:44 CEST", buttons: ["Download", "Open in Zoom"] },
   'phone.caller_ended': { text: ":telephone_receiver: *Call ended:* +12058945456 → ext 12092592844 at Thu 19 Aug 2021, 02:58 CEST · no conversation · not answered", context: "Zoom `phone.caller_ended` · Thu 19 Aug 2021, 02:59 CEST" },
   'phone.callee_ended': { text: ":telephone_receiver: *Call ended:* +12092592844 → ext 1002 at Thu 19 Aug 2021, 23:12 CEST · talked 6 s · Call connected", context: "Zoom `phone.callee_ended` · Thu 19 Aug 2021, 23:12 CEST" },
   'phone.callee_missed': { text: ":no_entry: *Missed call* from +12092592844 to ext 1002 at Thu 19 Aug 2021, 23:15 CEST, rang 13 s", context: "Zoom `phone.callee_missed` · Thu 19 Aug 2021, 23:15 CEST" },
@@ -100,7 +100,9 @@ describe('alerts of every watched event', () => {
   it('links the recording’s Download and Open in Zoom buttons to the meeting and its share page', () => {
     const blocks = alertMessage(structuredClone(examples['recording.completed']!), 'UTC').blocks as any[];
     const [download, open] = blocks[1].elements;
-    expect(download).toMatchObject({ action_id: 'recordings_download', value: '{"meetingId":"4444AAAiAAAAAiAiAiiAii=="}' });
+    expect(download).toMatchObject({ action_id: 'recordings_download' });
+    // The topic and number go along, so the job started from it is named as people know the meeting.
+    expect(JSON.parse(download.value)).toEqual({ meetingId: '4444AAAiAAAAAiAiAiiAii==', n: '1234567890', t: 'My Personal Recording' });
     expect(open.url).toBe((examples['recording.completed']!.payload.object as { share_url: string }).share_url);
   });
 
@@ -108,7 +110,7 @@ describe('alerts of every watched event', () => {
     const event = structuredClone(examples['recording.transcript_completed']!);
     const blocks = alertMessage(event, 'UTC').blocks as any[];
     const download = blocks.find((b) => b.type === 'actions').elements[0];
-    expect(JSON.parse(download.value)).toEqual({ meetingId: (event.payload.object as { uuid: string }).uuid, type: 'transcript' });
+    expect(JSON.parse(download.value)).toMatchObject({ meetingId: (event.payload.object as { uuid: string }).uuid, type: 'transcript' });
   });
 });
 

@@ -30,6 +30,21 @@ describe('renderError', () => {
     expect(write).toBe('Zoom did not answer in time, so the change may or may not have been made. Check in Zoom before trying again.');
   });
 
+  it('sends a refused user to the workspace admins, without naming ZOOMOPS_ADMINS, when that variable is unset', () => {
+    const stranger = renderError(new NotAllowedError('use ZoomOps', { role: 'none' }));
+    expect(stranger).toContain('You are not allowed to use ZoomOps');
+    expect(stranger).toContain("this workspace's Slack admins and owners");
+    expect(stranger).not.toContain('ZOOMOPS_ADMINS');
+    const viewer = renderError(new NotAllowedError('run `/zoom meeting delete`', { role: 'viewer' }));
+    expect(viewer).toContain('you may list and look up');
+    expect(viewer).not.toContain('ZOOMOPS_ADMINS');
+  });
+
+  it('names the listed admins and user groups when ZOOMOPS_ADMINS is set', () => {
+    const admins = { users: ['U1', 'U2'], groups: ['S9'] };
+    expect(renderError(new NotAllowedError('use ZoomOps', { role: 'none', admins }))).toContain('Ask a ZoomOps admin (<@U1>, <@U2> or <!subteam^S9>)');
+  });
+
   it('names Redis, refusals and unexpected errors without leaking their text', () => {
     expect(renderError(new RedisUnavailableError())).toContain('cannot reach its Redis');
     expect(renderError(new NotAllowedError('use ZoomOps'))).toContain('You are not allowed to use ZoomOps');

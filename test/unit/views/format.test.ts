@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { formatClock, formatDuration, formatMeetingId, formatTime, progressBar } from '../../../src/views/format.js';
+import { formatClock, formatDuration, formatMeetingId, formatSize, formatTime, progressBar } from '../../../src/views/format.js';
 
 describe('formatTime', () => {
   it('shows an instant in the reader’s zone with the zone named', () => {
@@ -43,5 +43,11 @@ describe('progressBar', () => {
     expect(progressBar(50, 100)).toBe(`${'▓'.repeat(10)}${'░'.repeat(10)} 50 %`);
     expect(progressBar(2_999, 3_000)).toBe(`${'▓'.repeat(20)} 99 %`);
     expect(progressBar(5, 0)).toBe(`${'░'.repeat(20)} 0 %`);
+  });
+});
+
+describe('formatSize', () => {
+  it('shows every size in decimal units with one spelling, as Zoom\'s web portal does', () => {
+    expect([formatSize(223), formatSize(49_500), formatSize(3_328_371), formatSize(1_234_567_890)]).toEqual(['223 B', '50 KB', '3.3 MB', '1.2 GB']);
   });
 });

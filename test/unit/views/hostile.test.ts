@@ -138,7 +138,7 @@ const RENDER: Record<string, (h: Hostile) => unknown> = {
       unchanged: [{ registrant: { id: 'r', email: h.email }, status: 'approved' }], missing: [h.email],
       failures: [{ registrant: { id: 'r2', email: h.email }, reason: h.other }],
     } as never),
-  'jobs.jobFailedMessage': (h) => jobs.jobFailedMessage({ jobId: 'j1', description: h.text, reason: h.other, attempts: 3 }),
+  'jobs.jobFailedMessage': (h) => jobs.jobFailedMessage({ jobId: 'j1', description: h.text, reason: h.other, attempts: 3, command: '/zoom' }),
   'jobs.jobStatusMessage': (h) => jobs.jobStatusMessage({ id: 'j1', state: 'failed', description: h.text, userId: 'UADMIN', progress: { done: 1, total: 2, detail: h.other }, failedReason: h.other, attempts: 2, createdAt: 0 }, 'UTC'),
   'jobs.jobListMessage': (h) => jobs.jobListMessage('Jobs', [{ id: 'j1', state: 'active', description: h.text, createdAt: 0 }], 'none'),
   'panelists.panelistListMessage': (h) => panelists.panelistListMessage('81234567890', [{ id: 'p1', name: h.text, email: h.email }] as never, 1),
@@ -155,8 +155,8 @@ const RENDER: Record<string, (h: Hostile) => unknown> = {
   'recordings.downloadProgressMessage': (h) => recordings.downloadProgressMessage({ jobId: 'j1', description: h.text, state: 'running', done: 1, total: 2, rate: 1, file: { index: 1, count: 2, name: h.other } } as never),
   'recordings.downloadSummaryMessage': (h) =>
     recordings.downloadSummaryMessage({ jobId: 'j1', description: h.text, meetingUuid: 'u==', saved: [{ id: 'f1', name: h.other, path: `/data/${h.other}`, bytes: 5 }], failures: [{ name: h.text, reason: h.other }] } as never),
-  'recordings.autoDownloadNote': () => recordings.autoDownloadNote({ jobId: 'j1', progressChannel: 'C1', startedBy: 'UADMIN' }),
-  'recordings.joinedDownloadText': () => recordings.joinedDownloadText({ jobId: 'j1', viewer: 'UADMIN', startedBy: 'UOTHER' }),
+  'recordings.autoDownloadNote': () => recordings.autoDownloadNote({ jobId: 'j1', progressChannel: 'C1', startedBy: 'UADMIN', command: '/zoom' }),
+  'recordings.joinedDownloadText': () => recordings.joinedDownloadText({ jobId: 'j1', viewer: 'UADMIN', startedBy: 'UOTHER', command: '/zoom' }),
   'recordings.pathsShownTo': (h) => recordings.pathsShownTo({ inChannel: true }, '/data', `saved /data/${blocksSafe(h.text)}`),
   'registrants.registrantListMessage': (h) => registrants.registrantListMessage({ kind: 'meeting', sessionId: '81234567890', status: 'pending', registrants: [registrant(h)], counts: { pending: 1 }, zone: 'UTC', notice: undefined }),
   'registrants.statusChangeSummary': (h) =>
@@ -168,7 +168,7 @@ const RENDER: Record<string, (h: Hostile) => unknown> = {
   'sessions.describeRecurrence': () => sessions.describeRecurrence({ type: 1, repeat_interval: 1 } as never),
   'users.userListMessage': (h) => users.userListMessage({ status: 'active', users: [{ id: 'u', email: h.email, first_name: h.text, last_name: h.other, display_name: h.text, type: 2, dept: h.other }] as never, csv: 'c' }),
   'users.activityMessage': (h) => users.activityMessage({ period: 'Nov', zone: 'UTC', csv: 'c', activities: [{ email: h.email, time: '2026-11-01T10:00:00Z', type: h.text, ip_address: h.other, client_type: h.other, version: h.text }] as never }),
-  'watch.watchStarted': (h) => watch.watchStarted('C1', watchOf(h), false),
+  'watch.watchStarted': (h) => watch.watchStarted('C1', watchOf(h), false, '/zoom'),
   'watch.watchStopped': (h) => watch.watchStopped('C1', watchOf(h)),
   'watch.watchList': (h) => watch.watchList({ channels: [{ channel: 'C1', watches: [watchOf(h)] }], command: '/zoom' }),
   'watch.describeWatch': (h) => watch.describeWatch(watchOf(h)),

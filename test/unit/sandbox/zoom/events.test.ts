@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startZoomSandbox } from '../../../../src/sandbox/zoom/index.js';
 import { ADMIN_EMAIL } from '../../../../src/sandbox/zoom/seed.js';
 import { verifyZoomSignature } from '../../../../src/zoom/webhook.js';
-import { SECRET, call, fetchToken, sessionId, useSandbox } from './harness.js';
+import { NOW, SECRET, call, fetchToken, sessionId, useSandbox } from './harness.js';
 
 interface Received {
   headers: Record<string, string | string[] | undefined>;
@@ -89,6 +89,20 @@ describe('webhooks', () => {
     const download = await fetch(file.download_url, { headers: { authorization: `Bearer ${event?.body.download_token}` } });
     expect(download.status).toBe(200);
     expect(await download.text()).toMatch(/^WEBVTT/);
+  });
+
+  it('simulates the recording of a past meeting as a new instance of its own length, not one running since last week', async () => {
+    const id = sessionId(t.sandbox, 'All-hands');
+    const [event] = await eventsAfter(() => t.sandbox.simulate({ type: 'recording.completed', meetingId: String(id) }));
+    const object = event?.body.payload.object;
+    expect(object.duration).toBe(55);
+    const now = NOW.getTime();
+    expect(now - Date.parse(object.start_time)).toBe(55 * 60_000);
+    // The seeded recording of last week's instance stays one row; the new one is another instance, at another time.
+    const listed = (await t.call('GET', `/users/${encodeURIComponent(ADMIN_EMAIL)}/recordings?from=2025-02-15&to=2025-03-12`)).body.meetings;
+    const allHands = listed.filter((m: { id: number }) => m.id === id);
+    expect(new Set(allHands.map((m: { start_time: string }) => m.start_time)).size).toBe(allHands.length);
+    expect(new Set(allHands.map((m: { uuid: string }) => m.uuid)).size).toBe(allHands.length);
   });
 
   it('simulates a meeting start and end, a missed call, a chat message and a sign-in', async () => {

@@ -47,9 +47,11 @@ describe('meetings', () => {
     expect(answer.body).toMatchObject({ code: 300, message: 'Validation Failed.', errors: [{ field: 'duration' }] });
   });
 
-  it('does not know "me" (Server-to-Server apps name users by ID or email)', async () => {
-    const answer = await t.call('GET', '/users/me/meetings');
-    expect(answer).toMatchObject({ status: 404, body: { code: 1001, message: 'User does not exist: me.' } });
+  it('reads "me" as the token\'s owner, as Zoom does (the account owner who made the app)', async () => {
+    const me = await t.call('GET', '/users/me');
+    expect(me).toMatchObject({ status: 200, body: { email: ADMIN_EMAIL, role_name: 'Owner' } });
+    const byEmail = await t.call('GET', `/users/${encodeURIComponent(ADMIN_EMAIL)}/meetings`);
+    expect((await t.call('GET', '/users/me/meetings')).body).toEqual(byEmail.body);
   });
 
   it('lists live, upcoming and previous meetings, each an item the bot can parse', async () => {
