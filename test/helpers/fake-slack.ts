@@ -33,6 +33,15 @@ export class FakeSlack {
     body: Record<string, unknown>;
     match?: (call: SlackCall) => boolean;
   }> = [];
+  /**
+   * Calls Slack carries out but whose answer never arrives in time, each used once by the next call of its method
+   * that `match` accepts: `drop` closes the connection instead of answering, `delayMs` answers that much later.
+   */
+  readonly interruptions: Array<{ method: string; match?: (call: SlackCall) => boolean; drop?: boolean; delayMs?: number }> = [];
+  /** The token's scopes, as Slack lists them in every answer's x-oauth-scopes header. */
+  scopes = ['chat:write', 'chat:write.public', 'channels:history', 'groups:history', 'channels:join'];
+  /** Messages posted per channel, for conversations.history / replies (with metadata when asked for). */
+  readonly history = new Map<string, Array<{ ts: string; text?: string; thread_ts?: string; metadata?: unknown }>>();
   /** Where apps.connections.open sends a Socket Mode client (a test's own WebSocket server). */
   socketModeUrl = '';
   private lastTs = 0;
@@ -51,8 +60,18 @@ export class FakeSlack {
         const failure = this.failures.findIndex((f) => f.method === method && (f.match?.(call) ?? true));
         const canned = failure >= 0 ? this.failures.splice(failure, 1)[0] : undefined;
         const answer = canned ? canned.body : this.answer(call);
-        res.writeHead(canned?.status ?? 200, { 'content-type': 'application/json', ...canned?.headers });
-        res.end(JSON.stringify(answer));
+        const cut = canned ? -1 : this.interruptions.findIndex((i) => i.method === method && (i.match?.(call) ?? true));
+        const interruption = cut >= 0 ? this.interruptions.splice(cut, 1)[0] : undefined;
+        const send = () => {
+          if (interruption?.drop) {
+            req.socket.destroy();
+            return;
+          }
+          res.writeHead(canned?.status ?? 200, { 'content-type': 'application/json', 'x-oauth-scopes': this.scopes.join(','), ...canned?.headers });
+          res.end(JSON.stringify(answer));
+        };
+        if (interruption?.delayMs) setTimeout(send, interruption.delayMs);
+        else send();
         for (const waiter of [...this.waiters]) {
           if (waiter.match(call)) {
             this.waiters.splice(this.waiters.indexOf(waiter), 1);
@@ -131,7 +150,22 @@ export class FakeSlack {
       case 'chat.postMessage': {
         // Unique and increasing, as Slack's are: threads are found by ts.
         this.lastTs = Math.max(Date.now() * 1000, this.lastTs + 1);
-        return { ok: true, channel: call.body.channel, ts: `${Math.floor(this.lastTs / 1e6)}.${String(this.lastTs % 1e6).padStart(6, '0')}` };
+        const ts = `${Math.floor(this.lastTs / 1e6)}.${String(this.lastTs % 1e6).padStart(6, '0')}`;
+        const { text, thread_ts, metadata } = call.body;
+        const channel = String(call.body.channel);
+        this.history.set(channel, [...(this.history.get(channel) ?? []), { ts, text, ...(thread_ts ? { thread_ts } : {}), ...(metadata ? { metadata } : {}) }]);
+        return { ok: true, channel, ts };
+      }
+      case 'conversations.history':
+      case 'conversations.replies': {
+        const oldest = Number(call.body.oldest ?? 0);
+        const withMetadata = String(call.body.include_all_metadata) === 'true';
+        const inThread = (m: { ts: string; thread_ts?: string }) => (call.method === 'conversations.replies' ? m.ts === call.body.ts || m.thread_ts === call.body.ts : !m.thread_ts);
+        const messages = (this.history.get(String(call.body.channel)) ?? [])
+          .filter((m) => Number(m.ts) >= oldest && inThread(m))
+          .map(({ metadata, ...m }) => ({ type: 'message', ...m, ...(withMetadata && metadata ? { metadata } : {}) }))
+          .reverse();
+        return { ok: true, messages, has_more: false, response_metadata: { next_cursor: '' } };
       }
       case 'conversations.info': {
         const channel = this.channels.get(String(call.body.channel));
