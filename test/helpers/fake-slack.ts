@@ -38,6 +38,8 @@ export class FakeSlack {
    * that `match` accepts: `drop` closes the connection instead of answering, `delayMs` answers that much later.
    */
   readonly interruptions: Array<{ method: string; match?: (call: SlackCall) => boolean; drop?: boolean; delayMs?: number }> = [];
+  /** Every answer waits this long (a slow Slack): posts are still in flight when a test kills their process. */
+  answerDelayMs = 0;
   /** The token's scopes, as Slack lists them in every answer's x-oauth-scopes header. */
   scopes = ['chat:write', 'chat:write.public', 'channels:history', 'groups:history', 'channels:join'];
   /** Messages posted per channel, for conversations.history / replies (with metadata when asked for). */
@@ -70,7 +72,8 @@ export class FakeSlack {
           res.writeHead(canned?.status ?? 200, { 'content-type': 'application/json', 'x-oauth-scopes': this.scopes.join(','), ...canned?.headers });
           res.end(JSON.stringify(answer));
         };
-        if (interruption?.delayMs) setTimeout(send, interruption.delayMs);
+        const delayMs = (interruption?.delayMs ?? 0) + this.answerDelayMs;
+        if (delayMs > 0) setTimeout(send, delayMs);
         else send();
         for (const waiter of [...this.waiters]) {
           if (waiter.match(call)) {
