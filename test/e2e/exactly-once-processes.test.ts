@@ -1,7 +1,9 @@
-// Exactly once across real processes: two `web` and two `worker` processes on one (private) Redis, 200 events sent to
-// both web processes, one worker killed with SIGKILL while its posts are in flight (a slow Slack). Its jobs stall and
-// run again in the other worker; the posts it left in doubt are found in the channels by their metadata, so every
-// event is in Slack exactly once.
+// Exactly once across real processes, against a slow fake Slack (posts are in flight when something dies):
+// - two `web` and two `worker` processes on one (private) Redis, 200 events sent to both web processes, one worker
+//   killed with SIGKILL: its jobs stall and run again in the other worker;
+// - Redis (AOF on) killed with SIGKILL mid-post and started again 5 s later: the jobs whose posts were in flight run
+//   again once Redis is back.
+// Either way the posts left in doubt are found in the channels by their metadata: every event is in Slack once.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RelayState } from '../../src/jobs/relay-state.js';
@@ -32,7 +34,17 @@ afterAll(async () => {
 
 /** One channel per event (so no channel's pace folds any into a digest), each watching its own event type. */
 const eventOf = (i: number) => ({ event: `custom.e${i}`, event_ts: 1_700_000_000_000 + i, payload: { account_id: 'A', object: { id: `obj-${i}` } } });
-const postsOf = (i: number) => slack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === `CX${i}`);
+const postsOf = (i: number, prefix = 'CX') => slack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === `${prefix}${i}`);
+
+/** Zoom's part: an event refused (503 while Redis is down) is sent again until it is taken. */
+async function sendUntilTaken(url: string, event: unknown): Promise<void> {
+  for (let tries = 0; ; tries++) {
+    const answer = await postWebhook(url, event).catch(() => undefined);
+    if (answer?.status === 200) return;
+    if (tries > 100) throw new Error(`the event was refused ${tries} times (last: ${answer?.status})`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
 
 it('puts each of 200 events into Slack once when a worker is killed mid-stream', async () => {
   const watches = new WatchStore(redis, DEFAULT_KEY_PREFIX);
@@ -69,3 +81,44 @@ it('puts each of 200 events into Slack once when a worker is killed mid-stream',
   // The crash did leave posts in doubt, and they were looked for rather than posted again.
   expect(slack.calls.filter((c) => c.method === 'conversations.history').length).toBeGreaterThan(0);
 }, 180_000);
+
+it('puts each event into Slack once when Redis (AOF) is killed mid-post and comes back 5 s later', async () => {
+  const aofRedis = await startPrivateRedis({ aof: true });
+  const client = new Redis(aofRedis.url, { maxRetriesPerRequest: null });
+  client.on('error', () => undefined);
+  const processes: BotProcess[] = [];
+  try {
+    const count = 60;
+    const watches = new WatchStore(client, DEFAULT_KEY_PREFIX);
+    for (let i = 0; i < count; i++) {
+      await watches.add(`CR${i}`, { topic: 'events', events: [`custom.e${i}`], narrowed: false, createdBy: 'UADMIN', zone: 'UTC', createdAt: '2026-01-01T00:00:00Z' });
+    }
+    slack.answerDelayMs = 1_000;
+    const before = slack.calls.length;
+    processes.push(
+      await spawnBot({ role: 'web', redisUrl: aofRedis.url, slackApiUrl: slack.apiUrl }),
+      await spawnBot({ role: 'worker', redisUrl: aofRedis.url, slackApiUrl: slack.apiUrl }),
+    );
+    const sending = Promise.all(Array.from({ length: count }, (_, i) => sendUntilTaken(processes[0]!.url, eventOf(i))));
+    await until('posts in flight', () => slack.calls.slice(before).filter((c) => c.method === 'chat.postMessage').length >= 10, 30_000);
+    await aofRedis.kill();
+    await new Promise((r) => setTimeout(r, 5_000));
+    await aofRedis.restart();
+    await sending;
+
+    const state = new RelayState(client, DEFAULT_KEY_PREFIX);
+    const delivered = async () => {
+      let n = 0;
+      for (let i = 0; i < count; i++) if (/^\d+\.\d{6}$/.test((await state.postedIn(`custom.e${i}:obj-${i}`, `CR${i}`)) ?? '')) n++;
+      return n;
+    };
+    await until('every event recorded as delivered', async () => (await delivered().catch(() => 0)) === count, 120_000);
+    const counts = Array.from({ length: count }, (_, i) => postsOf(i, 'CR').length);
+    expect(counts.filter((n) => n !== 1)).toEqual([]);
+  } finally {
+    slack.answerDelayMs = 0;
+    await Promise.all(processes.map((p) => p.stop().catch(() => undefined)));
+    client.disconnect();
+    await aofRedis.stop();
+  }
+}, 240_000);

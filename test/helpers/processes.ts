@@ -76,12 +76,15 @@ export async function spawnBot(opts: { role: 'web' | 'worker' | 'all'; redisUrl:
       LOG_LEVEL: 'error',
       ...opts.env,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
+  // Kept, not printed: a test that kills Redis makes every process log its outage; a start-up failure shows it.
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-4_000)));
   const url = `http://127.0.0.1:${port}`;
   const exited = () => new Promise<void>((done) => (child.exitCode !== null || child.signalCode !== null ? done() : child.once('exit', () => done())));
   await until(`the ${opts.role} process on port ${port}`, async () => {
-    if (child.exitCode !== null) throw new Error(`the ${opts.role} process exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`the ${opts.role} process exited with ${child.exitCode}: ${stderr}`);
     return fetch(`${url}/healthz`).then((r) => r.ok, () => false);
   }, 30_000);
   return {
