@@ -2,13 +2,11 @@
 // paced at about one post a second per channel; only while that pace is saturated is an event folded into a
 // digest message updated in place (never an alert with buttons), and a digest takes events for a minute at most.
 import { setTimeout as delay } from 'node:timers/promises';
-import { WebClient } from '@slack/web-api';
 import { DelayedError, type Job } from 'bullmq';
 import { z } from 'zod';
-import { boltLogger } from '../log.js';
 import type { Services } from '../services.js';
 import { MAX_PACE_WAIT_MS } from '../slack/pacing.js';
-import { deliveryMetadata, findDelivery, outcomeUnknown, recoveryScopes, type DeliveryMetadata } from '../slack/post-once.js';
+import { SINGLE_TRY_TIMEOUT_MS, deliveryMetadata, findDelivery, outcomeUnknown, recoveryScopes, singleTryClient, type DeliveryMetadata } from '../slack/post-once.js';
 import { ChannelGone, WatchStore, channelGoneReason, removeGoneChannel, type WatchingChannel } from '../slack/watches.js';
 import { alertMessage, alertSummary, digestMessage } from '../views/alerts.js';
 import { ZoomEvent, meetingInstanceOf } from '../zoom/events.js';
@@ -21,13 +19,11 @@ import type { JobProcessor } from './workers.js';
 const DIGEST_FLUSH_DELAY_MS = 2_000;
 /** Waits for the chat.update budget longer than this give the worker slot back (the job is delayed). */
 const MAX_BUDGET_HOLD_MS = 1_000;
-/** The relay's Slack calls give up after this long; Slack may still carry out a post it answers later. */
-const SLACK_TIMEOUT_MS = 10_000;
 /**
  * A try to post that is younger than this may still be under way (a stalled job's first run, an answer after the
  * timeout): another run comes back later instead of searching the channel for it too early, or posting beside it.
  */
-const POST_LEASE_MS = SLACK_TIMEOUT_MS + 5_000;
+const POST_LEASE_MS = SINGLE_TRY_TIMEOUT_MS + 5_000;
 
 const EventJob = z.object({
   kind: z.literal('event'),
@@ -119,7 +115,7 @@ async function postAlertOnce(services: Services, state: RelayState, eventKey: st
   if (claim.kind === 'busy') throw new TryUnderWay(channel, claim.retryInMs);
   const deliveryKey = `event:${eventKey}`;
   if (claim.inDoubtSince !== undefined) {
-    const found = await findDelivery(slackClient(services), services.log, {
+    const found = await findDelivery(singleTryClient(services), services.log, {
       channel,
       deliveryKey,
       since: claim.inDoubtSince,
@@ -177,7 +173,7 @@ async function postDigest(channel: string, id: string, zone: string, services: S
     if (claim.inDoubtSince !== undefined) {
       // An earlier try's message may be in Slack: that one becomes the digest's message, and the flush job brings it
       // up to date (its events stay unshown until then).
-      const found = await findDelivery(slackClient(services), services.log, { channel, deliveryKey, since: claim.inDoubtSince });
+      const found = await findDelivery(singleTryClient(services), services.log, { channel, deliveryKey, since: claim.inDoubtSince });
       if (found) {
         await state.setDigestMessage(channel, id, found);
         return true;
@@ -222,7 +218,7 @@ async function flushDigest(job: Job, data: z.infer<typeof DigestFlushJob>, servi
     const shown = await state.digest(channel, id);
     const message = digestMessage({ ...shown, zone });
     try {
-      await slackClient(services).chat.update({ channel, ts: digest.ts, text: message.text, blocks: message.blocks ?? [] });
+      await singleTryClient(services).chat.update({ channel, ts: digest.ts, text: message.text, blocks: message.blocks ?? [] });
     } catch (error) {
       const e = error as { code?: string; retryAfter?: number };
       if (e.code === 'slack_webapi_rate_limited_error') await services.pacing.updates.pause((e.retryAfter ?? 1) * 1000);
@@ -270,7 +266,7 @@ interface PostedMessage {
 async function post(services: Services, channel: string, message: PostedMessage): Promise<string> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const answer = await slackClient(services).chat.postMessage({ channel, unfurl_links: false, unfurl_media: false, ...message } as never);
+      const answer = await singleTryClient(services).chat.postMessage({ channel, unfurl_links: false, unfurl_media: false, ...message } as never);
       if (!answer.ts) throw new Error('Slack answered without a message ts');
       return answer.ts;
     } catch (error) {
@@ -294,25 +290,7 @@ async function post(services: Services, channel: string, message: PostedMessage)
  * warning before any post is in doubt (slack/post-once.ts). Never fails the start-up: the next post in doubt asks again.
  */
 export async function checkRelayScopes(services: Services): Promise<void> {
-  await recoveryScopes(slackClient(services), services.log).catch((error: unknown) =>
+  await recoveryScopes(singleTryClient(services), services.log).catch((error: unknown) =>
     services.log.warn({ err: error }, 'could not read the Slack token’s scopes (auth.test); will ask again when a post is in doubt'),
   );
-}
-
-// The relay's own client: it sees a 429 itself (to pause the channel for everyone) instead of the SDK sleeping
-// through it, and leaves retries to BullMQ's backoff.
-const clients = new WeakMap<Services, WebClient>();
-function slackClient(services: Services): WebClient {
-  let client = clients.get(services);
-  if (!client) {
-    client = new WebClient(services.config.slack.botToken, {
-      slackApiUrl: services.config.slack.apiUrl,
-      logger: boltLogger(services.log),
-      rejectRateLimitedCalls: true,
-      retryConfig: { retries: 0 },
-      timeout: SLACK_TIMEOUT_MS,
-    });
-    clients.set(services, client);
-  }
-  return client;
 }

@@ -5,8 +5,33 @@
 // the bot posts to without being a member); without them the bot posts again, as it always did (at least once), and
 // says so once at start-up.
 import { createHash } from 'node:crypto';
-import type { WebClient } from '@slack/web-api';
-import type { Logger } from '../log.js';
+import { WebClient } from '@slack/web-api';
+import { boltLogger, type Logger } from '../log.js';
+import type { Services } from '../services.js';
+
+/** Calls of the single-try client give up after this long; Slack may still carry out a post it answers later. */
+export const SINGLE_TRY_TIMEOUT_MS = 10_000;
+
+/**
+ * A client that makes each call once: the SDK's own retry of a call whose answer was lost would post (or share) a
+ * second time behind the caller's back. It also sees a 429 itself (the relay pauses the channel for everyone) instead
+ * of sleeping through it; retries are the caller's (BullMQ's backoff, after a search for a post in doubt).
+ */
+export function singleTryClient(services: Pick<Services, 'config' | 'log'>): WebClient {
+  let client = singleTryClients.get(services);
+  if (!client) {
+    client = new WebClient(services.config.slack.botToken, {
+      slackApiUrl: services.config.slack.apiUrl,
+      logger: boltLogger(services.log),
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 0 },
+      timeout: SINGLE_TRY_TIMEOUT_MS,
+    });
+    singleTryClients.set(services, client);
+  }
+  return client;
+}
+const singleTryClients = new WeakMap<object, WebClient>();
 
 /** The metadata event type of every ZoomOps delivery (alerts, digests). */
 export const DELIVERY_EVENT_TYPE = 'zoomops_delivery';
@@ -83,36 +108,56 @@ export interface DoubtfulPost {
  * The ts of the message that carries this delivery, `undefined` when the channel has none since the first try, or
  * `null` when the bot cannot look (no history scopes, or not in a channel it may not join): the caller posts again.
  */
-export async function findDelivery(slack: WebClient, log: Logger, post: DoubtfulPost): Promise<string | undefined | null> {
+export function findDelivery(slack: WebClient, log: Logger, post: DoubtfulPost): Promise<string | undefined | null> {
+  const id = deliveryId(post.deliveryKey);
+  return findMessage(slack, log, post, (m) => m.metadata?.event_type === DELIVERY_EVENT_TYPE && m.metadata.event_payload?.id === id);
+}
+
+/** The message that shared this uploaded file into the channel since `since`, as findDelivery answers. */
+export function findSharedFile(slack: WebClient, log: Logger, where: { channel: string; fileId: string; since: number }): Promise<string | undefined | null> {
+  return findMessage(slack, log, where, (m) => m.files?.some((f) => f.id === where.fileId) === true);
+}
+
+interface SeenMessage {
+  ts?: string;
+  metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
+  files?: Array<{ id?: string }>;
+}
+
+async function findMessage(
+  slack: WebClient,
+  log: Logger,
+  where: { channel: string; since: number; threadTs?: string },
+  match: (m: SeenMessage) => boolean,
+): Promise<string | undefined | null> {
   const scopes = await recoveryScopes(slack, log);
   if (!scopes.history) return null;
-  const id = deliveryId(post.deliveryKey);
-  const oldest = ((post.since - CLOCK_SKEW_MS) / 1000).toFixed(6);
+  const oldest = ((where.since - CLOCK_SKEW_MS) / 1000).toFixed(6);
   let joined = false;
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES; ) {
-    const args = { channel: post.channel, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
-    let answer: { messages?: Array<{ ts?: string; metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }>; response_metadata?: { next_cursor?: string } };
+    const args = { channel: where.channel, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
+    let answer: { messages?: SeenMessage[]; response_metadata?: { next_cursor?: string } };
     try {
-      answer = post.threadTs ? await slack.conversations.replies({ ...args, ts: post.threadTs }) : await slack.conversations.history(args);
+      answer = where.threadTs ? await slack.conversations.replies({ ...args, ts: where.threadTs }) : await slack.conversations.history(args);
     } catch (error) {
       const code = (error as { data?: { error?: string } }).data?.error;
       // A public channel the bot posts to without being a member (chat:write.public): it joins, then reads.
       if (code === 'not_in_channel' && scopes.join && !joined) {
-        await slack.conversations.join({ channel: post.channel });
+        await slack.conversations.join({ channel: where.channel });
         joined = true;
         continue;
       }
       if (code === 'not_in_channel' || code === 'missing_scope' || code === 'channel_not_found') return null;
       throw error;
     }
-    const found = answer.messages?.find((m) => m.metadata?.event_type === DELIVERY_EVENT_TYPE && m.metadata.event_payload?.id === id);
+    const found = answer.messages?.find(match);
     if (found?.ts) return found.ts;
     cursor = answer.response_metadata?.next_cursor || undefined;
     if (!cursor) return undefined;
     page++;
   }
-  log.warn({ channel: post.channel }, 'a post in doubt was not found in the recent messages searched; posting it again');
+  log.warn({ channel: where.channel }, 'a post in doubt was not found in the recent messages searched; posting it again');
   return undefined;
 }
 

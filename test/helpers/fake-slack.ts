@@ -43,7 +43,7 @@ export class FakeSlack {
   /** The token's scopes, as Slack lists them in every answer's x-oauth-scopes header. */
   scopes = ['chat:write', 'chat:write.public', 'channels:history', 'groups:history', 'channels:join'];
   /** Messages posted per channel, for conversations.history / replies (with metadata when asked for). */
-  readonly history = new Map<string, Array<{ ts: string; text?: string; thread_ts?: string; metadata?: unknown }>>();
+  readonly history = new Map<string, Array<{ ts: string; text?: string; thread_ts?: string; metadata?: unknown; files?: unknown[] }>>();
   /** Where apps.connections.open sends a Socket Mode client (a test's own WebSocket server). */
   socketModeUrl = '';
   private lastTs = 0;
@@ -184,8 +184,17 @@ export class FakeSlack {
         const fileId = `F${++this.fileCounter}`;
         return { ok: true, file_id: fileId, upload_url: `${this.url}/upload/${fileId}` };
       }
-      case 'files.completeUploadExternal':
-        return { ok: true, files: (call.body.files ?? []).map((f: { id: string; title?: string }) => ({ id: f.id, title: f.title })) };
+      case 'files.completeUploadExternal': {
+        const files = (call.body.files ?? []).map((f: { id: string; title?: string }) => ({ id: f.id, title: f.title }));
+        // Shared into a channel: the message that carries the files is in its history.
+        if (call.body.channel_id) {
+          this.lastTs = Math.max(Date.now() * 1000, this.lastTs + 1);
+          const ts = `${Math.floor(this.lastTs / 1e6)}.${String(this.lastTs % 1e6).padStart(6, '0')}`;
+          const channel = String(call.body.channel_id);
+          this.history.set(channel, [...(this.history.get(channel) ?? []), { ts, files }]);
+        }
+        return { ok: true, files };
+      }
       default:
         return { ok: true };
     }
