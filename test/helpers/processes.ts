@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { connectRedis, waitForRedis } from '../../src/redis.js';
 import { freePort } from './bot.js';
 import { SIGNING_SECRET } from './slack-requests.js';
 import { ZOOM_SECRET } from './zoom-events.js';
@@ -28,7 +28,13 @@ export async function startPrivateRedis(opts: { aof?: boolean } = {}): Promise<P
   let child: ChildProcess;
   const start = async () => {
     child = spawn('redis-server', args, { stdio: 'ignore' });
-    await until(`redis-server on port ${port}`, () => answers(url), 10_000);
+    const probe = connectRedis(url);
+    probe.on('error', () => undefined);
+    try {
+      await waitForRedis(probe, 10_000);
+    } finally {
+      probe.disconnect();
+    }
   };
   await start();
   const exited = () => new Promise<void>((done) => (child.exitCode !== null || child.signalCode !== null ? done() : child.once('exit', () => done())));
@@ -107,18 +113,5 @@ export async function until(what: string, check: () => boolean | Promise<boolean
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function answers(url: string): Promise<boolean> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
   }
 }
