@@ -28,10 +28,14 @@ export async function startPrivateRedis(opts: { aof?: boolean } = {}): Promise<P
   let child: ChildProcess;
   const start = async () => {
     child = spawn('redis-server', args, { stdio: 'ignore' });
+    const missing = new Promise<never>((_, fail) =>
+      child.once('error', (error) => fail(new Error(`crash tests start their own redis-server, which could not run (${error.message}): apt-get install redis-server`))),
+    );
+    missing.catch(() => undefined);
     const probe = connectRedis(url);
     probe.on('error', () => undefined);
     try {
-      await waitForRedis(probe, 10_000);
+      await Promise.race([waitForRedis(probe, 10_000), missing]);
     } finally {
       probe.disconnect();
     }
