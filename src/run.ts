@@ -6,6 +6,7 @@ import { createHealthServer, createServices, createWebBot } from './app.js';
 import type { Config } from './config.js';
 import { JOB_PROCESSORS } from './jobs/processors.js';
 import { startWorkers } from './jobs/workers.js';
+import { checkRelayScopes } from './jobs/relay.js';
 import type { Logger } from './log.js';
 import { metricsRoute } from './ops/metrics-route.js';
 import { checkDurability, connectRedis } from './redis.js';
@@ -36,6 +37,7 @@ export async function startBot(
   if (config.role !== 'web') {
     const workers = startWorkers(JOB_PROCESSORS, services);
     stoppers.push(workers.stop);
+    void checkRelayScopes(services);
     opts.log.info({ queues: [...new Set(JOB_PROCESSORS.map((p) => p.queue))] }, 'job workers are running');
   }
   return {

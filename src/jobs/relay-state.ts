@@ -65,11 +65,62 @@ redis.call('PEXPIRE', posted, ARGV[9])
 return 1
 `);
 
+// Claims an event's post into one channel (field `try:<channel>` of its posted hash: when the try began, and whose).
+// `done` with the ts when it was delivered; `busy` with the ms left while another try may still be under way; else
+// `claimed`, with the earlier try (`<ms>:<token>`) whose post may be in Slack already (in doubt), if any.
+const claimPost = new RedisScript(`
+local done = redis.call('HGET', KEYS[1], ARGV[1])
+if done then return {'done', done} end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local field = 'try:' .. ARGV[1]
+local earlier = redis.call('HGET', KEYS[1], field)
+if earlier then
+  local at = tonumber(string.match(earlier, '^(%d+):'))
+  if at and now - at < tonumber(ARGV[3]) then return {'busy', tostring(at + tonumber(ARGV[3]) - now)} end
+end
+redis.call('HSET', KEYS[1], field, now .. ':' .. ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return {'claimed', earlier or ''}
+`);
+
+// Lets go of a try that certainly posted nothing (Slack refused it), if it is still this one's.
+const releaseTry = new RedisScript(`
+local field = 'try:' .. ARGV[1]
+local current = redis.call('HGET', KEYS[1], field)
+if current and string.sub(current, -string.len(ARGV[2])) == ARGV[2] then return redis.call('HDEL', KEYS[1], field) end
+return 0
+`);
+
+// Claims a digest's message (KEYS[1], as claim() does) and notes the first try (KEYS[2], `<ms>:<token>`, kept while
+// its outcome is unknown); returns whether it was claimed and the earlier try, if one is noted.
+const claimDigest = new RedisScript(`
+if not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return {0, ''} end
+local earlier = redis.call('GET', KEYS[2])
+if earlier then return {1, earlier} end
+local t = redis.call('TIME')
+redis.call('SET', KEYS[2], (tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)) .. ':' .. ARGV[1], 'PX', ARGV[3])
+return {1, ''}
+`);
+
+// Forgets a digest's noted try if it was this one's (`<ms>:<token>` ends with ARGV[1]).
+const releaseTriedDigest = new RedisScript(`
+local v = redis.call('GET', KEYS[1])
+if v and string.sub(v, -string.len(ARGV[1])) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`);
+
 // Lets go of a claim only if it is still this poster's: a slow poster never frees someone else's.
 const releaseClaim = new RedisScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `);
+
+export type PostClaim =
+  | { kind: 'done'; ts: string }
+  | { kind: 'busy'; retryInMs: number }
+  /** This try may post; `inDoubtSince`: an earlier try began then and its outcome is unknown. */
+  | { kind: 'claimed'; token: string; inDoubtSince?: number };
 
 export interface RecordedDownload {
   jobId?: string;
@@ -90,9 +141,29 @@ export class RelayState {
     return this.redis.hget(this.postedKey(eventKey), channel);
   }
 
-  /** Recorded right after Slack answered, so the in-doubt window is one round trip. */
+  /** Recorded right after Slack answered (or the post in doubt was found in the channel); the try is over. */
   async recordPost(eventKey: string, channel: string, ts: string): Promise<void> {
-    await this.redis.multi().hset(this.postedKey(eventKey), channel, ts).pexpire(this.postedKey(eventKey), DEDUPE_TTL_MS).exec();
+    const key = this.postedKey(eventKey);
+    await this.redis.multi().hset(key, channel, ts).hdel(key, `try:${channel}`).pexpire(key, DEDUPE_TTL_MS).exec();
+  }
+
+  /**
+   * Claims the post of an event into a channel before it is made, so that a try whose outcome is lost (a crash, an
+   * answer after the timeout) is known to be in doubt the next time. A try younger than `leaseMs` may still be under
+   * way (a stalled job's first run, a slow answer): the caller comes back once it is over.
+   */
+  async claimPost(eventKey: string, channel: string, leaseMs: number): Promise<PostClaim> {
+    const token = randomUUID();
+    const [kind, value] = (await claimPost.run(this.redis, [this.postedKey(eventKey)], [channel, token, leaseMs, DEDUPE_TTL_MS])) as [string, string];
+    if (kind === 'done') return { kind, ts: value };
+    if (kind === 'busy') return { kind, retryInMs: Number(value) };
+    const since = Number(/^(\d+):/.exec(value)?.[1]);
+    return { kind: 'claimed', token, ...(Number.isFinite(since) ? { inDoubtSince: since } : {}) };
+  }
+
+  /** Slack refused the post (nothing was posted): the next try needs no search. */
+  async releasePost(eventKey: string, channel: string, token: string): Promise<void> {
+    await releaseTry.run(this.redis, [this.postedKey(eventKey)], [channel, token]);
   }
 
   thread(channel: string, instance: string): Promise<string | null> {
@@ -120,18 +191,33 @@ export class RelayState {
     return this.redis.hget(this.digestKey(channel, 'current'), 'id');
   }
 
-  /** One process posts a digest's message; the claim's token for the one that may, else undefined. */
-  claimDigestMessage(channel: string, id: string): Promise<string | undefined> {
-    return this.claim(this.digestKey(channel, `${id}:ts`), DIGEST_CLAIM_MS);
+  /**
+   * One process posts a digest's message: the claim's token for the one that may (with the time an earlier try began
+   * when that try's outcome is unknown: its message may be in Slack), else undefined.
+   */
+  async claimDigestMessage(channel: string, id: string): Promise<{ token: string; inDoubtSince?: number } | undefined> {
+    const token = `pending:${randomUUID()}`;
+    const [claimed, earlier] = (await claimDigest.run(
+      this.redis,
+      [this.digestKey(channel, `${id}:ts`), this.digestKey(channel, `${id}:tried`)],
+      [token, DIGEST_CLAIM_MS, DIGEST_KEEP_MS],
+    )) as [number, string];
+    if (!claimed) return undefined;
+    const since = Number(/^(\d+):/.exec(earlier)?.[1]);
+    return { token, ...(Number.isFinite(since) ? { inDoubtSince: since } : {}) };
   }
 
-  /** The post failed: another attempt (this job's retry, the flush job) may claim it at once. */
-  releaseDigestClaim(channel: string, id: string, token: string): Promise<void> {
-    return this.release(this.digestKey(channel, `${id}:ts`), token);
+  /**
+   * The post failed: another attempt (this job's retry, the flush job) may claim it at once. `posted: 'no'` when Slack
+   * refused it, so the next try needs no search; otherwise its try stays recorded as in doubt.
+   */
+  async releaseDigestClaim(channel: string, id: string, token: string, posted: 'no' | 'unknown' = 'no'): Promise<void> {
+    await this.release(this.digestKey(channel, `${id}:ts`), token);
+    if (posted === 'no') await releaseTriedDigest.run(this.redis, [this.digestKey(channel, `${id}:tried`)], [`:${token}`]);
   }
 
   async setDigestMessage(channel: string, id: string, ts: string): Promise<void> {
-    await this.redis.set(this.digestKey(channel, `${id}:ts`), ts, 'PX', DIGEST_KEEP_MS);
+    await this.redis.multi().set(this.digestKey(channel, `${id}:ts`), ts, 'PX', DIGEST_KEEP_MS).del(this.digestKey(channel, `${id}:tried`)).exec();
   }
 
   async digest(channel: string, id: string): Promise<DigestState> {

@@ -2,13 +2,12 @@
 // paced at about one post a second per channel; only while that pace is saturated is an event folded into a
 // digest message updated in place (never an alert with buttons), and a digest takes events for a minute at most.
 import { setTimeout as delay } from 'node:timers/promises';
-import { WebClient } from '@slack/web-api';
 import { DelayedError, type Job } from 'bullmq';
 import { z } from 'zod';
-import { boltLogger } from '../log.js';
-import { instrumentSlack, observeEventToSlack } from '../metrics.js';
+import { observeEventToSlack } from '../metrics.js';
 import type { Services } from '../services.js';
 import { MAX_PACE_WAIT_MS } from '../slack/pacing.js';
+import { SINGLE_TRY_TIMEOUT_MS, deliveryMetadata, findDelivery, outcomeUnknown, recoveryScopes, singleTryClient, type DeliveryMetadata } from '../slack/post-once.js';
 import { ChannelGone, WatchStore, channelGoneReason, removeGoneChannel, type WatchingChannel } from '../slack/watches.js';
 import { alertMessage, alertSummary, digestMessage } from '../views/alerts.js';
 import { ZoomEvent, meetingInstanceOf } from '../zoom/events.js';
@@ -21,6 +20,11 @@ import type { JobProcessor } from './workers.js';
 const DIGEST_FLUSH_DELAY_MS = 2_000;
 /** Waits for the chat.update budget longer than this give the worker slot back (the job is delayed). */
 const MAX_BUDGET_HOLD_MS = 1_000;
+/**
+ * A try to post that is younger than this may still be under way (a stalled job's first run, an answer after the
+ * timeout): another run comes back later instead of searching the channel for it too early, or posting beside it.
+ */
+const POST_LEASE_MS = SINGLE_TRY_TIMEOUT_MS + 5_000;
 
 const EventJob = z.object({
   kind: z.literal('event'),
@@ -46,6 +50,16 @@ export const relayProcessor: JobProcessor<RelayData> = {
 /** An alert that may not be folded met a saturated channel: the job is delayed, not failed. */
 class PaceSaturated extends Error {}
 
+/** Another try of this post may still be under way: the job comes back once it is over (not failed). */
+class TryUnderWay extends Error {
+  constructor(
+    channel: string,
+    readonly retryInMs: number,
+  ) {
+    super(`a post into ${channel} may still be under way`);
+  }
+}
+
 async function relayEvent(job: Job, data: RelayJobData, services: Services): Promise<{ channels: number }> {
   const channels = await new WatchStore(services.redis, services.keyPrefix).channelsFor(data.event.event);
   const results = await Promise.allSettled(channels.map((c) => deliver(data, c, services)));
@@ -55,15 +69,18 @@ async function relayEvent(job: Job, data: RelayJobData, services: Services): Pro
   }
   // Channels whose alert is in Slack get their automatic download now, not only once every other channel is served.
   const downloads = await startAutoDownloads(data, channels.map((c) => c.channel), services, (channel, message) => post(services, channel, message));
-  const retry = failed.filter((f) => !(f.error instanceof ChannelGone) && !(f.error instanceof PaceSaturated));
+  const later = failed.filter((f) => f.error instanceof PaceSaturated || f.error instanceof TryUnderWay);
+  const retry = failed.filter((f) => !(f.error instanceof ChannelGone) && !later.includes(f));
   if (retry.length > 0) {
     // Channels already served are recorded; the retry only reaches the ones that failed.
     throw new Error(`could not post ${data.event.event} to ${retry.map((f) => f.channel).join(', ')}: ${retry[0]!.error.message}`);
   }
-  if (failed.some((f) => f.error instanceof PaceSaturated) || downloads.later) {
+  if (later.length > 0 || downloads.later) {
     // Channels already served (and a download already started) are recorded; the job comes back (no attempt counted)
-    // when the pace has room, or once the run of it that is starting the download is done.
-    return comeBackIn(job, soon());
+    // when the pace has room, once the run of it that is starting the download is done, or once a try still under
+    // way is over.
+    const tries = later.map((f) => (f.error instanceof TryUnderWay ? f.error.retryInMs : 0));
+    return comeBackIn(job, Math.max(soon(), ...tries));
   }
   await job.updateProgress({ done: channels.length, total: channels.length, failed: 0, unit: 'events' });
   return { channels: channels.length };
@@ -84,10 +101,47 @@ async function deliver(data: RelayJobData, { channel, zone }: WatchingChannel, s
   }
   const instance = meetingInstanceOf(data.event);
   const threadTs = instance ? await state.thread(channel, instance) : null;
-  const ts = await post(services, channel, { text: message.text, blocks: message.blocks, ...(threadTs ? { thread_ts: threadTs } : {}) });
-  await state.recordPost(data.key, channel, ts);
+  const ts = await postAlertOnce(services, state, data.key, channel, { text: message.text, blocks: message.blocks, ...(threadTs ? { thread_ts: threadTs } : {}) });
   observeEventToSlack(data.receivedAt);
   if (instance && !threadTs) await state.claimThread(channel, instance, ts);
+}
+
+/**
+ * Posts an event's alert into a channel exactly once: the try is claimed in Redis first; when an earlier try's outcome
+ * is unknown (a crash, an answer after the timeout), the channel is searched for the alert's metadata before posting
+ * again; the ts is recorded as soon as it is known.
+ */
+async function postAlertOnce(services: Services, state: RelayState, eventKey: string, channel: string, message: Omit<PostedMessage, 'metadata'>): Promise<string> {
+  const claim = await state.claimPost(eventKey, channel, POST_LEASE_MS);
+  if (claim.kind === 'done') return claim.ts;
+  if (claim.kind === 'busy') throw new TryUnderWay(channel, claim.retryInMs);
+  const deliveryKey = `event:${eventKey}`;
+  if (claim.inDoubtSince !== undefined) {
+    const found = await findDelivery(singleTryClient(services), services.log, {
+      channel,
+      deliveryKey,
+      since: claim.inDoubtSince,
+      ...(message.thread_ts ? { threadTs: message.thread_ts } : {}),
+    });
+    if (found) {
+      await state.recordPost(eventKey, channel, found);
+      return found;
+    }
+  }
+  let ts: string;
+  try {
+    ts = await post(services, channel, { ...message, metadata: deliveryMetadata(deliveryKey) });
+  } catch (error) {
+    if (!mayHavePosted(error)) await state.releasePost(eventKey, channel, claim.token);
+    throw error;
+  }
+  await state.recordPost(eventKey, channel, ts);
+  return ts;
+}
+
+/** A failed post that may be in Slack all the same (its try stays in doubt), unlike one Slack refused or never got. */
+function mayHavePosted(error: unknown): boolean {
+  return !(error instanceof PaceSaturated) && !(error instanceof ChannelGone) && outcomeUnknown(error);
 }
 
 /** Folds the event into the channel's digest; it is delivered once a posted or updated digest shows it. */
@@ -116,16 +170,28 @@ async function fold(data: RelayJobData, channel: string, zone: string, services:
 async function postDigest(channel: string, id: string, zone: string, services: Services, state: RelayState): Promise<boolean> {
   const claim = await state.claimDigestMessage(channel, id);
   if (!claim) return false;
+  const deliveryKey = `digest:${channel}:${id}`;
   try {
+    if (claim.inDoubtSince !== undefined) {
+      // An earlier try's message may be in Slack: that one becomes the digest's message, and the flush job brings it
+      // up to date (its events stay unshown until then).
+      const found = await findDelivery(singleTryClient(services), services.log, { channel, deliveryKey, since: claim.inDoubtSince });
+      if (found) {
+        await state.setDigestMessage(channel, id, found);
+        return true;
+      }
+    }
     // The digest message itself waits for the channel's pace like any post, within the same bound.
     if (!(await services.pacing.channel(channel).takeWithin(MAX_PACE_WAIT_MS))) throw new PaceSaturated(channel);
     const shown = await state.digest(channel, id);
-    const ts = await post(services, channel, digestMessage({ ...shown, zone }));
+    const ts = await post(services, channel, { ...digestMessage({ ...shown, zone }), metadata: deliveryMetadata(deliveryKey) });
     await state.setDigestMessage(channel, id, ts);
     await state.markShown(channel, id, shown.unshown, ts);
     return true;
   } catch (error) {
-    await state.releaseDigestClaim(channel, id, claim);
+    // A post that may be in Slack keeps its claim until it expires (DIGEST_CLAIM_MS), so nothing posts beside an
+    // answer still on its way; the next claimant searches the channel for it.
+    if (!mayHavePosted(error)) await state.releaseDigestClaim(channel, id, claim.token, 'no');
     throw error;
   }
 }
@@ -154,7 +220,7 @@ async function flushDigest(job: Job, data: z.infer<typeof DigestFlushJob>, servi
     const shown = await state.digest(channel, id);
     const message = digestMessage({ ...shown, zone });
     try {
-      await slackClient(services).chat.update({ channel, ts: digest.ts, text: message.text, blocks: message.blocks ?? [] });
+      await singleTryClient(services).chat.update({ channel, ts: digest.ts, text: message.text, blocks: message.blocks ?? [] });
     } catch (error) {
       const e = error as { code?: string; retryAfter?: number };
       if (e.code === 'slack_webapi_rate_limited_error') await services.pacing.updates.pause((e.retryAfter ?? 1) * 1000);
@@ -191,10 +257,18 @@ async function takeUpdateOrDelay(job: Job, services: Services): Promise<void> {
  * One post; a 429 holds every process off this channel for Retry-After (SlidingWindow.pause) and is tried
  * again; a channel that is gone is reported as such.
  */
-async function post(services: Services, channel: string, message: { text: string; blocks?: unknown[]; thread_ts?: string }): Promise<string> {
+interface PostedMessage {
+  text: string;
+  blocks?: unknown[];
+  thread_ts?: string;
+  /** Names the delivery, so that a post in doubt can be found in the channel (slack/post-once.ts). */
+  metadata?: DeliveryMetadata;
+}
+
+async function post(services: Services, channel: string, message: PostedMessage): Promise<string> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const answer = await slackClient(services).chat.postMessage({ channel, unfurl_links: false, unfurl_media: false, ...message } as never);
+      const answer = await singleTryClient(services).chat.postMessage({ channel, unfurl_links: false, unfurl_media: false, ...message } as never);
       if (!answer.ts) throw new Error('Slack answered without a message ts');
       return answer.ts;
     } catch (error) {
@@ -213,20 +287,12 @@ async function post(services: Services, channel: string, message: { text: string
   }
 }
 
-// The relay's own client: it sees a 429 itself (to pause the channel for everyone) instead of the SDK sleeping
-// through it, and leaves retries to BullMQ's backoff.
-const clients = new WeakMap<Services, WebClient>();
-function slackClient(services: Services): WebClient {
-  let client = clients.get(services);
-  if (!client) {
-    client = instrumentSlack(new WebClient(services.config.slack.botToken, {
-      slackApiUrl: services.config.slack.apiUrl,
-      logger: boltLogger(services.log),
-      rejectRateLimitedCalls: true,
-      retryConfig: { retries: 0 },
-      timeout: 10_000,
-    }));
-    clients.set(services, client);
-  }
-  return client;
+/**
+ * Reads the token's scopes once at start-up, so that a token without the optional history scopes is named in one
+ * warning before any post is in doubt (slack/post-once.ts). Never fails the start-up: the next post in doubt asks again.
+ */
+export async function checkRelayScopes(services: Services): Promise<void> {
+  await recoveryScopes(singleTryClient(services), services.log).catch((error: unknown) =>
+    services.log.warn({ err: error }, 'could not read the Slack token’s scopes (auth.test); will ask again when a post is in doubt'),
+  );
 }

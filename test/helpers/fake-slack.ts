@@ -44,6 +44,17 @@ export class FakeSlack {
    * test of useBotFixture and by `stop`); a test that provokes one on purpose takes it out with `takeRefusals`.
    */
   private refusals: Array<{ call: SlackCall; answer: SlackRefusal }> = [];
+  /**
+   * Calls Slack carries out but whose answer never arrives in time, each used once by the next call of its method
+   * that `match` accepts: `drop` closes the connection instead of answering, `delayMs` answers that much later.
+   */
+  readonly interruptions: Array<{ method: string; match?: (call: SlackCall) => boolean; drop?: boolean; delayMs?: number }> = [];
+  /** Every answer waits this long (a slow Slack): posts are still in flight when a test kills their process. */
+  answerDelayMs = 0;
+  /** The token's scopes, as Slack lists them in every answer's x-oauth-scopes header. */
+  scopes = ['chat:write', 'chat:write.public', 'channels:history', 'groups:history', 'channels:join'];
+  /** Messages posted per channel, for conversations.history / replies (with metadata when asked for). */
+  readonly history = new Map<string, Array<{ ts: string; text?: string; thread_ts?: string; metadata?: unknown; files?: unknown[] }>>();
   /** Where apps.connections.open sends a Socket Mode client (a test's own WebSocket server). */
   socketModeUrl = '';
   private lastTs = 0;
@@ -64,9 +75,21 @@ export class FakeSlack {
         const refused = canned ? undefined : slackRefusal(method, body);
         if (refused) this.refusals.push({ call, answer: refused });
         const answer = canned ? canned.body : (refused ?? this.answer(call));
-        // A response_url refuses with an HTTP error, the Web API with ok: false.
-        res.writeHead(canned?.status ?? (refused && method.startsWith('response/') ? 400 : 200), { 'content-type': 'application/json', ...canned?.headers });
-        res.end(JSON.stringify(answer));
+        const cut = canned || refused ? -1 : this.interruptions.findIndex((i) => i.method === method && (i.match?.(call) ?? true));
+        const interruption = cut >= 0 ? this.interruptions.splice(cut, 1)[0] : undefined;
+        const send = () => {
+          if (interruption?.drop) {
+            req.socket.destroy();
+            return;
+          }
+          // A response_url refuses with an HTTP error, the Web API with ok: false.
+          const status = canned?.status ?? (refused && method.startsWith('response/') ? 400 : 200);
+          res.writeHead(status, { 'content-type': 'application/json', 'x-oauth-scopes': this.scopes.join(','), ...canned?.headers });
+          res.end(JSON.stringify(answer));
+        };
+        const delayMs = (interruption?.delayMs ?? 0) + this.answerDelayMs;
+        if (delayMs > 0) setTimeout(send, delayMs);
+        else send();
         for (const waiter of [...this.waiters]) {
           if (waiter.match(call)) {
             this.waiters.splice(this.waiters.indexOf(waiter), 1);
@@ -164,7 +187,22 @@ export class FakeSlack {
       case 'chat.postMessage': {
         // Unique and increasing, as Slack's are: threads are found by ts.
         this.lastTs = Math.max(Date.now() * 1000, this.lastTs + 1);
-        return { ok: true, channel: call.body.channel, ts: `${Math.floor(this.lastTs / 1e6)}.${String(this.lastTs % 1e6).padStart(6, '0')}` };
+        const ts = `${Math.floor(this.lastTs / 1e6)}.${String(this.lastTs % 1e6).padStart(6, '0')}`;
+        const { text, thread_ts, metadata } = call.body;
+        const channel = String(call.body.channel);
+        this.history.set(channel, [...(this.history.get(channel) ?? []), { ts, text, ...(thread_ts ? { thread_ts } : {}), ...(metadata ? { metadata } : {}) }]);
+        return { ok: true, channel, ts };
+      }
+      case 'conversations.history':
+      case 'conversations.replies': {
+        const oldest = Number(call.body.oldest ?? 0);
+        const withMetadata = String(call.body.include_all_metadata) === 'true';
+        const inThread = (m: { ts: string; thread_ts?: string }) => (call.method === 'conversations.replies' ? m.ts === call.body.ts || m.thread_ts === call.body.ts : !m.thread_ts);
+        const messages = (this.history.get(String(call.body.channel)) ?? [])
+          .filter((m) => Number(m.ts) >= oldest && inThread(m))
+          .map(({ metadata, ...m }) => ({ type: 'message', ...m, ...(withMetadata && metadata ? { metadata } : {}) }))
+          .reverse();
+        return { ok: true, messages, has_more: false, response_metadata: { next_cursor: '' } };
       }
       case 'conversations.info': {
         const channel = this.channels.get(String(call.body.channel));
@@ -180,8 +218,17 @@ export class FakeSlack {
         const fileId = `F${++this.fileCounter}`;
         return { ok: true, file_id: fileId, upload_url: `${this.url}/upload/${fileId}` };
       }
-      case 'files.completeUploadExternal':
-        return { ok: true, files: (call.body.files ?? []).map((f: { id: string; title?: string }) => ({ id: f.id, title: f.title })) };
+      case 'files.completeUploadExternal': {
+        const files = (call.body.files ?? []).map((f: { id: string; title?: string }) => ({ id: f.id, title: f.title }));
+        // Shared into a channel: the message that carries the files is in its history.
+        if (call.body.channel_id) {
+          this.lastTs = Math.max(Date.now() * 1000, this.lastTs + 1);
+          const ts = `${Math.floor(this.lastTs / 1e6)}.${String(this.lastTs % 1e6).padStart(6, '0')}`;
+          const channel = String(call.body.channel_id);
+          this.history.set(channel, [...(this.history.get(channel) ?? []), { ts, files }]);
+        }
+        return { ok: true, files };
+      }
       default:
         return { ok: true };
     }

@@ -24,6 +24,7 @@ import { downloadHosts } from './hosts.js';
 import { recordingFileName, recordingFolderName } from './names.js';
 import { downloadLockKey, pathLockHolder, takePathLock } from './path-lock.js';
 import { shareFileInChannel } from './share.js';
+import { singleTryClient } from '../../slack/post-once.js';
 import { DownloadRefusedError, DownloadStoppedError, downloadFile, freeBytes, type BearerSource } from './transfer.js';
 import { countDownloadBytes, observeDownloadedFile } from '../../metrics.js';
 
@@ -84,7 +85,19 @@ const Progress = z.object({
   total: z.number(),
   failed: z.number().default(0),
   detail: z.string().optional(),
-  saved: z.array(z.object({ id: z.string(), name: z.string(), path: z.string(), bytes: z.number(), sharedIn: z.string().optional() })).default([]),
+  saved: z
+    .array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        path: z.string(),
+        bytes: z.number(),
+        sharedIn: z.string().optional(),
+        // --share: the Slack file ID of an upload being completed, recorded first (see shareFileInChannel).
+        upload: z.object({ fileId: z.string(), since: z.number() }).optional(),
+      }),
+    )
+    .default([]),
   /** `id` is empty for a failure of the whole job. */
   failures: z.array(z.object({ id: z.string(), name: z.string(), reason: z.string() })).default([]),
   /** Network bytes and seconds over every run, for the summary's speed. */
@@ -465,8 +478,22 @@ async function shareAll(
     if (progress.failures.some((f) => f.id === `share:${file.id}`)) continue;
     await safePoint();
     try {
-      await shareFileInChannel(services.slack, channel, { path: file.path, filename: file.name, title: `${folder}/${file.name}` });
+      // One try per call: the SDK retrying a completion whose answer was lost could share the file twice.
+      await shareFileInChannel(
+        singleTryClient(services),
+        channel,
+        { path: file.path, filename: file.name, title: `${folder}/${file.name}` },
+        {
+          log: services.log,
+          ...(file.upload ? { earlier: file.upload } : {}),
+          recordUpload: async (upload) => {
+            file.upload = upload;
+            await save();
+          },
+        },
+      );
       file.sharedIn = channel;
+      delete file.upload;
       await save();
     } catch (error) {
       services.log.warn({ err: error, channel }, 'could not share a recording file');

@@ -38,10 +38,47 @@ it('counts a refolded event once, leaves it to the digest (a retry never posts i
   expect(await state.claimDigestMessage('C2', id)).toBeUndefined();
   await state.releaseDigestClaim('C2', id, 'pending:someone-else');
   expect(await state.claimDigestMessage('C2', id)).toBeUndefined();
-  await state.releaseDigestClaim('C2', id, claim!);
+  await state.releaseDigestClaim('C2', id, claim!.token);
   expect(await state.claimDigestMessage('C2', id)).toBeDefined();
   await state.setDigestMessage('C2', id, '123.000100');
   await state.markShown('C2', id, ['e1'], '123.000100');
   expect(await state.postedIn('e1', 'C2')).toBe('123.000100');
   expect((await state.digest('C2', id)).unshown).toEqual([]);
+});
+
+it('claims an event’s post before it is made: a live try makes others wait, a try past its lease is in doubt, a refused one is not', async () => {
+  const first = await state.claimPost('ev-1', 'C4', 60_000);
+  expect(first).toMatchObject({ kind: 'claimed' });
+  expect(first).not.toHaveProperty('inDoubtSince');
+  // A second run (a stalled job's) while the first try may still be under way.
+  const busy = await state.claimPost('ev-1', 'C4', 60_000);
+  expect(busy.kind).toBe('busy');
+  expect(busy.kind === 'busy' && busy.retryInMs).toBeGreaterThan(50_000);
+  // The first try's lease is over and its outcome was never recorded: the next try knows it is in doubt, and since when.
+  const before = Date.now();
+  const again = await state.claimPost('ev-1', 'C4', 0);
+  expect(again.kind === 'claimed' && again.inDoubtSince).toBeGreaterThan(before - 5_000);
+  // Slack refused this try: nothing was posted, so the next one needs no search.
+  await state.releasePost('ev-1', 'C4', again.kind === 'claimed' ? again.token : '');
+  const clean = await state.claimPost('ev-1', 'C4', 60_000);
+  expect(clean.kind === 'claimed' && 'inDoubtSince' in clean).toBe(false);
+  await state.recordPost('ev-1', 'C4', '123.000200');
+  expect(await state.claimPost('ev-1', 'C4', 60_000)).toEqual({ kind: 'done', ts: '123.000200' });
+  expect(await state.postedIn('ev-1', 'C4')).toBe('123.000200');
+});
+
+it('remembers a digest message’s try whose outcome is unknown, and forgets one Slack refused', async () => {
+  const id = await state.fold('C5', 'e1', 'user.signed_in', 'a', Date.now());
+  const first = await state.claimDigestMessage('C5', id);
+  expect(first).toBeDefined();
+  expect(first).not.toHaveProperty('inDoubtSince');
+  await state.releaseDigestClaim('C5', id, first!.token, 'unknown');
+  const second = await state.claimDigestMessage('C5', id);
+  expect(second?.inDoubtSince).toBeGreaterThan(Date.now() - 60_000);
+  await state.setDigestMessage('C5', id, '124.000100');
+  expect((await state.digest('C5', id)).ts).toBe('124.000100');
+  const other = await state.fold('C6', 'e2', 'user.signed_in', 'b', Date.now());
+  const refused = await state.claimDigestMessage('C6', other);
+  await state.releaseDigestClaim('C6', other, refused!.token, 'no');
+  expect(await state.claimDigestMessage('C6', other)).not.toHaveProperty('inDoubtSince');
 });

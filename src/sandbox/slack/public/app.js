@@ -73,8 +73,16 @@ function refresh() {
     while (again) {
       again = false;
       try {
-        const query = new URLSearchParams({ user: page.user, ...(page.channel ? { channel: page.channel } : {}) });
-        draw(await api.get(`/console/state?${query}`));
+        const asked = { user: page.user, channel: page.channel };
+        const query = new URLSearchParams({ user: asked.user, ...(asked.channel ? { channel: asked.channel } : {}) });
+        const state = await api.get(`/console/state?${query}`);
+        // A click (another channel, another person) while this answer was on its way: drawing it would take the page
+        // back to what it showed before and undo the click. The loop asks again for what the page shows now.
+        if (page.user !== asked.user || page.channel !== asked.channel) {
+          again = true;
+          continue;
+        }
+        draw(state);
       } catch (error) {
         showProblem(`The console is not answering (${error.message}).`);
       }

@@ -149,6 +149,25 @@ describe('recording download job', () => {
     expect(JSON.stringify(summary.body.blocks).match(/shared in <#CSHARE>/g)).toHaveLength(2);
   });
 
+  it('with --share, a file Slack shared whose answer was lost is found in the channel and shown shared, not uploaded again', async () => {
+    server.reset();
+    const audio = fileBytes(3_000, 13);
+    server.files.set('FL', audio);
+    server.recordings.set('81234567890', recording([{ id: 'FL', type: 'M4A', ext: 'M4A', recordingType: 'audio_only', size: audio.length }]));
+    // Slack completes the upload (the file is in the channel) but the connection drops before its answer.
+    fixture.slack().interruptions.push({ method: 'files.completeUploadExternal', drop: true });
+    fixture.startWorkers();
+
+    const { jobId } = await enqueueRecordingDownload(fixture.services(), { userId: 'UADMIN', meetingId: '81234567890', type: 'm4a', shareChannel: 'CLOST' });
+    const summary = await fixture.slack().waitFor((c) => c.method === 'chat.update' && JSON.stringify(c.body).includes(`job \`${jobId}\`: 1 file saved`), 15_000);
+    expect(JSON.stringify(summary.body.blocks)).toContain('shared in <#CLOST>');
+    expect(fixture.slack().calls.filter((c) => c.method === 'files.completeUploadExternal' && c.body.channel_id === 'CLOST')).toHaveLength(1);
+    expect(fixture.slack().calls.filter((c) => c.method === 'conversations.history' && c.body.channel === 'CLOST')).toHaveLength(1);
+    const stored = (await fixture.services().jobs.find(jobId))!.progress as { saved: Array<{ id: string; sharedIn?: string; upload?: unknown }> };
+    expect(stored.saved).toMatchObject([{ id: 'FL', sharedIn: 'CLOST' }]);
+    expect(stored.saved[0]!.upload).toBeUndefined();
+  });
+
   it('with --share, records each upload in the job as soon as Slack took it: a crash before the next leaves it marked shared', async () => {
     server.reset();
     const one = fileBytes(4_000, 11);
