@@ -180,7 +180,7 @@ async function statusCommand(inv: CommandInvocation, kind: SessionKind, action: 
   await inv.reply(textMessage(await changeStatus(inv, request)));
 }
 
-/** commands.md: approving every pending registrant asks first when it would change more than this many. */
+/** docs/command-grammar.md: approving every pending registrant asks first when it would change more than this many. */
 const APPROVE_ALL_ASKS_ABOVE = 50;
 
 /**

@@ -19,7 +19,7 @@ export function csvSentLine(input: { count: number; noun: string; filename: stri
 
 /** The file's own comment: what it is and how many, under the export's title. */
 export function csvFileComment(input: { title: string; count: number; noun: string; truncated?: boolean }): string {
-  return `${input.title}: ${input.count} ${input.noun}.${cutNote(input)}`;
+  return `${escapeMrkdwn(input.title)}: ${input.count} ${input.noun}.${cutNote(input)}`;
 }
 
 function cutNote(input: { count: number; truncated?: boolean }): string {

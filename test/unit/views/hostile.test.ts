@@ -129,6 +129,7 @@ const RENDER: Record<string, (h: Hostile) => unknown> = {
   'chat.whichChannelMessage': (h) => chat.whichChannelMessage({ typed: h.other, candidates: [{ channel: { id: 'ch1', name: h.text, type: 3 } as never, value: 'v' }], more: 2 }),
   'chat.messageSentLine': (h) => chat.messageSentLine({ sender: h.email, to: h.text, messageId: 'm1' }),
   'confirm.confirmationPrompt': (h) => confirm.confirmationPrompt({ question: `Delete ${blocksSafe(h.text)}?`, confirmLabel: 'Delete', actionId: 'x', value: 'v' }),
+  'csv.csvFileComment': (h) => csv.csvFileComment({ title: h.text, count: 3, noun: 'rows' }),
   'csv.csvSentLine': (h) => csv.csvSentLine({ count: 3, noun: 'meetings', filename: h.text }),
   'errors.renderError': (h) => errors.renderError(new Error(h.text)),
   'history.formatPeriod': () => history.formatPeriod('2026-11-01T00:00:00Z', '2026-11-30T00:00:00Z', 'UTC'),
@@ -182,7 +183,7 @@ function blocksSafe(text: string): string {
 
 // Helpers that build no Slack text (numbers, sizes, CSV, option lists, values, audit parts) need no entry.
 const NOT_TEXT = new Set([
-  'alerts.formatBytes', 'csv.csvButton', 'csv.toCsv', 'phone.formatSeconds', 'recordings.formatSize', 'recordings.formatSeconds',
+  'csv.csvButton', 'csv.asTitle', 'recordings.meetingNameValue', 'csv.toCsv', 'phone.formatSeconds', 'recordings.formatSize', 'recordings.formatSeconds',
   'recordings.downloadButtonValue', 'session-form.zoneOptions', 'session-form.formTitle', 'sessions.hasEnded', 'sessions.capitalize',
   'sessions.registrationLabel', 'watch.auditedWatch', 'watch.goneChannelAudit', 'errors.NotAllowedError',
 ]);

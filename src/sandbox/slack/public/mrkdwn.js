@@ -3,7 +3,7 @@
 
 /** Every emoji code the bot writes (a unit test checks the bot's sources against this table), and a few more. */
 export const EMOJI = {
-  warning: '⚠️', white_check_mark: '✅', heavy_check_mark: '✔️', x: '❌', hourglass_flowing_sand: '⏳',
+  warning: '⚠️', white_check_mark: '✅', heavy_check_mark: '✔️', heavy_minus_sign: '➖', x: '❌', hourglass_flowing_sand: '⏳',
   hourglass: '⌛', film_frames: '🎞️', arrow_down: '⬇️', warning_sign: '⚠️', calendar: '📅', spiral_calendar_pad: '🗓️', video_camera: '📹', movie_camera: '🎥', red_circle: '🔴',
   large_green_circle: '🟢', green_circle: '🟢', white_circle: '⚪', telephone_receiver: '📞', phone: '☎️',
   speech_balloon: '💬', bust_in_silhouette: '👤', busts_in_silhouette: '👥', lock: '🔒', key: '🔑', bell: '🔔',
