@@ -3,7 +3,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { App, HTTPReceiver, type CustomRoute } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
-import type { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
 import { registerCommands } from './commands/register.js';
 import type { Config } from './config.js';
@@ -12,7 +11,9 @@ import { isZoomWebhookRequest, zoomWebhookHandler, zoomWebhookRoute } from './in
 import { startZoomSocket } from './ingress/websocket.js';
 import { JobQueues } from './jobs/queues.js';
 import { boltLogger, type Logger } from './log.js';
-import { DEFAULT_KEY_PREFIX } from './redis.js';
+import { ThrottledLog } from './log-throttle.js';
+import type { RedisClient } from './redis.js';
+import { redisHealthProblem } from './redis-health.js';
 import type { Services } from './services.js';
 import { AuditLog } from './slack/audit.js';
 import { SlackDirectory } from './slack/directory.js';
@@ -25,11 +26,13 @@ const DRAIN_MS = 20_000;
 
 export interface BotOptions {
   config: Config;
-  redis: Redis;
+  redis: RedisClient;
   log: Logger;
-  /** Tests pin the clock and the key namespace. */
+  /** Tests pin the clock and the key namespace (ZOOMOPS_KEY_PREFIX otherwise). */
   now?: () => DateTime;
   keyPrefix?: string;
+  /** Shared with the process's own Redis connection, so one cause is throttled once. */
+  redisErrors?: ThrottledLog;
   /** Where the HTTP server listens (all interfaces when unset); the sandbox keeps the bot on 127.0.0.1. */
   host?: string;
 }
@@ -42,7 +45,8 @@ export interface Bot {
 
 export function createServices(opts: BotOptions): Services {
   const { config, redis, log } = opts;
-  const keyPrefix = opts.keyPrefix ?? DEFAULT_KEY_PREFIX;
+  const keyPrefix = opts.keyPrefix ?? config.keyPrefix;
+  const redisErrors = opts.redisErrors ?? new ThrottledLog(log);
   const slack = new WebClient(config.slack.botToken, {
     slackApiUrl: config.slack.apiUrl,
     logger: boltLogger(log),
@@ -56,13 +60,14 @@ export function createServices(opts: BotOptions): Services {
     keyPrefix,
     redis,
     log,
+    redisErrors,
     slack,
     zoom: createZoomClient(config.zoom, redis, log, keyPrefix),
     directory: new SlackDirectory(slack),
     audit: new AuditLog(slack, config.auditChannel, log),
     now: opts.now ?? (() => DateTime.now()),
     inflight: new InFlight(),
-    jobs: new JobQueues(redis, keyPrefix),
+    jobs: new JobQueues(redis, keyPrefix, (queue, error) => redisErrors.error(`queue ${queue}`, error, 'job queue error')),
     pacing: new SlackPacing(redis, keyPrefix),
   };
 }
@@ -70,7 +75,7 @@ export function createServices(opts: BotOptions): Services {
 /** The web role: Slack (HTTP or Socket Mode) plus the routes of contract.md on one port. */
 export function createWebBot(opts: BotOptions, services: Services = createServices(opts)): Bot {
   const { config, log } = opts;
-  const customRoutes: CustomRoute[] = [healthRoute(opts.redis), zoomWebhookRoute(services)];
+  const customRoutes: CustomRoute[] = [healthRoute(opts.redis, services.keyPrefix), zoomWebhookRoute(services)];
   const app = new App({
     token: config.slack.botToken,
     logger: boltLogger(log),
@@ -121,8 +126,8 @@ function httpReceiver(config: Config, customRoutes: CustomRoute[], services: Ser
 }
 
 /** The worker role serves only GET /healthz, so each process on a host needs its own PORT. */
-export function createHealthServer(redis: Redis, port: number): { start(): Promise<void>; stop(): Promise<void> } {
-  const route = healthRoute(redis);
+export function createHealthServer(redis: RedisClient, keyPrefix: string, port: number): { start(): Promise<void>; stop(): Promise<void> } {
+  const route = healthRoute(redis, keyPrefix);
   let server: Server | undefined;
   return {
     start: () =>
@@ -138,21 +143,18 @@ export function createHealthServer(redis: Redis, port: number): { start(): Promi
   };
 }
 
-function healthRoute(redis: Redis): CustomRoute {
+function healthRoute(redis: RedisClient, keyPrefix: string): CustomRoute {
   return {
     path: '/healthz',
     method: ['GET'],
     handler: (_req: IncomingMessage, res: ServerResponse) => {
-      if (redis.status !== 'ready') {
-        sendJson(res, 503, { status: 'unavailable', reason: `Redis is not connected (${redis.status})` });
-        return;
-      }
-      const timeout = new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new Error('did not answer PING within 2 s')), 2_000).unref(),
-      );
-      Promise.race([redis.ping(), timeout])
-        .then(() => sendJson(res, 200, { status: 'ok' }))
-        .catch((error: Error) => sendJson(res, 503, { status: 'unavailable', reason: `Redis: ${error.message}` }));
+      redisHealthProblem(redis, keyPrefix)
+        .then((problem) =>
+          problem === undefined
+            ? sendJson(res, 200, { status: 'ok' })
+            : sendJson(res, 503, { status: 'unavailable', reason: problem }),
+        )
+        .catch((error: unknown) => sendJson(res, 503, { status: 'unavailable', reason: String(error) }));
     },
   };
 }

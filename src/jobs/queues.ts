@@ -2,7 +2,7 @@
 // share one Redis Cluster slot while different queues spread over slots.
 import { createHash, randomBytes } from 'node:crypto';
 import { Queue, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 
 export type QueueName = 'events' | 'registrants' | 'downloads' | 'exports';
 export const QUEUE_NAMES: readonly QueueName[] = ['events', 'registrants', 'downloads', 'exports'];
@@ -62,14 +62,17 @@ export class JobQueues {
   private readonly queues = new Map<QueueName, Queue>();
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisClient,
     readonly keyPrefix: string,
+    /** Every queue reports its errors here (an unheard `error` event would crash the process). */
+    private readonly onError: (queue: QueueName, error: Error) => void,
   ) {}
 
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
       queue = new Queue(name, { connection: this.connection, prefix: queuePrefix(this.keyPrefix, name) });
+      queue.on('error', (error) => this.onError(name, error));
       this.queues.set(name, queue);
     }
     return queue;

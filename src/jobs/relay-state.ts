@@ -3,9 +3,10 @@
 // download an event started. A folded event counts as delivered only once a digest message that shows it was posted
 // or updated.
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { DEDUPE_TTL_MS } from '../ingress/accept.js';
 import { RedisScript } from '../redis-script.js';
+import { redisKey } from '../redis-keys.js';
 
 const THREAD_TTL_S = 7 * 24 * 3600;
 /** A digest stays open while events keep folding into it; this long after the last one, a new one opens. */
@@ -81,7 +82,7 @@ export interface RecordedDownload {
 
 export class RelayState {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyPrefix: string,
   ) {}
 
@@ -215,15 +216,15 @@ export class RelayState {
 
   // Per feature hash tags: each MULTI and script above stays within one Redis Cluster slot.
   private postedKey(eventKey: string): string {
-    return `${this.keyPrefix}:{relay}:posted:${eventKey}`;
+    return redisKey(this.keyPrefix, 'relay', 'posted', eventKey);
   }
   private threadKey(channel: string, instance: string): string {
-    return `${this.keyPrefix}:{relay}:thread:${channel}:${instance}`;
+    return redisKey(this.keyPrefix, 'relay', 'thread', channel, instance);
   }
   private downloadKey(eventKey: string): string {
-    return `${this.keyPrefix}:{relay}:download:${eventKey}`;
+    return redisKey(this.keyPrefix, 'relay', 'download', eventKey);
   }
   private digestKey(channel: string, part: string): string {
-    return `${this.keyPrefix}:{relay}:digest:${channel}:${part}`;
+    return redisKey(this.keyPrefix, 'relay', 'digest', channel, part);
   }
 }

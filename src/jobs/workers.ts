@@ -1,9 +1,9 @@
 // Runs the BullMQ workers of this process. A processor is a plain function of its job plus a context that
 // says when to stop: at shutdown a job goes back to the queue from its last safe point, so nothing is lost.
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { z } from 'zod';
 import type { Config } from '../config.js';
+import { connectRedis, type RedisClient } from '../redis.js';
 import type { Services } from '../services.js';
 import { cancelRequestedBy } from './cancel.js';
 import { ProgressMessage } from './progress.js';
@@ -40,10 +40,11 @@ const MAX_STALLS = 5;
 
 export function startWorkers(processors: readonly JobProcessor<any>[], services: Services): RunningWorkers {
   const shutdown = new AbortController();
-  const connections: Redis[] = [];
+  const connections: RedisClient[] = [];
   const workers = processors.map((processor) => {
     // BullMQ's blocking commands need a connection that never gives up on a request.
-    const connection = new Redis(services.config.redisUrl, { maxRetriesPerRequest: null });
+    const connection = connectRedis(services.config.redis, 'worker');
+    connection.on('error', (error: unknown) => services.redisErrors.error(`worker connection ${processor.queue}`, error, 'Redis connection of a queue worker failed'));
     connections.push(connection);
     const worker = new Worker(
       processor.queue,
@@ -69,7 +70,7 @@ export function startWorkers(processors: readonly JobProcessor<any>[], services:
         maxStalledCount: MAX_STALLS,
       },
     );
-    worker.on('error', (error) => services.log.error({ err: error, queue: processor.queue }, 'queue worker error'));
+    worker.on('error', (error) => services.redisErrors.error(`worker ${processor.queue}`, error, 'queue worker error'));
     worker.on('failed', (job, error) => {
       services.log.warn({ err: error, queue: processor.queue, jobId: job?.id }, 'job failed');
       if (job && isFinalFailure(job, error)) {

@@ -2,7 +2,7 @@
 // Minting may invalidate the previous token (Zoom forum 2022–23), so only the holder of a Redis lock mints.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { z } from 'zod';
 import { silentLogger, type Logger } from '../log.js';
 import {
@@ -13,6 +13,7 @@ import {
   parseZoomErrorBody,
 } from './errors.js';
 import { RedisScript } from '../redis-script.js';
+import { redisKey } from '../redis-keys.js';
 
 const TokenResponse = z.looseObject({
   access_token: z.string().min(1),
@@ -35,7 +36,7 @@ return 0
 `);
 
 export interface ZoomTokenProviderOptions {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   accountId: string;
   clientId: string;
@@ -58,7 +59,7 @@ interface HeldToken {
 }
 
 export class ZoomTokenProvider {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly tokenKey: string;
   private readonly lockKey: string;
   private readonly accountId: string;
@@ -76,7 +77,7 @@ export class ZoomTokenProvider {
 
   constructor(options: ZoomTokenProviderOptions) {
     this.redis = options.redis;
-    this.tokenKey = `${options.prefix}:{zoom-token}:${options.accountId}`;
+    this.tokenKey = redisKey(options.prefix, 'zoom-token', options.accountId);
     this.lockKey = `${this.tokenKey}:lock`;
     this.accountId = options.accountId;
     this.clientId = options.clientId;
