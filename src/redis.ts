@@ -1,7 +1,7 @@
 // Every Redis connection the bot makes (one Redis, a Redis Cluster, or a master found through Sentinel) comes
 // from connectRedis, and the start-up checks: a cluster node reached without the cluster client, and a Redis
 // that could lose accepted work.
-import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ChainableCommander, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { RedisTopology } from './config.js';
 import type { Logger } from './log.js';
 
@@ -72,6 +72,18 @@ export function connectRedis(topology: RedisTopology | string, use: ConnectionUs
 
 export function isCluster(redis: RedisClient): redis is Cluster {
   return redis instanceof Cluster;
+}
+
+/**
+ * Runs a pipeline or MULTI and returns its replies. ioredis resolves `exec()` even when commands inside failed (each
+ * reply carries its own error) and with null when a WATCH aborted it: both are failures here, never success.
+ */
+export async function execChecked(batch: ChainableCommander): Promise<unknown[]> {
+  const replies = await batch.exec();
+  if (!replies) throw new Error('Redis aborted the transaction');
+  const failed = replies.find(([error]) => error);
+  if (failed?.[0]) throw failed[0];
+  return replies.map(([, value]) => value);
 }
 
 /** Resolves once the connection is ready, or rejects with the reason after `timeoutMs`. */

@@ -3,7 +3,7 @@
 // download an event started. A folded event counts as delivered only once a digest message that shows it was posted
 // or updated.
 import { randomUUID } from 'node:crypto';
-import type { RedisClient } from '../redis.js';
+import { execChecked, type RedisClient } from '../redis.js';
 import { DEDUPE_TTL_MS } from '../ingress/accept.js';
 import { RedisScript } from '../redis-script.js';
 import { redisKey } from '../redis-keys.js';
@@ -93,7 +93,7 @@ export class RelayState {
 
   /** Recorded right after Slack answered, so the in-doubt window is one round trip. */
   async recordPost(eventKey: string, channel: string, ts: string): Promise<void> {
-    await this.redis.multi().hset(this.postedKey(eventKey), channel, ts).pexpire(this.postedKey(eventKey), DEDUPE_TTL_MS).exec();
+    await execChecked(this.redis.multi().hset(this.postedKey(eventKey), channel, ts).pexpire(this.postedKey(eventKey), DEDUPE_TTL_MS));
   }
 
   thread(channel: string, instance: string): Promise<string | null> {
@@ -166,7 +166,7 @@ export class RelayState {
     const tx = this.redis.multi();
     for (const key of eventKeys) tx.hset(this.postedKey(key), channel, ts).pexpire(this.postedKey(key), DEDUPE_TTL_MS);
     tx.srem(this.digestKey(channel, `${id}:unshown`), ...eventKeys);
-    await tx.exec();
+    await execChecked(tx);
   }
 
   /**
@@ -200,7 +200,7 @@ export class RelayState {
   async recordDownload(eventKey: string, job: { jobId: string; startedBy?: string }, shownIn: { channel: string; ts: string }): Promise<void> {
     const key = this.downloadKey(eventKey);
     const fields = ['job', job.jobId, ...(job.startedBy ? ['by', job.startedBy] : []), shownIn.channel, shownIn.ts];
-    await this.redis.multi().hset(key, ...fields).pexpire(key, DEDUPE_TTL_MS).exec();
+    await execChecked(this.redis.multi().hset(key, ...fields).pexpire(key, DEDUPE_TTL_MS));
   }
 
   /** A claim (SET NX with an expiry) only one caller gets; its token, else undefined. */

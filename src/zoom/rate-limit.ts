@@ -2,7 +2,7 @@
 // Zoom counts per account and label, and every other app on the account spends from the same budget.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { RedisClient } from '../redis.js';
+import { execChecked, type RedisClient } from '../redis.js';
 import { ZoomRateLimitError, formatUtc } from './errors.js';
 import { clockArg, extendPause, takeSlot } from '../sliding-window.js';
 import { redisKey } from '../redis-keys.js';
@@ -143,7 +143,7 @@ export class RateLimiter {
     for (const shared of this.sharedDailyCap(label)) {
       pipeline.set(`${this.key(shared, table)}:exhausted`, at, 'PXAT', at);
     }
-    await pipeline.exec();
+    await execChecked(pipeline);
   }
 
   // On paid plans Heavy and Resource-intensive draw on one daily cap (zoom-facts §2.1), so one exhausts both.

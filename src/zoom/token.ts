@@ -2,7 +2,7 @@
 // Minting may invalidate the previous token (Zoom forum 2022–23), so only the holder of a Redis lock mints.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { RedisClient } from '../redis.js';
+import { execChecked, type RedisClient } from '../redis.js';
 import { z } from 'zod';
 import { silentLogger, type Logger } from '../log.js';
 import {
@@ -150,9 +150,8 @@ export class ZoomTokenProvider {
   }
 
   private async readShared(): Promise<string | undefined> {
-    const replies = await this.redis.multi().get(this.tokenKey).pttl(this.tokenKey).exec();
-    const token = replies?.[0]?.[1];
-    const ttlMs = Number(replies?.[1]?.[1]);
+    const [token, ttl] = await execChecked(this.redis.multi().get(this.tokenKey).pttl(this.tokenKey));
+    const ttlMs = Number(ttl);
     if (typeof token !== 'string' || !(ttlMs > 0)) return undefined;
     this.held = { token, expiresAt: this.now() + ttlMs };
     return token;
