@@ -14,12 +14,16 @@ import { boltLogger, type Logger } from './log.js';
 import { ThrottledLog } from './log-throttle.js';
 import type { RedisClient } from './redis.js';
 import { redisHealthProblem } from './redis-health.js';
+import { ReplicaWait } from './replication.js';
 import type { Services } from './services.js';
 import { AuditLog } from './slack/audit.js';
 import { SlackDirectory } from './slack/directory.js';
 import { SlackPacing } from './slack/pacing.js';
 import { registerWatchEvents } from './slack/watch-events.js';
 import { createZoomClient } from './zoom/connect.js';
+
+/** How long an accepted event waits for a replica's copy; past it the webhook gets 503 and Zoom sends it again. */
+const REPLICA_WAIT_MS = 1_000;
 
 /** Shutdown must end within 30 s (contract.md); what runs longer is cut off. */
 const DRAIN_MS = 20_000;
@@ -67,7 +71,12 @@ export function createServices(opts: BotOptions): Services {
     audit: new AuditLog(slack, config.auditChannel, log),
     now: opts.now ?? (() => DateTime.now()),
     inflight: new InFlight(),
-    jobs: new JobQueues(redis, keyPrefix, (queue, error) => redisErrors.error(`queue ${queue}`, error, 'job queue error')),
+    jobs: new JobQueues(
+      redis,
+      keyPrefix,
+      (queue, error) => redisErrors.error(`queue ${queue}`, error, 'job queue error'),
+      config.waitForReplica ? new ReplicaWait(redis, REPLICA_WAIT_MS) : undefined,
+    ),
     pacing: new SlackPacing(redis, keyPrefix),
   };
 }

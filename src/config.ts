@@ -38,6 +38,8 @@ export interface Config {
   redis: RedisTopology;
   /** ZOOMOPS_KEY_PREFIX: the namespace inside every hash tag of every key and queue. */
   keyPrefix: string;
+  /** ZOOMOPS_REDIS_WAIT: an accepted event waits for a replica's copy before its 200 (when the master has replicas). */
+  waitForReplica: boolean;
   logLevel: LogLevel;
   slack: {
     botToken: string;
@@ -208,6 +210,10 @@ const envSchema = z
     REDIS_SENTINELS: optional(commaList(hostPort)),
     REDIS_SENTINEL_NAME: optional(z.string().regex(/^[^\s,]+$/, { error: 'must be the master\'s name as the Sentinels know it (no spaces)' })),
     REDIS_SENTINEL_PASSWORD: optional(z.string()),
+    ZOOMOPS_REDIS_WAIT: withDefault(
+      z.enum(['on', 'off'], { error: (issue) => `must be on or off, got "${String(issue.input)}"` }),
+      'on',
+    ),
     ZOOMOPS_KEY_PREFIX: withDefault(
       z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, {
         error: (issue) => `must be 1 to 64 letters, digits, dots, dashes or underscores, got "${String(issue.input)}"`,
@@ -284,6 +290,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     redisUrl: e.REDIS_URL,
     redis: redisTopology(e),
     keyPrefix: e.ZOOMOPS_KEY_PREFIX,
+    waitForReplica: e.ZOOMOPS_REDIS_WAIT === 'on',
     logLevel: e.LOG_LEVEL,
     slack: {
       botToken: e.SLACK_BOT_TOKEN,

@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Queue, type Job } from 'bullmq';
 import type { RedisClient } from '../redis.js';
+import type { ReplicaWait } from '../replication.js';
 
 export type QueueName = 'events' | 'registrants' | 'downloads' | 'exports';
 export const QUEUE_NAMES: readonly QueueName[] = ['events', 'registrants', 'downloads', 'exports'];
@@ -66,7 +67,14 @@ export class JobQueues {
     readonly keyPrefix: string,
     /** Every queue reports its errors here (an unheard `error` event would crash the process). */
     private readonly onError: (queue: QueueName, error: Error) => void,
+    /** Set: enqueuing callers may wait for a replica's copy (`replicated`) before they acknowledge. */
+    private readonly replicaWait?: ReplicaWait,
   ) {}
+
+  /** Resolves once a replica holds this process's writes to the queue; at once without replicas or when not asked. */
+  async replicated(name: QueueName): Promise<void> {
+    await this.replicaWait?.confirm(`${queuePrefix(this.keyPrefix, name)}:${name}`);
+  }
 
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);

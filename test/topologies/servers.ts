@@ -170,3 +170,9 @@ export async function killRedis(port: number): Promise<void> {
   if (!pid) throw new Error(`no redis-server answers on ${port}`);
   process.kill(pid, 'SIGKILL');
 }
+
+/** How many times the redis-server on `port` ran `command` (INFO commandstats). */
+export async function commandCalls(port: number, command: string): Promise<number> {
+  const stats = await cli(port, 'INFO', 'commandstats');
+  return Number(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm').exec(stats)?.[1] ?? 0);
+}

@@ -12,7 +12,7 @@ import { slackDriver } from '../helpers/driver.js';
 import { FakeSlack } from '../helpers/fake-slack.js';
 import { uniquePrefix } from '../helpers/redis.js';
 import { ZOOM_SECRET, postWebhook, zoomEvent } from '../helpers/zoom-events.js';
-import { killRedis } from './servers.js';
+import { commandCalls, killRedis } from './servers.js';
 
 const ADMIN = 'UADMIN';
 const CHANNEL = 'C1';
@@ -115,8 +115,11 @@ for (const topology of TOPOLOGIES) {
       expect((await fetch(`${bot.url}/healthz`)).status).toBe(200);
     });
 
-    it('relays webhooks to Slack', async () => {
+    it('relays webhooks to Slack, each answered once a replica holds it', async () => {
+      const master = await topology.eventsMaster(redis, keyPrefix);
+      const waitsBefore = await commandCalls(master, 'wait');
       for (let i = 0; i < 3; i++) await deliverToBot(bot.url, registration(i));
+      expect(await commandCalls(master, 'wait')).toBeGreaterThanOrEqual(waitsBefore + 3);
       for (let i = 0; i < 3; i++) await until(`the alert of event ${i}`, () => alertsFor(`person${i}@example.com`).length > 0, 20_000);
     });
 
