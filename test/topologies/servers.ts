@@ -176,3 +176,21 @@ export async function commandCalls(port: number, command: string): Promise<numbe
   const stats = await cli(port, 'INFO', 'commandstats');
   return Number(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm').exec(stats)?.[1] ?? 0);
 }
+
+/** Every command the redis-server on `port` ran so far, but the INFO calls that read it. */
+export async function totalCommands(port: number): Promise<number> {
+  const stats = await cli(port, 'INFO', 'commandstats');
+  let total = 0;
+  for (const [, name, calls] of stats.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) if (name !== 'info') total += Number(calls);
+  return total;
+}
+
+/** The ports of the nodes that are masters now. */
+export async function masterPorts(nodes: string[]): Promise<number[]> {
+  const ports: number[] = [];
+  for (const node of nodes) {
+    const port = Number(node.split(':')[1]);
+    if ((await cli(port, 'INFO', 'replication').catch(() => '')).includes('role:master')) ports.push(port);
+  }
+  return ports;
+}
