@@ -7,7 +7,7 @@ import { silentLogger } from '../../src/log.js';
 import { queuePrefix } from '../../src/jobs/queues.js';
 import { runProcess } from '../../src/run.js';
 import { WatchStore } from '../../src/slack/watches.js';
-import { startTestBot, testConfig, type TestBot } from '../helpers/bot.js';
+import { nockZoom, startTestBot, startTestNetwork, testConfig, type TestBot } from '../helpers/bot.js';
 import { slackDriver } from '../helpers/driver.js';
 import { FakeSlack } from '../helpers/fake-slack.js';
 import { uniquePrefix } from '../helpers/redis.js';
@@ -78,6 +78,15 @@ async function deliverToBot(url: string, event: unknown): Promise<void> {
   }
 }
 
+// First, while every node of the cluster is up (the topology tests below kill masters).
+describe('a plain REDIS_URL on a cluster node', () => {
+  it('stops start-up with one sentence naming REDIS_CLUSTER_NODES', async () => {
+    const config = testConfig('http://127.0.0.1:9/api/', { REDIS_URL: `redis://${inject('clusterNodes')[0]}` });
+    await expect(runProcess(config, silentLogger, { keyPrefix: uniquePrefix('refused') })).rejects.toThrow(CLUSTER_NODE_REFUSAL);
+    expect(CLUSTER_NODE_REFUSAL).toMatch(/^[^.]*REDIS_CLUSTER_NODES[^.]*\.$/);
+  });
+});
+
 for (const topology of TOPOLOGIES) {
   describe(topology.name, () => {
     const keyPrefix = uniquePrefix('topology');
@@ -115,6 +124,33 @@ for (const topology of TOPOLOGIES) {
       expect((await fetch(`${bot.url}/healthz`)).status).toBe(200);
     });
 
+    it('runs a bulk approval job', async () => {
+      startTestNetwork(slack);
+      const pending = Array.from({ length: 31 }, (_, i) => ({ id: `r${i}`, email: `p${i}@example.com`, first_name: 'P', status: 'pending' }));
+      for (const [status, items] of Object.entries({ pending, approved: [], denied: [] })) {
+        nockZoom()
+          .get('/meetings/81234567890/registrants')
+          .query((q) => q.status === status)
+          .reply(200, { total_records: items.length, next_page_token: '', registrants: items })
+          .persist();
+      }
+      const first = nockZoom()
+        .put('/meetings/81234567890/registrants/status', (b) => b.action === 'approve' && b.registrants.length === 30)
+        .reply(204);
+      const second = nockZoom()
+        .put('/meetings/81234567890/registrants/status', (b) => b.action === 'approve' && b.registrants.length === 1 && b.registrants[0].id === 'r30')
+        .reply(204);
+      const driver = slackDriver(() => bot.url, () => slack);
+      const result = await driver.command('meeting approve 81234567890 --all-pending', ADMIN);
+      const jobId = /job `(reg-[0-9a-f]{12})`/.exec(result.body.text)?.[1];
+      expect(jobId).toBeDefined();
+      const summary = await slack.waitFor((c) => c.method === 'chat.update' && String(c.body.text).includes('finished'), 30_000);
+      expect(first.isDone() && second.isDone()).toBe(true);
+      expect(JSON.stringify(summary.body.blocks)).toContain('Finished: 31 of 31 done.');
+      expect(JSON.stringify(summary.body.blocks)).toContain(`job \`${jobId}\``);
+      nock.cleanAll();
+    });
+
     it('relays webhooks to Slack, each answered once a replica holds it', async () => {
       const master = await topology.eventsMaster(redis, keyPrefix);
       const waitsBefore = await commandCalls(master, 'wait');
@@ -140,11 +176,3 @@ for (const topology of TOPOLOGIES) {
     });
   });
 }
-
-describe('a plain REDIS_URL on a cluster node', () => {
-  it('stops start-up with one sentence naming REDIS_CLUSTER_NODES', async () => {
-    const config = testConfig('http://127.0.0.1:9/api/', { REDIS_URL: `redis://${inject('clusterNodes')[0]}` });
-    await expect(runProcess(config, silentLogger, { keyPrefix: uniquePrefix('refused') })).rejects.toThrow(CLUSTER_NODE_REFUSAL);
-    expect(CLUSTER_NODE_REFUSAL).toMatch(/^[^.]*REDIS_CLUSTER_NODES[^.]*\.$/);
-  });
-});
