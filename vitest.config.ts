@@ -6,7 +6,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // The browser suite drives Chromium against the sandbox; it runs on its own (npm run test:browser).
-    exclude: [...configDefaults.exclude, 'test/browser/**'],
+    // So does the Redis Cluster and Sentinel suite (npm run test:redis-topologies).
+    exclude: [...configDefaults.exclude, 'test/browser/**', 'test/topologies/**'],
     testTimeout: 15_000,
     hookTimeout: 15_000,
     restoreMocks: true,

@@ -3,7 +3,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { App, HTTPReceiver, type CustomRoute } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
-import type { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
 import { registerCommands } from './commands/register.js';
 import type { Config } from './config.js';
@@ -16,7 +15,10 @@ import { boltLogger, type Logger } from './log.js';
 import { instrumentSlack } from './metrics.js';
 import { boardRoutes } from './ops/board.js';
 import { metricsRoute } from './ops/metrics-route.js';
-import { DEFAULT_KEY_PREFIX } from './redis.js';
+import { ThrottledLog } from './log-throttle.js';
+import type { RedisClient } from './redis.js';
+import { redisHealthProblem } from './redis-health.js';
+import { ReplicaWait } from './replication.js';
 import type { Services } from './services.js';
 import { AuditLog } from './slack/audit.js';
 import { SlackDirectory } from './slack/directory.js';
@@ -24,16 +26,21 @@ import { SlackPacing } from './slack/pacing.js';
 import { registerWatchEvents } from './slack/watch-events.js';
 import { createZoomClient } from './zoom/connect.js';
 
+/** How long an accepted event waits for a replica's copy; past it the webhook gets 503 and Zoom sends it again. */
+const REPLICA_WAIT_MS = 1_000;
+
 /** Shutdown must end within 30 s (docs/configuration.md, shutdown); what runs longer is cut off. */
 const DRAIN_MS = 20_000;
 
 export interface BotOptions {
   config: Config;
-  redis: Redis;
+  redis: RedisClient;
   log: Logger;
-  /** Tests pin the clock and the key namespace. */
+  /** Tests pin the clock and the key namespace (ZOOMOPS_KEY_PREFIX otherwise). */
   now?: () => DateTime;
   keyPrefix?: string;
+  /** Shared with the process's own Redis connection, so one cause is throttled once. */
+  redisErrors?: ThrottledLog;
   /** Where the HTTP server listens (all interfaces when unset); the sandbox keeps the bot on 127.0.0.1. */
   host?: string;
 }
@@ -46,7 +53,8 @@ export interface Bot {
 
 export function createServices(opts: BotOptions): Services {
   const { config, redis, log } = opts;
-  const keyPrefix = opts.keyPrefix ?? DEFAULT_KEY_PREFIX;
+  const keyPrefix = opts.keyPrefix ?? config.keyPrefix;
+  const redisErrors = opts.redisErrors ?? new ThrottledLog(log);
   const slack = instrumentSlack(new WebClient(config.slack.botToken, {
     slackApiUrl: config.slack.apiUrl,
     logger: boltLogger(log),
@@ -60,13 +68,19 @@ export function createServices(opts: BotOptions): Services {
     keyPrefix,
     redis,
     log,
+    redisErrors,
     slack,
     zoom: createZoomClient(config.zoom, redis, log, keyPrefix),
     directory: new SlackDirectory(slack),
     audit: new AuditLog(slack, config.auditChannel, log),
     now: opts.now ?? (() => DateTime.now()),
     inflight: new InFlight(),
-    jobs: new JobQueues(redis, keyPrefix),
+    jobs: new JobQueues(
+      redis,
+      keyPrefix,
+      (queue, error) => redisErrors.error(`queue ${queue}`, error, 'job queue error'),
+      config.waitForReplica ? new ReplicaWait(redis, REPLICA_WAIT_MS) : undefined,
+    ),
     pacing: new SlackPacing(redis, keyPrefix),
   };
 }
@@ -77,7 +91,7 @@ export function createWebBot(opts: BotOptions, services: Services = createServic
   // One bound on unauthenticated bodies for both signed routes (ingress/body-gate.ts).
   const gate = new BodyGate();
   const customRoutes: CustomRoute[] = [
-    healthRoute(opts.redis),
+    healthRoute(opts.redis, services.keyPrefix),
     gatedRoute(zoomWebhookRoute(services), gate),
     metricsRoute(services),
     ...boardRoutes(services),
@@ -141,8 +155,13 @@ function gatedRoute(route: CustomRoute, gate: BodyGate): CustomRoute {
 }
 
 /** The worker role serves only GET /healthz and GET /metrics, so each process on a host needs its own PORT. */
-export function createHealthServer(redis: Redis, port: number, extraRoutes: CustomRoute[] = []): { start(): Promise<void>; stop(): Promise<void> } {
-  const routes = [healthRoute(redis), ...extraRoutes];
+export function createHealthServer(
+  redis: RedisClient,
+  keyPrefix: string,
+  port: number,
+  extraRoutes: CustomRoute[] = [],
+): { start(): Promise<void>; stop(): Promise<void> } {
+  const routes = [healthRoute(redis, keyPrefix), ...extraRoutes];
   let server: Server | undefined;
   return {
     start: () =>
@@ -159,21 +178,18 @@ export function createHealthServer(redis: Redis, port: number, extraRoutes: Cust
   };
 }
 
-function healthRoute(redis: Redis): CustomRoute {
+function healthRoute(redis: RedisClient, keyPrefix: string): CustomRoute {
   return {
     path: '/healthz',
     method: ['GET'],
     handler: (_req: IncomingMessage, res: ServerResponse) => {
-      if (redis.status !== 'ready') {
-        sendJson(res, 503, { status: 'unavailable', reason: `Redis is not connected (${redis.status})` });
-        return;
-      }
-      const timeout = new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new Error('did not answer PING within 2 s')), 2_000).unref(),
-      );
-      Promise.race([redis.ping(), timeout])
-        .then(() => sendJson(res, 200, { status: 'ok' }))
-        .catch((error: Error) => sendJson(res, 503, { status: 'unavailable', reason: `Redis: ${error.message}` }));
+      redisHealthProblem(redis, keyPrefix)
+        .then((problem) =>
+          problem === undefined
+            ? sendJson(res, 200, { status: 'ok' })
+            : sendJson(res, 503, { status: 'unavailable', reason: problem }),
+        )
+        .catch((error: unknown) => sendJson(res, 503, { status: 'unavailable', reason: String(error) }));
     },
   };
 }

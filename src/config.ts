@@ -12,10 +12,34 @@ export interface Principals {
   groups: string[];
 }
 
+/** A Redis server's address as Sentinel or cluster seeds list it. */
+export interface RedisHost {
+  host: string;
+  port: number;
+}
+
+/** Credentials and TLS of the Redis servers that hold the data (from REDIS_URL, or the first cluster seed that has them). */
+export interface RedisAuth {
+  username?: string;
+  password?: string;
+  tls: boolean;
+}
+
+/** Which kind of Redis deployment the bot talks to; every connection it makes follows this. */
+export type RedisTopology =
+  | { kind: 'single'; url: string }
+  | ({ kind: 'cluster'; nodes: RedisHost[] } & RedisAuth)
+  | ({ kind: 'sentinel'; sentinels: RedisHost[]; name: string; sentinelPassword?: string; db: number } & RedisAuth);
+
 export interface Config {
   role: Role;
   port: number;
   redisUrl: string;
+  redis: RedisTopology;
+  /** ZOOMOPS_KEY_PREFIX: the namespace inside every hash tag of every key and queue. */
+  keyPrefix: string;
+  /** ZOOMOPS_REDIS_WAIT: an accepted event waits for a replica's copy before its 200 (when the master has replicas). */
+  waitForReplica: boolean;
   logLevel: LogLevel;
   slack: {
     botToken: string;
@@ -133,6 +157,37 @@ const principalList = z
     groups: ids.filter((id) => id.startsWith('S')),
   }));
 
+const isRedisUrl = (v: string) => URL.canParse(v) && /^rediss?:$/.test(new URL(v).protocol);
+const redisUrl = z.string().refine(isRedisUrl, {
+  error: (issue) => `must be a redis:// or rediss:// URL, got "${redactUrl(String(issue.input))}"`,
+});
+/** REDIS_URL's message never quoted the value (it may hold a password); kept as it was. */
+const singleRedisUrl = z.string().refine(isRedisUrl, {
+  error: 'must be a redis:// or rediss:// URL',
+});
+
+/** A URL as it may appear in a message: its password replaced, so a typo never prints a secret. */
+function redactUrl(raw: string): string {
+  return raw.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+}
+
+/** `host:port`, the way Sentinel addresses are written. */
+const hostPort = z.string().transform((raw, ctx): RedisHost => {
+  const match = /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(raw);
+  const port = Number(match?.[2]);
+  if (!match || port < 1 || port > 65535) {
+    ctx.addIssue({ code: 'custom', message: `must list host:port pairs separated by commas, got "${raw}"` });
+    return z.NEVER;
+  }
+  return { host: (match[1] ?? '').replace(/^\[|\]$/g, ''), port };
+});
+
+const commaList = <T extends z.ZodType<unknown, string>>(item: T) =>
+  z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(item).min(1, { error: 'must list at least one address' }));
+
 /** A whole number within bounds, read from text; the message quotes what was received. */
 const wholeNumber = (what: string, min: number, max: number) =>
   z.string().transform((raw, ctx) => {
@@ -171,11 +226,20 @@ const envSchema = z
       transportUrl('wss', 'ws'),
       'wss://ws.zoom.us/ws',
     ),
-    REDIS_URL: withDefault(
-      z.string().refine((v) => URL.canParse(v) && /^rediss?:$/.test(new URL(v).protocol), {
-        error: 'must be a redis:// or rediss:// URL',
+    REDIS_URL: withDefault(singleRedisUrl, 'redis://127.0.0.1:6379'),
+    REDIS_CLUSTER_NODES: optional(commaList(redisUrl)),
+    REDIS_SENTINELS: optional(commaList(hostPort)),
+    REDIS_SENTINEL_NAME: optional(z.string().regex(/^[^\s,]+$/, { error: 'must be the master\'s name as the Sentinels know it (no spaces)' })),
+    REDIS_SENTINEL_PASSWORD: optional(z.string()),
+    ZOOMOPS_REDIS_WAIT: withDefault(
+      z.enum(['on', 'off'], { error: (issue) => `must be on or off, got "${String(issue.input)}"` }),
+      'on',
+    ),
+    ZOOMOPS_KEY_PREFIX: withDefault(
+      z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, {
+        error: (issue) => `must be 1 to 64 letters, digits, dots, dashes or underscores, got "${String(issue.input)}"`,
       }),
-      'redis://127.0.0.1:6379',
+      'zoomops',
     ),
     PORT: withDefault(wholeNumber('a port number', 1, 65535), '3000'),
     ZOOMOPS_ROLE: withDefault(
@@ -220,6 +284,12 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
   if (!set('SLACK_SIGNING_SECRET') && !set('SLACK_APP_TOKEN')) {
     problems.push('SLACK_SIGNING_SECRET is missing: set it for HTTP mode, or set SLACK_APP_TOKEN (xapp-…) for Socket Mode');
   }
+  if (set('REDIS_CLUSTER_NODES') && set('REDIS_SENTINELS')) {
+    problems.push('REDIS_CLUSTER_NODES and REDIS_SENTINELS are both set: a Redis deployment is either a cluster or watched by Sentinels, set one');
+  }
+  if (set('REDIS_SENTINELS') !== set('REDIS_SENTINEL_NAME')) {
+    problems.push('REDIS_SENTINELS and REDIS_SENTINEL_NAME go together: the Sentinels\' addresses and the name of the master they watch');
+  }
   if ((env.ZOOM_WEBHOOK_SECRET_TOKEN ?? '').split(',').filter((s) => s.trim()).length > 2) {
     problems.push(
       'ZOOM_WEBHOOK_SECRET_TOKEN holds at most two secrets (the new and the old one, during a rotation), separated by a comma',
@@ -245,7 +315,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       ? []
       : parsed.error.issues
           .filter((issue) => !unfilled.includes(String(issue.path[0]) as (typeof unfilled)[number]))
-          .map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`)),
+          .map((issue) => `${String(issue.path[0] ?? 'environment')} ${issue.message}`)),
     ...unfilled.map((name) => `${name} is still the placeholder from .env.example: paste the real value`),
     ...crossFieldProblems(env),
   ];
@@ -255,6 +325,9 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     role: e.ZOOMOPS_ROLE,
     port: e.PORT,
     redisUrl: e.REDIS_URL,
+    redis: redisTopology(e),
+    keyPrefix: e.ZOOMOPS_KEY_PREFIX,
+    waitForReplica: e.ZOOMOPS_REDIS_WAIT === 'on',
     logLevel: e.LOG_LEVEL,
     slack: {
       botToken: e.SLACK_BOT_TOKEN,
@@ -289,6 +362,40 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
 /** The closing sentence of every refusal of `npm start`: a new user can try the bot without any app. */
 export const SANDBOX_HINT =
   'No Slack or Zoom app yet? Try ZoomOps first without them: npm run sandbox (or remove every SLACK_* and ZOOM_* line from .env and run npm start).';
+
+function redisTopology(e: z.output<typeof envSchema>): RedisTopology {
+  if (e.REDIS_CLUSTER_NODES) {
+    const seeds = e.REDIS_CLUSTER_NODES.map((raw) => new URL(raw));
+    // One user and password for the whole cluster: the first seed that names them speaks for all.
+    const withAuth = seeds.find((u) => u.username || u.password);
+    return {
+      kind: 'cluster',
+      nodes: seeds.map((u) => ({ host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 6379) })),
+      ...(withAuth ? urlAuth(withAuth) : {}),
+      tls: seeds.some((u) => u.protocol === 'rediss:'),
+    };
+  }
+  if (e.REDIS_SENTINELS && e.REDIS_SENTINEL_NAME) {
+    const url = new URL(e.REDIS_URL);
+    return {
+      kind: 'sentinel',
+      sentinels: e.REDIS_SENTINELS,
+      name: e.REDIS_SENTINEL_NAME,
+      sentinelPassword: e.REDIS_SENTINEL_PASSWORD,
+      db: Number(url.pathname.slice(1) || 0),
+      ...urlAuth(url),
+    };
+  }
+  return { kind: 'single', url: e.REDIS_URL };
+}
+
+function urlAuth(url: URL): RedisAuth {
+  return {
+    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    tls: url.protocol === 'rediss:',
+  };
+}
 
 /**
  * Decides how `npm start` runs: the sandbox when asked (`--sandbox`) or when no SLACK_* or ZOOM_* variable is set

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { ConfigError, resolveStartMode, type Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { runProcess } from './run.js';
+import { stopWithin } from './shutdown.js';
 
 const SHUTDOWN_DEADLINE_MS = 25_000;
 
@@ -57,17 +58,7 @@ function onShutdown(log: Logger, stop: () => Promise<void>): void {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    const deadline = setTimeout(() => {
-      log.warn('shutdown took too long; exiting anyway');
-      process.exit(0);
-    }, SHUTDOWN_DEADLINE_MS);
-    deadline.unref();
-    stop()
-      .catch((error: unknown) => log.error({ err: error }, 'error while shutting down'))
-      .finally(() => {
-        clearTimeout(deadline);
-        process.exit(0);
-      });
+    void stopWithin(stop, SHUTDOWN_DEADLINE_MS, log).then((code) => process.exit(code));
   };
   process.on('SIGTERM', handler);
   process.on('SIGINT', handler);

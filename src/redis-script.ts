@@ -1,7 +1,7 @@
 // A Lua script run by its SHA, loaded on demand: each atomic step on shared state (token, budgets, pacing) is one.
 // Unlike ioredis' defineCommand it leaves the caller's Redis connection object untouched.
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 
 export class RedisScript {
   private readonly sha: string;
@@ -10,7 +10,7 @@ export class RedisScript {
     this.sha = createHash('sha1').update(source).digest('hex');
   }
 
-  async run(redis: Redis, keys: string[], args: Array<string | number>): Promise<unknown> {
+  async run(redis: RedisClient, keys: string[], args: Array<string | number>): Promise<unknown> {
     try {
       return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (error) {

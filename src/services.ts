@@ -1,11 +1,12 @@
 // The long-lived services of one process, built once in app.ts and shared by command handlers and job workers.
 import type { WebClient } from '@slack/web-api';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { DateTime } from 'luxon';
 import type { Config } from './config.js';
 import type { InFlight } from './inflight.js';
 import type { JobQueues } from './jobs/queues.js';
 import type { Logger } from './log.js';
+import type { ThrottledLog } from './log-throttle.js';
 import type { AuditLog } from './slack/audit.js';
 import type { SlackDirectory } from './slack/directory.js';
 import type { SlackPacing } from './slack/pacing.js';
@@ -17,10 +18,12 @@ export interface Services {
   keyPrefix: string;
   zoom: ZoomClient;
   slack: WebClient;
-  redis: Redis;
+  redis: RedisClient;
   directory: SlackDirectory;
   audit: AuditLog;
   log: Logger;
+  /** Where repeating Redis and queue errors are logged: one line per cause per minute. */
+  redisErrors: ThrottledLog;
   now: () => DateTime;
   /** Work still running after Slack was answered; shutdown waits for it. */
   inflight: InFlight;

@@ -2,7 +2,7 @@
 // per-channel posting pace): a log of grant times in a Redis sorted set, taken atomically by one Lua script.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import { RedisScript } from './redis-script.js';
 
 // Every script reads its clock from ARGV[1]: empty means Redis TIME, so all processes share one clock;
@@ -62,7 +62,7 @@ export interface WindowBudget {
  */
 export class SlidingWindow {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: string,
     private readonly budget: WindowBudget,
     private readonly now?: () => number,

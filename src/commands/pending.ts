@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { OUT_OF_DATE } from './args.js';
 import type { Invocation } from './context.js';
 import { UsageError } from './errors.js';
+import { redisKey } from '../redis-keys.js';
 
 type Asker = Pick<Invocation, 'services' | 'person'>;
 
@@ -50,7 +51,7 @@ export async function claimPending<T>(inv: Asker, kind: string, buttonValue: str
 }
 
 function pendingKey(inv: Asker, kind: string, userId: string, nonce: string): string {
-  return `${inv.services.keyPrefix}:{pending}:${kind}:${userId}:${nonce}`;
+  return redisKey(inv.services.keyPrefix, 'pending', kind, userId, nonce);
 }
 
 function safeJson(text: string): unknown {

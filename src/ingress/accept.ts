@@ -89,7 +89,13 @@ class EnqueueBatch {
     const queue = this.jobs.queue('events');
     const stored: Promise<Job[]> =
       batch.length === 1 ? queue.add(batch[0]!.job.name, batch[0]!.job.data, batch[0]!.job.opts).then((job) => [job]) : queue.addBulk(batch.map((b) => b.job));
+    // One WAIT per batch: the 200 goes out once a replica holds the events too (a failover cannot lose them).
     stored.then(
+      async (added) => {
+        await this.jobs.replicated('events');
+        return added;
+      },
+    ).then(
       (added) => batch.forEach((b, i) => b.resolve(added[i]!)),
       (error: unknown) => batch.forEach((b) => b.reject(error)),
     );

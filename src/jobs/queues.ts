@@ -2,7 +2,8 @@
 // share one Redis Cluster slot while different queues spread over slots.
 import { createHash, randomBytes } from 'node:crypto';
 import { Queue, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
+import type { ReplicaWait } from '../replication.js';
 
 export type QueueName = 'events' | 'registrants' | 'downloads' | 'exports';
 export const QUEUE_NAMES: readonly QueueName[] = ['events', 'registrants', 'downloads', 'exports'];
@@ -62,14 +63,24 @@ export class JobQueues {
   private readonly queues = new Map<QueueName, Queue>();
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisClient,
     readonly keyPrefix: string,
+    /** Every queue reports its errors here (an unheard `error` event would crash the process). */
+    private readonly onError: (queue: QueueName, error: Error) => void,
+    /** Set: enqueuing callers may wait for a replica's copy (`replicated`) before they acknowledge. */
+    private readonly replicaWait?: ReplicaWait,
   ) {}
+
+  /** Resolves once a replica holds this process's writes to the queue; at once without replicas or when not asked. */
+  async replicated(name: QueueName): Promise<void> {
+    await this.replicaWait?.confirm(`${queuePrefix(this.keyPrefix, name)}:${name}`);
+  }
 
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
       queue = new Queue(name, { connection: this.connection, prefix: queuePrefix(this.keyPrefix, name) });
+      queue.on('error', (error) => this.onError(name, error));
       this.queues.set(name, queue);
     }
     return queue;

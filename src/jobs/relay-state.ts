@@ -3,9 +3,10 @@
 // download an event started. A folded event counts as delivered only once a digest message that shows it was posted
 // or updated.
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { execChecked, type RedisClient } from '../redis.js';
 import { DEDUPE_TTL_MS } from '../ingress/accept.js';
 import { RedisScript } from '../redis-script.js';
+import { redisKey } from '../redis-keys.js';
 
 const THREAD_TTL_S = 7 * 24 * 3600;
 /** A digest stays open while events keep folding into it; this long after the last one, a new one opens. */
@@ -132,7 +133,7 @@ export interface RecordedDownload {
 
 export class RelayState {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyPrefix: string,
   ) {}
 
@@ -144,7 +145,7 @@ export class RelayState {
   /** Recorded right after Slack answered (or the post in doubt was found in the channel); the try is over. */
   async recordPost(eventKey: string, channel: string, ts: string): Promise<void> {
     const key = this.postedKey(eventKey);
-    await this.redis.multi().hset(key, channel, ts).hdel(key, `try:${channel}`).pexpire(key, DEDUPE_TTL_MS).exec();
+    await execChecked(this.redis.multi().hset(key, channel, ts).hdel(key, `try:${channel}`).pexpire(key, DEDUPE_TTL_MS));
   }
 
   /**
@@ -251,7 +252,7 @@ export class RelayState {
     const tx = this.redis.multi();
     for (const key of eventKeys) tx.hset(this.postedKey(key), channel, ts).pexpire(this.postedKey(key), DEDUPE_TTL_MS);
     tx.srem(this.digestKey(channel, `${id}:unshown`), ...eventKeys);
-    await tx.exec();
+    await execChecked(tx);
   }
 
   /**
@@ -285,7 +286,7 @@ export class RelayState {
   async recordDownload(eventKey: string, job: { jobId: string; startedBy?: string }, shownIn: { channel: string; ts: string }): Promise<void> {
     const key = this.downloadKey(eventKey);
     const fields = ['job', job.jobId, ...(job.startedBy ? ['by', job.startedBy] : []), shownIn.channel, shownIn.ts];
-    await this.redis.multi().hset(key, ...fields).pexpire(key, DEDUPE_TTL_MS).exec();
+    await execChecked(this.redis.multi().hset(key, ...fields).pexpire(key, DEDUPE_TTL_MS));
   }
 
   /** A claim (SET NX with an expiry) only one caller gets; its token, else undefined. */
@@ -301,15 +302,15 @@ export class RelayState {
 
   // Per feature hash tags: each MULTI and script above stays within one Redis Cluster slot.
   private postedKey(eventKey: string): string {
-    return `${this.keyPrefix}:{relay}:posted:${eventKey}`;
+    return redisKey(this.keyPrefix, 'relay', 'posted', eventKey);
   }
   private threadKey(channel: string, instance: string): string {
-    return `${this.keyPrefix}:{relay}:thread:${channel}:${instance}`;
+    return redisKey(this.keyPrefix, 'relay', 'thread', channel, instance);
   }
   private downloadKey(eventKey: string): string {
-    return `${this.keyPrefix}:{relay}:download:${eventKey}`;
+    return redisKey(this.keyPrefix, 'relay', 'download', eventKey);
   }
   private digestKey(channel: string, part: string): string {
-    return `${this.keyPrefix}:{relay}:digest:${channel}:${part}`;
+    return redisKey(this.keyPrefix, 'relay', 'digest', channel, part);
   }
 }

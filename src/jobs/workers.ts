@@ -1,9 +1,9 @@
 // Runs the BullMQ workers of this process. A processor is a plain function of its job plus a context that
 // says when to stop: at shutdown a job goes back to the queue from its last safe point, so nothing is lost.
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { z } from 'zod';
 import type { Config } from '../config.js';
+import { connectRedis, type RedisClient } from '../redis.js';
 import type { Services } from '../services.js';
 import { countJobResult } from '../metrics.js';
 import { cancelRequestedBy } from './cancel.js';
@@ -41,10 +41,11 @@ const MAX_STALLS = 5;
 
 export function startWorkers(processors: readonly JobProcessor<any>[], services: Services): RunningWorkers {
   const shutdown = new AbortController();
-  const connections: Redis[] = [];
+  const connections: RedisClient[] = [];
   const workers = processors.map((processor) => {
     // BullMQ's blocking commands need a connection that never gives up on a request.
-    const connection = new Redis(services.config.redisUrl, { maxRetriesPerRequest: null });
+    const connection = connectRedis(services.config.redis, 'worker');
+    connection.on('error', (error: unknown) => services.redisErrors.error(`worker connection ${processor.queue}`, error, 'Redis connection of a queue worker failed'));
     connections.push(connection);
     const worker = new Worker(
       processor.queue,
@@ -70,7 +71,7 @@ export function startWorkers(processors: readonly JobProcessor<any>[], services:
         maxStalledCount: MAX_STALLS,
       },
     );
-    worker.on('error', (error) => services.log.error({ err: error, queue: processor.queue }, 'queue worker error'));
+    worker.on('error', (error) => services.redisErrors.error(`worker ${processor.queue}`, error, 'queue worker error'));
     worker.on('completed', (job) => countJobResult(processor.queue, job, 'completed'));
     worker.on('failed', (job, error) => {
       countJobResult(processor.queue, job, 'failed', !job || isFinalFailure(job, error));

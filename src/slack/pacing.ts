@@ -1,7 +1,8 @@
 // Slack's own limits, shared by every process through Redis: chat.update is about 50 a minute per workspace
 // (progress bars and digests spend from one budget), and posting is about one message a second per channel.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { SlidingWindow } from '../sliding-window.js';
+import { redisKey } from '../redis-keys.js';
 
 /**
  * How long a relay job waits for a channel's pace before a post; a longer wait means the channel is saturated: an
@@ -16,7 +17,7 @@ export class SlackPacing {
   readonly updates: SlidingWindow;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyPrefix: string,
     private readonly now?: () => number,
   ) {
@@ -30,6 +31,6 @@ export class SlackPacing {
 
   // One hash tag for every pacing key: each script's three keys must share a cluster slot.
   private key(name: string): string {
-    return `${this.keyPrefix}:{slack-pace}:${name}`;
+    return redisKey(this.keyPrefix, 'slack-pace', name);
   }
 }

@@ -1,12 +1,13 @@
 // Watch subscriptions in Redis: which Slack channel relays which Zoom events. Two views of one truth, changed
 // together by one Lua script per operation: per channel its watches (for the commands), per event name the
 // channels (for the relay). A script reads and writes atomically, so two admins at once cannot orphan an entry.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { z } from 'zod';
 import { RedisScript } from '../redis-script.js';
 import type { Services } from '../services.js';
 import { goneChannelAudit } from '../views/watch.js';
 import { EVENT_TOPICS, type WatchTopic } from '../zoom/events.js';
+import { redisKey } from '../redis-keys.js';
 
 export const Watch = z.object({
   topic: z.string(),
@@ -65,7 +66,7 @@ export function eventsOfTopic(topic: WatchTopic, narrowTo?: readonly string[]): 
 
 export class WatchStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyPrefix: string,
   ) {}
 
@@ -125,13 +126,13 @@ export class WatchStore {
 
   // One hash tag: the script spans all these keys (the per-event ones named inside it), one Redis Cluster slot.
   private channelKey(channel: string): string {
-    return `${this.keyPrefix}:{watches}:channel:${channel}`;
+    return redisKey(this.keyPrefix, 'watches', 'channel', channel);
   }
   private channelsKey(): string {
-    return `${this.keyPrefix}:{watches}:channels`;
+    return redisKey(this.keyPrefix, 'watches', 'channels');
   }
   private eventKey(eventName: string): string {
-    return `${this.keyPrefix}:{watches}:event:${eventName}`;
+    return redisKey(this.keyPrefix, 'watches', 'event', eventName);
   }
 }
 

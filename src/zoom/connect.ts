@@ -1,5 +1,5 @@
 // One ZoomClient per process, wired to the token and the rate budgets that all processes share in Redis.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { DEFAULT_KEY_PREFIX } from '../redis.js';
@@ -9,7 +9,7 @@ import { ZoomTokenProvider } from './token.js';
 
 export function createZoomClient(
   zoom: Config['zoom'],
-  redis: Redis,
+  redis: RedisClient,
   logger: Logger,
   prefix: string = DEFAULT_KEY_PREFIX,
 ): ZoomClient {

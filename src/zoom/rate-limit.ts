@@ -2,9 +2,10 @@
 // Zoom counts per account and label, and every other app on the account spends from the same budget.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import { execChecked, type RedisClient } from '../redis.js';
 import { ZoomRateLimitError, formatUtc } from './errors.js';
 import { clockArg, extendPause, takeSlot } from '../sliding-window.js';
+import { redisKey } from '../redis-keys.js';
 
 export type RateLabel = 'light' | 'medium' | 'heavy' | 'resource-intensive';
 export type ZoomPlan = 'free' | 'pro' | 'business';
@@ -65,7 +66,7 @@ export type SlotDecision =
   | { kind: 'exhausted'; resetsAt: Date };
 
 export interface RateLimiterOptions {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   accountId: string;
   plan: ZoomPlan;
@@ -81,7 +82,7 @@ export interface RequestContext {
 }
 
 export class RateLimiter {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly keyBase: string;
   private readonly plan: ZoomPlan;
   private readonly now?: () => number;
@@ -90,7 +91,7 @@ export class RateLimiter {
   constructor(options: RateLimiterOptions) {
     this.redis = options.redis;
     // One hash tag for all budget keys: the take-slot script touches three of them, which must share a cluster slot.
-    this.keyBase = `${options.prefix}:{zoom-rate}:${options.accountId}`;
+    this.keyBase = redisKey(options.prefix, 'zoom-rate', options.accountId);
     this.plan = options.plan;
     this.now = options.now;
     this.sleep = options.sleep ?? ((ms) => delay(ms));
@@ -142,7 +143,7 @@ export class RateLimiter {
     for (const shared of this.sharedDailyCap(label)) {
       pipeline.set(`${this.key(shared, table)}:exhausted`, at, 'PXAT', at);
     }
-    await pipeline.exec();
+    await execChecked(pipeline);
   }
 
   // On paid plans Heavy and Resource-intensive draw on one daily cap (docs/platform-facts.md, rate limits), so one exhausts both.

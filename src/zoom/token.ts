@@ -2,7 +2,7 @@
 // Minting may invalidate the previous token (Zoom forum 2022–23), so only the holder of a Redis lock mints.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import { execChecked, type RedisClient } from '../redis.js';
 import { z } from 'zod';
 import { silentLogger, type Logger } from '../log.js';
 import {
@@ -14,6 +14,7 @@ import {
 } from './errors.js';
 import { RedisScript } from '../redis-script.js';
 import { countZoomTokenMint } from '../metrics.js';
+import { redisKey } from '../redis-keys.js';
 
 const TokenResponse = z.looseObject({
   access_token: z.string().min(1),
@@ -36,7 +37,7 @@ return 0
 `);
 
 export interface ZoomTokenProviderOptions {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   accountId: string;
   clientId: string;
@@ -59,7 +60,7 @@ interface HeldToken {
 }
 
 export class ZoomTokenProvider {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly tokenKey: string;
   private readonly lockKey: string;
   private readonly accountId: string;
@@ -77,7 +78,7 @@ export class ZoomTokenProvider {
 
   constructor(options: ZoomTokenProviderOptions) {
     this.redis = options.redis;
-    this.tokenKey = `${options.prefix}:{zoom-token}:${options.accountId}`;
+    this.tokenKey = redisKey(options.prefix, 'zoom-token', options.accountId);
     this.lockKey = `${this.tokenKey}:lock`;
     this.accountId = options.accountId;
     this.clientId = options.clientId;
@@ -150,9 +151,8 @@ export class ZoomTokenProvider {
   }
 
   private async readShared(): Promise<string | undefined> {
-    const replies = await this.redis.multi().get(this.tokenKey).pttl(this.tokenKey).exec();
-    const token = replies?.[0]?.[1];
-    const ttlMs = Number(replies?.[1]?.[1]);
+    const [token, ttl] = await execChecked(this.redis.multi().get(this.tokenKey).pttl(this.tokenKey));
+    const ttlMs = Number(ttl);
     if (typeof token !== 'string' || !(ttlMs > 0)) return undefined;
     this.held = { token, expiresAt: this.now() + ttlMs };
     return token;

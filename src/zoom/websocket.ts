@@ -4,19 +4,20 @@
 // to `onEvent` (the same queue as webhooks); Zoom never sends a WebSocket event again, so one that cannot be
 // handed on (Redis unavailable) waits in a bounded buffer and is retried with backoff.
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import WebSocket from 'ws';
 import { z } from 'zod';
 import { silentLogger, type Logger } from '../log.js';
 import { RedisScript } from '../redis-script.js';
 import { ZoomEvent } from './events.js';
+import { redisKey } from '../redis-keys.js';
 
 export interface TokenSource {
   getToken(): Promise<string>;
 }
 
 export interface ZoomSocketOptions {
-  redis: Redis;
+  redis: RedisClient;
   keyPrefix: string;
   url: string;
   subscriptionId: string;
@@ -80,7 +81,7 @@ export class ZoomEventSocket {
   private draining = false;
 
   constructor(private readonly opts: ZoomSocketOptions) {
-    this.lockKey = `${opts.keyPrefix}:{zoom-ws}:consumer:${opts.subscriptionId}`;
+    this.lockKey = redisKey(opts.keyPrefix, 'zoom-ws', 'consumer', opts.subscriptionId);
     this.log = (opts.logger ?? silentLogger).child({ component: 'zoom-websocket' });
     this.heartbeatMs = opts.heartbeatMs ?? 30_000;
     this.lockTtlMs = opts.lockTtlMs ?? 15_000;

@@ -54,7 +54,7 @@ afterEach(async () => {
   vi.restoreAllMocks();
   await workers?.stop();
   // The chat.update budget is the workspace's, shared by every test of this file.
-  await services().redis.del(`${services().keyPrefix}:{slack-pace}:chat-update:pause`);
+  await services().redis.del(`{${services().keyPrefix}:slack-pace}:chat-update:pause`);
 });
 
 describe('alerts', () => {
@@ -75,7 +75,7 @@ describe('alerts', () => {
     await until('the reply', () => posts('CMEET').length === 2);
     await postWebhook(fixture.bot().url, zoomEvent('recording.completed'));
     const later = await until('two replies', () => (posts('CMEET').length === 3 ? posts('CMEET').slice(1) : undefined));
-    const firstTs = (await services().redis.keys(`${services().keyPrefix}:{relay}:thread:CMEET:*`)).length;
+    const firstTs = (await services().redis.keys(`{${services().keyPrefix}:relay}:thread:CMEET:*`)).length;
     expect(firstTs).toBe(1);
     for (const reply of later) expect(reply.body.thread_ts).toBeDefined();
     expect(new Set(later.map((r) => r.body.thread_ts)).size).toBe(1);
@@ -172,7 +172,7 @@ describe('delivery', () => {
     expect(fixture.slack().calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'CLONG')).toHaveLength(1);
 
     // The minute is over (the pause ends early here) and the job's delay too: the alert is posted, once.
-    await services().redis.del(`${services().keyPrefix}:{slack-pace}:post:CLONG:pause`);
+    await services().redis.del(`{${services().keyPrefix}:slack-pace}:post:CLONG:pause`);
     await delayed.promote();
     await until('the alert after the pause', () => fixture.slack().calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'CLONG').length === 2, 6_000);
   });
@@ -285,7 +285,7 @@ describe('delivery', () => {
     // What the dead worker left: the event folded, the message claimed (and perhaps posted), no ts recorded.
     const id = await state.fold('CDEAD', 'meeting.started:dead', 'meeting.started', 'The meeting started', Date.now());
     await state.claimDigestMessage('CDEAD', id);
-    await services().redis.pexpire(`${services().keyPrefix}:{relay}:digest:CDEAD:${id}:ts`, 1_500);
+    await services().redis.pexpire(`{${services().keyPrefix}:relay}:digest:CDEAD:${id}:ts`, 1_500);
     await services().jobs.queue('events').add('Digest update', { kind: 'digest', channel: 'CDEAD', zone: 'UTC', digest: id }, { attempts: 6, backoff: { type: 'fixed', delay: 500 } });
     const digest = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CDEAD', 8_000);
     expect(JSON.stringify(digest.body.blocks)).toContain('The meeting started');

@@ -170,7 +170,7 @@ describe('/zoom watch recordings --download', () => {
     const progress = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CDL1' && c.body.thread_ts !== undefined);
     // The alert is the first message of its meeting instance here, so its thread is the alert's own.
     expect(posts('CDL1')[0]).toBe(alert);
-    expect(progress.body.thread_ts).toBe(await services().redis.get(`${services().keyPrefix}:{relay}:thread:CDL1:${uuid}`));
+    expect(progress.body.thread_ts).toBe(await services().redis.get(`{${services().keyPrefix}:relay}:thread:CDL1:${uuid}`));
     expect(progress.body.text).toBe(`Download the recordings of meeting 812 3456 7801 (automatic: recordings watch): waiting for a worker`);
     const jobId = /job `(dl-[0-9a-f]{16})`/.exec(textOf(progress))![1];
 
@@ -247,7 +247,7 @@ describe('/zoom watch recordings --download', () => {
     expect(posts('CDL1')).toHaveLength(2);
 
     // As a relay run leaves it that stopped (a crash, a lost lock) between queueing the job and recording it.
-    await services().redis.del(`${services().keyPrefix}:{relay}:download:${eventIdentity(event as ZoomEvent)}`);
+    await services().redis.del(`{${services().keyPrefix}:relay}:download:${eventIdentity(event as ZoomEvent)}`);
     await relayAgain(event);
 
     expect(await downloadJobs()).toEqual([jobIdIn(progress)]);
@@ -312,7 +312,7 @@ describe('/zoom watch recordings --download', () => {
     expect(posts('CDL1')).toEqual([]);
 
     // The channel has room again (the Retry-After is over).
-    await services().redis.del(`${services().keyPrefix}:{slack-pace}:post:CDL1:pause`);
+    await services().redis.del(`{${services().keyPrefix}:slack-pace}:post:CDL1:pause`);
     const progress = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CDL1', 10_000);
     expect(progress.body.thread_ts).toBe(alertTs);
     expect((await summaryOf(progress)).body.text).toContain('2 files saved');

@@ -155,7 +155,7 @@ describe('Redis away', () => {
     await proxy.start();
     slack = new FakeSlack();
     await slack.start();
-    const redis = connectRedis(`redis://127.0.0.1:${proxy.port}`, { retryStrategy: () => 100 });
+    const redis = connectRedis(`redis://127.0.0.1:${proxy.port}`, 'commands', { retryStrategy: () => 100 });
     redis.on('error', () => undefined);
     await waitForRedis(redis);
     bot = await startTestBot({ slackApiUrl: slack.apiUrl, redis, keyPrefix: prefix, env: { ZOOM_WEBHOOK_SECRET_TOKEN: ZOOM_SECRET, ZOOMOPS_ROLE: 'web' } });

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/redis.js';
 import type { DateTime } from 'luxon';
 import { parseConfig, type Config } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
@@ -77,7 +78,7 @@ export interface TestBot {
 
 export async function startTestBot(opts: {
   slackApiUrl: string;
-  redis: Redis;
+  redis: RedisClient;
   keyPrefix: string;
   env?: Record<string, string>;
   now?: DateTime;

@@ -23,11 +23,12 @@ export function testRedis(): Redis {
   return new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: false });
 }
 
-/** Deletes every key under the prefix (tests call it in afterAll). */
+/** Deletes every key under the prefix, outside or inside a hash tag (tests call it in afterAll). */
 export async function clearPrefix(redis: Redis, prefix: string): Promise<void> {
+  // Prefixes are unique per test file, so a match anywhere in the name is this file's key (`{prefix:group}:…`).
   let cursor = '0';
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `*${prefix}*`, 'COUNT', 500);
     cursor = next;
     if (keys.length > 0) await redis.del(...keys);
   } while (cursor !== '0');

@@ -3,8 +3,9 @@
 // file). Taken with SET NX PX, renewed while the file is written, released compare-and-delete. A renewal that cannot
 // reach Redis is no proof of anything, so the lock also keeps its own validity time (Redlock's): past it, this process
 // no longer holds the lock, answered or not, and must stop writing before a successor can have taken over.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis.js';
 import type { Logger } from '../../log.js';
+import { redisKey } from '../../redis-keys.js';
 
 /** A crashed worker's lock frees itself after this; a live one renews it every third of it. */
 const LOCK_TTL_MS = 30_000;
@@ -34,11 +35,11 @@ export interface PathLock {
 }
 
 export function downloadLockKey(keyPrefix: string, relativePath: string): string {
-  return `${keyPrefix}:download-lock:${relativePath}`;
+  return redisKey(keyPrefix, 'download-lock', relativePath);
 }
 
 /** The lock on `key` for `owner`, or undefined when another owner holds it. `ttlMs` must exceed VALIDITY_MARGIN_MS. */
-export async function takePathLock(redis: Redis, key: string, owner: string, log: Logger, ttlMs = LOCK_TTL_MS): Promise<PathLock | undefined> {
+export async function takePathLock(redis: RedisClient, key: string, owner: string, log: Logger, ttlMs = LOCK_TTL_MS): Promise<PathLock | undefined> {
   // The random part tells two runs of the same job apart (a stalled run must not renew the lock of its successor).
   const value = `${owner}:${Math.random().toString(36).slice(2)}`;
   // Times on the monotonic clock: a wall clock set back (NTP) must not lengthen the validity.
@@ -97,7 +98,7 @@ export async function takePathLock(redis: Redis, key: string, owner: string, log
 }
 
 /** Who holds the lock (the job ID part), for a message; undefined when nobody does. */
-export async function pathLockHolder(redis: Redis, key: string): Promise<string | undefined> {
+export async function pathLockHolder(redis: RedisClient, key: string): Promise<string | undefined> {
   const value = await redis.get(key);
   return value?.replace(/:[^:]*$/, '');
 }

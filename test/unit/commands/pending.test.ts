@@ -39,7 +39,7 @@ describe('pending actions', () => {
     const value = await stashPending(as('UASKER'), 'api-call', { what: 'PATCH /users/u1' }, 900);
 
     expect(value).toMatch(/^UASKER:[0-9a-f-]{36}$/);
-    const key = `${prefix}:{pending}:api-call:UASKER:${value.slice('UASKER:'.length)}`;
+    const key = `{${prefix}:pending}:api-call:UASKER:${value.slice('UASKER:'.length)}`;
     expect(await redis.ttl(key)).toBeGreaterThan(890);
     await expect(claimPending(as('UASKER'), 'api-call', value, Payload)).resolves.toEqual({ what: 'PATCH /users/u1' });
     expect(await refusal(claimPending(as('UASKER'), 'api-call', value, Payload))).toBe(

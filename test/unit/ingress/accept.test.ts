@@ -7,7 +7,9 @@ import type { ZoomEvent } from '../../../src/zoom/events.js';
 import { testRedis, uniquePrefix } from '../../helpers/redis.js';
 
 const redis = testRedis();
-const jobs = new JobQueues(redis, uniquePrefix('accept'));
+const jobs = new JobQueues(redis, uniquePrefix('accept'), (queue, error) => {
+  throw new Error(`queue ${queue} reported: ${error.message}`);
+});
 
 afterAll(async () => {
   await jobs.queue('events').obliterate({ force: true });

@@ -133,7 +133,7 @@ describe('startAutoDownloads', () => {
     const slow = Object.create(real.slack, { chat: { value: chat } }) as Services['slack'];
     const first = startAutoDownloads(data, ['CDL'], { ...real, slack: slow }, poster(real));
     await atPost;
-    await real.redis.del(`${real.keyPrefix}:{relay}:download:${data.key}:claim`);
+    await real.redis.del(`{${real.keyPrefix}:relay}:download:${data.key}:claim`);
     // The relay job runs again meanwhile: it takes the expired claim and queues the download with its own message.
     expect(await startAutoDownloads(data, ['CDL'], real, poster(real))).toEqual({ later: false });
 

@@ -11,7 +11,9 @@ import { clearPrefix, testRedis, uniquePrefix } from '../../helpers/redis.js';
 
 const redis = testRedis();
 const prefix = uniquePrefix('ws-metric');
-const jobs = new JobQueues(redis, prefix);
+const jobs = new JobQueues(redis, prefix, (queue, error) => {
+  throw new Error(`queue ${queue}: ${error.message}`);
+});
 const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
 server.on('connection', (socket) => socket.send(JSON.stringify({ module: 'build_connection', success: true })));
 await new Promise((r) => server.once('listening', r));

@@ -122,11 +122,11 @@ describe('RateLimiter.tryAcquire', () => {
     const limits = limiter();
     await limits.tryAcquire('light');
     await limits.penalize('light', 'default', 2000);
-    const keys = await redis.keys(`${prefix}*`);
+    const keys = await redis.keys(`{${prefix}:*`);
 
     expect(keys.sort()).toEqual([
-      `${prefix}:{zoom-rate}:${ACCOUNT}:default:light`,
-      `${prefix}:{zoom-rate}:${ACCOUNT}:default:light:pause`,
+      `{${prefix}:zoom-rate}:${ACCOUNT}:default:light`,
+      `{${prefix}:zoom-rate}:${ACCOUNT}:default:light:pause`,
     ]);
     for (const key of keys) expect(await redis.pttl(key)).toBeGreaterThan(0);
   });
@@ -191,7 +191,7 @@ describe('RateLimiter.markExhausted', () => {
   it('expires the mark at the reset time', async () => {
     const resetsAt = tomorrow();
     await limiter().markExhausted('light', 'default', resetsAt);
-    const key = `${prefix}:{zoom-rate}:${ACCOUNT}:default:light:exhausted`;
+    const key = `{${prefix}:zoom-rate}:${ACCOUNT}:default:light:exhausted`;
 
     expect(await redis.get(key)).toBe(String(resetsAt.getTime()));
     expect(Math.abs((await redis.pttl(key)) - (resetsAt.getTime() - Date.now()))).toBeLessThan(5_000);

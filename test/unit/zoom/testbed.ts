@@ -32,7 +32,7 @@ export function mockOAuth(...tokens: string[]): nock.Scope {
 }
 
 export function tokenKey(prefix: string): string {
-  return `${prefix}:{zoom-token}:${CREDENTIALS.accountId}`;
+  return `{${prefix}:zoom-token}:${CREDENTIALS.accountId}`;
 }
 
 /** Log lines as parsed JSON, for asserting what is (and is not) logged. */
