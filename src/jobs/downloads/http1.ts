@@ -5,7 +5,7 @@
 // downloads at 48–88 % of curl. What this client does not need, it does not do: one request per connection
 // (`Connection: close`), GET only, no upgrade, no compression (we send `Accept-Encoding: identity`).
 // Framing follows RFC 9112 §6.3 for a response to GET: no body for 1xx/204/304; chunked when the last transfer
-// coding is chunked; else Content-Length; else until the server closes.
+// coding is chunked; else Content-Length; else until the server closes, which is never taken as a complete file.
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 
@@ -29,6 +29,11 @@ export interface Http1Response {
   readonly headers: ReadonlyMap<string, string>;
   /** The body's length when its framing is Content-Length (ignored, as RFC 9112 says, when it is chunked). */
   readonly bodyLength: number | undefined;
+  /**
+   * The body's end is told by its framing (Content-Length, chunked, or no body at all). False: it would end when the
+   * server closes the connection, where a cut cannot be told from the end, so such a body never counts as complete.
+   */
+  readonly delimited: boolean;
   /** Reads the whole body into `sink`; resolves once its last byte was handed over, rejects on a cut or an error. */
   readBody(sink: BodySink): Promise<void>;
   /** Reading was stopped by BodySink.filled(); go on. */
@@ -36,6 +41,9 @@ export interface Http1Response {
   /** Closes the connection; a pending readBody() rejects with `error` (or a cut). */
   destroy(error?: Error): void;
 }
+
+/** A client's GET: http1.ts's own or undici's (undici-client.ts), chosen by ZOOMOPS_DOWNLOAD_CLIENT. */
+export type HttpGet = (url: URL, options: GetOptions) => Promise<Http1Response>;
 
 export interface GetOptions {
   headers: Readonly<Record<string, string>>;
@@ -105,6 +113,10 @@ class Exchange implements Http1Response {
 
   get bodyLength(): number | undefined {
     return this.framing.kind === 'length' ? this.framing.length : undefined;
+  }
+
+  get delimited(): boolean {
+    return this.framing.kind !== 'close';
   }
 
   readBody(sink: BodySink): Promise<void> {
@@ -240,7 +252,8 @@ class Exchange implements Http1Response {
       this.eof = true;
       return;
     }
-    if (this.phase === 'body' && this.framing.kind === 'close') return this.succeed();
+    // A close-delimited body is never complete: a cut looks the same as its end (RFC 9112 §6.3, item 8).
+    if (this.phase === 'body' && this.framing.kind === 'close') return this.finish(new ConnectionCutError('the body had no length and ended with the connection'));
     this.finish(new ConnectionCutError(this.phase === 'head' ? 'the connection closed before the response came' : 'the connection was cut'));
   }
 
