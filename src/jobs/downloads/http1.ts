@@ -333,6 +333,8 @@ function framingOf(status: number, headers: ReadonlyMap<string, string>): Framin
 
 const enum Step {
   Size,
+  /** Whitespace after the size: only more of it, the ";" of an extension, or the line's end may follow. */
+  SizeSpace,
   Extension,
   SizeLf,
   Data,
@@ -396,10 +398,17 @@ export class ChunkedDecoder {
         }
         if (this.digits === 0) throw new HttpProtocolError('the server sent an invalid chunk size');
         if (byte === CR) this.step = Step.SizeLf;
-        else if (byte === 0x3b || byte === 0x20 || byte === 0x09) this.step = Step.Extension;
+        else if (byte === 0x3b) this.step = Step.Extension;
+        else if (byte === 0x20 || byte === 0x09) this.step = Step.SizeSpace;
         else throw new HttpProtocolError('the server sent an invalid chunk size');
         return;
       }
+      case Step.SizeSpace:
+        // "5 5" is not a size of 5 with an extension (RFC 9112 §7.1.1: BWS ";" chunk-ext): found by the fuzz test.
+        if (byte === CR) this.step = Step.SizeLf;
+        else if (byte === 0x3b) this.step = Step.Extension;
+        else if (byte !== 0x20 && byte !== 0x09) throw new HttpProtocolError('the server sent an invalid chunk size');
+        return;
       case Step.Extension:
         if (byte === CR) this.step = Step.SizeLf;
         else if (byte === LF) throw new HttpProtocolError('the server sent invalid chunk framing');
