@@ -15,6 +15,7 @@ import { RELAY_ATTEMPTS, type RelayJobData } from '../ingress/accept.js';
 import { startAutoDownloads } from './auto-download.js';
 import { RelayState } from './relay-state.js';
 import type { JobProcessor } from './workers.js';
+import { proxiedFetch } from '../outbound-proxy.js';
 
 /** Digest updates gather this long, so a burst costs a few chat.update calls rather than one per event. */
 const DIGEST_FLUSH_DELAY_MS = 2_000;
@@ -223,6 +224,7 @@ function slackClient(services: Services): WebClient {
       rejectRateLimitedCalls: true,
       retryConfig: { retries: 0 },
       timeout: 10_000,
+      fetch: proxiedFetch,
     });
     clients.set(services, client);
   }

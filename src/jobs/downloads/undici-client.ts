@@ -3,23 +3,9 @@
 // transfer.ts sees the same Http1Response as from http1.ts. undici also brings connection pooling and the outbound
 // proxy (EnvHttpProxyAgent: HTTPS_PROXY, HTTP_PROXY, NO_PROXY) for free.
 import type { Readable } from 'node:stream';
-import type { ConnectionOptions } from 'node:tls';
 import { request, type Dispatcher } from 'undici';
 import { ConnectionCutError, HttpProtocolError, type BodySink, type GetOptions, type Http1Response } from './http1.js';
 import { proxyDispatcher } from '../../outbound-proxy.js';
-
-/** One dispatcher per set of TLS settings (tests trust their own certificate authority); the default one otherwise. */
-const dispatchers = new WeakMap<ConnectionOptions, Dispatcher>();
-
-function dispatcherFor(tls: ConnectionOptions | undefined): Dispatcher {
-  if (!tls) return proxyDispatcher();
-  let dispatcher = dispatchers.get(tls);
-  if (!dispatcher) {
-    dispatcher = proxyDispatcher(tls);
-    dispatchers.set(tls, dispatcher);
-  }
-  return dispatcher;
-}
 
 /** Sends `GET url` and resolves with the response head; the body waits until readBody() or destroy(). */
 export async function get(url: URL, options: GetOptions): Promise<Http1Response> {
@@ -29,7 +15,7 @@ export async function get(url: URL, options: GetOptions): Promise<Http1Response>
       method: 'GET',
       headers: { ...options.headers, connection: 'keep-alive' },
       signal: options.signal,
-      dispatcher: dispatcherFor(options.tls),
+      dispatcher: proxyDispatcher(options.tls),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
