@@ -75,7 +75,8 @@ function socketModeReceiver(config: Config, customRoutes: CustomRoute[], log: Lo
     appToken: config.slack.appToken!,
     logger: boltLogger(log),
     customRoutes,
-    installerOptions: { port: config.port },
+    // What bolt's App passes when it builds the receiver itself: the client options of apps.connections.open.
+    installerOptions: { port: config.port, clientOptions: { slackApiUrl: config.slack.apiUrl, fetch: proxiedFetch } },
     ...(proxyConfigured() ? { dispatcher: proxyDispatcher() } : {}),
   });
 }

@@ -2,7 +2,8 @@
 // request from the bytes already on disk, and renamed to its final name only when complete and of Zoom's size.
 // Redirects are followed by hand (node:http, which never follows them itself) so the bearer token goes to Zoom's
 // host only, and only allowed hosts are reached. The requests go through http1.ts, whose socket reads the body straight
-// into PartWriter's few reused buffers (see there why not node:http or fetch).
+// into PartWriter's few reused buffers, or through undici (ZOOMOPS_DOWNLOAD_CLIENT; see httpClient() for why not by
+// default). Only files under the recordings root are written, never through a symlink (makeFolderInside, openPartFile).
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, realpath, rename, statfs, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
