@@ -12,5 +12,8 @@ export default defineConfig({
     hookTimeout: 15_000,
     restoreMocks: true,
     globalSetup: ['test/setup/redis.ts'],
+    // A developer's own proxy settings would send the bot's calls through undici's fetch, which nock does not see;
+    // the proxy tests set these themselves (test/helpers/forward-proxy.ts).
+    env: { HTTPS_PROXY: '', HTTP_PROXY: '', https_proxy: '', http_proxy: '', NO_PROXY: '', no_proxy: '' },
   },
 });

@@ -10,6 +10,13 @@
 //   npx tsx bench/download.ts            (BENCH_SIZE_MIB=512 for a shorter run, BENCH_RUNS=5 for more runs)
 //   BENCH_TLS=1 npx tsx bench/download.ts   the same over HTTPS (Zoom's storage is HTTPS), with the tests' localhost
 //                                           certificate, trusted by both curl (--cacert) and the worker
+//
+// Client comparison (how ZOOMOPS_DOWNLOAD_CLIENT's default was chosen; figures in the README): BENCH_CLIENTS lists clients
+// (undici, http1, node-http), each run BENCH_RUNS times in rotating order, and prints CPU-seconds per GiB (the
+// worker's process.cpuUsage, user + system, around downloadFile), peak RSS and throughput of each. CPU time is the
+// figure to compare on a shared machine: wall time depends on the neighbours, CPU time much less. BENCH_RATE_MBPS
+// throttles the server (100: a CDN over the internet, where every client reaches the same throughput).
+//   BENCH_CLIENTS=http1,undici,node-http BENCH_RATE_MBPS=100 BENCH_SIZE_MIB=1024 BENCH_RUNS=5 npx tsx bench/download.ts
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -29,12 +36,22 @@ const PATTERN = Buffer.alloc(MiB);
 for (let i = 0; i < PATTERN.length; i++) PATTERN[i] = (i * 131 + (i >> 10)) & 0xff;
 
 let served = 0;
+/** Bytes per millisecond the server may send (BENCH_RATE_MBPS, in 10^6 bytes a second); unset: as fast as it can. */
+const RATE = process.env.BENCH_RATE_MBPS ? Number(process.env.BENCH_RATE_MBPS) * 1000 : undefined;
+/** Throttled, the server sends in slices of this size, each when the rate allows. */
+const SLICE = RATE ? 128 * 1024 : MiB;
 
 /** Writes bytes [start, SIZE) of the pattern file, honouring backpressure: the server holds 1 MiB at most. */
 async function sendFrom(res: ServerResponse, start: number): Promise<void> {
+  const began = Date.now();
   for (let at = start; at < SIZE; ) {
+    if (RATE) {
+      const due = began + (at - start) / RATE - Date.now();
+      if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
+      if (res.destroyed) return;
+    }
     const offset = at % MiB;
-    const chunk = PATTERN.subarray(offset, Math.min(MiB, offset + (SIZE - at)));
+    const chunk = PATTERN.subarray(offset, Math.min(offset + SLICE, MiB, offset + (SIZE - at)));
     at += chunk.length;
     served += chunk.length;
     if (!res.write(chunk)) {
@@ -87,15 +104,17 @@ interface WorkerLine {
   seconds?: number;
   fetched?: number;
   maxRss?: number;
+  cpuSeconds?: number;
 }
 
 /**
  * Starts the worker, which loads its modules (tsx compiles them: a second or more) and then waits for "go" on stdin,
  * so that the run itself starts when the bench says, like curl's; `go` resolves once it was told.
  */
-function startWorker(destination: string): { child: ChildProcess; lines: WorkerLine[]; exited: Promise<number | null>; ready: Promise<void>; go(): void } {
+function startWorker(destination: string, client?: string): { child: ChildProcess; lines: WorkerLine[]; exited: Promise<number | null>; ready: Promise<void>; go(): void } {
   const child = spawn(process.execPath, ['--import', 'tsx', workerScript, downloadUrl, destination, String(SIZE), `${origin}/v2`, ...(TLS ? [CERT] : [])], {
     stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, ...(client ? { BENCH_CLIENT: client } : {}) },
   });
   const lines: WorkerLine[] = [];
   let isReady: () => void = () => undefined;
@@ -146,9 +165,9 @@ async function runCurl(): Promise<number> {
   return mbps(SIZE, Number(printed));
 }
 
-async function runWorker(): Promise<{ throughput: number; peakRss: number; samples: WorkerLine[] }> {
+async function runWorker(client?: string): Promise<{ throughput: number; peakRss: number; cpuPerGiB: number; samples: WorkerLine[] }> {
   const destination = join(dir, 'worker', 'file.mp4');
-  const { lines, exited, ready, go } = startWorker(destination);
+  const { lines, exited, ready, go } = startWorker(destination, client);
   await ready;
   await settleDisk();
   go();
@@ -156,7 +175,12 @@ async function runWorker(): Promise<{ throughput: number; peakRss: number; sampl
   const end = lines.find((l) => l.done);
   if (code !== 0 || !end || (await stat(destination)).size !== SIZE) throw new Error(`the worker failed (exit ${code})`);
   await rm(join(dir, 'worker'), { recursive: true });
-  return { throughput: mbps(SIZE, end.seconds!), peakRss: end.maxRss!, samples: lines.filter((l) => l.sample) };
+  return {
+    throughput: mbps(SIZE, end.seconds!),
+    peakRss: end.maxRss!,
+    cpuPerGiB: end.cpuSeconds! / (SIZE / (1024 * MiB)),
+    samples: lines.filter((l) => l.sample),
+  };
 }
 
 async function runKilledAndResumed(): Promise<{ refetched: number; resumedFrom: number }> {
@@ -183,7 +207,39 @@ async function runKilledAndResumed(): Promise<{ refetched: number; resumedFrom: 
   return { refetched: served / SIZE - 1, resumedFrom };
 }
 
+/** BENCH_CLIENTS: each client BENCH_RUNS times, the order rotating every run; CPU-s/GiB, peak RSS, throughput. */
+async function compareClients(clients: string[]): Promise<void> {
+  const rate = RATE ? `throttled to ${process.env.BENCH_RATE_MBPS} MB/s` : 'unthrottled (loopback)';
+  console.log(`Download clients: ${SIZE / MiB} MiB over ${scheme.toUpperCase()} ${rate}, ${RUNS} runs each, Node ${process.version}`);
+  const results = new Map(clients.map((c) => [c, [] as Array<Awaited<ReturnType<typeof runWorker>>>]));
+  for (let run = 0; run < RUNS; run++) {
+    for (let i = 0; i < clients.length; i++) {
+      const client = clients[(i + run) % clients.length]!;
+      results.get(client)!.push(await runWorker(client));
+    }
+  }
+  const list = (xs: number[], digits: number) => xs.map((x) => x.toFixed(digits)).join(' ');
+  for (const [client, runs] of results) {
+    const cpu = runs.map((r) => r.cpuPerGiB);
+    const rss = runs.map((r) => r.peakRss / MiB);
+    const mib = runs.map((r) => r.throughput);
+    console.log(
+      `${client.padEnd(10)} CPU-s/GiB median ${median(cpu).toFixed(2)} (${list(cpu, 2)})  peak RSS median ${median(rss).toFixed(0)} MiB (${list(rss, 0)})  MiB/s median ${median(mib).toFixed(0)} (${list(mib, 0)})`,
+    );
+  }
+}
+
 try {
+  if (process.env.BENCH_CLIENTS) await compareClients(process.env.BENCH_CLIENTS.split(',').map((c) => c.trim()));
+  else await curlAgainstWorker();
+} finally {
+  server.closeAllConnections();
+  server.close();
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** The default run: curl against the download code, then a run killed halfway and resumed. */
+async function curlAgainstWorker(): Promise<void> {
   console.log(`Recording download benchmark: ${SIZE / MiB} MiB from a local fake Zoom over ${scheme.toUpperCase()} (302 to storage), Node ${process.version}`);
   const curls: number[] = [];
   const workers: Array<Awaited<ReturnType<typeof runWorker>>> = [];
@@ -213,8 +269,4 @@ try {
   console.log(
     `killed at ${((resumed.resumedFrom / SIZE) * 100).toFixed(1)} % and resumed: ${(resumed.refetched * 100).toFixed(2)} % of the bytes fetched twice (target < 5 %)`,
   );
-} finally {
-  server.closeAllConnections();
-  server.close();
-  await rm(dir, { recursive: true, force: true });
 }

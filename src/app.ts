@@ -1,7 +1,7 @@
 // Builds the running bot from a Config: the Bolt app (HTTP or Socket Mode) with its routes, and the
 // services it shares with every handler. Nothing here knows which role the process plays; main.ts decides.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { App, HTTPReceiver, type CustomRoute } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { DateTime } from 'luxon';
 import { registerCommands } from './commands/register.js';
@@ -19,6 +19,7 @@ import { ThrottledLog } from './log-throttle.js';
 import type { RedisClient } from './redis.js';
 import { redisHealthProblem } from './redis-health.js';
 import { ReplicaWait } from './replication.js';
+import { proxiedFetch, proxyConfigured, proxyDispatcher } from './outbound-proxy.js';
 import type { Services } from './services.js';
 import { AuditLog } from './slack/audit.js';
 import { SlackDirectory } from './slack/directory.js';
@@ -62,6 +63,7 @@ export function createServices(opts: BotOptions): Services {
     retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 3_000 },
     // A trigger_id lives 3 s: a hanging users.info must not outlive it unnoticed.
     timeout: 5_000,
+    fetch: proxiedFetch,
   }));
   return {
     config,
@@ -85,6 +87,18 @@ export function createServices(opts: BotOptions): Services {
   };
 }
 
+/** Socket Mode, its WebSocket and its apps.connections.open through the outbound proxy when one is set. */
+function socketModeReceiver(config: Config, customRoutes: CustomRoute[], log: Logger): SocketModeReceiver {
+  return new SocketModeReceiver({
+    appToken: config.slack.appToken!,
+    logger: boltLogger(log),
+    customRoutes,
+    // What bolt's App passes when it builds the receiver itself: the client options of apps.connections.open.
+    installerOptions: { port: config.port, clientOptions: { slackApiUrl: config.slack.apiUrl, fetch: proxiedFetch } },
+    ...(proxyConfigured() ? { dispatcher: proxyDispatcher() } : {}),
+  });
+}
+
 /** The web role: Slack (HTTP or Socket Mode) plus the routes of docs/configuration.md on one port. */
 export function createWebBot(opts: BotOptions, services: Services = createServices(opts)): Bot {
   const { config, log } = opts;
@@ -99,9 +113,9 @@ export function createWebBot(opts: BotOptions, services: Services = createServic
   const app = new App({
     token: config.slack.botToken,
     logger: boltLogger(log),
-    clientOptions: { slackApiUrl: config.slack.apiUrl },
+    clientOptions: { slackApiUrl: config.slack.apiUrl, fetch: proxiedFetch },
     ...(config.slack.socketMode
-      ? { socketMode: true, appToken: config.slack.appToken, customRoutes, installerOptions: { port: config.port } }
+      ? { socketMode: true, receiver: socketModeReceiver(config, customRoutes, log) }
       : { receiver: httpReceiver(config, customRoutes, services, gate) }),
   });
   // Handlers share the services' client, so the fake Slack of the tests and the real one are reached alike.

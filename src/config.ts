@@ -72,6 +72,8 @@ export interface Config {
     dir: string;
     downloadConcurrency: number;
     extraDownloadHosts: string[];
+    /** The HTTP client of recording downloads (README, "Recording downloads"): the project's own http1.ts (default), or undici. */
+    downloadClient?: 'http1' | 'undici';
   };
   /** Operator endpoints: unset metrics token means loopback callers only; unset board token means no board. */
   ops: { metricsToken?: string; boardToken?: string };
@@ -107,6 +109,12 @@ const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === 
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
   z.preprocess((v) => blankToUndefined(v) ?? fallback, schema);
+
+const proxyUrl = optional(
+  z.string().refine((value) => URL.canParse(value) && ['http:', 'https:'].includes(new URL(value).protocol), {
+    error: 'must be an http:// or https:// proxy URL such as http://proxy.example.com:3128',
+  }),
+);
 
 // A secret's schema never reports the received value (zod would otherwise quote it back).
 const secret = (what: string) =>
@@ -269,6 +277,18 @@ const envSchema = z
     ),
     ZOOMOPS_METRICS_TOKEN: optional(z.string()),
     ZOOMOPS_BOARD_TOKEN: optional(z.string()),
+    ZOOMOPS_DOWNLOAD_CLIENT: withDefault(
+      z.enum(['http1', 'undici'], {
+        error: (issue) => `must be http1 or undici, got "${String(issue.input)}"`,
+      }),
+      'http1',
+    ),
+    // Read by the proxy code itself (src/outbound-proxy.ts); checked here so that a typo fails the start-up, without
+    // quoting the value (it may carry the proxy's password).
+    https_proxy: proxyUrl,
+    HTTPS_PROXY: proxyUrl,
+    http_proxy: proxyUrl,
+    HTTP_PROXY: proxyUrl,
     LOG_LEVEL: withDefault(
       z.enum(['debug', 'info', 'warn', 'error'], {
         error: (issue) => `must be debug, info, warn or error, got "${String(issue.input)}"`,
@@ -354,6 +374,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       dir: e.ZOOMOPS_RECORDINGS_DIR,
       downloadConcurrency: e.ZOOMOPS_DOWNLOAD_CONCURRENCY,
       extraDownloadHosts: e.ZOOMOPS_DOWNLOAD_HOSTS ?? [],
+      downloadClient: e.ZOOMOPS_DOWNLOAD_CLIENT,
     },
     ops: { metricsToken: e.ZOOMOPS_METRICS_TOKEN, boardToken: e.ZOOMOPS_BOARD_TOKEN },
   };

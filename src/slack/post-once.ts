@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { WebClient } from '@slack/web-api';
 import { boltLogger, type Logger } from '../log.js';
 import { instrumentSlack } from '../metrics.js';
+import { proxiedFetch } from '../outbound-proxy.js';
 import type { Services } from '../services.js';
 
 /** Calls of the single-try client give up after this long; Slack may still carry out a post it answers later. */
@@ -28,6 +29,7 @@ export function singleTryClient(services: Pick<Services, 'config' | 'log'>): Web
         rejectRateLimitedCalls: true,
         retryConfig: { retries: 0 },
         timeout: SINGLE_TRY_TIMEOUT_MS,
+        fetch: proxiedFetch,
       }),
     );
     singleTryClients.set(services, client);

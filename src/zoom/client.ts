@@ -3,6 +3,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { silentLogger, type Logger } from '../log.js';
+import { proxiedFetch } from '../outbound-proxy.js';
 import {
   ZoomApiError,
   ZoomRateLimitError,
@@ -110,7 +111,7 @@ export class ZoomClient {
     this.apiUrl = options.apiUrl.replace(/\/+$/, '');
     this.tokens = options.tokens;
     this.limiter = options.limiter;
-    this.fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.fetch = options.fetch ?? proxiedFetch;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxRetries = options.maxRetries ?? 3;
     this.sleep = options.sleep ?? ((ms) => delay(ms));

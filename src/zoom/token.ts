@@ -5,6 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { execChecked, type RedisClient } from '../redis.js';
 import { z } from 'zod';
 import { silentLogger, type Logger } from '../log.js';
+import { proxiedFetch } from '../outbound-proxy.js';
 import {
   ZoomApiError,
   ZoomResponseError,
@@ -84,7 +85,7 @@ export class ZoomTokenProvider {
     this.clientId = options.clientId;
     this.clientSecret = options.clientSecret;
     this.oauthUrl = options.oauthUrl;
-    this.fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.fetch = options.fetch ?? proxiedFetch;
     this.timeoutMs = options.timeoutMs ?? 8_000;
     this.waitTimeoutMs = options.waitTimeoutMs ?? 20_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 50;

@@ -8,6 +8,7 @@ import type { RedisClient } from '../redis.js';
 import WebSocket from 'ws';
 import { z } from 'zod';
 import { silentLogger, type Logger } from '../log.js';
+import { proxyAgentFor } from '../outbound-proxy.js';
 import { RedisScript } from '../redis-script.js';
 import { ZoomEvent } from './events.js';
 import { redisKey } from '../redis-keys.js';
@@ -173,7 +174,9 @@ export class ZoomEventSocket {
     const url = new URL(this.opts.url);
     url.searchParams.set('subscriptionId', this.opts.subscriptionId);
     url.searchParams.set('access_token', token);
-    const socket = new WebSocket(url);
+    // Through HTTPS_PROXY (a CONNECT tunnel) unless NO_PROXY names the host.
+    const agent = proxyAgentFor(url);
+    const socket = new WebSocket(url, agent ? { agent } : {});
     this.socket = socket;
     this.previous = replacing;
     let opened = false;

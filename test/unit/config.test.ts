@@ -112,8 +112,22 @@ describe('parseConfig', () => {
       logLevel: 'info',
       slack: { socketMode: false, apiUrl: 'https://slack.com/api/', command: '/zoom' },
       zoom: { apiUrl: 'https://api.zoom.us/v2', oauthUrl: 'https://zoom.us/oauth/token', plan: 'pro', webhookSecrets: [] },
-      recordings: { dir: './data/recordings', downloadConcurrency: 2, extraDownloadHosts: [] },
+      recordings: { dir: './data/recordings', downloadConcurrency: 2, extraDownloadHosts: [], downloadClient: 'http1' },
     });
+  });
+
+  it('takes undici as the download client when asked, and refuses any other', () => {
+    expect(parseConfig({ ...REAL, ZOOMOPS_DOWNLOAD_CLIENT: 'undici' }).recordings.downloadClient).toBe('undici');
+    expect(problemsOf({ ...REAL, ZOOMOPS_DOWNLOAD_CLIENT: 'curl' })).toEqual(['ZOOMOPS_DOWNLOAD_CLIENT must be http1 or undici, got "curl"']);
+  });
+
+  it('refuses a proxy variable that is not an http(s) URL, without quoting it (it may hold a password)', () => {
+    const problems = problemsOf({ ...REAL, https_proxy: 'socks5://user:hunter2@proxy:1080', HTTP_PROXY: 'proxy:3128' });
+    expect(problems).toEqual([
+      'https_proxy must be an http:// or https:// proxy URL such as http://proxy.example.com:3128',
+      'HTTP_PROXY must be an http:// or https:// proxy URL such as http://proxy.example.com:3128',
+    ]);
+    expect(parseConfig({ ...REAL, HTTPS_PROXY: 'http://user:pw@proxy.example.com:3128' }).role).toBe('all');
   });
 
   it('uses Socket Mode when an app token is set, without a signing secret', () => {

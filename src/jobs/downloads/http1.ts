@@ -4,10 +4,15 @@
 // writing a reused one (2 GiB, same run: 4.0–6.4 s against 1.3–2.0 s; 13k–85k page faults against 3.4k), which kept
 // downloads at 48–88 % of curl. What this client does not need, it does not do: one request per connection
 // (`Connection: close`), GET only, no upgrade, no compression (we send `Accept-Encoding: identity`).
+// Through the outbound proxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY): an https URL through a CONNECT tunnel
+// (proxy-tunnel.ts), over which TLS cannot take `onread` (node ignores it with a given socket), so its reads are
+// copied from 'data' events; an http URL as an absolute-form request to the proxy (RFC 9112 §3.2.2).
 // Framing follows RFC 9112 §6.3 for a response to GET: no body for 1xx/204/304; chunked when the last transfer
-// coding is chunked; else Content-Length; else until the server closes.
+// coding is chunked; else Content-Length; else until the server closes, which is never taken as a complete file.
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import { proxyAuthorization, proxyFor } from '../../outbound-proxy.js';
+import { tunnel } from './proxy-tunnel.js';
 
 /** Where a body's bytes go: buffers the caller reuses, so that no read allocates. */
 export interface BodySink {
@@ -29,6 +34,11 @@ export interface Http1Response {
   readonly headers: ReadonlyMap<string, string>;
   /** The body's length when its framing is Content-Length (ignored, as RFC 9112 says, when it is chunked). */
   readonly bodyLength: number | undefined;
+  /**
+   * The body's end is told by its framing (Content-Length, chunked, or no body at all). False: it would end when the
+   * server closes the connection, where a cut cannot be told from the end, so such a body never counts as complete.
+   */
+  readonly delimited: boolean;
   /** Reads the whole body into `sink`; resolves once its last byte was handed over, rejects on a cut or an error. */
   readBody(sink: BodySink): Promise<void>;
   /** Reading was stopped by BodySink.filled(); go on. */
@@ -36,6 +46,9 @@ export interface Http1Response {
   /** Closes the connection; a pending readBody() rejects with `error` (or a cut). */
   destroy(error?: Error): void;
 }
+
+/** A client's GET: http1.ts's own or undici's (undici-client.ts), chosen by ZOOMOPS_DOWNLOAD_CLIENT. */
+export type HttpGet = (url: URL, options: GetOptions) => Promise<Http1Response>;
 
 export interface GetOptions {
   headers: Readonly<Record<string, string>>;
@@ -59,7 +72,8 @@ export function get(url: URL, options: GetOptions): Promise<Http1Response> {
 class Exchange implements Http1Response {
   status = 0;
   headers = new Map<string, string>();
-  private readonly socket: Socket;
+  /** Undefined while a proxy tunnel is being opened. */
+  private socket: Socket | undefined;
   /** Holds the head, and the body bytes that come with it, until a sink is there. */
   private readonly head = Buffer.allocUnsafe(HEAD_LIMIT);
   private headUsed = 0;
@@ -86,25 +100,60 @@ class Exchange implements Http1Response {
     private readonly rejectHead: (error: Error) => void,
   ) {
     this.readingInto = this.head;
-    const request = requestHead(url, options.headers);
     const secure = url.protocol === 'https:';
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     const port = Number(url.port || (secure ? 443 : 80));
+    const proxy = proxyFor(url);
+    const request = requestHead(url, options.headers, secure ? undefined : proxy);
     const onread = { buffer: () => this.nextBuffer(), callback: (n: number) => this.onRead(n) };
-    this.socket = secure
-      ? // tls.connect documents `onread` (as net.connect does); @types/node lacks it.
-        tlsConnect({ host, port, ...(isIP(host) ? {} : { servername: host }), ALPNProtocols: ['http/1.1'], onread, ...options.tls } as ConnectionOptions)
-      : netConnect({ host, port, onread });
-    this.socket.once(secure ? 'secureConnect' : 'connect', () => this.socket.write(request));
-    this.socket.on('error', (error) => this.finish(error));
-    this.socket.on('end', () => this.ended());
-    this.socket.on('close', () => this.ended());
+    const tls = { ...(isIP(host) ? {} : { servername: host }), ALPNProtocols: ['http/1.1'], ...options.tls };
+    if (secure && proxy) {
+      tunnel(proxy, host, port, options.signal).then(
+        (raw) => {
+          if (this.phase === 'over') return void raw.destroy();
+          const socket = tlsConnect({ socket: raw, ...tls });
+          socket.on('data', (chunk: Buffer) => this.onData(chunk));
+          this.attach(socket, 'secureConnect', request);
+        },
+        (error: Error) => this.finish(error),
+      );
+    } else if (secure) {
+      // tls.connect documents `onread` (as net.connect does); @types/node lacks it.
+      this.attach(tlsConnect({ host, port, onread, ...tls } as ConnectionOptions), 'secureConnect', request);
+    } else {
+      const to = proxy ? { host: proxy.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(proxy.port || 80) } : { host, port };
+      this.attach(netConnect({ ...to, onread }), 'connect', request);
+    }
     if (options.signal.aborted) this.abort();
     else options.signal.addEventListener('abort', this.abort, { once: true });
   }
 
+  private attach(socket: Socket, connected: 'connect' | 'secureConnect', request: string): void {
+    this.socket = socket;
+    socket.once(connected, () => socket.write(request));
+    socket.on('error', (error) => this.finish(error));
+    socket.on('end', () => this.ended());
+    socket.on('close', () => this.ended());
+    if (this.phase === 'over') socket.destroy();
+  }
+
+  /** Bytes from a 'data' event (TLS in a tunnel): handed over as if read into our buffers, pausing when told to. */
+  private onData(chunk: Buffer): void {
+    let more = true;
+    for (let at = 0; at < chunk.length && this.phase !== 'over'; ) {
+      const n = chunk.copy(this.nextBuffer(), 0, at);
+      at += n;
+      more = this.onRead(n) && more;
+    }
+    if (!more) this.socket?.pause();
+  }
+
   get bodyLength(): number | undefined {
     return this.framing.kind === 'length' ? this.framing.length : undefined;
+  }
+
+  get delimited(): boolean {
+    return this.framing.kind !== 'close';
   }
 
   readBody(sink: BodySink): Promise<void> {
@@ -120,12 +169,12 @@ class Exchange implements Http1Response {
       }
       if (this.phase !== 'body' || this.checkEnd()) return;
       if (this.eof) this.ended();
-      else if (more) this.socket.resume();
+      else if (more) this.socket?.resume();
     });
   }
 
   resume(): void {
-    if (this.phase === 'body') this.socket.resume();
+    if (this.phase === 'body') this.socket?.resume();
   }
 
   destroy(error?: Error): void {
@@ -240,7 +289,8 @@ class Exchange implements Http1Response {
       this.eof = true;
       return;
     }
-    if (this.phase === 'body' && this.framing.kind === 'close') return this.succeed();
+    // A close-delimited body is never complete: a cut looks the same as its end (RFC 9112 §6.3, item 8).
+    if (this.phase === 'body' && this.framing.kind === 'close') return this.finish(new ConnectionCutError('the body had no length and ended with the connection'));
     this.finish(new ConnectionCutError(this.phase === 'head' ? 'the connection closed before the response came' : 'the connection was cut'));
   }
 
@@ -262,14 +312,18 @@ class Exchange implements Http1Response {
 
   private close(): void {
     this.options.signal.removeEventListener('abort', this.abort);
-    this.socket.destroy();
+    this.socket?.destroy();
   }
 }
 
-/** The request head; a header name must be a token and a value free of control characters (they would inject headers). */
-function requestHead(url: URL, headers: Readonly<Record<string, string>>): string {
-  const lines = [`GET ${url.pathname}${url.search} HTTP/1.1`, `Host: ${url.host}`];
-  const own = Object.entries(headers).filter(([name]) => !['host', 'connection'].includes(name.toLowerCase()));
+/** The request head (absolute-form through a proxy); a header name must be a token and a value free of control characters (they would inject headers). */
+function requestHead(url: URL, headers: Readonly<Record<string, string>>, proxy?: URL): string {
+  // Through a proxy (plain http only; https goes through a tunnel): the absolute URL, and the proxy's credentials.
+  const target = proxy ? `${url.origin}${url.pathname}${url.search}` : `${url.pathname}${url.search}`;
+  const lines = [`GET ${target} HTTP/1.1`, `Host: ${url.host}`];
+  const auth = proxy && proxyAuthorization(proxy);
+  if (auth) lines.push(`Proxy-Authorization: ${auth}`);
+  const own = Object.entries(headers).filter(([name]) => !['host', 'connection', 'proxy-authorization'].includes(name.toLowerCase()));
   for (const [name, value] of [...own, ['connection', 'close']]) {
     if (!TOKEN.test(name!)) throw new Error(`header name ${JSON.stringify(name)} is not a token`);
     if (/[\x00-\x08\x0a-\x1f\x7f]/.test(value!)) throw new Error(`header ${name} holds a control character`);
@@ -320,6 +374,8 @@ function framingOf(status: number, headers: ReadonlyMap<string, string>): Framin
 
 const enum Step {
   Size,
+  /** Whitespace after the size: only more of it, the ";" of an extension, or the line's end may follow. */
+  SizeSpace,
   Extension,
   SizeLf,
   Data,
@@ -383,10 +439,17 @@ export class ChunkedDecoder {
         }
         if (this.digits === 0) throw new HttpProtocolError('the server sent an invalid chunk size');
         if (byte === CR) this.step = Step.SizeLf;
-        else if (byte === 0x3b || byte === 0x20 || byte === 0x09) this.step = Step.Extension;
+        else if (byte === 0x3b) this.step = Step.Extension;
+        else if (byte === 0x20 || byte === 0x09) this.step = Step.SizeSpace;
         else throw new HttpProtocolError('the server sent an invalid chunk size');
         return;
       }
+      case Step.SizeSpace:
+        // "5 5" is not a size of 5 with an extension (RFC 9112 §7.1.1: BWS ";" chunk-ext): found by the fuzz test.
+        if (byte === CR) this.step = Step.SizeLf;
+        else if (byte === 0x3b) this.step = Step.Extension;
+        else if (byte !== 0x20 && byte !== 0x09) throw new HttpProtocolError('the server sent an invalid chunk size');
+        return;
       case Step.Extension:
         if (byte === CR) this.step = Step.SizeLf;
         else if (byte === LF) throw new HttpProtocolError('the server sent invalid chunk framing');

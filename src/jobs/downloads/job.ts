@@ -25,7 +25,7 @@ import { recordingFileName, recordingFolderName } from './names.js';
 import { downloadLockKey, pathLockHolder, takePathLock } from './path-lock.js';
 import { shareFileInChannel } from './share.js';
 import { singleTryClient } from '../../slack/post-once.js';
-import { DownloadRefusedError, DownloadStoppedError, downloadFile, freeBytes, type BearerSource } from './transfer.js';
+import { DownloadRefusedError, DownloadStoppedError, downloadFile, freeBytes, httpClient, type BearerSource } from './transfer.js';
 import { countDownloadBytes, observeDownloadedFile } from '../../metrics.js';
 
 export const DOWNLOAD_TYPES = ['mp4', 'm4a', 'transcript', 'chat', 'all'] as const;
@@ -378,6 +378,8 @@ async function runDownloadJob(job: Job, data: DownloadJobData, ctx: JobContext):
       const result = await downloadFile({
         url: file.url,
         destination,
+        root: dir,
+        client: httpClient(services.config.recordings.downloadClient),
         ...(file.size !== undefined ? { expectedSize: file.size } : {}),
         hosts,
         token,

@@ -2,13 +2,16 @@
 // request from the bytes already on disk, and renamed to its final name only when complete and of Zoom's size.
 // Redirects are followed by hand (node:http, which never follows them itself) so the bearer token goes to Zoom's
 // host only, and only allowed hosts are reached. The requests go through http1.ts, whose socket reads the body straight
-// into PartWriter's few reused buffers (see there why not node:http or fetch).
-import { mkdir, open, rename, stat, statfs, unlink, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
+// into PartWriter's few reused buffers, or through undici (ZOOMOPS_DOWNLOAD_CLIENT; see httpClient() for why not by
+// default). Only files under the recordings root are written, never through a symlink (makeFolderInside, openPartFile).
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, realpath, rename, statfs, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ConnectionOptions } from 'node:tls';
 import type { DownloadHosts } from './hosts.js';
-import { ConnectionCutError, get, HttpProtocolError, type BodySink, type Http1Response } from './http1.js';
+import { ConnectionCutError, get as http1Get, HttpProtocolError, type BodySink, type Http1Response, type HttpGet } from './http1.js';
+import { get as undiciGet } from './undici-client.js';
 
 /** The bearer token for `download_url`, and a fresh one after Zoom answered 401. */
 export interface BearerSource {
@@ -22,6 +25,12 @@ export interface TransferOptions {
   url: string;
   /** The final path; the bytes go to `<destination>.part` until complete. */
   destination: string;
+  /**
+   * The folder every download stays inside (ZOOMOPS_RECORDINGS_DIR): a folder, `.part` or final file that resolves
+   * outside it, or is a symlink, is refused (anyone who can write there could plant one). Default: the destination's
+   * folder.
+   */
+  root?: string;
   /** Zoom's `file_size` in bytes; without it the server's announced length is checked instead. */
   expectedSize?: number;
   hosts: DownloadHosts;
@@ -43,8 +52,12 @@ export interface TransferOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Free bytes where the file goes (fs.statfs); replaceable in tests. */
   freeSpace?: (dir: string) => Promise<number>;
+  /** Opens the `.part` (fs.promises.open); replaceable in tests (a disk whose writes fail). */
+  openPart?: (path: string, flags: number) => Promise<FileHandle>;
   /** Extra TLS settings for the download hosts (tests trust their own certificate authority here). */
   tls?: ConnectionOptions;
+  /** The HTTP client (httpClient()): http1.ts unless ZOOMOPS_DOWNLOAD_CLIENT says undici. */
+  client?: HttpGet;
 }
 
 export interface TransferResult {
@@ -86,12 +99,20 @@ const MAX_REDIRECTS = 5;
 const FIRST_BACKOFF_MS = 1_000;
 const MAX_BACKOFF_MS = 30_000;
 
+/**
+ * The client ZOOMOPS_DOWNLOAD_CLIENT names. http1.ts is the default: at 100 MB/s it took less than half of undici's
+ * CPU per GiB, and two thirds of its peak RSS (bench/download.ts; the figures are in the README, "Recording downloads").
+ */
+export function httpClient(name: 'http1' | 'undici' = 'http1'): HttpGet {
+  return name === 'undici' ? undiciGet : http1Get;
+}
+
 export async function downloadFile(options: TransferOptions): Promise<TransferResult> {
   const { destination } = options;
   const part = `${destination}.part`;
   const sleep = options.sleep ?? ((ms: number) => delay(ms));
   const maxAttempts = options.maxAttempts ?? 5;
-  await mkdir(dirname(destination), { recursive: true });
+  await makeFolderInside(options.root ?? dirname(destination), dirname(destination));
 
   const finished = await sizeOf(destination);
   if (finished !== undefined && (options.expectedSize === undefined || finished === options.expectedSize)) {
@@ -201,9 +222,9 @@ async function fetchInto(
           timer = setTimeout(() => idle.abort(), idleMs);
         }
         onChunk(n, written);
-      });
+      }, options.openPart);
     } catch (error) {
-      if (options.signal?.aborted) throw error;
+      if (options.signal?.aborted || error instanceof DownloadRefusedError) throw error;
       if (error instanceof DiskWriteError || error instanceof HttpProtocolError) throw new TransientDownloadError(error.message);
       if (idle.signal.aborted) throw new TransientDownloadError(`no data for ${Math.round(idleMs / 1000)} s`);
       // A cut, or a socket error (ECONNRESET, a TLS alert: they carry a code). Anything else is a defect of ours (a
@@ -246,12 +267,11 @@ async function writeBody(
   append: boolean,
   mayWrite: (() => boolean) | undefined,
   onChunk: (n: number) => void,
+  openPart: TransferOptions['openPart'] = open,
 ): Promise<void> {
-  // Opened while the body already flows into the writer (whose first write waits for the handle). From 0 it empties
-  // the `.part`: only while this job may write it.
+  // From 0 the `.part` is made anew: only while this job may write it.
   if (!append && mayWrite?.() === false) throw new Error('this file may no longer be written');
-  const file = open(part, append ? 'a' : 'w');
-  file.catch(() => undefined);
+  const file = Promise.resolve(await openPartFile(part, append, openPart));
   const writer = new PartWriter(file, part, onChunk, response, mayWrite);
   try {
     // Rejects on a cut connection, on a stop (the request's signal) and on a failed write.
@@ -447,7 +467,7 @@ async function openDownload(options: TransferOptions, onDisk: number, signal: Ab
     if (hop === 0 && token) headers.authorization = `Bearer ${token}`;
     let response: Http1Response;
     try {
-      response = await get(url, { headers, signal, ...(options.tls ? { tls: options.tls } : {}) });
+      response = await (options.client ?? http1Get)(url, { headers, signal, ...(options.tls ? { tls: options.tls } : {}) });
     } catch (error) {
       if (options.signal?.aborted) throw error;
       if (error instanceof HttpProtocolError) throw new TransientDownloadError(`${url.host}: ${error.message}`);
@@ -474,6 +494,11 @@ async function openDownload(options: TransferOptions, onDisk: number, signal: Ab
         response.destroy();
         // Zoom's way of saying "not allowed" with a 200 (docs/platform-facts.md, recording downloads): the page must never become the file.
         throw new DownloadRefusedError('Zoom answered with a web page instead of the file (usually a token without access to the recording); nothing was saved');
+      }
+      if (!response.delimited) {
+        response.destroy();
+        // Its end would be the connection's: a cut would look like a complete file (with no file_size to check it).
+        throw new DownloadRefusedError(`${url.host} sent the file with neither a length nor chunked framing, so a cut could not be told from its end; nothing was saved`);
       }
       return response;
     }
@@ -510,13 +535,65 @@ function announcedTotal(response: Http1Response, start: number): number | undefi
   return response.bodyLength === undefined ? undefined : start + response.bodyLength;
 }
 
+/** The size of the regular file at `path` (undefined: none there); a symlink or anything else there is refused. */
 async function sizeOf(path: string): Promise<number | undefined> {
+  let found;
   try {
-    return (await stat(path)).size;
+    found = await lstat(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+  if (!found.isFile()) throw notRegular(path);
+  return found.size;
+}
+
+function notRegular(path: string): DownloadRefusedError {
+  return new DownloadRefusedError(`${path} is not a regular file (a symlink or a folder was put there); nothing was written through it`);
+}
+
+/**
+ * Creates `folder` inside `root` one level at a time, never through a symlink: every level must be a real folder, and
+ * the result must resolve inside the root's real path (the root itself may be a symlink, the admin's choice).
+ */
+async function makeFolderInside(root: string, folder: string): Promise<void> {
+  const rel = relative(resolve(root), resolve(folder));
+  if (rel.startsWith('..') || isAbsolute(rel)) throw new DownloadRefusedError(`${folder} is outside ${root}; nothing was written`);
+  await mkdir(root, { recursive: true });
+  let at = resolve(root);
+  for (const level of rel.split(sep).filter(Boolean)) {
+    at = join(at, level);
+    await mkdir(at).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+    if (!(await lstat(at)).isDirectory()) throw new DownloadRefusedError(`${at} is not a folder (a symlink was put there?); nothing was written through it`);
+  }
+  const real = await realpath(folder);
+  const realRoot = await realpath(root);
+  if (real !== realRoot && !real.startsWith(realRoot + sep)) throw new DownloadRefusedError(`${folder} resolves outside ${root}; nothing was written`);
+}
+
+/**
+ * Opens the `.part` without following a symlink (O_NOFOLLOW): to append to the regular file there, or from 0 as a new
+ * file (O_EXCL, after removing a previous regular `.part`), so that a symlink planted meanwhile fails the open instead
+ * of receiving the bytes. The handle is checked to be a regular file (a FIFO or device is refused too).
+ */
+async function openPartFile(part: string, append: boolean, openPart: NonNullable<TransferOptions['openPart']>): Promise<FileHandle> {
+  const { O_WRONLY, O_APPEND, O_CREAT, O_EXCL, O_NOFOLLOW } = constants;
+  if (!append && (await sizeOf(part)) !== undefined) await unlink(part);
+  let handle: FileHandle;
+  try {
+    handle = await openPart(part, append ? O_WRONLY | O_APPEND | O_NOFOLLOW : O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP' || code === 'EEXIST') throw notRegular(part);
+    throw new DiskWriteError(`opening ${part} failed (${code ?? (error as Error).message})`);
+  }
+  if (!(await handle.stat()).isFile()) {
+    await handle.close();
+    throw notRegular(part);
+  }
+  return handle;
 }
 
 function formatMb(bytes: number): string {

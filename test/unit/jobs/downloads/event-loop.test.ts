@@ -1,11 +1,11 @@
 // A download never blocks the event loop, even on storage that takes its time to accept each write (NFS, SMB): the
 // same loop answers Zoom webhooks and Slack acks within 3 s and renews BullMQ locks. The slow storage is real, not a
-// mock: the `.part` is a named pipe whose reader (another process) reads the next 64 KiB only after this process has
+// mock: the `.part` is opened as a named pipe whose reader (another process) reads the next 64 KiB only after this process has
 // answered its last message. A download that blocked the loop while a write waits for the pipe could never answer,
 // so reader and download would wait on each other for ever: the proof is in the order of events, not in a timing.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,8 +50,18 @@ describe('downloadFile on slow storage', () => {
     const content = fileBytes(4 * 1_048_576);
     server.files.set('SLOW', content);
     const destination = join(dir, 'slow.mp4');
-    execFileSync('mkfifo', [`${destination}.part`]);
-    const reader = spawn(process.execPath, ['-e', HANDSHAKING_READER, `${destination}.part`], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const fifo = join(dir, 'slow.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const reader = spawn(process.execPath, ['-e', HANDSHAKING_READER, fifo], { stdio: ['pipe', 'pipe', 'inherit'] });
+    // The `.part` is opened as the pipe; the download refuses anything but a regular file, so the pipe passes for one.
+    const openPipe = async (): Promise<FileHandle> => {
+      const pipe = await open(fifo, 'w');
+      return Object.assign(Object.create(pipe) as FileHandle, {
+        write: (bytes: Buffer, offset: number, length: number) => pipe.write(bytes, offset, length),
+        stat: async () => ({ isFile: () => true }),
+        close: () => pipe.close(),
+      });
+    };
     let printed = '';
     let answered = 0;
     reader.stdout.on('data', (chunk: Buffer) => {
@@ -75,6 +85,7 @@ describe('downloadFile on slow storage', () => {
       maxAttempts: 1,
       sleep: async () => undefined,
       freeSpace: async () => Number.MAX_SAFE_INTEGER,
+      openPart: openPipe,
     }).catch(() => undefined);
     await readerDone;
 

@@ -106,13 +106,15 @@ describe('http1 get', () => {
     expect((await fetchBody(server.url)).body).toBe('hello world');
   });
 
-  it('reads a body without length or chunking until the server closes', async () => {
+  it('never takes a body without length or chunking as complete: the server closing it is a cut', async () => {
     const server = await scripted({ pieces: [head('200 OK'), 'all of ', 'it'] });
-    expect((await fetchBody(server.url)).body).toBe('all of it');
+    const response = await get(new URL(server.url), { headers: {}, signal: new AbortController().signal });
+    expect(response.delimited).toBe(false);
+    await expect(response.readBody(new CollectingSink())).rejects.toThrow(ConnectionCutError);
   });
 
   it('hands over a body read only after the server has sent it all and closed', async () => {
-    const server = await scripted({ pieces: [head('200 OK') + 'late but whole'] });
+    const server = await scripted({ pieces: [head('200 OK', 'Content-Length: 14') + 'late but whole'] });
     const response = await get(new URL(server.url), { headers: {}, signal: new AbortController().signal });
     await new Promise((resolve) => setTimeout(resolve, 50));
     const sink = new CollectingSink();

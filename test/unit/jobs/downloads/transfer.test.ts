@@ -1,13 +1,16 @@
 // The file transfer against a local fake of Zoom's download host and storage: exact bytes, Range resume, the token
-// kept from the storage host, refusals (hosts, HTML pages, sizes, disk space) that never leave a finished-looking file.
+// kept from the storage host, refusals (hosts, HTML pages, sizes, disk space, symlinks, bodies without framing) that
+// never leave a finished-looking file. Every test runs with both HTTP clients (undici, the default, and http1.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { lstat, mkdir, mkdtemp, open, type FileHandle, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { downloadHosts } from '../../../../src/jobs/downloads/hosts.js';
+import { get as http1Get, type HttpGet } from '../../../../src/jobs/downloads/http1.js';
+import { get as undiciGet } from '../../../../src/jobs/downloads/undici-client.js';
 import {
   DownloadRefusedError,
   DownloadStoppedError,
@@ -20,6 +23,9 @@ import { FileServer, fileBytes } from '../../../helpers/file-server.js';
 const server = new FileServer();
 const tlsCert = readFileSync(new URL('../../../fixtures/tls/localhost.crt', import.meta.url));
 let dir: string;
+/** Where a planted symlink points: outside the recordings folder. */
+let outside: string;
+let client: HttpGet;
 
 beforeAll(async () => {
   await server.start();
@@ -30,7 +36,11 @@ afterAll(async () => {
 beforeEach(async () => {
   server.reset();
   dir = await mkdtemp(join(tmpdir(), 'zoomops-transfer-'));
-  return () => rm(dir, { recursive: true, force: true });
+  outside = await mkdtemp(join(tmpdir(), 'zoomops-outside-'));
+  return async () => {
+    await rm(dir, { recursive: true, force: true });
+    await rm(outside, { recursive: true, force: true });
+  };
 });
 
 function fixedToken(token = 'zoom-token'): BearerSource & { renewed: string[] } {
@@ -46,14 +56,30 @@ function options(over: Partial<TransferOptions> & { url: string; destination: st
     }),
     token: fixedToken(),
     sleep: async () => undefined,
+    root: dir,
+    client,
     ...over,
   };
+}
+
+/** Opens the file as asked, with a write that always fails as a full disk does. */
+async function fullDisk(path: string, flags: number): Promise<FileHandle> {
+  const handle = await open(path, flags);
+  const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+  return Object.assign(Object.create(handle) as FileHandle, { write: () => Promise.reject(full), stat: () => handle.stat(), close: () => handle.close() });
 }
 
 const storageRequests = () => server.seen.filter((r) => r.path.startsWith('/storage/'));
 const downloadRequests = () => server.seen.filter((r) => r.path.startsWith('/rec/download/'));
 
-describe('downloadFile', () => {
+describe.each([
+  ['undici', undiciGet],
+  ['http1', http1Get],
+])('downloadFile with %s', (_name, get) => {
+  beforeEach(() => {
+    client = get;
+  });
+
   it('streams the file to its final name with the exact size and bytes, the token going to Zoom only', async () => {
     const content = fileBytes(300_000);
     server.files.set('F1', content);
@@ -182,14 +208,14 @@ describe('downloadFile', () => {
   });
 
   it('fails with the disk\'s own error when writes fail while more of the body keeps arriving, and renames nothing', async () => {
-    // /dev/full takes the open and refuses every write (ENOSPC); 8 MiB is more than the writer lets wait for the disk,
-    // so batches are still queued behind the failed one when it fails.
+    // A disk that refuses every write (ENOSPC); 8 MiB is more than the writer lets wait for the disk, so batches are
+    // still queued behind the failed one when it fails.
     const content = fileBytes(8 * 1_048_576);
     server.files.set('F11', content);
     const destination = join(dir, 'f11.mp4');
-    await symlink('/dev/full', `${destination}.part`);
-
-    const attempt = downloadFile(options({ url: server.downloadUrl('F11'), destination, expectedSize: content.length, maxAttempts: 2 }));
+    const attempt = downloadFile(
+      options({ url: server.downloadUrl('F11'), destination, expectedSize: content.length, maxAttempts: 2, openPart: fullDisk }),
+    );
 
     await expect(attempt).rejects.toThrow(`the download kept failing (writing ${destination}.part failed (ENOSPC))`);
     expect(existsSync(destination)).toBe(false);
@@ -245,12 +271,19 @@ describe('downloadFile', () => {
     const destination = join(dir, `${id}.mp4`);
     await writeFile(`${destination}.part`, content.subarray(0, 5_000));
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    onTestFinished(() => void vi.useRealTimers());
 
     const attempt = downloadFile(options({ url: server.downloadUrl(id), destination, expectedSize: content.length, signal: stop.signal, mayWrite }));
     attempt.catch(() => undefined);
-    // Pending: the transfer's idle timeout, and the batch timer the writer starts with the first bytes it holds.
-    while (vi.getTimerCount() < 2) await new Promise((resolve) => setImmediate(resolve));
+    // The batch timer (BATCH_HOLD_MS, 250) the writer starts with the first bytes it holds; counting timers would not
+    // do, the HTTP client may have its own.
+    const fake = globalThis.setTimeout;
+    let holding = false;
+    globalThis.setTimeout = ((callback: () => void, ms?: number) => ((holding ||= ms === 250), fake(callback, ms))) as typeof setTimeout;
+    onTestFinished(() => {
+      globalThis.setTimeout = fake;
+      vi.useRealTimers();
+    });
+    while (!holding) await new Promise((resolve) => setImmediate(resolve));
     stop.abort();
     return { content, part: `${destination}.part`, attempt };
   }
@@ -378,5 +411,132 @@ describe('downloadFile', () => {
     const result = await downloadFile(options({ url: server.downloadUrl('F13'), destination, expectedSize: 1_000 }));
     expect(result.alreadyThere).toBe(true);
     expect(server.seen).toHaveLength(0);
+  });
+
+  describe('a body whose end is not told by its framing (no file_size from Zoom)', () => {
+    /** A storage host that answers every request with `head` and `body`, then closes the connection. */
+    async function rawStorage(head: string, body: Buffer): Promise<string> {
+      const raw = createNetServer((socket) => {
+        let request = '';
+        socket.on('data', (data) => {
+          request += data.toString('latin1');
+          if (request.includes('\r\n\r\n')) socket.end(Buffer.concat([Buffer.from(head, 'latin1'), body]));
+        });
+        socket.on('error', () => undefined);
+      });
+      await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+      onTestFinished(() => new Promise<void>((resolve) => raw.close(() => resolve())));
+      return `http://localhost:${(raw.address() as AddressInfo).port}/storage/C1`;
+    }
+
+    it('refuses a close-delimited body cut short, and saves nothing', async () => {
+      const url = await rawStorage('HTTP/1.1 200 OK\r\ncontent-type: video/mp4\r\n\r\n', fileBytes(5_000));
+      const destination = join(dir, 'close.mp4');
+
+      const attempt = downloadFile(options({ url, destination }));
+
+      await expect(attempt).rejects.toThrow(DownloadRefusedError);
+      await expect(attempt).rejects.toThrow(/neither a length nor chunked framing, so a cut could not be told from its end; nothing was saved/);
+      expect(existsSync(destination)).toBe(false);
+    });
+
+    it('never saves a chunked body cut before its last chunk', async () => {
+      const url = await rawStorage('HTTP/1.1 200 OK\r\ncontent-type: video/mp4\r\ntransfer-encoding: chunked\r\n\r\n', Buffer.from('1388\r\n' + 'x'.repeat(5_000) + '\r\n'));
+      const destination = join(dir, 'chunked-cut.mp4');
+
+      const attempt = downloadFile(options({ url, destination, maxAttempts: 2 }));
+
+      await expect(attempt).rejects.toThrow(/kept failing/);
+      expect(existsSync(destination)).toBe(false);
+    });
+  });
+
+  describe('symlinks planted in the recordings folder', () => {
+    const victimText = 'a file the bot must never write';
+    async function victim(): Promise<string> {
+      const path = join(outside, 'victim.txt');
+      await writeFile(path, victimText);
+      return path;
+    }
+
+    it('refuses a .part that is a symlink, writing nothing through it', async () => {
+      server.files.set('S1', fileBytes(20_000));
+      const target = await victim();
+      const destination = join(dir, 's1.mp4');
+      await symlink(target, `${destination}.part`);
+
+      const attempt = downloadFile(options({ url: server.downloadUrl('S1'), destination, expectedSize: 20_000 }));
+
+      await expect(attempt).rejects.toThrow(`${destination}.part is not a regular file (a symlink or a folder was put there); nothing was written through it`);
+      expect(await readFile(target, 'utf8')).toBe(victimText);
+      expect(existsSync(destination)).toBe(false);
+      expect(storageRequests()).toHaveLength(0);
+    });
+
+    it('refuses a meeting folder that is a symlink to elsewhere, creating and writing nothing there', async () => {
+      server.files.set('S2', fileBytes(20_000));
+      await symlink(outside, join(dir, 'meeting'));
+      const destination = join(dir, 'meeting', 'sub', 's2.mp4');
+
+      const attempt = downloadFile(options({ url: server.downloadUrl('S2'), destination, expectedSize: 20_000 }));
+
+      await expect(attempt).rejects.toThrow(`${join(dir, 'meeting')} is not a folder`);
+      expect(existsSync(join(outside, 'sub'))).toBe(false);
+      expect(storageRequests()).toHaveLength(0);
+    });
+
+    it('never reports a symlink at the final name as already saved', async () => {
+      const target = await victim();
+      const destination = join(dir, 's3.txt');
+      await symlink(target, destination);
+
+      const attempt = downloadFile(options({ url: server.downloadUrl('S3'), destination, expectedSize: victimText.length }));
+
+      await expect(attempt).rejects.toThrow(`${destination} is not a regular file`);
+      expect(await readlink(destination)).toBe(target);
+      expect(await readFile(target, 'utf8')).toBe(victimText);
+    });
+
+    it('refuses a destination outside the recordings folder', async () => {
+      const destination = join(outside, 'elsewhere.mp4');
+      const attempt = downloadFile(options({ url: server.downloadUrl('S4'), destination, expectedSize: 10 }));
+      await expect(attempt).rejects.toThrow(`${outside} is outside ${dir}; nothing was written`);
+      expect(server.seen).toHaveLength(0);
+    });
+
+    it('does not follow a symlink planted as the .part right before it is opened, new or resumed', async () => {
+      const content = fileBytes(30_000);
+      server.files.set('S5', content);
+      const target = await victim();
+      const plantFirst = async (path: string, flags: number) => {
+        await rm(path, { force: true });
+        await symlink(target, path);
+        return open(path, flags);
+      };
+      const fresh = join(dir, 's5.mp4');
+      const resumed = join(dir, 's5-resumed.mp4');
+      await writeFile(`${resumed}.part`, content.subarray(0, 1_000));
+
+      for (const destination of [fresh, resumed]) {
+        const attempt = downloadFile(options({ url: server.downloadUrl('S5'), destination, expectedSize: content.length, openPart: plantFirst }));
+        await expect(attempt).rejects.toThrow(`${destination}.part is not a regular file`);
+        expect((await lstat(`${destination}.part`)).isSymbolicLink()).toBe(true);
+        expect(existsSync(destination)).toBe(false);
+      }
+      expect(await readFile(target, 'utf8')).toBe(victimText);
+    });
+
+    it('still downloads into a recordings folder that is itself a symlink (the admin\'s choice)', async () => {
+      server.files.set('S6', fileBytes(5_000));
+      const real = join(outside, 'recordings');
+      await mkdir(real);
+      const linked = join(dir, 'linked-root');
+      await symlink(real, linked);
+      const destination = join(linked, 'meeting', 's6.mp4');
+
+      await downloadFile(options({ url: server.downloadUrl('S6'), destination, expectedSize: 5_000, root: linked }));
+
+      expect((await stat(join(real, 'meeting', 's6.mp4'))).size).toBe(5_000);
+    });
   });
 });
