@@ -1,0 +1,73 @@
+// The Zoom half of the doctor: the token, the commands its scopes allow, and whether Zoom's events arrive.
+import { DateTime } from 'luxon';
+import type { DoctorDeps } from './deps.js';
+import { tokenProvider } from './deps.js';
+import { readLastEvent } from './last-event.js';
+import { bad, good, reason, type DoctorLine } from './line.js';
+import { scopeLines } from './zoom-scopes.js';
+
+/** A subscription that delivered nothing for this long is reported as silent. */
+const SILENT_AFTER_DAYS = 7;
+
+export async function zoomChecks(deps: DoctorDeps): Promise<DoctorLine[]> {
+  return [...(await tokenChecks(deps)), ...(await eventChecks(deps))];
+}
+
+async function tokenChecks(deps: DoctorDeps): Promise<DoctorLine[]> {
+  const tokens = tokenProvider(deps);
+  try {
+    await tokens.getToken();
+  } catch (error) {
+    return [
+      bad(
+        'Zoom',
+        `No Zoom access token: ${reason(error)}.`,
+        'Check ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET against the Server-to-Server app, and that the app is activated.',
+      ),
+    ];
+  }
+  const granted = await tokens.grantedScopes();
+  if (granted === undefined) {
+    return [
+      good('Zoom', 'The Zoom access token mints.'),
+      bad('Zoom', 'The granted Zoom scopes are not known yet: the current token was minted before they were recorded.', 'Run the doctor again after the token renews (within an hour).'),
+    ];
+  }
+  return [good('Zoom', `The Zoom access token mints, with ${granted.length} scopes.`), ...scopeLines(granted)];
+}
+
+async function eventChecks(deps: DoctorDeps): Promise<DoctorLine[]> {
+  const { zoom } = deps.config;
+  const lines: DoctorLine[] = [];
+  if (zoom.webhookSecrets.length > 0) lines.push(good('Zoom', 'The webhook secret token is set (ZOOM_WEBHOOK_SECRET_TOKEN).'));
+  else if (!zoom.wsSubscriptionId) {
+    lines.push(
+      bad(
+        'Zoom',
+        'Zoom events cannot arrive: neither ZOOM_WEBHOOK_SECRET_TOKEN nor ZOOM_WS_SUBSCRIPTION_ID is set.',
+        "Copy the Secret Token from the Zoom app's Feature page to ZOOM_WEBHOOK_SECRET_TOKEN (or set ZOOM_WS_SUBSCRIPTION_ID for WebSocket events).",
+      ),
+    );
+    return lines;
+  }
+  const last = await readLastEvent(deps.redis, deps.keyPrefix);
+  const now = deps.now();
+  const at = last ? DateTime.fromMillis(last.at, { zone: 'utc' }) : undefined;
+  if (!last || !at || now.diff(at, 'days').days > SILENT_AFTER_DAYS) {
+    const when = at ? ` (the last, \`${last!.type}\`, came ${formatUtc(at)})` : '';
+    lines.push(
+      bad(
+        'Zoom',
+        `No Zoom event received in ${SILENT_AFTER_DAYS} days${when}.`,
+        "Check the Zoom app's Event Subscriptions: the endpoint URL ends in /zoom/webhooks, it is validated, and the events you watch are added.",
+      ),
+    );
+  } else {
+    lines.push(good('Zoom', `Last Zoom event: \`${last.type}\` by ${last.source}, ${formatUtc(at)}.`));
+  }
+  return lines;
+}
+
+function formatUtc(at: DateTime): string {
+  return `${at.toUTC().toFormat('yyyy-MM-dd HH:mm')} UTC`;
+}
