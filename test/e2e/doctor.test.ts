@@ -9,9 +9,9 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import { startBot, type RunningBot } from '../../src/run.js';
-import { SCOPE_TABLE } from '../../src/doctor/zoom-scopes.js';
 import { ZOOM_OAUTH, freePort, startTestNetwork, testConfig } from '../helpers/bot.js';
 import { slackDriver, textOf } from '../helpers/driver.js';
+import { ALL_ZOOM_SCOPES } from '../helpers/doctor.js';
 import { FakeSlack } from '../helpers/fake-slack.js';
 import { clearPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
 import { ZOOM_SECRET, postWebhook, zoomEvent } from '../helpers/zoom-events.js';
@@ -20,8 +20,6 @@ const ADMIN = 'UADMIN';
 const VIEWER = 'UVIEWER';
 const AUDIT = 'CAUDIT';
 const prefix = uniquePrefix('e2e-doctor');
-/** Every granular scope of the table: a token with all of them blocks no command. */
-const ALL_SCOPES = [...new Set(SCOPE_TABLE.flatMap((row) => row.needs.map((n) => n.granular)))];
 const SECRETS = ['xoxb-test', 'secret-1', ZOOM_SECRET, 'zoom-token'];
 
 let redis: Redis;
@@ -93,7 +91,7 @@ async function doctor(user = ADMIN): Promise<string[]> {
 
 describe('Zoom scopes', () => {
   it('names each missing scope and the commands it blocks; a classic scope counts for its granular ones', async () => {
-    const granted = ALL_SCOPES.filter((s) => !['meeting:update:status:admin', 'cloud_recording:delete:recording_file:admin', 'user:read:list_users:admin'].includes(s));
+    const granted = ALL_ZOOM_SCOPES.filter((s) => !['meeting:update:status:admin', 'cloud_recording:delete:recording_file:admin', 'user:read:list_users:admin'].includes(s));
     const token = grantScopes([...granted, 'user:read:admin']);
 
     const lines = await doctor();
@@ -123,7 +121,7 @@ describe('Zoom scopes', () => {
 
 describe('Zoom events', () => {
   it('says none came, then when the last came and which, and that it is silent a week later', async () => {
-    grantScopes(ALL_SCOPES);
+    grantScopes(ALL_ZOOM_SCOPES);
     expect(await doctor()).toContain('✗ No Zoom event received in 7 days. ' + "Check the Zoom app's Event Subscriptions: the endpoint URL ends in /zoom/webhooks, it is validated, and the events you watch are added.");
 
     const received = clock;
@@ -140,7 +138,7 @@ describe('Zoom events', () => {
 
 describe('Slack', () => {
   it('names missing bot scopes, an audit channel the bot is not in, and admin IDs Slack does not know', async () => {
-    grantScopes(ALL_SCOPES);
+    grantScopes(ALL_ZOOM_SCOPES);
     slack.failures.push({
       method: 'auth.test',
       status: 200,
