@@ -1,7 +1,7 @@
 // `/zoom doctor`: the checks' lines grouped by area, ✓ or ✗, each ✗ with the sentence that fixes it.
 import type { KnownBlock } from '@slack/types';
 import type { DoctorArea, DoctorLine } from '../doctor/line.js';
-import { context, section, SECTION_TEXT_MAX, type SlackMessage } from './blocks.js';
+import { chunkLines, context, section, SECTION_TEXT_MAX, type SlackMessage } from './blocks.js';
 
 const AREAS: readonly DoctorArea[] = ['Slack', 'Zoom', 'Runtime'];
 
@@ -14,7 +14,7 @@ export function doctorMessage(lines: readonly DoctorLine[]): SlackMessage {
     if (mine.length === 0) continue;
     // Failures first: they are what the admin came for, and a long area is cut at the end, not at its ✗ lines.
     const ordered = [...mine.filter((l) => !l.ok), ...mine.filter((l) => l.ok)];
-    for (const chunk of chunks(ordered.map((l) => lineText(l)), SECTION_TEXT_MAX - 50)) blocks.push(section(`*${area}*\n${chunk}`));
+    for (const chunk of chunkLines(ordered.map((l) => lineText(l)), SECTION_TEXT_MAX - 50)) blocks.push(section(`*${area}*\n${chunk}`));
   }
   blocks.push(context('`npm run doctor` runs the same checks on the server and exits 1 while any fails.'));
   return { text: `ZoomOps doctor: ${headline}`, blocks: blocks.slice(0, 50) };
@@ -24,18 +24,4 @@ export function doctorMessage(lines: readonly DoctorLine[]): SlackMessage {
 export function lineText(line: DoctorLine, tag = ''): string {
   const mark = line.ok ? '✓' : '✗';
   return `${mark}${tag ? ` ${tag}` : ''} ${line.what}${line.ok || !line.fix ? '' : ` ${line.fix}`}`;
-}
-
-function chunks(texts: string[], max: number): string[] {
-  const out: string[] = [];
-  let current = '';
-  for (const text of texts) {
-    if (current && current.length + text.length + 1 > max) {
-      out.push(current);
-      current = '';
-    }
-    current = current ? `${current}\n${text}` : text;
-  }
-  if (current) out.push(current);
-  return out;
 }

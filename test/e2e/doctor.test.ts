@@ -1,46 +1,35 @@
 // End to end: `/zoom doctor` on the running bot — the commands a Zoom token's scopes block, when the last Zoom event
 // came (or that none did), the Slack install's faults, never a secret, and admins only.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/log.js';
-import { startBot, type RunningBot } from '../../src/run.js';
-import { ZOOM_OAUTH, freePort, startTestNetwork, testConfig } from '../helpers/bot.js';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { lastEventKey } from '../../src/doctor/last-event.js';
+import { ZOOM_OAUTH, useBotFixture } from '../helpers/bot.js';
 import { slackDriver, textOf } from '../helpers/driver.js';
 import { ALL_ZOOM_SCOPES } from '../helpers/doctor.js';
-import { FakeSlack } from '../helpers/fake-slack.js';
-import { clearPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
+import type { FakeSlack } from '../helpers/fake-slack.js';
 import { ZOOM_SECRET, postWebhook, zoomEvent } from '../helpers/zoom-events.js';
 
 const ADMIN = 'UADMIN';
 const VIEWER = 'UVIEWER';
 const AUDIT = 'CAUDIT';
-const prefix = uniquePrefix('e2e-doctor');
 const SECRETS = ['xoxb-test', 'secret-1', ZOOM_SECRET, 'zoom-token'];
-
-let redis: Redis;
-let slack: FakeSlack;
-let bot: RunningBot;
-let url = '';
-let recordingsDir = '';
+// Inside the test's own temporary folder, never the repository's data/.
+const recordingsDir = mkdtempSync(join(tmpdir(), 'zoomops-doctor-'));
 // The bot's clock: the silent-webhook test moves it a week on.
 let clock = DateTime.now();
-const driver = slackDriver(() => url, () => slack);
 
-beforeAll(async () => {
-  redis = testRedis();
-  slack = new FakeSlack();
-  await slack.start();
-  slack.users.set(ADMIN, { id: ADMIN, email: 'admin@example.com' });
-  slack.users.set(VIEWER, { id: VIEWER, email: 'viewer@example.com' });
-  recordingsDir = await mkdtemp(join(tmpdir(), 'zoomops-doctor-'));
-  const port = await freePort();
-  const config = testConfig(slack.apiUrl, {
-    PORT: String(port),
+const fixture = useBotFixture({
+  name: 'e2e-doctor',
+  users: [
+    { id: ADMIN, email: 'admin@example.com' },
+    { id: VIEWER, email: 'viewer@example.com' },
+  ],
+  env: {
     // Web only: no worker drains the events queue, so the test reads what ingest left.
     ZOOMOPS_ROLE: 'web',
     ZOOMOPS_ADMINS: `${ADMIN},UGHOST`,
@@ -48,30 +37,23 @@ beforeAll(async () => {
     ZOOMOPS_AUDIT_CHANNEL: AUDIT,
     ZOOM_WEBHOOK_SECRET_TOKEN: ZOOM_SECRET,
     ZOOMOPS_RECORDINGS_DIR: recordingsDir,
-  });
-  bot = await startBot(config, { redis, log: silentLogger, keyPrefix: prefix, now: () => clock });
-  url = `http://127.0.0.1:${port}`;
+  },
+  now: () => clock,
 });
+const driver = slackDriver(() => fixture.bot().url, () => fixture.slack());
+const services = () => fixture.bot().bot.services;
+let slack: FakeSlack;
 
 afterAll(async () => {
-  await bot.stop();
-  await slack.stop();
-  await clearPrefix(redis, prefix);
-  await clearPrefix(redis, `{${prefix}`);
-  redis.disconnect();
   await rm(recordingsDir, { recursive: true, force: true });
-  nock.enableNetConnect();
 });
 
 beforeEach(async () => {
-  startTestNetwork(slack);
+  slack = fixture.slack();
   clock = DateTime.now();
   // Each test mints its own token, so the scopes it grants are the ones the doctor reads.
-  await redis.del(`${prefix}:{zoom-token}:acct-1`, `${prefix}:{zoom-token}:acct-1:scope`);
-});
-
-afterEach(() => {
-  nock.cleanAll();
+  const tokenKey = `${services().keyPrefix}:{zoom-token}:acct-1`;
+  await services().redis.del(tokenKey, `${tokenKey}:scope`);
 });
 
 /** Zoom's token endpoint granting exactly these scopes (replacing the helpers' default). */
@@ -125,10 +107,10 @@ describe('Zoom events', () => {
     expect(await doctor()).toContain('✗ No Zoom event received in 7 days. ' + "Check the Zoom app's Event Subscriptions: the endpoint URL ends in /zoom/webhooks, it is validated, and the events you watch are added.");
 
     const received = clock;
-    expect((await postWebhook(url, zoomEvent('meeting.started'))).status).toBe(200);
+    expect((await postWebhook(fixture.bot().url, zoomEvent('meeting.started'))).status).toBe(200);
     const when = `${received.toUTC().toFormat('yyyy-MM-dd HH:mm')} UTC`;
     // The note is written right after the event is stored; wait for it rather than for a time.
-    await expect.poll(() => redis.exists(`{${prefix}-events}:last-accepted`)).toBe(1);
+    await expect.poll(() => services().redis.exists(lastEventKey(services().keyPrefix))).toBe(1);
     expect(await doctor()).toContain(`✓ Last Zoom event: \`meeting.started\` by webhook, ${when}.`);
 
     clock = received.plus({ days: 8 });

@@ -20,7 +20,7 @@ describe('the doctor compares against', () => {
   it("every scope of the README's Zoom scope table, and no other", () => {
     const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
     const table = readme.slice(readme.indexOf('| commands | scopes |'), readme.indexOf('3. **Activate**'));
-    const listed = new Set([...table.matchAll(/`([a-z_]+:[a-z_:.]+)`/g)].map((m) => m[1]));
+    const listed = new Set([...table.matchAll(/`([a-z_]+:[a-z_:.]+)`/g)].map((m) => m[1]!));
     const known = new Set(SCOPE_TABLE.flatMap((row) => row.needs.flatMap((n) => [n.granular, ...n.classic])));
     expect([...known].filter((s) => !listed.has(s))).toEqual([]);
     expect([...listed].filter((s) => !known.has(s))).toEqual([]);
