@@ -5,12 +5,37 @@ import { tokenProvider } from './deps.js';
 import { readLastEvent } from './last-event.js';
 import { bad, good, reason, type DoctorLine } from './line.js';
 import { scopeLines } from './zoom-scopes.js';
+import { TIMESTAMP_WINDOW_S } from '../zoom/webhook.js';
 
 /** A subscription that delivered nothing for this long is reported as silent. */
 const SILENT_AFTER_DAYS = 7;
 
+/** Past this skew the webhook timestamp window is half used up by the clock alone. */
+const MAX_SKEW_S = TIMESTAMP_WINDOW_S / 2;
+
 export async function zoomChecks(deps: DoctorDeps): Promise<DoctorLine[]> {
-  return [...(await tokenChecks(deps)), ...(await eventChecks(deps))];
+  return [...(await tokenChecks(deps)), await clockLine(deps), ...(await eventChecks(deps))];
+}
+
+/**
+ * Webhooks older than TIMESTAMP_WINDOW_S are refused as replays, so a clock that is off refuses Zoom's events. Any
+ * answer of the API host carries Zoom's time in `Date` (whole seconds), even without a token.
+ */
+async function clockLine(deps: DoctorDeps): Promise<DoctorLine> {
+  const fix = 'Synchronise this server\'s clock (NTP, e.g. `timedatectl set-ntp true`).';
+  try {
+    const answer = await fetch(deps.config.zoom.apiUrl, { method: 'HEAD', signal: AbortSignal.timeout(5_000) });
+    const date = answer.headers.get('date');
+    const zoomTime = date ? DateTime.fromHTTP(date) : undefined;
+    if (!zoomTime?.isValid) return bad('Zoom', "Zoom's answer had no Date header, so the clock could not be compared.", fix);
+    const skew = Math.round(deps.now().diff(zoomTime).as('seconds'));
+    if (Math.abs(skew) > MAX_SKEW_S) {
+      return bad('Zoom', `This server's clock is ${Math.abs(skew)} s ${skew > 0 ? 'ahead of' : 'behind'} Zoom's; webhooks are refused past ${TIMESTAMP_WINDOW_S} s.`, fix);
+    }
+    return good('Zoom', `This server's clock is within ${Math.max(1, Math.abs(skew))} s of Zoom's.`);
+  } catch (error) {
+    return bad('Zoom', `Zoom's API host did not answer: ${reason(error)}.`, 'Check ZOOM_API_URL and that this server reaches it (proxy, firewall).');
+  }
 }
 
 async function tokenChecks(deps: DoctorDeps): Promise<DoctorLine[]> {

@@ -77,6 +77,12 @@ function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   };
 }
 
+/** Zoom's API host answering with its clock `offsetMs` away from this machine's. */
+function zoomClock(offsetMs = 0): nock.Scope {
+  const api = new URL(ZOOM_API);
+  return nock(api.origin).head(api.pathname).reply(404, '', { Date: new Date(Date.now() + offsetMs).toUTCString() });
+}
+
 function zoomToken(status: number, body: Record<string, unknown>): nock.Scope {
   const oauth = new URL(ZOOM_OAUTH);
   return nock(oauth.origin).post(oauth.pathname).reply(status, body);
@@ -98,12 +104,14 @@ async function run(e: NodeJS.ProcessEnv, nodeVersion: string): Promise<{ code: n
 describe('npm run doctor', () => {
   it('exits 0 when every check passes', async () => {
     slackWithScopes();
+    const clock = zoomClock();
     const token = zoomToken(200, { access_token: 'zoom-token', token_type: 'bearer', expires_in: 3600, scope: ALL_ZOOM_SCOPES.join(' ') });
     await redis.set(lastEventKey(prefix), JSON.stringify({ at: Date.now() - 60_000, type: 'meeting.ended', source: 'webhook' }));
 
     const { code, out } = await run(env(), '22.12.0');
 
     expect(token.isDone()).toBe(true);
+    expect(clock.isDone()).toBe(true);
     expect(out.filter((l) => !l.startsWith('✓'))).toEqual([]);
     expect(out).toContain('✓ [Zoom] `meeting end` can work: its Zoom scopes are granted.');
     expect(out).toContain('✓ [Runtime] Redis keeps accepted work (noeviction and AOF, or settings it does not show).');
@@ -112,6 +120,7 @@ describe('npm run doctor', () => {
 
   it('exits 1 when Zoom refuses the credentials, naming the fix', async () => {
     slackWithScopes();
+    zoomClock();
     zoomToken(400, { reason: 'Invalid client_id or client_secret', error: 'invalid_client' });
     await redis.set(lastEventKey(prefix), JSON.stringify({ at: Date.now(), type: 'meeting.ended', source: 'webhook' }));
 
@@ -125,12 +134,27 @@ describe('npm run doctor', () => {
 
   it('exits 1 on Node 20, which reached end of life', async () => {
     slackWithScopes();
+    zoomClock();
     zoomToken(200, { access_token: 'zoom-token', token_type: 'bearer', expires_in: 3600, scope: ALL_ZOOM_SCOPES.join(' ') });
     await redis.set(lastEventKey(prefix), JSON.stringify({ at: Date.now(), type: 'meeting.ended', source: 'webhook' }));
 
     const { code, out } = await run(env(), '20.19.0');
 
     expect(out.filter((l) => l.startsWith('✗'))).toEqual(['✗ [Runtime] Node 20.19.0 reached end of life on 2026-04-30. Run ZoomOps on Node 22 or 24 (LTS).']);
+    expect(code).toBe(1);
+  });
+
+  it("exits 1 when this server's clock is minutes off Zoom's, which would refuse its webhooks", async () => {
+    slackWithScopes();
+    zoomClock(-4 * 60_000);
+    zoomToken(200, { access_token: 'zoom-token', token_type: 'bearer', expires_in: 3600, scope: ALL_ZOOM_SCOPES.join(' ') });
+    await redis.set(lastEventKey(prefix), JSON.stringify({ at: Date.now(), type: 'meeting.ended', source: 'webhook' }));
+
+    const { code, out } = await run(env(), '22.12.0');
+
+    expect(out.filter((l) => l.startsWith('✗'))).toEqual([
+      expect.stringMatching(/^✗ \[Zoom\] This server's clock is 2[34]\d s ahead of Zoom's; webhooks are refused past 300 s\. Synchronise/),
+    ]);
     expect(code).toBe(1);
   });
 
