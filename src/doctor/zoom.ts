@@ -5,6 +5,7 @@ import { tokenProvider } from './deps.js';
 import { readLastEvent } from './last-event.js';
 import { bad, good, reason, type DoctorLine } from './line.js';
 import { scopeLines } from './zoom-scopes.js';
+import { RATE_BUDGETS, RateLimiter, type RateLabel, type RateTable } from '../zoom/rate-limit.js';
 import { TIMESTAMP_WINDOW_S } from '../zoom/webhook.js';
 
 /** A subscription that delivered nothing for this long is reported as silent. */
@@ -14,7 +15,29 @@ const SILENT_AFTER_DAYS = 7;
 const MAX_SKEW_S = TIMESTAMP_WINDOW_S / 2;
 
 export async function zoomChecks(deps: DoctorDeps): Promise<DoctorLine[]> {
-  return [...(await tokenChecks(deps)), await clockLine(deps), ...(await eventChecks(deps))];
+  return [...(await tokenChecks(deps)), await clockLine(deps), await quotaLine(deps), ...(await eventChecks(deps))];
+}
+
+/**
+ * The limiter does not count a day's calls (Zoom counts every app on the account, so our count would mislead); it
+ * learns from Zoom's 429 that a daily cap is reached and holds every process off until the reset. Those are shown.
+ */
+async function quotaLine(deps: DoctorDeps): Promise<DoctorLine> {
+  const { accountId, plan } = deps.config.zoom;
+  const limiter = new RateLimiter({ redis: deps.redis, prefix: deps.keyPrefix, accountId, plan });
+  const used: string[] = [];
+  for (const table of Object.keys(RATE_BUDGETS) as RateTable[]) {
+    for (const label of Object.keys(RATE_BUDGETS[table][plan]) as RateLabel[]) {
+      const until = await limiter.exhaustedUntil(label, table);
+      if (until) used.push(`${label}${table === 'phone' ? ' (Zoom Phone)' : ''} until ${formatUtc(DateTime.fromJSDate(until))}`);
+    }
+  }
+  if (used.length === 0) return good('Zoom', `No daily Zoom quota is used up (plan: ${plan}).`);
+  return bad(
+    'Zoom',
+    `Zoom's daily quota is used up today for ${used.join(', ')}.`,
+    'Calls of those kinds wait for the reset; spread bulk work over days, or ask Zoom for a higher limit (every app on the account draws on it).',
+  );
 }
 
 /**

@@ -6,11 +6,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { DateTime } from 'luxon';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { doctorMain } from '../../src/doctor/cli.js';
 import { lastEventKey } from '../../src/doctor/last-event.js';
 import { MANIFEST_BOT_SCOPES } from '../../src/doctor/slack.js';
+import { RateLimiter } from '../../src/zoom/rate-limit.js';
 import { ZOOM_API, ZOOM_OAUTH, freePort } from '../helpers/bot.js';
 import { ALL_ZOOM_SCOPES } from '../helpers/doctor.js';
 import { FakeSlack } from '../helpers/fake-slack.js';
@@ -154,6 +156,24 @@ describe('npm run doctor', () => {
 
     expect(out.filter((l) => l.startsWith('✗'))).toEqual([
       expect.stringMatching(/^✗ \[Zoom\] This server's clock is 2[34]\d s ahead of Zoom's; webhooks are refused past 300 s\. Synchronise/),
+    ]);
+    expect(code).toBe(1);
+  });
+
+  it('exits 1 while a daily Zoom quota is used up, saying until when', async () => {
+    slackWithScopes();
+    zoomClock();
+    zoomToken(200, { access_token: 'zoom-token', token_type: 'bearer', expires_in: 3600, scope: ALL_ZOOM_SCOPES.join(' ') });
+    await redis.set(lastEventKey(prefix), JSON.stringify({ at: Date.now(), type: 'meeting.ended', source: 'webhook' }));
+    // As the Zoom client records Zoom's daily 429 (plan pro: Heavy and Resource-intensive share one cap).
+    const resetsAt = DateTime.utc().plus({ days: 1 }).startOf('day');
+    await new RateLimiter({ redis, prefix, accountId: 'acct-1', plan: 'pro' }).markExhausted('heavy', 'default', resetsAt.toJSDate());
+
+    const { code, out } = await run(env({ ZOOM_PLAN: 'pro' }), '22.12.0');
+
+    const until = resetsAt.toFormat('yyyy-MM-dd HH:mm');
+    expect(out.filter((l) => l.startsWith('✗'))).toEqual([
+      `✗ [Zoom] Zoom's daily quota is used up today for heavy until ${until} UTC, resource-intensive until ${until} UTC. Calls of those kinds wait for the reset; spread bulk work over days, or ask Zoom for a higher limit (every app on the account draws on it).`,
     ]);
     expect(code).toBe(1);
   });
