@@ -22,7 +22,10 @@ export async function doctorMain(env: NodeJS.ProcessEnv, opts: DoctorRun = {}): 
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     // ConfigError names variables, never their values.
-    for (const problem of error.problems) print(lineText(bad('Runtime', problem, 'Set it in the environment or .env.'), '[Runtime]'));
+    for (const problem of error.problems) {
+      const what = /[.!?]$/.test(problem) ? problem : `${problem}.`;
+      print(lineText(bad('Runtime', what, 'Fix it in the environment or in .env, then run the doctor again.'), '[Runtime]'));
+    }
     return 1;
   }
   const redis = connectRedis(config.redisUrl);

@@ -6,9 +6,6 @@ import { runtimeChecks } from './runtime.js';
 import { slackChecks } from './slack.js';
 import { zoomChecks } from './zoom.js';
 
-export type { DoctorDeps } from './deps.js';
-export type { DoctorLine } from './line.js';
-
 export interface DoctorOptions {
   /** The Node version judged; default this process's. */
   nodeVersion?: string;

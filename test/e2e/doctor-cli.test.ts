@@ -180,7 +180,7 @@ describe('npm run doctor', () => {
 
   it('exits 1 naming the variables when the environment cannot be read', async () => {
     const { code, out } = await run(env({ SLACK_BOT_TOKEN: '' }), '22.12.0');
-    expect(out.join('\n')).toContain('SLACK_BOT_TOKEN');
+    expect(out).toContain('✗ [Runtime] SLACK_BOT_TOKEN is missing (the bot token, xoxb-…). Fix it in the environment or in .env, then run the doctor again.');
     expect(out.every((l) => l.startsWith('✗ [Runtime]'))).toBe(true);
     expect(code).toBe(1);
   });
