@@ -95,6 +95,18 @@ function slackWithScopes(): void {
   slack.failures.push({ method: 'auth.test', status: 200, headers: { 'x-oauth-scopes': MANIFEST_BOT_SCOPES.join(',') }, body: { ok: true, team: 'Test', team_id: 'T1' } });
 }
 
+/**
+ * Everything outside this machine as a good install sees it: Slack with the manifest's scopes, Zoom's clock
+ * `clockOffsetMs` away, a token with every scope (unless `token` answers otherwise), an event a minute ago.
+ */
+async function install(opts: { clockOffsetMs?: number; token?: [number, Record<string, unknown>] } = {}): Promise<{ clock: nock.Scope; token: nock.Scope }> {
+  slackWithScopes();
+  const clock = zoomClock(opts.clockOffsetMs);
+  const token = zoomToken(...(opts.token ?? [200, { access_token: 'zoom-token', token_type: 'bearer', expires_in: 3600, scope: ALL_ZOOM_SCOPES.join(' ') }]));
+  await redis.set(lastEventKey(prefix), JSON.stringify({ at: Date.now() - 60_000, type: 'meeting.ended', source: 'webhook' }));
+  return { clock, token };
+}
+
 async function run(e: NodeJS.ProcessEnv, nodeVersion: string): Promise<{ code: number; out: string[] }> {
   const out: string[] = [];
   const code = await doctorMain(e, { keyPrefix: prefix, nodeVersion, print: (l) => out.push(l) });
@@ -105,10 +117,7 @@ async function run(e: NodeJS.ProcessEnv, nodeVersion: string): Promise<{ code: n
 
 describe('npm run doctor', () => {
   it('exits 0 when every check passes', async () => {
-    slackWithScopes();
-    const clock = zoomClock();
-    const token = zoomToken(200, { access_token: 'zoom-token', token_type: 'bearer', expires_in: 3600, scope: ALL_ZOOM_SCOPES.join(' ') });
-    await redis.set(lastEventKey(prefix), JSON.stringify({ at: Date.now() - 60_000, type: 'meeting.ended', source: 'webhook' }));
+    const { clock, token } = await install();
 
     const { code, out } = await run(env(), '22.12.0');
 
@@ -121,10 +130,7 @@ describe('npm run doctor', () => {
   });
 
   it('exits 1 when Zoom refuses the credentials, naming the fix', async () => {
-    slackWithScopes();
-    zoomClock();
-    zoomToken(400, { reason: 'Invalid client_id or client_secret', error: 'invalid_client' });
-    await redis.set(lastEventKey(prefix), JSON.stringify({ at: Date.now(), type: 'meeting.ended', source: 'webhook' }));
+    await install({ token: [400, { reason: 'Invalid client_id or client_secret', error: 'invalid_client' }] });
 
     const { code, out } = await run(env(), '22.12.0');
 
@@ -135,10 +141,7 @@ describe('npm run doctor', () => {
   });
 
   it('exits 1 on Node 20, which reached end of life', async () => {
-    slackWithScopes();
-    zoomClock();
-    zoomToken(200, { access_token: 'zoom-token', token_type: 'bearer', expires_in: 3600, scope: ALL_ZOOM_SCOPES.join(' ') });
-    await redis.set(lastEventKey(prefix), JSON.stringify({ at: Date.now(), type: 'meeting.ended', source: 'webhook' }));
+    await install();
 
     const { code, out } = await run(env(), '20.19.0');
 
@@ -147,10 +150,7 @@ describe('npm run doctor', () => {
   });
 
   it("exits 1 when this server's clock is minutes off Zoom's, which would refuse its webhooks", async () => {
-    slackWithScopes();
-    zoomClock(-4 * 60_000);
-    zoomToken(200, { access_token: 'zoom-token', token_type: 'bearer', expires_in: 3600, scope: ALL_ZOOM_SCOPES.join(' ') });
-    await redis.set(lastEventKey(prefix), JSON.stringify({ at: Date.now(), type: 'meeting.ended', source: 'webhook' }));
+    await install({ clockOffsetMs: -4 * 60_000 });
 
     const { code, out } = await run(env(), '22.12.0');
 
@@ -161,10 +161,7 @@ describe('npm run doctor', () => {
   });
 
   it('exits 1 while a daily Zoom quota is used up, saying until when', async () => {
-    slackWithScopes();
-    zoomClock();
-    zoomToken(200, { access_token: 'zoom-token', token_type: 'bearer', expires_in: 3600, scope: ALL_ZOOM_SCOPES.join(' ') });
-    await redis.set(lastEventKey(prefix), JSON.stringify({ at: Date.now(), type: 'meeting.ended', source: 'webhook' }));
+    await install();
     // As the Zoom client records Zoom's daily 429 (plan pro: Heavy and Resource-intensive share one cap).
     const resetsAt = DateTime.utc().plus({ days: 1 }).startOf('day');
     await new RateLimiter({ redis, prefix, accountId: 'acct-1', plan: 'pro' }).markExhausted('heavy', 'default', resetsAt.toJSDate());
