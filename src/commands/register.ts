@@ -18,6 +18,7 @@ import { phoneActions, phoneCommands } from './phone.js';
 import { recordingActions, recordingCommands } from './recordings.js';
 import { userActions, userCommands } from './users.js';
 import { watchCommands } from './watch.js';
+import { doctorCommands } from './doctor.js';
 import { budgetedZoom } from './zoom-budget.js';
 import { route } from './router.js';
 import { mayDo, refused, roleOf } from '../slack/authorize.js';
@@ -43,6 +44,7 @@ export const COMMANDS: readonly CommandDef[] = [
   ...userCommands,
   ...apiCommands,
   ...watchCommands,
+  ...doctorCommands,
 ];
 export const ACTIONS: readonly ActionDef[] = [
   ...sessionActions('meeting'),

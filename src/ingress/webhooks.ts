@@ -7,6 +7,7 @@ import type { Services } from '../services.js';
 import { URL_VALIDATION, UrlValidation, ZoomEvent } from '../zoom/events.js';
 import { urlValidationAnswer, verifyZoomSignature } from '../zoom/webhook.js';
 import { acceptEvent } from './accept.js';
+import { noteAcceptedEvent } from '../doctor/last-event.js';
 
 export const WEBHOOK_PATH = '/zoom/webhooks';
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -108,6 +109,7 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
   }
   try {
     const accepted = await withTimeout(acceptEvent(services.jobs, event.data, 'webhook'), ENQUEUE_TIMEOUT_MS);
+    noteAcceptedEvent(services.redis, services.keyPrefix, { at: services.now().toMillis(), type: event.data.event, source: 'webhook' });
     log.debug({ event: event.data.event, ...accepted }, accepted.duplicate ? 'dropped a duplicate Zoom event' : 'queued a Zoom event');
     countWebhookAccepted();
     reply(res, 200, accepted.duplicate ? DUPLICATE : QUEUED);

@@ -5,6 +5,7 @@ import type { Services } from '../services.js';
 import { ZoomTokenProvider } from '../zoom/token.js';
 import { ZoomEventSocket } from '../zoom/websocket.js';
 import { acceptEvent } from './accept.js';
+import { noteAcceptedEvent } from '../doctor/last-event.js';
 
 export function startZoomSocket(services: Services): { stop(): Promise<void> } | undefined {
   const { zoom } = services.config;
@@ -26,6 +27,7 @@ export function startZoomSocket(services: Services): { stop(): Promise<void> } |
     }),
     onEvent: async (event) => {
       const accepted = await acceptEvent(services.jobs, event, 'websocket');
+      noteAcceptedEvent(services.redis, services.keyPrefix, { at: services.now().toMillis(), type: event.event, source: 'websocket' });
       services.log.debug({ event: event.event, ...accepted }, 'Zoom WebSocket event');
     },
     logger: services.log,

@@ -51,6 +51,21 @@ export function actions(blockId: string, elements: Button[]): ActionsBlock {
   return { type: 'actions', block_id: blockId, elements: elements.slice(0, 25) };
 }
 
+/** Lines joined into texts of at most `max` characters each (one section apiece), never splitting a line. */
+export function chunkLines(lines: string[], max: number): string[] {
+  const chunks: string[] = [];
+  let current = '';
+  for (const line of lines) {
+    if (current && current.length + line.length + 1 > max) {
+      chunks.push(current);
+      current = '';
+    }
+    current = current ? `${current}\n${line}` : line;
+  }
+  if (current) chunks.push(current);
+  return chunks;
+}
+
 /** A plain one-sentence answer. */
 export function textMessage(text: string): SlackMessage {
   return { text, blocks: [section(text)] };

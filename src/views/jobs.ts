@@ -2,7 +2,7 @@
 import type { KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
 import type { RegistrantFailure, RegistrantKey } from '../zoom/registrant-changes.js';
-import { context, section, type SlackMessage } from './blocks.js';
+import { chunkLines, context, section, type SlackMessage } from './blocks.js';
 import { escapeMrkdwn, formatDateTime, formatSize, progressBar, truncate } from './format.js';
 
 export interface RegistrantJobView {
@@ -84,20 +84,6 @@ function summary(view: RegistrantJobView, head: string, counts: string): SlackMe
 function someOf(items: readonly string[]): string {
   const shown = items.slice(0, NAMES_PER_LIST).map(escapeMrkdwn).join(', ');
   return items.length > NAMES_PER_LIST ? `${shown} … and ${(items.length - NAMES_PER_LIST).toLocaleString('en-US')} more` : shown;
-}
-
-function chunkLines(lines: string[], max: number): string[] {
-  const chunks: string[] = [];
-  let current = '';
-  for (const line of lines) {
-    if (current && current.length + line.length + 1 > max) {
-      chunks.push(current);
-      current = '';
-    }
-    current = current ? `${current}\n${line}` : line;
-  }
-  if (current) chunks.push(current);
-  return chunks;
 }
 
 function message(text: string, blocks: KnownBlock[]): SlackMessage {

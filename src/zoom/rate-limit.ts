@@ -146,6 +146,12 @@ export class RateLimiter {
     await execChecked(pipeline);
   }
 
+  /** When the label's daily quota resets, while it is marked used up; undefined while calls may go out. */
+  async exhaustedUntil(label: RateLabel, table: RateTable = 'default'): Promise<Date | undefined> {
+    const at = await this.redis.get(`${this.key(label, table)}:exhausted`);
+    return at === null ? undefined : new Date(Number(at));
+  }
+
   // On paid plans Heavy and Resource-intensive draw on one daily cap (docs/platform-facts.md, rate limits), so one exhausts both.
   private sharedDailyCap(label: RateLabel): RateLabel[] {
     const pooled: RateLabel[] = ['heavy', 'resource-intensive'];

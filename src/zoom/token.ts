@@ -64,6 +64,7 @@ export class ZoomTokenProvider {
   private readonly redis: RedisClient;
   private readonly tokenKey: string;
   private readonly lockKey: string;
+  private readonly scopeKey: string;
   private readonly accountId: string;
   private readonly clientId: string;
   private readonly clientSecret: string;
@@ -81,6 +82,7 @@ export class ZoomTokenProvider {
     this.redis = options.redis;
     this.tokenKey = redisKey(options.prefix, 'zoom-token', options.accountId);
     this.lockKey = `${this.tokenKey}:lock`;
+    this.scopeKey = `${this.tokenKey}:scope`;
     this.accountId = options.accountId;
     this.clientId = options.clientId;
     this.clientSecret = options.clientSecret;
@@ -101,6 +103,12 @@ export class ZoomTokenProvider {
       this.inFlight = undefined;
     });
     return this.inFlight;
+  }
+
+  /** The scopes Zoom granted with the shared token, or undefined when no token minted since carries them. */
+  async grantedScopes(): Promise<string[] | undefined> {
+    const scope = await this.redis.get(this.scopeKey);
+    return scope === null ? undefined : scope.split(/\s+/).filter(Boolean);
   }
 
   /**
@@ -169,7 +177,8 @@ export class ZoomTokenProvider {
     }
     const { access_token: token, expires_in: expiresIn, scope } = parsed.data;
     const ttlMs = Math.round(Math.max(expiresIn - EXPIRY_MARGIN_S, 1) * 1000);
-    await this.redis.set(this.tokenKey, token, 'PX', ttlMs);
+    // The granted scopes ride along (for /zoom doctor): Zoom lists them only in the token answer.
+    await execChecked(this.redis.multi().set(this.tokenKey, token, 'PX', ttlMs).set(this.scopeKey, scope ?? '', 'PX', ttlMs));
     this.held = { token, expiresAt: this.now() + ttlMs };
     this.logger.info({ accountId: this.accountId, expiresIn, scope }, 'minted a Zoom access token');
     countZoomTokenMint();

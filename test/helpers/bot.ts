@@ -81,7 +81,8 @@ export async function startTestBot(opts: {
   redis: RedisClient;
   keyPrefix: string;
   env?: Record<string, string>;
-  now?: DateTime;
+  /** The bot's clock: a fixed time, or a function a test moves on. */
+  now?: DateTime | (() => DateTime);
 }): Promise<TestBot> {
   const port = await freePort();
   const config = testConfig(opts.slackApiUrl, { PORT: String(port), ...opts.env });
@@ -90,7 +91,7 @@ export async function startTestBot(opts: {
     redis: opts.redis,
     log: silentLogger,
     keyPrefix: opts.keyPrefix,
-    ...(opts.now ? { now: () => opts.now! } : {}),
+    ...(opts.now ? { now: typeof opts.now === 'function' ? opts.now : () => opts.now as DateTime } : {}),
   });
   return { bot, url: `http://127.0.0.1:${port}`, stop: () => bot.stop() };
 }
@@ -112,7 +113,8 @@ export function useBotFixture(opts: {
   name: string;
   users: FakeSlackUser[];
   env?: Record<string, string>;
-  now?: DateTime;
+  /** The bot's clock: a fixed time, or a function a test moves on. */
+  now?: DateTime | (() => DateTime);
 }): BotFixture {
   const prefix = uniquePrefix(opts.name);
   let redis: Redis;

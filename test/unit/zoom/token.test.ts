@@ -104,8 +104,10 @@ describe('ZoomTokenProvider.getToken', () => {
 
     await Promise.all([tokens.getToken(), tokens.getToken(), tokens.getToken()]);
 
-    // One lock taken and one token stored; callers racing each other would each have tried the lock.
-    expect(sets).toHaveBeenCalledTimes(2);
+    // One lock taken (the token and its scopes are stored in one MULTI, not by SET); callers racing each other would
+    // each have tried the lock.
+    expect(sets).toHaveBeenCalledTimes(1);
+    expect(sets).toHaveBeenCalledWith(`${tokenKey(prefix)}:lock`, expect.any(String), 'PX', expect.any(Number), 'NX');
   });
 
   it('mints a new token once the cached one has expired', async () => {

@@ -1,0 +1,27 @@
+// `/zoom doctor`: the checks' lines grouped by area, ✓ or ✗, each ✗ with the sentence that fixes it.
+import type { KnownBlock } from '@slack/types';
+import type { DoctorArea, DoctorLine } from '../doctor/line.js';
+import { chunkLines, context, section, SECTION_TEXT_MAX, type SlackMessage } from './blocks.js';
+
+const AREAS: readonly DoctorArea[] = ['Slack', 'Zoom', 'Runtime'];
+
+export function doctorMessage(lines: readonly DoctorLine[]): SlackMessage {
+  const broken = lines.filter((l) => !l.ok).length;
+  const headline = broken === 0 ? `✓ All ${lines.length} checks pass.` : `✗ ${broken} of ${lines.length} checks fail; each says how to fix it.`;
+  const blocks: KnownBlock[] = [section(`*ZoomOps doctor* — ${headline}`)];
+  for (const area of AREAS) {
+    const mine = lines.filter((l) => l.area === area);
+    if (mine.length === 0) continue;
+    // Failures first: they are what the admin came for, and a long area is cut at the end, not at its ✗ lines.
+    const ordered = [...mine.filter((l) => !l.ok), ...mine.filter((l) => l.ok)];
+    for (const chunk of chunkLines(ordered.map((l) => lineText(l)), SECTION_TEXT_MAX - 50)) blocks.push(section(`*${area}*\n${chunk}`));
+  }
+  blocks.push(context('`npm run doctor` runs the same checks on the server and exits 1 while any fails.'));
+  return { text: `ZoomOps doctor: ${headline}`, blocks: blocks.slice(0, 50) };
+}
+
+/** One line as text, shared with the terminal printer (which tags each with its area). */
+export function lineText(line: DoctorLine, tag = ''): string {
+  const mark = line.ok ? '✓' : '✗';
+  return `${mark}${tag ? ` ${tag}` : ''} ${line.what}${line.ok || !line.fix ? '' : ` ${line.fix}`}`;
+}

@@ -1,0 +1,184 @@
+// End to end: `npm run doctor`'s main function against a fake Slack, a nock'd Zoom and a Redis of its own (one that
+// keeps accepted work: AOF on, noeviction, which the shared test Redis is not): exit 0 on a good install, 1 on a
+// broken one, and never a secret on the terminal.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { DateTime } from 'luxon';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { doctorMain } from '../../src/doctor/cli.js';
+import { lastEventKey } from '../../src/doctor/last-event.js';
+import { MANIFEST_BOT_SCOPES } from '../../src/doctor/slack.js';
+import { RateLimiter } from '../../src/zoom/rate-limit.js';
+import { ZOOM_API, ZOOM_OAUTH, freePort } from '../helpers/bot.js';
+import { ALL_ZOOM_SCOPES } from '../helpers/doctor.js';
+import { FakeSlack } from '../helpers/fake-slack.js';
+import { clearPrefix, uniquePrefix } from '../helpers/redis.js';
+import { SIGNING_SECRET } from '../helpers/slack-requests.js';
+import { ZOOM_SECRET } from '../helpers/zoom-events.js';
+
+const SECRETS = ['xoxb-doctor', 'client-secret-1', ZOOM_SECRET, SIGNING_SECRET, 'zoom-token'];
+const prefix = uniquePrefix('e2e-doctor-cli');
+
+let redisServer: ChildProcess;
+let redis: Redis;
+let redisUrl = '';
+let dir = '';
+let slack: FakeSlack;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'zoomops-doctor-cli-'));
+  const port = await freePort();
+  redisServer = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--save', '', '--dir', dir, '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
+  redisUrl = `redis://127.0.0.1:${port}`;
+  redis = new Redis(redisUrl, { retryStrategy: (n) => (n > 50 ? null : 100) });
+  // Refused connections until the server listens; ping waits for the retry that succeeds.
+  redis.on('error', () => undefined);
+  await redis.ping();
+  slack = new FakeSlack();
+  await slack.start();
+});
+
+afterAll(async () => {
+  redis.disconnect();
+  redisServer.kill();
+  await slack.stop();
+  await rm(dir, { recursive: true, force: true });
+  nock.enableNetConnect();
+});
+
+beforeEach(async () => {
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+  await clearPrefix(redis, prefix);
+  await clearPrefix(redis, `{${prefix}`);
+  slack.failures.length = 0;
+});
+
+afterEach(() => {
+  nock.cleanAll();
+});
+
+function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    REDIS_URL: redisUrl,
+    SLACK_BOT_TOKEN: 'xoxb-doctor',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    ZOOM_ACCOUNT_ID: 'acct-1',
+    ZOOM_CLIENT_ID: 'client-1',
+    ZOOM_CLIENT_SECRET: 'client-secret-1',
+    ZOOM_API_URL: ZOOM_API,
+    ZOOM_OAUTH_URL: ZOOM_OAUTH,
+    ZOOM_WEBHOOK_SECRET_TOKEN: ZOOM_SECRET,
+    ZOOMOPS_RECORDINGS_DIR: join(dir, 'recordings'),
+    ...extra,
+  };
+}
+
+/** Zoom's API host answering with its clock `offsetMs` away from this machine's. */
+function zoomClock(offsetMs = 0): nock.Scope {
+  const api = new URL(ZOOM_API);
+  return nock(api.origin).head(api.pathname).reply(404, '', { Date: new Date(Date.now() + offsetMs).toUTCString() });
+}
+
+function zoomToken(status: number, body: Record<string, unknown>): nock.Scope {
+  const oauth = new URL(ZOOM_OAUTH);
+  return nock(oauth.origin).post(oauth.pathname).reply(status, body);
+}
+
+/** A Slack token with every scope of the manifest, as Slack reports them on auth.test. */
+function slackWithScopes(): void {
+  slack.failures.push({ method: 'auth.test', status: 200, headers: { 'x-oauth-scopes': MANIFEST_BOT_SCOPES.join(',') }, body: { ok: true, team: 'Test', team_id: 'T1' } });
+}
+
+/**
+ * Everything outside this machine as a good install sees it: Slack with the manifest's scopes, Zoom's clock
+ * `clockOffsetMs` away, a token with every scope (unless `token` answers otherwise), an event a minute ago.
+ */
+async function install(opts: { clockOffsetMs?: number; token?: [number, Record<string, unknown>] } = {}): Promise<{ clock: nock.Scope; token: nock.Scope }> {
+  slackWithScopes();
+  const clock = zoomClock(opts.clockOffsetMs);
+  const token = zoomToken(...(opts.token ?? [200, { access_token: 'zoom-token', token_type: 'bearer', expires_in: 3600, scope: ALL_ZOOM_SCOPES.join(' ') }]));
+  await redis.set(lastEventKey(prefix), JSON.stringify({ at: Date.now() - 60_000, type: 'meeting.ended', source: 'webhook' }));
+  return { clock, token };
+}
+
+async function run(e: NodeJS.ProcessEnv, nodeVersion: string): Promise<{ code: number; out: string[] }> {
+  const out: string[] = [];
+  const code = await doctorMain(e, { keyPrefix: prefix, nodeVersion, print: (l) => out.push(l) });
+  const all = out.join('\n');
+  for (const secret of SECRETS) expect(all).not.toContain(secret);
+  return { code, out };
+}
+
+describe('npm run doctor', () => {
+  it('exits 0 when every check passes', async () => {
+    const { clock, token } = await install();
+
+    const { code, out } = await run(env(), '22.12.0');
+
+    expect(token.isDone()).toBe(true);
+    expect(clock.isDone()).toBe(true);
+    expect(out.filter((l) => !l.startsWith('✓'))).toEqual([]);
+    expect(out).toContain('✓ [Zoom] `meeting end` can work: its Zoom scopes are granted.');
+    expect(out).toContain('✓ [Runtime] Redis keeps accepted work (noeviction and AOF, or settings it does not show).');
+    expect(code).toBe(0);
+  });
+
+  it('exits 1 when Zoom refuses the credentials, naming the fix', async () => {
+    await install({ token: [400, { reason: 'Invalid client_id or client_secret', error: 'invalid_client' }] });
+
+    const { code, out } = await run(env(), '22.12.0');
+
+    expect(out.filter((l) => l.startsWith('✗'))).toEqual([
+      expect.stringMatching(/^✗ \[Zoom\] No Zoom access token: .* Check ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET/),
+    ]);
+    expect(code).toBe(1);
+  });
+
+  it('exits 1 on Node 20, which reached end of life', async () => {
+    await install();
+
+    const { code, out } = await run(env(), '20.19.0');
+
+    expect(out.filter((l) => l.startsWith('✗'))).toEqual(['✗ [Runtime] Node 20.19.0 reached end of life on 2026-04-30. Run ZoomOps on Node 22 or 24 (LTS).']);
+    expect(code).toBe(1);
+  });
+
+  it("exits 1 when this server's clock is minutes off Zoom's, which would refuse its webhooks", async () => {
+    await install({ clockOffsetMs: -4 * 60_000 });
+
+    const { code, out } = await run(env(), '22.12.0');
+
+    expect(out.filter((l) => l.startsWith('✗'))).toEqual([
+      expect.stringMatching(/^✗ \[Zoom\] This server's clock is 2[34]\d s ahead of Zoom's; webhooks are refused past 300 s\. Synchronise/),
+    ]);
+    expect(code).toBe(1);
+  });
+
+  it('exits 1 while a daily Zoom quota is used up, saying until when', async () => {
+    await install();
+    // As the Zoom client records Zoom's daily 429 (plan pro: Heavy and Resource-intensive share one cap).
+    const resetsAt = DateTime.utc().plus({ days: 1 }).startOf('day');
+    await new RateLimiter({ redis, prefix, accountId: 'acct-1', plan: 'pro' }).markExhausted('heavy', 'default', resetsAt.toJSDate());
+
+    const { code, out } = await run(env({ ZOOM_PLAN: 'pro' }), '22.12.0');
+
+    const until = resetsAt.toFormat('yyyy-MM-dd HH:mm');
+    expect(out.filter((l) => l.startsWith('✗'))).toEqual([
+      `✗ [Zoom] Zoom's daily quota is used up today for heavy until ${until} UTC, resource-intensive until ${until} UTC. Calls of those kinds wait for the reset; spread bulk work over days, or ask Zoom for a higher limit (every app on the account draws on it).`,
+    ]);
+    expect(code).toBe(1);
+  });
+
+  it('exits 1 naming the variables when the environment cannot be read', async () => {
+    const { code, out } = await run(env({ SLACK_BOT_TOKEN: '' }), '22.12.0');
+    expect(out).toContain('✗ [Runtime] SLACK_BOT_TOKEN is missing (the bot token, xoxb-…). Fix it in the environment or in .env, then run the doctor again.');
+    expect(out.every((l) => l.startsWith('✗ [Runtime]'))).toBe(true);
+    expect(code).toBe(1);
+  });
+});
