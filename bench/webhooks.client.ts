@@ -16,6 +16,8 @@ export interface Plan {
   total: number;
   concurrency?: number;
   rate?: number;
+  /** `registrations`: one meeting's `meeting.registration_created`, every other one waiting for approval (the burst). */
+  events?: 'bench' | 'registrations';
 }
 
 export interface Outcome {
@@ -36,9 +38,14 @@ const agent = new Agent({ keepAlive: true, maxSockets: 1_024 });
 const requests = Array.from({ length: plan.total }, (_, n) => {
   const ts = String(Math.floor(Date.now() / 1000));
   const id = `b-${plan.run}-${n}`;
-  const body = JSON.stringify({ event: `bench.e${n % BENCH_CHANNELS}`, event_ts: Date.now(), payload: { account_id: 'A', object: { id } } });
+  const body = JSON.stringify(plan.events === 'registrations' ? registration(id, n) : { event: `bench.e${n % BENCH_CHANNELS}`, event_ts: Date.now(), payload: { account_id: 'A', object: { id } } });
   return { id, body, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-zm-request-timestamp': ts, 'x-zm-signature': zoomSignature(BENCH_SECRET, ts, body) } };
 });
+
+function registration(id: string, n: number): object {
+  const registrant = { id, email: `${id}@example.com`, first_name: 'Guest', status: n % 2 === 0 ? 'pending' : 'approved' };
+  return { event: 'meeting.registration_created', event_ts: Date.now(), payload: { account_id: 'A', object: { id: '81234567890', uuid: 'bench==', topic: 'Bench', registrant } } };
+}
 
 const latencies: number[] = [];
 const service: number[] = [];

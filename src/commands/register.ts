@@ -10,6 +10,7 @@ import { sessionActions, sessionCommands } from './session.js';
 import { SESSION_KINDS, submitSessionForm } from './session-form.js';
 import { panelistCommands } from './panelists.js';
 import { registrantActions, registrantCommands } from './registrants.js';
+import { digestActions } from './digest.js';
 import { UsageError } from './errors.js';
 import { jobCommands } from './jobs.js';
 import { apiActions, apiCommands } from './api.js';
@@ -50,6 +51,7 @@ export const ACTIONS: readonly ActionDef[] = [
   ...sessionActions('meeting'),
   ...sessionActions('webinar'),
   ...registrantActions,
+  ...digestActions,
   ...phoneActions,
   ...recordingActions,
   ...chatActions,

@@ -187,7 +187,7 @@ const APPROVE_ALL_ASKS_ABOVE = 50;
  * "Approve all pending", typed or clicked: more than 50 ask first (the count read from Zoom now, not the card's);
  * otherwise the job starts, and the answer replaces what was clicked, so no stale list with live buttons stays.
  */
-async function approveAllPending(inv: Invocation, kind: SessionKind, sessionId: string, opts: { replaceOriginal?: boolean } = {}): Promise<void> {
+export async function approveAllPending(inv: Invocation, kind: SessionKind, sessionId: string, opts: { replaceOriginal?: boolean } = {}): Promise<void> {
   const page = await listRegistrants(inv.services.zoom, kind, sessionId, { status: 'pending', pageSize: 1 });
   const pending = page.totalRecords ?? page.registrants.length;
   const request: StatusChangeRequest = { kind, sessionId, action: 'approve' };
@@ -239,7 +239,7 @@ function describeRequest(req: StatusChangeRequest): string {
 
 const kindSchema = z.enum(['meeting', 'webinar']);
 const sessionIdSchema = z.string().regex(/^\d{9,12}$/);
-const refSchema = z.object({ k: kindSchema, s: sessionIdSchema, r: z.string().min(1).optional(), e: z.string().optional() });
+export const refSchema = z.object({ k: kindSchema, s: sessionIdSchema, r: z.string().min(1).optional(), e: z.string().optional() });
 const requestSchema = z.object({
   kind: kindSchema,
   sessionId: sessionIdSchema,

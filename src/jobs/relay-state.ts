@@ -7,6 +7,7 @@ import { execChecked, type RedisClient } from '../redis.js';
 import { DEDUPE_TTL_MS } from '../ingress/accept.js';
 import { RedisScript } from '../redis-script.js';
 import { redisKey } from '../redis-keys.js';
+import { DIGEST_LINES_SHOWN } from '../views/alerts.js';
 
 const THREAD_TTL_S = 7 * 24 * 3600;
 /** A digest stays open while events keep folding into it; this long after the last one, a new one opens. */
@@ -17,7 +18,8 @@ export const DIGEST_MAX_AGE_MS = 60_000;
 export const DIGEST_CLAIM_MS = 15_000;
 // A digest's state outlives its flush job's retries (BullMQ backoff), so no folded event is forgotten.
 const DIGEST_KEEP_MS = 30 * 60_000;
-const DIGEST_LINES = 50;
+/** Lines a digest keeps for its Show all button: a minute's burst, with room (the message shows the latest few). */
+const DIGEST_LINES = 1_000;
 /**
  * A claim to start an event's automatic download outlives its work: a bounded wait for the channel's pace, one progress
  * post (the Slack client gives up within seconds) and queueing the job; a crashed claimant's claim expires.
@@ -28,8 +30,11 @@ export interface DigestState {
   id: string;
   ts?: string;
   counts: Record<string, number>;
+  /** The latest lines (as many as the message shows); `lines()` has them all. */
   lines: string[];
   since?: number;
+  /** Registrations waiting for approval, by session (`<meeting|webinar>:<id>`). */
+  pending: Record<string, number>;
   /** Events folded in but not yet in any posted or updated message: not delivered yet. */
   unshown: string[];
 }
@@ -52,15 +57,18 @@ return id
 // The event is also marked handled in this channel (`folded:<digest>`), so a retry of its job for another channel
 // never posts it here on its own while the digest still carries it; markShown later puts the digest's ts there.
 const foldEvent = new RedisScript(`
-local all, unshown, counts, lines, meta, posted = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+-- A registration waiting for approval also counts under its session (ARGV[10], empty for any other event).
+local all, unshown, counts, lines, meta, posted, pending = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 if redis.call('SADD', all, ARGV[1]) == 1 then
   redis.call('SADD', unshown, ARGV[1])
   redis.call('HINCRBY', counts, ARGV[2], 1)
   redis.call('RPUSH', lines, ARGV[3])
   redis.call('LTRIM', lines, -tonumber(ARGV[4]), -1)
   redis.call('HSETNX', meta, 'since', ARGV[6])
+  if ARGV[10] ~= '' then redis.call('HINCRBY', pending, ARGV[10], 1) end
 end
 for i = 1, 5 do redis.call('PEXPIRE', KEYS[i], ARGV[5]) end
+redis.call('PEXPIRE', pending, ARGV[5])
 redis.call('HSETNX', posted, ARGV[7], ARGV[8])
 redis.call('PEXPIRE', posted, ARGV[9])
 return 1
@@ -176,13 +184,20 @@ export class RelayState {
     await this.redis.set(this.threadKey(channel, instance), ts, 'EX', THREAD_TTL_S, 'NX');
   }
 
-  /** Folds one event into the channel's open digest (opening one if none is, or it is too old); its id. */
-  async fold(channel: string, eventKey: string, eventName: string, line: string, now: number): Promise<string> {
+  /**
+   * Folds one event into the channel's open digest (opening one if none is, or it is too old); its id. `pendingIn`:
+   * the session (`<meeting|webinar>:<id>`) whose registrant waits for approval, for a folded registration alert.
+   */
+  async fold(channel: string, eventKey: string, eventName: string, line: string, now: number, pendingIn = ''): Promise<string> {
     const id = String(await openDigest.run(this.redis, [this.digestKey(channel, 'current')], [now, DIGEST_MAX_AGE_MS, DIGEST_IDLE_MS, `${now}-${randomUUID().slice(0, 8)}`]));
     await foldEvent.run(
       this.redis,
-      [...['all', 'unshown', 'counts', 'lines', 'meta'].map((part) => this.digestKey(channel, `${id}:${part}`)), this.postedKey(eventKey)],
-      [eventKey, eventName, line, DIGEST_LINES, DIGEST_KEEP_MS, now, channel, `folded:${id}`, DEDUPE_TTL_MS],
+      [
+        ...['all', 'unshown', 'counts', 'lines', 'meta'].map((part) => this.digestKey(channel, `${id}:${part}`)),
+        this.postedKey(eventKey),
+        this.digestKey(channel, `${id}:pending`),
+      ],
+      [eventKey, eventName, line, DIGEST_LINES, DIGEST_KEEP_MS, now, channel, `folded:${id}`, DEDUPE_TTL_MS, pendingIn],
     );
     return id;
   }
@@ -190,6 +205,12 @@ export class RelayState {
   /** The digest open in this channel now, if any. */
   currentDigest(channel: string): Promise<string | null> {
     return this.redis.hget(this.digestKey(channel, 'current'), 'id');
+  }
+
+  /** Whether the channel's open digest has events waiting for its next post or update: a burst is being folded. */
+  async burstOn(channel: string): Promise<boolean> {
+    const id = await this.currentDigest(channel);
+    return id !== null && (await this.redis.scard(this.digestKey(channel, `${id}:unshown`))) > 0;
   }
 
   /**
@@ -224,26 +245,30 @@ export class RelayState {
   async digest(channel: string, id: string): Promise<DigestState> {
     const key = (part: string) => this.digestKey(channel, `${id}:${part}`);
     // One MULTI: an event folded between separate reads could be marked shown without being in the message.
-    const replies = await this.redis
-      .multi()
-      .get(key('ts'))
-      .hgetall(key('counts'))
-      .lrange(key('lines'), 0, -1)
-      .hget(key('meta'), 'since')
-      .smembers(key('unshown'))
-      .exec();
-    if (!replies) throw new Error('the digest read was aborted');
-    const failed = replies.find(([error]) => error);
-    if (failed) throw failed[0];
-    const [ts, counts, lines, since, unshown] = replies.map(([, value]) => value) as [string | null, Record<string, string>, string[], string | null, string[]];
+    const [ts, counts, lines, since, unshown, pending] = (await execChecked(
+      this.redis
+        .multi()
+        .get(key('ts'))
+        .hgetall(key('counts'))
+        .lrange(key('lines'), -DIGEST_LINES_SHOWN, -1)
+        .hget(key('meta'), 'since')
+        .smembers(key('unshown'))
+        .hgetall(key('pending')),
+    )) as [string | null, Record<string, string>, string[], string | null, string[], Record<string, string>];
     return {
       id,
       ...(ts && !ts.startsWith('pending') ? { ts } : {}),
-      counts: Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Number(v)])),
+      counts: numbers(counts),
       lines,
       ...(since ? { since: Number(since) } : {}),
+      pending: numbers(pending),
       unshown,
     };
+  }
+
+  /** Every line a digest keeps (its Show all button), oldest first; empty once it has expired. */
+  lines(channel: string, id: string): Promise<string[]> {
+    return this.redis.lrange(this.digestKey(channel, `${id}:lines`), 0, -1);
   }
 
   /** A message showing these events is in Slack: they are delivered, under that message's ts. */
@@ -313,4 +338,8 @@ export class RelayState {
   private digestKey(channel: string, part: string): string {
     return redisKey(this.keyPrefix, 'relay', 'digest', channel, part);
   }
+}
+
+function numbers(hash: Record<string, string>): Record<string, number> {
+  return Object.fromEntries(Object.entries(hash).map(([k, v]) => [k, Number(v)]));
 }

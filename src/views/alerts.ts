@@ -15,7 +15,7 @@ import {
   EventUser,
   EventVoicemail,
 } from '../zoom/event-objects.js';
-import { actions, button, context, MESSAGE_TEXT_MAX, section, type SlackMessage } from './blocks.js';
+import { actions, button, context, MESSAGE_TEXT_MAX, SECTION_TEXT_MAX, section, type SlackMessage } from './blocks.js';
 import { escapeMrkdwn, formatDateTime, formatDuration, formatMeetingId, formatSize, formatTime, truncate } from './format.js';
 import { joinUrl, mailtoTarget, urlTarget } from './links.js';
 import { downloadButtonValue } from './recordings.js';
@@ -62,8 +62,32 @@ function renderAlert(event: ZoomEvent, zone: string, opts: AlertOptions): Alert 
   return (renderer && safely(() => renderer(event, zone, opts))) ?? generic(event, zone);
 }
 
-/** A digest of a burst: how many of each kind, and the latest lines. */
-export function digestMessage(input: { counts: Record<string, number>; lines: string[]; since?: number; zone: string }): SlackMessage {
+/** Buttons of a digest: every line, as an ephemeral list; the registrants of a session who wait for approval. */
+export const DIGEST_ACTIONS = {
+  showAll: 'digest.show_all',
+  reviewPending: 'digest.review_pending',
+  approvePending: 'digest.approve_pending',
+} as const;
+/** The lines a digest message shows (ten keep the section within Slack's 3,000 characters); Show all has the rest. */
+export const DIGEST_LINES_SHOWN = 10;
+/** Sessions with registrants waiting get their buttons in the digest, this many (a block each; 50 a message). */
+const DIGEST_PENDING_SESSIONS = 5;
+
+/**
+ * A digest of a burst: how many of each kind, the latest lines, a button for every line, and for each session whose
+ * registrants wait for approval (their alerts' Approve/Deny folded in) "Approve all pending" and the registrant card
+ * with a button per person.
+ */
+export function digestMessage(input: {
+  counts: Record<string, number>;
+  lines: string[];
+  since?: number;
+  zone: string;
+  /** Registrations waiting for approval, by session (`<meeting|webinar>:<id>`). */
+  pending?: Record<string, number>;
+  /** The Show all button's value (names the digest); no button without it. */
+  showAll?: string;
+}): SlackMessage {
   const total = Object.values(input.counts).reduce((a, b) => a + b, 0);
   const kinds = Object.entries(input.counts)
     .sort((a, b) => b[1] - a[1])
@@ -71,12 +95,50 @@ export function digestMessage(input: { counts: Record<string, number>; lines: st
     .join(', ');
   const since = input.since ? ` since ${formatDateTime(DateTime.fromMillis(input.since), input.zone)}` : '';
   const head = `:package: *${total} Zoom event${total === 1 ? '' : 's'}${since}*, gathered here so the channel is not flooded: ${kinds}`;
-  // Ten lines keep the section within Slack's 3,000 characters.
-  const shown = input.lines.slice(-10);
+  const shown = input.lines.slice(-DIGEST_LINES_SHOWN);
   const blocks: KnownBlock[] = [section(head)];
   if (shown.length > 0) blocks.push(section(shown.map((l) => `• ${l}`).join('\n')));
   if (total > shown.length) blocks.push(context(`Showing the latest ${shown.length} of ${total}.`));
+  if (input.showAll && total > shown.length) blocks.push(actions('digest_all', [button(`Show all ${total}`, DIGEST_ACTIONS.showAll, input.showAll)]));
+  // One block per session: an action ID appears once in a block.
+  Object.entries(input.pending ?? {})
+    .slice(0, DIGEST_PENDING_SESSIONS)
+    .forEach(([session, n], i) => {
+      const [k, s] = session.split(':') as [RegistrantRef['k'], string];
+      const ref = JSON.stringify({ k, s } satisfies RegistrantRef);
+      const which = `${k} ${formatMeetingId(s)}`;
+      blocks.push(
+        actions(`digest_pending_${i}`, [
+          button(`Approve all pending · ${which}`, DIGEST_ACTIONS.approvePending, ref, { style: 'primary' }),
+          button(`Review ${n} waiting · ${which}`, DIGEST_ACTIONS.reviewPending, ref),
+        ]),
+      );
+    });
   return { text: `${total} Zoom events${since}`, blocks };
+}
+
+/** A message holds 50 blocks: the list takes all but the last, which says what did not fit. */
+const LIST_BLOCKS = 49;
+
+/** Every line of a digest (Show all), oldest first, in as many sections as it needs. */
+export function digestListMessage(lines: string[]): SlackMessage {
+  const sections: string[] = [];
+  let current = '';
+  let listed = 0;
+  for (const line of lines) {
+    const item = `• ${line}`;
+    if (current && current.length + 1 + item.length > SECTION_TEXT_MAX) {
+      if (sections.length === LIST_BLOCKS - 1) break;
+      sections.push(current);
+      current = '';
+    }
+    current = current ? `${current}\n${item}` : item;
+    listed++;
+  }
+  if (current) sections.push(current);
+  const blocks: KnownBlock[] = sections.map((text) => section(text));
+  if (listed < lines.length) blocks.push(context(`The first ${listed} of ${lines.length}: a Slack message holds no more.`));
+  return { text: `All ${lines.length} Zoom events of this digest`, blocks };
 }
 
 // ---- meetings and webinars --------------------------------------------------------------------------------
@@ -146,11 +208,22 @@ function registrationAlert(event: ZoomEvent, zone: string): Alert | undefined {
   const when = s.start_time ? ` (${formatTime(s.start_time, zone)})` : '';
   const alert: Alert = { summary: `${verb} ${who} for ${noun} ${sessionName(s)}${when}${operator(event)}` };
   // The registrant card's own buttons, so the registrants module's handlers act on them.
-  if (pending && s.id && /^\d{9,12}$/.test(s.id)) {
-    const ref = JSON.stringify({ k: kind === 'webinar' ? 'webinar' : 'meeting', s: s.id, r: r.id, e: r.email } satisfies RegistrantRef);
+  const waiting = pendingRegistration(event);
+  if (waiting) {
+    const ref = JSON.stringify(waiting);
     alert.buttons = [button('Approve', REGISTRANT_ACTIONS.approve, ref, { style: 'primary' }), button('Deny', REGISTRANT_ACTIONS.deny, ref)];
   }
   return alert;
+}
+
+/** The registrant a `*.registration_created` event says waits for approval (its alert's Approve/Deny act on it). */
+export function pendingRegistration(event: ZoomEvent): RegistrantRef | undefined {
+  if (!/^(meeting|webinar)\.registration_created$/.test(event.event)) return undefined;
+  const o = event.payload.object as Record<string, unknown> | undefined;
+  const s = EventSession.parse(o);
+  const r = EventRegistrant.parse(o?.registrant);
+  if (r.status !== 'pending' || !s.id || !/^\d{9,12}$/.test(s.id)) return undefined;
+  return { k: event.event.startsWith('webinar') ? 'webinar' : 'meeting', s: s.id, r: r.id, e: r.email };
 }
 
 // ---- recordings -------------------------------------------------------------------------------------------

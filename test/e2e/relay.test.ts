@@ -9,11 +9,17 @@ import { WatchStore, eventsOfTopic } from '../../src/slack/watches.js';
 import { eventIdentity, type WatchTopic, type ZoomEvent } from '../../src/zoom/events.js';
 import { useBotFixture } from '../helpers/bot.js';
 import type { SlackCall } from '../helpers/fake-slack.js';
+import { buttonOf, slackDriver, textOf } from '../helpers/driver.js';
 import { buttonClick, interactionBody, postSigned } from '../helpers/slack-requests.js';
 import { ZOOM_SECRET, postWebhook, zoomEvent } from '../helpers/zoom-events.js';
 
 // Role web: the test starts and stops the relay workers itself.
-const fixture = useBotFixture({ name: 'e2e-relay', users: [], env: { ZOOM_WEBHOOK_SECRET_TOKEN: ZOOM_SECRET, ZOOMOPS_ROLE: 'web' } });
+const fixture = useBotFixture({
+  name: 'e2e-relay',
+  users: [{ id: 'UADMIN', email: 'admin@example.com' }],
+  env: { ZOOM_WEBHOOK_SECRET_TOKEN: ZOOM_SECRET, ZOOMOPS_ROLE: 'web', ZOOMOPS_ADMINS: 'UADMIN' },
+});
+const driver = slackDriver(() => fixture.bot().url, () => fixture.slack());
 const services = () => fixture.bot().bot.services;
 const store = () => new WatchStore(services().redis, services().keyPrefix);
 let workers: RunningWorkers | undefined;
@@ -223,6 +229,68 @@ describe('delivery', () => {
     expect(await state.postedIn('meeting.registration_created:4444AAAiAAAAAiAiAiiAii==|reg-29||ABCDE12345', 'CBURST')).toBeTruthy();
   });
 
+  it('accounts for 120 registrations sent within 2 s in a few messages: counts, latest lines, every line on a click, pending ones a click from a decision', async () => {
+    await watch('CBIG', 'registrations');
+    // Half wait for approval (alone, each alert would carry Approve and Deny), half were approved at once.
+    const guests = Array.from({ length: 120 }, (_, i) => ({ i, email: `guest${i}@example.com`, pending: i % 2 === 0 }));
+    const burst = guests.map((g) => zoomEvent('meeting.registration_created', (e) => {
+      e.payload.object.registrant.id = `big-${g.i}`;
+      e.payload.object.registrant.email = g.email;
+      e.payload.object.registrant.status = g.pending ? 'pending' : 'approved';
+    }));
+    await Promise.all(burst.map((e) => postWebhook(fixture.bot().url, e)));
+
+    // The product's promise: the whole burst accounted for in the channel within 15 s.
+    const seen = await until('all 120 accounted for in the channel', () => {
+      const alone = posts('CBIG').filter((c) => !String(c.body.text).includes('Zoom events'));
+      const digest = messagesIn('CBIG', 'Zoom events').at(-1);
+      const folded = digest ? Number(/(\d+) Zoom events/.exec(digest.body.text)?.[1]) : 0;
+      return alone.length + folded === 120 ? { alone, digest: digest!, folded } : undefined;
+    }, 15_000);
+    expect(posts('CBIG').length).toBeLessThanOrEqual(10);
+    expect(posts('CBIG').length).toBe(seen.alone.length + 1);
+    expect(sectionText(seen.digest)).toContain(`*${seen.folded} Zoom events since`);
+    expect(sectionText(seen.digest)).toContain(`${seen.folded} × \`meeting.registration_created\``);
+    expect(seen.digest.body.blocks[1].text.text.split('\n')).toHaveLength(10);
+
+    // Show all: every folded line, to the one who clicked.
+    const show = buttonOf(seen.digest, 'digest.show_all');
+    expect(show.text.text).toBe(`Show all ${seen.folded}`);
+    const click = buttonClick({
+      userId: 'UADMIN',
+      actionId: 'digest.show_all',
+      value: show.value,
+      responseUrl: fixture.slack().responseUrl('show-all'),
+      channelId: 'CBIG',
+      message: { ts: seen.digest.body.ts ?? '1.1', blocks: seen.digest.body.blocks },
+    });
+    expect((await postSigned(`${fixture.bot().url}/slack/events`, interactionBody(click), 'application/x-www-form-urlencoded')).status).toBe(200);
+    const list = await fixture.slack().response('show-all');
+    expect(list.body.response_type ?? 'ephemeral').toBe('ephemeral');
+    // Every guest exactly once in the channel: alone, or in the digest's full list.
+    const emails = (text: string) => text.match(/guest\d+@example\.com(?=\|)/g) ?? [];
+    const everyLine = [...seen.alone.flatMap((c) => emails(sectionText(c))), ...emails(textOf(list))];
+    expect(everyLine.sort()).toEqual(guests.map((g) => g.email).sort());
+
+    // The pending ones: those posted alone keep Approve and Deny; the folded ones are counted on the digest's buttons.
+    const pendingAlone = seen.alone.filter((c) => String(c.body.text).includes('waiting for approval'));
+    for (const alert of pendingAlone) expect(buttonOf(alert, 'registrant.approve').text.text).toBe('Approve');
+    const session = JSON.stringify({ k: 'meeting', s: '1234567890' });
+    expect(buttonOf(seen.digest, 'digest.review_pending')).toMatchObject({ value: session, text: { text: `Review ${60 - pendingAlone.length} waiting · meeting 123 456 7890` } });
+    expect(buttonOf(seen.digest, 'digest.approve_pending')).toMatchObject({ value: session, style: 'primary' });
+
+    // One click shows the registrant card with a button per person; one click approves them all (asking first above 50).
+    const waiting = guests.filter((g) => g.pending).map((g) => ({ id: `big-${g.i}`, email: g.email, first_name: 'Guest', status: 'pending' }));
+    for (const status of ['pending', 'approved', 'denied']) {
+      fixture.zoom().get('/meetings/1234567890/registrants').query((q) => q.status === status)
+        .reply(200, { total_records: status === 'pending' ? 60 : 0, next_page_token: '', registrants: status === 'pending' ? waiting.slice(0, 20) : [] }).persist();
+    }
+    const card = await driver.click('digest.review_pending', session, 'UADMIN');
+    expect(buttonOf(card, 'registrant.approve', 0).value).toBe(JSON.stringify({ k: 'meeting', s: '1234567890', r: 'big-0', e: 'guest0@example.com' }));
+    const prompt = await driver.click('digest.approve_pending', session, 'UADMIN');
+    expect(prompt.body.text).toContain('Approve all 60 pending registrants of meeting 123 456 7890?');
+  }, 30_000);
+
   it('delivers a folded event even when posting its digest fails: the claim is let go and the post tried again', async () => {
     await watch('CFAIL', 'meetings');
     const event = zoomEvent('meeting.started');
@@ -251,13 +319,13 @@ describe('delivery', () => {
     expect(messagesIn('CTRICKLE', 'meeting.ended').filter((c) => String(c.body.text).includes('Zoom event'))).toEqual([]);
   }, 20_000);
 
-  it('never folds an alert with buttons: a registration waiting for approval is posted with Approve and Deny once the pace allows', async () => {
-    await watch('CAPPROVE', 'registrations');
+  it('never folds an alert with a Download button: it is posted with its buttons once the pace allows', async () => {
+    await watch('CAPPROVE', 'recordings');
     await saturate('CAPPROVE');
-    await postWebhook(fixture.bot().url, zoomEvent('meeting.registration_created', (e) => (e.payload.object.registrant.status = 'pending')));
+    await postWebhook(fixture.bot().url, zoomEvent('recording.completed'));
     const alert = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CAPPROVE', 10_000);
-    expect(alert.body.text).toContain('Registration waiting for approval');
-    expect(alert.body.blocks[1].elements.map((b: any) => b.text.text)).toEqual(['Approve', 'Deny']);
+    expect(alert.body.text).toContain('Recording ready');
+    expect(alert.body.blocks[1].elements.map((b: any) => b.text.text)).toEqual(['Download', 'Open in Zoom']);
   }, 20_000);
 
   it('waits for a spent chat.update budget as a delayed job, not in a worker slot', async () => {

@@ -3,7 +3,7 @@
 // the links and buttons. A change to any alert's wording or a lost detail fails here.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { alertMessage } from '../../../src/views/alerts.js';
+import { alertMessage, digestListMessage } from '../../../src/views/alerts.js';
 import { EVENT_TOPICS, type ZoomEvent } from '../../../src/zoom/events.js';
 
 const fixtures = JSON.parse(readFileSync(new URL('../../fixtures/zoom-events.json', import.meta.url), 'utf8')) as Record<string, ZoomEvent>;
@@ -128,5 +128,25 @@ describe('an alert of any length', () => {
     for (const block of message.blocks as any[]) {
       if (block.type === 'section') expect(Array.from(block.text.text as string).length).toBeLessThanOrEqual(3000);
     }
+  });
+});
+
+describe('the list behind a digest’s Show all', () => {
+  it('puts every line in sections of at most 3,000 characters, oldest first', () => {
+    const lines = Array.from({ length: 120 }, (_, i) => `:ticket: *New registration:* Guest ${i} <mailto:guest${i}@example.com|guest${i}@example.com> for meeting Weekly sync`);
+    const list = digestListMessage(lines);
+    const texts = list.blocks!.map((b) => (b as { text: { text: string } }).text.text);
+    expect(texts.every((t) => t.length <= 3_000)).toBe(true);
+    expect(texts.join('\n').split('\n')).toEqual(lines.map((l) => `• ${l}`));
+    expect(list.text).toBe('All 120 Zoom events of this digest');
+  });
+
+  it('says how many did not fit when the lines need more than a message’s 50 blocks', () => {
+    const lines = Array.from({ length: 1_000 }, (_, i) => `${String(i).padStart(4, '0')} ${'x'.repeat(290)}`);
+    const list = digestListMessage(lines);
+    expect(list.blocks).toHaveLength(50);
+    const listed = list.blocks!.slice(0, 49).flatMap((b) => (b as { text: { text: string } }).text.text.split('\n'));
+    expect(listed).toEqual(lines.slice(0, listed.length).map((l) => `• ${l}`));
+    expect(list.blocks![49]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: `The first ${listed.length} of 1000: a Slack message holds no more.` }] });
   });
 });

@@ -121,7 +121,9 @@ const watchOf = (_h: Hostile) => ({ topic: 'events', events: ['meeting.started']
 const RENDER: Record<string, (h: Hostile) => unknown> = {
   'alerts.alertMessage': () => undefined, // every event, below
   'alerts.alertSummary': () => undefined,
-  'alerts.digestMessage': (h) => alerts.digestMessage({ counts: { 'meeting.started': 3 }, lines: [alerts.alertSummary(poisoned(fixtures['meeting.started']!, h), 'UTC')], zone: 'UTC' }),
+  'alerts.digestMessage': (h) =>
+    alerts.digestMessage({ counts: { 'meeting.started': 30 }, lines: [alerts.alertSummary(poisoned(fixtures['meeting.started']!, h), 'UTC')], zone: 'UTC', pending: { 'meeting:81234567890': 3 }, showAll: '1733150000000-0a1b2c3d' }),
+  'alerts.digestListMessage': (h) => alerts.digestListMessage(Array.from({ length: 60 }, () => alerts.alertSummary(poisoned(fixtures['meeting.started']!, h), 'UTC'))),
   'api.apiAnswerMessage': (h) => api.apiAnswerMessage({ method: 'GET', path: `/users/${h.text}`, status: 200, trackingId: h.other, body: h.text, fileNote: undefined }),
   'api.apiRefusalMessage': (h) => api.apiRefusalMessage({ method: 'GET', path: `/users/${h.text}`, status: 404, code: 1001, message: h.other, trackingId: h.other }),
   'api.bodyPreview': (h) => api.bodyPreview({ topic: h.text }),
@@ -185,7 +187,7 @@ function blocksSafe(text: string): string {
 const NOT_TEXT = new Set([
   'csv.csvButton', 'csv.asTitle', 'recordings.meetingNameValue', 'csv.toCsv', 'phone.formatSeconds', 'recordings.formatSize', 'recordings.formatSeconds',
   'recordings.downloadButtonValue', 'session-form.zoneOptions', 'session-form.formTitle', 'sessions.hasEnded', 'sessions.capitalize',
-  'sessions.registrationLabel', 'watch.auditedWatch', 'watch.goneChannelAudit', 'errors.NotAllowedError',
+  'sessions.registrationLabel', 'watch.auditedWatch', 'watch.goneChannelAudit', 'errors.NotAllowedError', 'alerts.pendingRegistration',
 ]);
 
 const MODULES: Record<string, Record<string, unknown>> = {
