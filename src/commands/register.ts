@@ -6,8 +6,8 @@ import type { KnownBlock } from '@slack/types';
 import type { ActionDef, CommandDef } from './command.js';
 import type { CommandInvocation, Invocation, Services } from './context.js';
 import { parseArgs } from './grammar.js';
-import { sessionActions, sessionCommands } from './session.js';
-import { SESSION_KINDS, submitSessionForm } from './session-form.js';
+import { sessionActions, sessionCommands } from './meetings-webinars.js';
+import { SESSION_KINDS, submitSessionForm } from './meeting-webinar-form.js';
 import { panelistCommands } from './panelists.js';
 import { registrantActions, registrantCommands } from './registrants.js';
 import { UsageError } from './errors.js';
@@ -27,7 +27,7 @@ import { CANCEL_CONFIRMATION } from '../views/confirm.js';
 import { NotAllowedError, renderError } from '../views/errors.js';
 import { helpMessage } from '../views/help.js';
 import { LINK_ONLY_ACTIONS } from '../views/alerts.js';
-import { SESSION_FORM_CALLBACK } from '../views/session-form.js';
+import { SESSION_FORM_CALLBACK } from '../views/meeting-webinar-form.js';
 import { ZoomApiError } from '../zoom/errors.js';
 
 export const COMMANDS: readonly CommandDef[] = [

@@ -34,7 +34,7 @@ import {
   type RegistrantAction,
   type RegistrantStatus,
 } from '../zoom/registrants.js';
-import type { SessionKind } from '../zoom/sessions.js';
+import type { SessionKind } from '../zoom/meetings-webinars.js';
 
 const STATUSES = REGISTRANT_STATUSES;
 const PAGE_SIZE = 20;

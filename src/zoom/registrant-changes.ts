@@ -11,7 +11,7 @@ import {
   type RegistrantAction,
   type RegistrantStatus,
 } from './registrants.js';
-import type { SessionKind } from './sessions.js';
+import type { SessionKind } from './meetings-webinars.js';
 
 export const REGISTRANT_STATUSES: readonly RegistrantStatus[] = ['pending', 'approved', 'denied'];
 

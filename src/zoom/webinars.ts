@@ -1,9 +1,9 @@
 // Zoom webinars: a webinar's shape, a host's webinar list and the missing-licence refusal. Like meetings.ts, it
-// describes only what is webinar-only; get, create, update, delete and end live in sessions.ts.
+// describes only what is webinar-only; get, create, update, delete and end live in meetings-webinars.ts.
 import { z } from 'zod';
 import type { ResultPage, ZoomClient, ZoomListRequest } from './client.js';
 import { ZoomApiError } from './errors.js';
-import { SessionSettings, sessionDetailFields, sessionSummaryFields, userSessionsRequest, type SessionInput } from './sessions.js';
+import { SessionSettings, sessionDetailFields, sessionSummaryFields, userSessionsRequest, type SessionInput } from './meetings-webinars.js';
 
 /**
  * Zoom's code when the host (or the account) has no webinar licence, the "Webinar plan" add-on: HTTP 400, code 200,

@@ -7,7 +7,7 @@ import {
   listWebinarsRequest,
   Webinar,
 } from '../../../src/zoom/webinars.js';
-import { createSession } from '../../../src/zoom/sessions.js';
+import { createSession } from '../../../src/zoom/meetings-webinars.js';
 import { chargedLabels, useAreaTestbed } from './testbed.js';
 
 const LIST_ITEM = {
