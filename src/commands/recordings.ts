@@ -17,6 +17,7 @@ import { textMessage } from '../views/blocks.js';
 import { confirmationPrompt } from '../views/confirm.js';
 import { escapeMrkdwn, formatMeetingId, formatTime } from '../views/format.js';
 import {
+  FORMER_RECORDING_ACTIONS,
   RECORDING_ACTIONS,
   formatSize,
   joinedDownloadText,
@@ -300,9 +301,9 @@ async function confirmDelete(inv: Invocation, req: z.infer<typeof DeleteRequest>
 // ---- buttons ----------------------------------------------------------------------------------------------
 
 export const recordingActions: ActionDef[] = [
-  { actionId: RECORDING_ACTIONS.view, access: 'read', run: async (inv, value) => inv.reply(await detailCard(inv, buttonValue(MeetingRef, value).meetingId)) },
+  { actionId: RECORDING_ACTIONS.view, formerActionIds: [FORMER_RECORDING_ACTIONS.view], access: 'read', run: async (inv, value) => inv.reply(await detailCard(inv, buttonValue(MeetingRef, value).meetingId)) },
   {
-    actionId: RECORDING_ACTIONS.download,
+    actionId: RECORDING_ACTIONS.download, formerActionIds: [FORMER_RECORDING_ACTIONS.download],
     access: 'write',
     run: async (inv, value) => {
       const ref = buttonValue(DownloadRef, value);
@@ -310,21 +311,21 @@ export const recordingActions: ActionDef[] = [
     },
   },
   {
-    actionId: RECORDING_ACTIONS.delete,
+    actionId: RECORDING_ACTIONS.delete, formerActionIds: [FORMER_RECORDING_ACTIONS.delete],
     access: 'write',
     run: async (inv, value) => inv.reply(await deletePrompt(inv, { ...buttonValue(MeetingRef, value), action: 'trash' })),
   },
-  { actionId: RECORDING_ACTIONS.confirmDelete, access: 'write', run: async (inv, value) => confirmDelete(inv, await claimPending(inv, 'recording-delete', value, DeleteRequest)) },
+  { actionId: RECORDING_ACTIONS.confirmDelete, formerActionIds: [FORMER_RECORDING_ACTIONS.confirmDelete], access: 'write', run: async (inv, value) => confirmDelete(inv, await claimPending(inv, 'recording-delete', value, DeleteRequest)) },
   {
     // The file is on the workers' storage, so sharing is a job too: the worker finds it there and uploads it.
-    actionId: RECORDING_ACTIONS.share,
+    actionId: RECORDING_ACTIONS.share, formerActionIds: [FORMER_RECORDING_ACTIONS.share],
     access: 'write',
     run: async (inv, value) => {
       const req = buttonValue(ShareRequest, value);
       await inv.reply(textMessage(await startDownload(inv, { ...req, shareChannel: req.channel })));
     },
   },
-  { actionId: RECORDING_ACTIONS.nextPage, access: 'read', run: (inv, value) => showListPage(inv, buttonValue(ListPage, value), { replaceOriginal: true }) },
-  { actionId: RECORDING_ACTIONS.csv, access: 'read', run: (inv, value) => exportList(inv, buttonValue(ListQuery, value)) },
+  { actionId: RECORDING_ACTIONS.nextPage, formerActionIds: [FORMER_RECORDING_ACTIONS.nextPage], access: 'read', run: (inv, value) => showListPage(inv, buttonValue(ListPage, value), { replaceOriginal: true }) },
+  { actionId: RECORDING_ACTIONS.csv, formerActionIds: [FORMER_RECORDING_ACTIONS.csv], access: 'read', run: (inv, value) => exportList(inv, buttonValue(ListQuery, value)) },
 ];
 

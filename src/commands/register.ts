@@ -76,8 +76,9 @@ export function registerCommands(app: App, services: Services): void {
     }, body.channel_id);
   });
 
-  for (const action of ACTIONS) {
-    app.action<BlockAction<ButtonAction>>(action.actionId, async ({ ack, body, action: button }) => {
+  // A button keeps the action_id it was posted with, so a renamed one answers to its former IDs too.
+  for (const action of ACTIONS) for (const actionId of [action.actionId, ...(action.formerActionIds ?? [])]) {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action: button }) => {
       await ack();
       const reply = replyVia(body.response_url);
       await guarded(services, body.user.id, reply, async (inv) => {

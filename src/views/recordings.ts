@@ -7,8 +7,27 @@ import { actions, button, context, section, type SlackMessage } from './blocks.j
 import { csvButton } from './csv.js';
 import { escapeMrkdwn, formatMeetingId, formatTime, formatRate, formatSize, progressBar, truncate } from './format.js';
 
-/** Action IDs; `recordings_download` is shared with the recording.completed alert (webhook engineer). */
+/**
+ * Action IDs, in the bot's one style `<resource>.<what>[.<step>]`. `download` is also the Download button of the
+ * recording alerts (views/alerts.ts); `open` is their "Open in Zoom" link button.
+ */
 export const RECORDING_ACTIONS = {
+  view: 'recordings.view',
+  download: 'recordings.download',
+  delete: 'recordings.delete',
+  confirmDelete: 'recordings.delete.confirm',
+  share: 'recordings.share',
+  nextPage: 'recordings.list.next',
+  csv: 'recordings.list.csv',
+  open: 'recordings.open',
+} as const;
+
+/**
+ * The IDs these buttons were posted with until the style was unified (`recordings_download` …). A button already
+ * in a channel or DM keeps its action_id forever, so the app keeps answering these (commands/register.ts);
+ * never reuse them for something else.
+ */
+export const FORMER_RECORDING_ACTIONS: Record<keyof typeof RECORDING_ACTIONS, string> = {
   view: 'recordings_view',
   download: 'recordings_download',
   delete: 'recordings_delete',
@@ -16,7 +35,8 @@ export const RECORDING_ACTIONS = {
   share: 'recordings_share',
   nextPage: 'recordings_next',
   csv: 'recordings_csv',
-} as const;
+  open: 'recordings_open',
+};
 
 /** Slack's limit for one uploaded file. */
 export const SLACK_FILE_MAX_BYTES = 1_000_000_000;
