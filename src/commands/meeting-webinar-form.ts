@@ -10,10 +10,10 @@ import { UsageError } from './errors.js';
 import { APPROVAL_TYPES, SESSION_TYPES, createAudited, fetchSession, readBack, summaryLine, zoomLocalTime } from './meeting-webinar-calls.js';
 import { parseWho } from './values.js';
 import { resolveZoomUser } from './who.js';
-import { mayDo, refused, roleOf } from '../slack/authorize.js';
+import { NotAllowedError, mayDo, refused, roleOf } from '../slack/authorize.js';
 import { directMessage, replyVia, tellAfterWrite } from '../slack/respond.js';
 import { textMessage } from '../views/blocks.js';
-import { NotAllowedError, renderError } from '../views/errors.js';
+import { renderError } from '../views/errors.js';
 import { escapeMrkdwn, formatMeetingId } from '../views/format.js';
 import { describeRecurrence, sessionCard, type Session } from '../views/meetings-webinars.js';
 import {

@@ -10,7 +10,6 @@ import { sessionActions, sessionCommands } from './meetings-webinars.js';
 import { SESSION_KINDS, submitSessionForm } from './meeting-webinar-form.js';
 import { panelistCommands } from './panelists.js';
 import { registrantActions, registrantCommands } from './registrants.js';
-import { UsageError } from './errors.js';
 import { jobCommands } from './jobs.js';
 import { apiActions, apiCommands } from './api.js';
 import { chatActions, chatCommands } from './chat.js';
@@ -20,15 +19,15 @@ import { userActions, userCommands } from './users.js';
 import { watchCommands } from './watch.js';
 import { budgetedZoom } from './zoom-budget.js';
 import { route } from './router.js';
-import { mayDo, refused, roleOf } from '../slack/authorize.js';
+import { NotAllowedError, mayDo, refused, roleOf } from '../slack/authorize.js';
 import { replyVia, type Reply } from '../slack/respond.js';
 import { textMessage } from '../views/blocks.js';
 import { CANCEL_CONFIRMATION } from '../views/confirm.js';
-import { NotAllowedError, renderError } from '../views/errors.js';
+import { renderError } from '../views/errors.js';
 import { helpMessage } from '../views/help.js';
 import { LINK_ONLY_ACTIONS } from '../views/alerts.js';
 import { SESSION_FORM_CALLBACK } from '../views/meeting-webinar-form.js';
-import { ZoomApiError } from '../zoom/errors.js';
+import { CodedError } from '../errors.js';
 
 export const COMMANDS: readonly CommandDef[] = [
   ...sessionCommands('meeting'),
@@ -138,7 +137,7 @@ export function guarded(
   });
 }
 
-/** Refusals the user caused or Zoom decided: worth a line in the log, not an alarm. */
+/** Refusals the user caused or Zoom decided (the error says so: `expected`): worth a line in the log, not an alarm. */
 function isExpected(error: unknown): boolean {
-  return error instanceof UsageError || error instanceof NotAllowedError || error instanceof ZoomApiError;
+  return error instanceof CodedError && error.expected;
 }

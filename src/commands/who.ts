@@ -32,7 +32,7 @@ export async function resolveZoomUser(inv: Invocation, who: Who): Promise<ZoomUs
   try {
     return await getUser(inv.services.zoom, lookup);
   } catch (error) {
-    if (error instanceof ZoomApiError && (error.code === USER_NOT_FOUND || error.status === 404)) {
+    if (error instanceof ZoomApiError && (error.zoomCode === USER_NOT_FOUND || error.status === 404)) {
       throw new UsageError(`No Zoom user has ${lookup.includes('@') ? 'the email' : 'the ID'} ${lookup} (${origin}).`);
     }
     throw error;

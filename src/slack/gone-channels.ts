@@ -1,6 +1,7 @@
 // A channel ZoomOps can no longer post in (archived, deleted, the bot removed): how a failed post says so, and
 // the removal of its watches with an audit line. Apart from the watch store so that the store (slack/watches.ts)
 // does not import views/, whose watch card reads the store's Watch type.
+import { CodedError } from '../errors.js';
 import type { Services } from '../services.js';
 import { goneChannelAudit } from '../views/watch.js';
 import { WatchStore } from './watches.js';
@@ -9,7 +10,11 @@ import { WatchStore } from './watches.js';
 const GONE = new Set(['channel_not_found', 'is_archived', 'not_in_channel']);
 
 /** A post into a watching channel failed because the channel is gone; the message is Slack's error code. */
-export class ChannelGone extends Error {}
+export class ChannelGone extends CodedError<'slack_channel_gone'> {
+  constructor(reason: string) {
+    super('slack_channel_gone', reason, { expected: true });
+  }
+}
 
 /** Slack's error code when a failed call says the channel is gone (as a ChannelGone or Slack's own error), else undefined. */
 export function channelGoneReason(error: unknown): string | undefined {

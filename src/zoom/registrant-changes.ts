@@ -126,5 +126,5 @@ function isPerRegistrantRefusal(error: unknown): error is ZoomApiError {
 }
 
 export function reasonOf(error: ZoomApiError): string {
-  return `${error.zoomMessage}${error.code ? ` (Zoom code ${error.code})` : ''}`;
+  return `${error.zoomMessage}${error.zoomCode ? ` (Zoom code ${error.zoomCode})` : ''}`;
 }

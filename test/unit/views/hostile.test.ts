@@ -185,7 +185,7 @@ function blocksSafe(text: string): string {
 const NOT_TEXT = new Set([
   'csv.csvButton', 'csv.asTitle', 'recordings.meetingNameValue', 'csv.toCsv', 'phone.formatSeconds', 'recordings.formatSize', 'recordings.formatSeconds',
   'recordings.downloadButtonValue', 'meeting-webinar-form.zoneOptions', 'meeting-webinar-form.formTitle', 'meetings-webinars.hasEnded', 'meetings-webinars.capitalize',
-  'meetings-webinars.registrationLabel', 'watch.auditedWatch', 'watch.goneChannelAudit', 'errors.NotAllowedError',
+  'meetings-webinars.registrationLabel', 'watch.auditedWatch', 'watch.goneChannelAudit',
 ]);
 
 const MODULES: Record<string, Record<string, unknown>> = {
