@@ -45,3 +45,8 @@ export function excerpt(typed: string): string {
 export function quoted(typed: string): string {
   return `"${excerpt(typed)}"`;
 }
+
+/** A UsageError with one example that works; the sentence gets its full stop. */
+export function throwUsage(message: string, example: string): never {
+  throw new UsageError(/[.?]$/.test(message) ? message : `${message}.`, { example });
+}

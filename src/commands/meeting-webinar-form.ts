@@ -8,7 +8,7 @@ import type { CommandInvocation, Invocation, Services } from './context.js';
 import { audited } from './audited.js';
 import { UsageError } from './errors.js';
 import { APPROVAL_TYPES, SESSION_TYPES, createAudited, fetchSession, readBack, summaryLine, zoomLocalTime } from './meeting-webinar-calls.js';
-import { parseWho } from './values.js';
+import { parseWho } from './values/people-channels.js';
 import { resolveZoomUser } from './who.js';
 import { NotAllowedError, mayDo, refused, roleOf } from '../slack/authorize.js';
 import { directMessage, replyVia, tellAfterWrite } from '../slack/respond.js';

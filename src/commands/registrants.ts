@@ -8,7 +8,7 @@ import { CONFIRMATION_TTL_SECONDS, claimPending, stashPending } from './pending.
 import type { ActionDef, CommandDef } from './command.js';
 import type { ActionInvocation, CommandInvocation, Invocation, ParsedCommand } from './context.js';
 import { UsageError, quoted } from './errors.js';
-import { parseEnum } from './values.js';
+import { parseEnum } from './values/enums.js';
 import { context, textMessage } from '../views/blocks.js';
 import { confirmationPrompt } from '../views/confirm.js';
 import { escapeMrkdwn, formatClock, formatMeetingId } from '../views/format.js';

@@ -1,7 +1,7 @@
 // Turns `<who>` (me, an email, a Zoom user ID, a Slack mention) into a Zoom user (docs/command-grammar.md, values).
 import type { Invocation } from './context.js';
 import { UsageError } from './errors.js';
-import type { Who } from './values.js';
+import type { Who } from './values/people-channels.js';
 import { getUser, type ZoomUser } from '../zoom/users.js';
 import { ZoomApiError } from '../zoom/errors.js';
 
