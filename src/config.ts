@@ -1,6 +1,7 @@
 // The bot's environment (docs/configuration.md), parsed by one zod schema into a typed Config.
 // Every problem is named in one message so an operator fixes them all in one go; secrets are never echoed.
 import { z } from 'zod';
+import { CodedError } from './errors.js';
 
 export type Role = 'all' | 'web' | 'worker';
 export type ZoomPlan = 'free' | 'pro' | 'business';
@@ -91,12 +92,10 @@ export const CREDENTIAL_VARIABLES = [
   'ZOOM_WS_SUBSCRIPTION_ID',
 ] as const;
 
-export class ConfigError extends Error {
+export class ConfigError extends CodedError<'config_invalid'> {
   /** `hint`: a closing sentence on another way forward (the sandbox, for `npm start`). */
   constructor(readonly problems: string[], hint?: string) {
-    super(`ZoomOps cannot start; fix the environment:\n${problems.map((p) => `  - ${p}`).join('\n')}${hint ? `\n${hint}` : ''}`);
-    this.name = new.target.name;
-    Object.setPrototypeOf(this, new.target.prototype);
+    super('config_invalid', `ZoomOps cannot start; fix the environment:\n${problems.map((p) => `  - ${p}`).join('\n')}${hint ? `\n${hint}` : ''}`, { expected: true });
   }
 }
 

@@ -4,6 +4,7 @@
 import { Cluster, Redis, type ChainableCommander, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { RedisTopology } from './config.js';
 import type { Logger } from './log.js';
+import { RedisUnavailableError } from './redis-errors.js';
 
 /** The key namespace of this deployment; tests use their own so they never see each other's keys. */
 export const DEFAULT_KEY_PREFIX = 'zoomops';
@@ -106,23 +107,6 @@ export async function waitForRedis(redis: RedisClient, timeoutMs = 10_000): Prom
   });
 }
 
-export class RedisUnavailableError extends Error {
-  constructor(message = 'Redis is not answering') {
-    super(message);
-    this.name = new.target.name;
-    Object.setPrototypeOf(this, new.target.prototype);
-  }
-}
-
-/** ioredis reports an unreachable server with several error shapes; this tells them from command errors. */
-export function isRedisUnavailable(error: unknown): boolean {
-  if (error instanceof RedisUnavailableError) return true;
-  if (!(error instanceof Error)) return false;
-  return (
-    error.name === 'MaxRetriesPerRequestError' ||
-    /Stream isn't writeable|Connection is closed|ECONNREFUSED|ETIMEDOUT|ECONNRESET|EHOSTUNREACH/.test(error.message)
-  );
-}
 
 /**
  * A plain connection that reached a Redis Cluster node would answer `MOVED` to most keys while looking healthy.

@@ -3,6 +3,7 @@
 import type { DateTime } from 'luxon';
 import { createHealthServer, createServices, createWebBot } from './app.js';
 import type { Config } from './config.js';
+import { CodedError } from './errors.js';
 import { JOB_PROCESSORS } from './jobs/processors.js';
 import { startWorkers } from './jobs/workers.js';
 import { checkRelayScopes } from './jobs/relay.js';
@@ -57,11 +58,9 @@ export async function startBot(
 }
 
 /** Start-up stops here, with the message an operator needs, instead of a bot that looks healthy and fails every request. */
-export class RedisRefusedError extends Error {
+export class RedisRefusedError extends CodedError<'redis_refused'> {
   constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-    Object.setPrototypeOf(this, new.target.prototype);
+    super('redis_refused', message);
   }
 }
 

@@ -89,8 +89,8 @@ async function callZoom(inv: Invocation, request: ApiRequest, opts: { replaceOri
     answer = request.method === 'GET' ? await send() : await audited(inv, `called Zoom: ${request.method} ${shown}`, send);
   } catch (error) {
     if (error instanceof ZoomApiError && !(error instanceof ZoomRateLimitError) && error.status !== 429) {
-      const { status, code, zoomMessage, trackingId } = error;
-      await inv.reply(apiRefusalMessage({ method: request.method, path: shown, status, code, message: zoomMessage, trackingId }), opts);
+      const { status, zoomCode, zoomMessage, trackingId } = error;
+      await inv.reply(apiRefusalMessage({ method: request.method, path: shown, status, code: zoomCode, message: zoomMessage, trackingId }), opts);
       return;
     }
     throw error;

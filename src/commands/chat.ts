@@ -8,7 +8,7 @@ import type { ActionDef, CommandDef } from './command.js';
 import type { Invocation, ParsedCommand } from './context.js';
 import { UsageError, excerpt } from './errors.js';
 import { claimPending, stashPending } from './pending.js';
-import { parseWho } from './values.js';
+import { parseWho } from './values/people-channels.js';
 import { resolveZoomUser } from './who.js';
 import { textMessage } from '../views/blocks.js';
 import { CANDIDATES_SHOWN, CHAT_ACTIONS, channelListMessage, messageSentLine, whichChannelMessage } from '../views/chat.js';

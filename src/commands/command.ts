@@ -17,6 +17,8 @@ export interface CommandDef {
 /** A button: found by its action_id, authorized like a command, given the button's value. */
 export interface ActionDef {
   actionId: string;
+  /** IDs the same button was posted with before; Slack keeps a posted button's action_id, so these still work. */
+  formerActionIds?: readonly string[];
   access: Access;
   run(inv: ActionInvocation, value: string): Promise<void>;
 }

@@ -1,6 +1,8 @@
 // UsageError: the admin typed a command wrong. Its message is one sentence naming the wrong argument;
 // the usage line and an example travel with it so views/ can render the fix beside the sentence.
 
+import { CodedError } from '../errors.js';
+
 export interface UsageErrorOptions {
   /** The usage line of the command, e.g. `/zoom meeting get <meetingId>`. */
   usage?: string;
@@ -9,14 +11,12 @@ export interface UsageErrorOptions {
   cause?: unknown;
 }
 
-export class UsageError extends Error {
+export class UsageError extends CodedError<'zoomops_usage'> {
   readonly usage?: string;
   readonly example?: string;
 
   constructor(message: string, options: UsageErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    Object.setPrototypeOf(this, new.target.prototype);
+    super('zoomops_usage', message, { expected: true, cause: options.cause });
     if (options.usage !== undefined) this.usage = options.usage;
     if (options.example !== undefined) this.example = options.example;
   }
@@ -44,4 +44,9 @@ export function excerpt(typed: string): string {
 /** `"what was typed"`, excerpted. */
 export function quoted(typed: string): string {
   return `"${excerpt(typed)}"`;
+}
+
+/** A UsageError with one example that works; the sentence gets its full stop. */
+export function throwUsage(message: string, example: string): never {
+  throw new UsageError(/[.?]$/.test(message) ? message : `${message}.`, { example });
 }

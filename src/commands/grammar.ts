@@ -1,10 +1,11 @@
 // The `/zoom` argument grammar: positionals, `--flags` and free text, read from one command's arguments
-// against that command's ArgSpec. Pure; value meanings (times, users …) are left to values.ts.
+// against that command's ArgSpec. Pure; value meanings (times, users …) are left to values/.
 
 import { UsageError, quoted } from './errors.js';
 import { closest } from './suggest.js';
 import { readToken, stripEnclosingQuotes, type Token } from './tokenize.js';
-import { parseEnum, takeMeetingId } from './values.js';
+import { parseEnum } from './values/enums.js';
+import { takeMeetingId } from './values/meeting-ids.js';
 
 export type FlagType = 'string' | 'boolean' | 'number';
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { stringFlag } from './args.js';
 import type { Invocation, ParsedCommand } from './context.js';
 import { UsageError } from './errors.js';
-import { parseDate } from './values.js';
+import { parseDate } from './values/times.js';
 import type { ZoomClient, ZoomListRequest } from '../zoom/client.js';
 import { HISTORY_MONTHS, RangeValue, oldestAvailable, rangeWindows, type DateWindow } from '../zoom/date-windows.js';
 

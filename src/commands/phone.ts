@@ -6,7 +6,7 @@ import type { ActionDef, CommandDef } from './command.js';
 import type { Invocation, ParsedCommand } from './context.js';
 import { startExport } from './csv.js';
 import { PagePosition, historyRange, rangeWindows, windowedPage } from './history.js';
-import { parseWho } from './values.js';
+import { parseWho } from './values/people-channels.js';
 import { resolveZoomUser } from './who.js';
 import { CallQuery } from '../jobs/exports/phone-calls.js';
 import { formatPeriod } from '../views/history.js';

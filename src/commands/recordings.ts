@@ -9,7 +9,9 @@ import { startExport } from './csv.js';
 import { RecordingsListQuery } from '../jobs/exports/recordings.js';
 import { CONFIRMATION_TTL_SECONDS, claimPending, stashPending } from './pending.js';
 import { UsageError } from './errors.js';
-import { parseDate, parseEnum, parseWho } from './values.js';
+import { parseEnum } from './values/enums.js';
+import { parseWho } from './values/people-channels.js';
+import { parseDate } from './values/times.js';
 import { resolveZoomUser } from './who.js';
 import { ZOOM_CALLS_PER_REQUEST, callsLeft } from './zoom-budget.js';
 import { DOWNLOAD_TYPES, describeDownload, enqueueRecordingDownload, type DownloadType } from '../jobs/downloads/job.js';
@@ -17,6 +19,7 @@ import { textMessage } from '../views/blocks.js';
 import { confirmationPrompt } from '../views/confirm.js';
 import { escapeMrkdwn, formatMeetingId, formatTime } from '../views/format.js';
 import {
+  FORMER_RECORDING_ACTIONS,
   RECORDING_ACTIONS,
   formatSize,
   joinedDownloadText,
@@ -300,9 +303,9 @@ async function confirmDelete(inv: Invocation, req: z.infer<typeof DeleteRequest>
 // ---- buttons ----------------------------------------------------------------------------------------------
 
 export const recordingActions: ActionDef[] = [
-  { actionId: RECORDING_ACTIONS.view, access: 'read', run: async (inv, value) => inv.reply(await detailCard(inv, buttonValue(MeetingRef, value).meetingId)) },
+  { actionId: RECORDING_ACTIONS.view, formerActionIds: [FORMER_RECORDING_ACTIONS.view], access: 'read', run: async (inv, value) => inv.reply(await detailCard(inv, buttonValue(MeetingRef, value).meetingId)) },
   {
-    actionId: RECORDING_ACTIONS.download,
+    actionId: RECORDING_ACTIONS.download, formerActionIds: [FORMER_RECORDING_ACTIONS.download],
     access: 'write',
     run: async (inv, value) => {
       const ref = buttonValue(DownloadRef, value);
@@ -310,21 +313,21 @@ export const recordingActions: ActionDef[] = [
     },
   },
   {
-    actionId: RECORDING_ACTIONS.delete,
+    actionId: RECORDING_ACTIONS.delete, formerActionIds: [FORMER_RECORDING_ACTIONS.delete],
     access: 'write',
     run: async (inv, value) => inv.reply(await deletePrompt(inv, { ...buttonValue(MeetingRef, value), action: 'trash' })),
   },
-  { actionId: RECORDING_ACTIONS.confirmDelete, access: 'write', run: async (inv, value) => confirmDelete(inv, await claimPending(inv, 'recording-delete', value, DeleteRequest)) },
+  { actionId: RECORDING_ACTIONS.confirmDelete, formerActionIds: [FORMER_RECORDING_ACTIONS.confirmDelete], access: 'write', run: async (inv, value) => confirmDelete(inv, await claimPending(inv, 'recording-delete', value, DeleteRequest)) },
   {
     // The file is on the workers' storage, so sharing is a job too: the worker finds it there and uploads it.
-    actionId: RECORDING_ACTIONS.share,
+    actionId: RECORDING_ACTIONS.share, formerActionIds: [FORMER_RECORDING_ACTIONS.share],
     access: 'write',
     run: async (inv, value) => {
       const req = buttonValue(ShareRequest, value);
       await inv.reply(textMessage(await startDownload(inv, { ...req, shareChannel: req.channel })));
     },
   },
-  { actionId: RECORDING_ACTIONS.nextPage, access: 'read', run: (inv, value) => showListPage(inv, buttonValue(ListPage, value), { replaceOriginal: true }) },
-  { actionId: RECORDING_ACTIONS.csv, access: 'read', run: (inv, value) => exportList(inv, buttonValue(ListQuery, value)) },
+  { actionId: RECORDING_ACTIONS.nextPage, formerActionIds: [FORMER_RECORDING_ACTIONS.nextPage], access: 'read', run: (inv, value) => showListPage(inv, buttonValue(ListPage, value), { replaceOriginal: true }) },
+  { actionId: RECORDING_ACTIONS.csv, formerActionIds: [FORMER_RECORDING_ACTIONS.csv], access: 'read', run: (inv, value) => exportList(inv, buttonValue(ListQuery, value)) },
 ];
 

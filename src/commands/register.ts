@@ -6,12 +6,11 @@ import type { KnownBlock } from '@slack/types';
 import type { ActionDef, CommandDef } from './command.js';
 import type { CommandInvocation, Invocation, Services } from './context.js';
 import { parseArgs } from './grammar.js';
-import { sessionActions, sessionCommands } from './session.js';
-import { SESSION_KINDS, submitSessionForm } from './session-form.js';
+import { sessionActions, sessionCommands } from './meetings-webinars.js';
+import { SESSION_KINDS, submitSessionForm } from './meeting-webinar-form.js';
 import { panelistCommands } from './panelists.js';
 import { registrantActions, registrantCommands } from './registrants.js';
 import { digestActions } from './digest.js';
-import { UsageError } from './errors.js';
 import { jobCommands } from './jobs.js';
 import { apiActions, apiCommands } from './api.js';
 import { chatActions, chatCommands } from './chat.js';
@@ -22,15 +21,15 @@ import { watchCommands } from './watch.js';
 import { doctorCommands } from './doctor.js';
 import { budgetedZoom } from './zoom-budget.js';
 import { route } from './router.js';
-import { mayDo, refused, roleOf } from '../slack/authorize.js';
+import { NotAllowedError, mayDo, refused, roleOf } from '../slack/authorize.js';
 import { replyVia, type Reply } from '../slack/respond.js';
 import { textMessage } from '../views/blocks.js';
 import { CANCEL_CONFIRMATION } from '../views/confirm.js';
-import { NotAllowedError, renderError } from '../views/errors.js';
+import { renderError } from '../views/errors.js';
 import { helpMessage } from '../views/help.js';
 import { LINK_ONLY_ACTIONS } from '../views/alerts.js';
-import { SESSION_FORM_CALLBACK } from '../views/session-form.js';
-import { ZoomApiError } from '../zoom/errors.js';
+import { SESSION_FORM_CALLBACK } from '../views/meeting-webinar-form.js';
+import { CodedError } from '../errors.js';
 
 export const COMMANDS: readonly CommandDef[] = [
   ...sessionCommands('meeting'),
@@ -80,8 +79,9 @@ export function registerCommands(app: App, services: Services): void {
     }, body.channel_id);
   });
 
-  for (const action of ACTIONS) {
-    app.action<BlockAction<ButtonAction>>(action.actionId, async ({ ack, body, action: button }) => {
+  // A button keeps the action_id it was posted with, so a renamed one answers to its former IDs too.
+  for (const action of ACTIONS) for (const actionId of [action.actionId, ...(action.formerActionIds ?? [])]) {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action: button }) => {
       await ack();
       const reply = replyVia(body.response_url);
       await guarded(services, body.user.id, reply, async (inv) => {
@@ -141,7 +141,7 @@ export function guarded(
   });
 }
 
-/** Refusals the user caused or Zoom decided: worth a line in the log, not an alarm. */
+/** Refusals the user caused or Zoom decided (the error says so: `expected`): worth a line in the log, not an alarm. */
 function isExpected(error: unknown): boolean {
-  return error instanceof UsageError || error instanceof NotAllowedError || error instanceof ZoomApiError;
+  return error instanceof CodedError && error.expected;
 }

@@ -8,7 +8,7 @@ import { CONFIRMATION_TTL_SECONDS, claimPending, stashPending } from './pending.
 import type { ActionDef, CommandDef } from './command.js';
 import type { ActionInvocation, CommandInvocation, Invocation, ParsedCommand } from './context.js';
 import { UsageError, quoted } from './errors.js';
-import { parseEnum } from './values.js';
+import { parseEnum } from './values/enums.js';
 import { context, textMessage } from '../views/blocks.js';
 import { confirmationPrompt } from '../views/confirm.js';
 import { escapeMrkdwn, formatClock, formatMeetingId } from '../views/format.js';
@@ -34,7 +34,7 @@ import {
   type RegistrantAction,
   type RegistrantStatus,
 } from '../zoom/registrants.js';
-import type { SessionKind } from '../zoom/sessions.js';
+import type { SessionKind } from '../zoom/meetings-webinars.js';
 
 const STATUSES = REGISTRANT_STATUSES;
 const PAGE_SIZE = 20;

@@ -3,7 +3,7 @@ import type { CommandDef } from './command.js';
 import { UsageError, excerpt } from './errors.js';
 import { closest } from './suggest.js';
 import { splitHead, unescapeSlack } from './tokenize.js';
-import { parseResource } from './values.js';
+import { parseResource } from './values/resources.js';
 
 export type Route =
   | { kind: 'help'; resource?: string }

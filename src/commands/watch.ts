@@ -6,7 +6,7 @@ import type { CommandInvocation, ParsedCommand } from './context.js';
 import { stringFlag } from './args.js';
 import { audited } from './audited.js';
 import { UsageError, quoted } from './errors.js';
-import { parseChannel } from './values.js';
+import { parseChannel } from './values/people-channels.js';
 import { WatchStore, eventsOfTopic, type Watch } from '../slack/watches.js';
 import { auditedWatch, watchList, watchStarted, watchStopped } from '../views/watch.js';
 import { AUTO_DOWNLOAD_EVENTS } from '../jobs/auto-download.js';

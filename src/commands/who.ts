@@ -1,7 +1,7 @@
 // Turns `<who>` (me, an email, a Zoom user ID, a Slack mention) into a Zoom user (docs/command-grammar.md, values).
 import type { Invocation } from './context.js';
 import { UsageError } from './errors.js';
-import type { Who } from './values.js';
+import type { Who } from './values/people-channels.js';
 import { getUser, type ZoomUser } from '../zoom/users.js';
 import { ZoomApiError } from '../zoom/errors.js';
 
@@ -32,7 +32,7 @@ export async function resolveZoomUser(inv: Invocation, who: Who): Promise<ZoomUs
   try {
     return await getUser(inv.services.zoom, lookup);
   } catch (error) {
-    if (error instanceof ZoomApiError && (error.code === USER_NOT_FOUND || error.status === 404)) {
+    if (error instanceof ZoomApiError && (error.zoomCode === USER_NOT_FOUND || error.status === 404)) {
       throw new UsageError(`No Zoom user has ${lookup.includes('@') ? 'the email' : 'the ID'} ${lookup} (${origin}).`);
     }
     throw error;

@@ -2,6 +2,7 @@
 // timestamp, 400 for a signed body that is not JSON; URL validation answered; an event is in Redis before 200.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
+import { CodedError } from '../errors.js';
 import { countWebhookAccepted, countWebhookRefused } from '../metrics.js';
 import type { Services } from '../services.js';
 import { URL_VALIDATION, UrlValidation, ZoomEvent } from '../zoom/events.js';
@@ -14,7 +15,11 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 // Zoom gives up after 3 s; a Redis that has not taken the event by then gets a 503 so Zoom retries.
 const ENQUEUE_TIMEOUT_MS = 2_000;
 
-class TooLarge extends Error {}
+class TooLarge extends CodedError<'webhook_too_large'> {
+  constructor() {
+    super('webhook_too_large', `the body is over ${MAX_BODY_BYTES} bytes`, { expected: true });
+  }
+}
 
 export function zoomWebhookRoute(services: Services): CustomRoute {
   return { path: WEBHOOK_PATH, method: ['POST'], handler: zoomWebhookHandler(services) };

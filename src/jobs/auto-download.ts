@@ -7,7 +7,8 @@
 import type { RelayJobData } from '../ingress/accept.js';
 import type { Services } from '../services.js';
 import { MAX_PACE_WAIT_MS } from '../slack/pacing.js';
-import { WatchStore, channelGoneReason, removeGoneChannel, type Watch } from '../slack/watches.js';
+import { channelGoneReason, removeGoneChannel } from '../slack/gone-channels.js';
+import { WatchStore, type Watch } from '../slack/watches.js';
 import { autoDownloadNote } from '../views/recordings.js';
 import { EventRecording } from '../zoom/event-objects.js';
 import { meetingInstanceOf } from '../zoom/events.js';

@@ -5,11 +5,13 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { DelayedError, type Job } from 'bullmq';
 import { z } from 'zod';
+import { CodedError } from '../errors.js';
 import { observeEventToSlack } from '../metrics.js';
 import type { Services } from '../services.js';
 import { MAX_PACE_WAIT_MS } from '../slack/pacing.js';
 import { SINGLE_TRY_TIMEOUT_MS, deliveryMetadata, findDelivery, outcomeUnknown, recoveryScopes, singleTryClient, type DeliveryMetadata } from '../slack/post-once.js';
-import { ChannelGone, WatchStore, channelGoneReason, removeGoneChannel, type WatchingChannel } from '../slack/watches.js';
+import { ChannelGone, channelGoneReason, removeGoneChannel } from '../slack/gone-channels.js';
+import { WatchStore, type WatchingChannel } from '../slack/watches.js';
 import { alertMessage, alertSummary, digestMessage, pendingRegistration } from '../views/alerts.js';
 import { ZoomEvent, meetingInstanceOf } from '../zoom/events.js';
 import { RELAY_ATTEMPTS, type RelayJobData } from '../ingress/accept.js';
@@ -49,15 +51,19 @@ export const relayProcessor: JobProcessor<RelayData> = {
 };
 
 /** An alert that may not be folded met a saturated channel: the job is delayed, not failed. */
-class PaceSaturated extends Error {}
+class PaceSaturated extends CodedError<'slack_pace_saturated'> {
+  constructor(channel: string) {
+    super('slack_pace_saturated', channel, { expected: true });
+  }
+}
 
 /** Another try of this post may still be under way: the job comes back once it is over (not failed). */
-class TryUnderWay extends Error {
+class TryUnderWay extends CodedError<'relay_try_under_way'> {
   constructor(
     channel: string,
     readonly retryInMs: number,
   ) {
-    super(`a post into ${channel} may still be under way`);
+    super('relay_try_under_way', `a post into ${channel} may still be under way`, { expected: true });
   }
 }
 

@@ -10,7 +10,7 @@ import { cancelRequestedBy } from './cancel.js';
 import { ProgressMessage } from './progress.js';
 import { queuePrefix, type JobOwner, type QueueName } from './queues.js';
 import { jobFailedMessage } from '../views/jobs.js';
-import { pathsShownTo } from '../views/recordings.js';
+import { pathsShownTo } from './shown-paths.js';
 
 export interface JobContext {
   services: Services;

@@ -2,7 +2,7 @@
 // read; checked before any work. Both are people of the workspace the bot is installed in: a Slack Connect guest of a
 // shared channel is refused whatever their own organisation makes them and whatever ZOOMOPS_ADMINS / ZOOMOPS_VIEWERS list.
 import type { Principals } from '../config.js';
-import { NotAllowedError } from '../views/errors.js';
+import { CodedError } from '../errors.js';
 import type { SlackDirectory, SlackHome, SlackPerson } from './directory.js';
 
 export type AccessRole = 'admin' | 'viewer' | 'none';
@@ -13,13 +13,26 @@ export interface AccessPolicy {
   viewers?: Principals;
 }
 
+/**
+ * Someone may not do this: `what` they tried (`run \`/zoom meeting delete\``, `use this button`) and what the refusal
+ * says about them (their role, whom to ask). views/errors.ts writes the sentence.
+ */
+export class NotAllowedError extends CodedError<'zoomops_not_allowed' | 'zoomops_outsider'> {
+  constructor(
+    readonly what: string,
+    readonly refused: Refused = { role: 'none' },
+    code: 'zoomops_not_allowed' | 'zoomops_outsider' = 'zoomops_not_allowed',
+  ) {
+    super(code, `not allowed to ${what} (role ${refused.role})`, { expected: true });
+  }
+}
+
 /** The refusal of someone from another organisation (Slack Connect), whatever role they would otherwise have. */
 export class OutsiderError extends NotAllowedError {
+  declare readonly code: 'zoomops_outsider';
+
   constructor() {
-    super('use ZoomOps');
-    this.message =
-      'ZoomOps takes requests only from people of the Slack workspace it is installed in, and you belong to another ' +
-      'organisation (this is a shared channel). Ask someone of that workspace to do this.';
+    super('use ZoomOps', { role: 'none' }, 'zoomops_outsider');
   }
 }
 

@@ -1,6 +1,7 @@
 // Answers through a response_url (valid 30 min, 5 uses): ephemeral by default, or replacing the message
 // a button sat in. Used for commands, buttons and modal submissions alike; a DM where there is no URL.
 import type { WebClient } from '@slack/web-api';
+import { CodedError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { SlackMessage } from '../views/blocks.js';
 
@@ -11,11 +12,9 @@ export interface ReplyOptions {
 
 export type Reply = (message: SlackMessage, opts?: ReplyOptions) => Promise<void>;
 
-export class ResponseUrlError extends Error {
+export class ResponseUrlError extends CodedError<'slack_response_url_refused'> {
   constructor(readonly status: number) {
-    super(`Slack refused the answer through response_url (HTTP ${status})`);
-    this.name = new.target.name;
-    Object.setPrototypeOf(this, new.target.prototype);
+    super('slack_response_url_refused', `Slack refused the answer through response_url (HTTP ${status})`);
   }
 }
 

@@ -2,7 +2,8 @@
 // an uninstalled app takes all of them, so the relay never posts into the void.
 import type { App } from '@slack/bolt';
 import type { Services } from '../services.js';
-import { WatchStore, removeGoneChannel } from './watches.js';
+import { removeGoneChannel } from './gone-channels.js';
+import { WatchStore } from './watches.js';
 
 export function registerWatchEvents(app: App, services: Services): void {
   const store = new WatchStore(services.redis, services.keyPrefix);

@@ -18,15 +18,14 @@ import {
 import { actions, button, context, MESSAGE_TEXT_MAX, SECTION_TEXT_MAX, section, type SlackMessage } from './blocks.js';
 import { escapeMrkdwn, formatDateTime, formatDuration, formatMeetingId, formatSize, formatTime, truncate } from './format.js';
 import { joinUrl, mailtoTarget, urlTarget } from './links.js';
-import { downloadButtonValue } from './recordings.js';
+import { downloadButtonValue, FORMER_RECORDING_ACTIONS, RECORDING_ACTIONS } from './recordings.js';
 import { REGISTRANT_ACTIONS, type RegistrantRef } from './registrants.js';
 
-/** The recordings module's Download button: value `{"meetingId": "<uuid or id>"}` (see downloadButtonValue). */
-export const RECORDING_DOWNLOAD_ACTION = 'recordings_download';
-/** A URL button: Slack opens the link itself, yet still sends block_actions, which must be acked. */
-export const RECORDING_OPEN_ACTION = 'recordings_open';
-/** Action IDs of buttons that only open a link: acked and nothing else (commands/register.ts). */
-export const LINK_ONLY_ACTIONS: readonly string[] = [RECORDING_OPEN_ACTION];
+/**
+ * Action IDs of buttons that only open a link: Slack opens the URL itself, yet still sends block_actions, which
+ * must be acked and nothing else (commands/register.ts). The former ID stays for alerts already posted.
+ */
+export const LINK_ONLY_ACTIONS: readonly string[] = [RECORDING_ACTIONS.open, FORMER_RECORDING_ACTIONS.open];
 
 interface Alert {
   /** One line: the notification text, and the event's line in a digest. */
@@ -255,9 +254,9 @@ function recordingAlert(event: ZoomEvent, zone: string): Alert | undefined {
     // A transcript alert asks for the transcript only, as the watch's automatic download of that event does: a click
     // joins that job (same files, one BullMQ dedupe key) rather than fetching every file again.
     const only = action === 'transcript_completed' ? { type: 'transcript' } : {};
-    buttons.push(button('Download', RECORDING_DOWNLOAD_ACTION, downloadButtonValue(meetingId, only, { number: rec.id, topic: rec.topic }), { style: 'primary' }));
+    buttons.push(button('Download', RECORDING_ACTIONS.download, downloadButtonValue(meetingId, only, { number: rec.id, topic: rec.topic }), { style: 'primary' }));
   }
-  if (rec.share_url && action !== 'deleted') buttons.push(button('Open in Zoom', RECORDING_OPEN_ACTION, 'open', { url: rec.share_url }));
+  if (rec.share_url && action !== 'deleted') buttons.push(button('Open in Zoom', RECORDING_ACTIONS.open, 'open', { url: rec.share_url }));
   if (buttons.length) alert.buttons = buttons;
   return alert;
 }

@@ -1,26 +1,21 @@
 // The one place where an error becomes the sentence an admin reads: what went wrong and what to do.
 // Never a stack trace, never a secret; unexpected errors get a reference the operator finds in the log.
+// The sentence is chosen by the error's `code` (src/errors.ts); the classes are only imported as types, so this
+// view pulls in no runtime code of commands/, slack/, zoom/ or Redis.
 import { DateTime } from 'luxon';
-import { UsageError } from '../commands/errors.js';
-import type { Refused } from '../slack/authorize.js';
-import { RedisUnavailableError, isRedisUnavailable } from '../redis.js';
-import { ZoomApiError, ZoomRateLimitError, ZoomResponseError, ZoomUnavailableError } from '../zoom/errors.js';
-import { isWebinarLicenceMissing } from '../zoom/webinars.js';
+import type { UsageError } from '../commands/errors.js';
+import { hasCode } from '../errors.js';
+import { isRedisUnavailable } from '../redis-errors.js';
+import type { NotAllowedError, Refused } from '../slack/authorize.js';
+import { isWebinarLicenceMissing, type ZoomApiError, type ZoomRateLimitError, type ZoomResponseError, type ZoomUnavailableError } from '../zoom/errors.js';
 import { escapeMrkdwn, formatDateTime } from './format.js';
 
 /** Admins named in a refusal; more would make the sentence a roll call. */
 const NAMED_ADMINS_MAX = 5;
 
-export class NotAllowedError extends Error {
-  constructor(
-    readonly what: string,
-    refused: Refused = { role: 'none' },
-  ) {
-    super(refusalText(what, refused));
-    this.name = new.target.name;
-    Object.setPrototypeOf(this, new.target.prototype);
-  }
-}
+const OUTSIDER_REFUSAL =
+  'ZoomOps takes requests only from people of the Slack workspace it is installed in, and you belong to another ' +
+  'organisation (this is a shared channel). Ask someone of that workspace to do this.';
 
 /** What they may not do, what they may, and whom to ask: by mention when ZOOMOPS_ADMINS lists people or groups. */
 function refusalText(what: string, { role, admins, command = '/zoom' }: Refused): string {
@@ -56,40 +51,41 @@ const ZOOM_HINTS: Record<number, (command: string) => string> = {
 
 export function renderError(error: unknown, opts: { zone?: string; reference?: string; command?: string } = {}): string {
   const zone = opts.zone ?? 'UTC';
-  if (error instanceof UsageError) {
+  if (hasCode<UsageError>(error, 'zoomops_usage')) {
     return [error.message, error.usage ? `Usage: \`${error.usage}\`` : ''].filter(Boolean).join('\n');
   }
-  if (error instanceof NotAllowedError) return error.message;
-  if (error instanceof ZoomRateLimitError) {
+  if (hasCode<NotAllowedError>(error, 'zoomops_outsider')) return OUTSIDER_REFUSAL;
+  if (hasCode<NotAllowedError>(error, 'zoomops_not_allowed')) return refusalText(error.what, error.refused);
+  if (hasCode<ZoomRateLimitError>(error, 'zoom_daily_limit')) {
     const resets = formatDateTime(DateTime.fromJSDate(error.resetsAt), zone);
     return `Zoom's daily limit for this kind of request is used up (${escapeMrkdwn(error.zoomMessage)}). It resets ${resets}; nothing was changed.`;
   }
   if (isWebinarLicenceMissing(error)) {
     return 'The host has no Zoom Webinars licence, so Zoom refused. Assign the Webinars add-on to the host in Zoom (Admin → User Management), or pick a licensed host.';
   }
-  if (error instanceof ZoomApiError) {
+  if (hasCode<ZoomApiError>(error, 'zoom_refused', 'zoom_daily_limit')) {
     if (error.status === 429) {
       return 'Zoom is rate-limiting this account right now and kept refusing after several tries; nothing was changed. Try again in a minute.';
     }
-    const code = error.code !== undefined ? ` (code ${error.code})` : '';
-    const hint = error.code !== undefined ? ZOOM_HINTS[error.code]?.(opts.command ?? '/zoom') : undefined;
+    const code = error.zoomCode !== undefined ? ` (code ${error.zoomCode})` : '';
+    const hint = error.zoomCode !== undefined ? ZOOM_HINTS[error.zoomCode]?.(opts.command ?? '/zoom') : undefined;
     const tracking = error.trackingId ? ` Zoom tracking ID: ${error.trackingId}.` : '';
     const said = escapeMrkdwn(error.zoomMessage.replace(/\.+\s*$/, ''));
     return `Zoom refused: ${said}${code}.${hint ? ` ${hint}` : ''}${tracking}`;
   }
-  if (error instanceof ZoomUnavailableError) {
+  if (hasCode<ZoomUnavailableError>(error, 'zoom_unavailable')) {
     return error.inDoubt
       ? 'Zoom did not answer in time, so the change may or may not have been made. Check in Zoom before trying again.'
       : 'Zoom is not answering right now, so nothing was changed. Try again in a minute.';
   }
-  if (error instanceof ZoomResponseError) {
+  if (hasCode<ZoomResponseError>(error, 'zoom_bad_response')) {
     return error.method === 'GET'
       ? 'Zoom answered in a form ZoomOps does not understand, so nothing was changed. The operator can find the details in the log.'
       : 'Zoom accepted the change but answered in a form ZoomOps does not understand; check the result in Zoom.';
   }
   const slackError = slackPlatformError(error);
   if (slackError) return SLACK_ERRORS[slackError] ?? `Slack refused a step of this (${slackError}); nothing more was done.`;
-  if (error instanceof RedisUnavailableError || isRedisUnavailable(error)) {
+  if (isRedisUnavailable(error)) {
     return 'ZoomOps cannot reach its Redis, so it did nothing. Ask the operator to check REDIS_URL and the Redis server.';
   }
   const ref = opts.reference ? ` (reference ${opts.reference})` : '';

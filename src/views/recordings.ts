@@ -1,14 +1,32 @@
 // Block Kit for cloud recordings: the list (one line per meeting, View button), one meeting's files with Download and
 // Delete buttons, and the download job's progress message and summary (with Share to Slack buttons).
-import { normalize, resolve, sep } from 'node:path';
 import type { Button, KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
 import { actions, button, context, section, type SlackMessage } from './blocks.js';
 import { csvButton } from './csv.js';
 import { escapeMrkdwn, formatMeetingId, formatTime, formatRate, formatSize, progressBar, truncate } from './format.js';
 
-/** Action IDs; `recordings_download` is shared with the recording.completed alert (webhook engineer). */
+/**
+ * Action IDs, in the bot's one style `<resource>.<what>[.<step>]`. `download` is also the Download button of the
+ * recording alerts (views/alerts.ts); `open` is their "Open in Zoom" link button.
+ */
 export const RECORDING_ACTIONS = {
+  view: 'recordings.view',
+  download: 'recordings.download',
+  delete: 'recordings.delete',
+  confirmDelete: 'recordings.delete.confirm',
+  share: 'recordings.share',
+  nextPage: 'recordings.list.next',
+  csv: 'recordings.list.csv',
+  open: 'recordings.open',
+} as const;
+
+/**
+ * The IDs these buttons were posted with until the style was unified (`recordings_download` …). A button already
+ * in a channel or DM keeps its action_id forever, so the app keeps answering these (commands/register.ts);
+ * never reuse them for something else.
+ */
+export const FORMER_RECORDING_ACTIONS: Record<keyof typeof RECORDING_ACTIONS, string> = {
   view: 'recordings_view',
   download: 'recordings_download',
   delete: 'recordings_delete',
@@ -16,7 +34,8 @@ export const RECORDING_ACTIONS = {
   share: 'recordings_share',
   nextPage: 'recordings_next',
   csv: 'recordings_csv',
-} as const;
+  open: 'recordings_open',
+};
 
 /** Slack's limit for one uploaded file. */
 export const SLACK_FILE_MAX_BYTES = 1_000_000_000;
@@ -48,35 +67,8 @@ export function meetingNameValue(meeting: MeetingName): { n?: string; t?: string
   };
 }
 
-/**
- * A text as the job owner's progress message may show it. In a channel others read (`inChannel`: a watch's automatic
- * download, maybe in a public channel) paths under ZOOMOPS_RECORDINGS_DIR are relative to it (`<folder>/<file>`) and
- * the directory itself goes by its setting's name, so the server's layout stays private; error texts too, which name
- * paths as written (absolute, or relative to the working directory when the setting is). The admin's own DM keeps
- * absolute paths.
- */
-export function pathsShownTo(owner: { inChannel?: boolean | undefined }, dir: string, text: string): string {
-  if (!owner.inChannel) return text;
-  // The absolute form first: the relative one may be a tail of it.
-  const forms = [...new Set([resolve(dir), normalize(dir).replace(/[\\/]+$/, '')])].filter((form) => form.length > 1);
-  let shown = text;
-  for (const form of forms) {
-    // Only the directory itself, on path boundaries: `/srv/rec` is neither the start of `/srv/recordings-old/x` nor
-    // the tail of `/mnt/srv/rec`. Followed by a separator it starts a path inside (shown relative to it); followed by
-    // anything that cannot go on a file name (a quote, whitespace, a backtick, `:`, a full stop ending a sentence, the
-    // end), it is the directory alone.
-    const at = new RegExp(`(?<![${NAME_CHAR}.])${escapeRegExp(form)}(?:${escapeRegExp(sep)}|(?![${NAME_CHAR}]|\\.[${NAME_CHAR}.]))`, 'gu');
-    shown = shown.replace(at, (found) => (found.endsWith(sep) ? '' : 'ZOOMOPS_RECORDINGS_DIR'));
-  }
-  return shown;
-}
-
-/** What a file or directory name goes on with (a `.` too, unless it ends a sentence). */
-const NAME_CHAR = String.raw`\-\p{L}\p{N}_~`;
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+// Until src/jobs/downloads/job.ts (being changed on another branch) imports it from its new home; then delete this.
+export { pathsShownTo } from '../jobs/shown-paths.js';
 
 // ---- list --------------------------------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { RegistrantKey } from '../zoom/registrant-changes.js';
 import type { Registrant } from '../zoom/registrants.js';
-import type { SessionKind } from '../zoom/sessions.js';
+import type { SessionKind } from '../zoom/meetings-webinars.js';
 import { actions, button, context, section, type SlackMessage } from './blocks.js';
 import { escapeMrkdwn, formatMeetingId, formatTime } from './format.js';
 import { mailtoTarget } from './links.js';

@@ -172,7 +172,7 @@ export class ZoomClient {
     const body = parseZoomErrorBody(text);
     const { method, path } = req;
     const zoomMessage = body.message ?? '';
-    const refusal = new ZoomApiError({ status, code: body.code, zoomMessage, trackingId, method, path });
+    const refusal = new ZoomApiError({ status, zoomCode: body.code, zoomMessage, trackingId, method, path });
     if (status === 401 && body.code === INVALID_TOKEN_CODE && !attempts.tokenRenewed) {
       // Expired early, or replaced by a newer token: mint (or pick up) a fresh one and try once more.
       attempts.tokenRenewed = true;
@@ -369,8 +369,8 @@ function nextUtcMidnight(now: number): Date {
 }
 
 function refusalInit(error: ZoomApiError) {
-  const { status, code, zoomMessage, trackingId, method, path } = error;
-  return { status, code, zoomMessage, trackingId, method, path };
+  const { status, zoomCode, zoomMessage, trackingId, method, path } = error;
+  return { status, zoomCode, zoomMessage, trackingId, method, path };
 }
 
 function transportFailure(error: unknown, timeoutMs: number): string {

@@ -1,8 +1,8 @@
 // Zoom meetings: a meeting's shape and a user's meeting list. Get, create, update, delete and end are the calls
-// meetings share with webinars, in sessions.ts; this file adds only what is meeting-only.
+// meetings share with webinars, in meetings-webinars.ts; this file adds only what is meeting-only.
 import { z } from 'zod';
 import type { ResultPage, ZoomClient, ZoomListRequest } from './client.js';
-import { SessionSettings, sessionDetailFields, sessionSummaryFields, userSessionsRequest, type SessionInput } from './sessions.js';
+import { SessionSettings, sessionDetailFields, sessionSummaryFields, userSessionsRequest, type SessionInput } from './meetings-webinars.js';
 
 export const MeetingSettings = z.looseObject({
   ...SessionSettings.shape,

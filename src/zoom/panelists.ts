@@ -5,7 +5,7 @@ import type { ZoomClient } from './client.js';
 import { inBatches } from './batches.js';
 import { zoomPath } from './ids.js';
 import { zoomId } from './schemas.js';
-import { sessionPath } from './sessions.js';
+import { sessionPath } from './meetings-webinars.js';
 
 /** Zoom takes at most 30 panelists in one add (`maximum: 30` on the array in its spec). */
 export const PANELIST_BATCH = 30;

@@ -11,7 +11,7 @@ import {
   type RegistrantAction,
   type RegistrantStatus,
 } from './registrants.js';
-import type { SessionKind } from './sessions.js';
+import type { SessionKind } from './meetings-webinars.js';
 
 export const REGISTRANT_STATUSES: readonly RegistrantStatus[] = ['pending', 'approved', 'denied'];
 
@@ -126,5 +126,5 @@ function isPerRegistrantRefusal(error: unknown): error is ZoomApiError {
 }
 
 export function reasonOf(error: ZoomApiError): string {
-  return `${error.zoomMessage}${error.code ? ` (Zoom code ${error.code})` : ''}`;
+  return `${error.zoomMessage}${error.zoomCode ? ` (Zoom code ${error.zoomCode})` : ''}`;
 }

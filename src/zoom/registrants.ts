@@ -3,9 +3,9 @@
 import { z } from 'zod';
 import { clampPageSize, type ResultPage, type ZoomClient, type ZoomListRequest } from './client.js';
 import { zoomId } from './schemas.js';
-import { SessionOccurrence, sessionPath, type OccurrenceOption, type SessionKind } from './sessions.js';
+import { SessionOccurrence, sessionPath, type OccurrenceOption, type SessionKind } from './meetings-webinars.js';
 
-export type { SessionKind } from './sessions.js';
+export type { SessionKind } from './meetings-webinars.js';
 
 /** Zoom takes at most 30 registrants in one status update (`maximum: 30` on the array in its spec). */
 export const REGISTRANT_STATUS_BATCH = 30;

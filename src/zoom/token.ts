@@ -219,7 +219,7 @@ export class ZoomTokenProvider {
     const zoomMessage = redact(body.message ?? `HTTP ${status}`, this.clientSecret);
     const code = body.code === undefined ? '' : `, code ${body.code}`;
     return new ZoomApiError(
-      { status, code: body.code, zoomMessage, method: 'POST', path: this.oauthPath() },
+      { status, zoomCode: body.code, zoomMessage, method: 'POST', path: this.oauthPath() },
       `Zoom refused the access token request (HTTP ${status}${code}): ${zoomMessage}; ${CREDENTIALS_HINT}`,
     );
   }

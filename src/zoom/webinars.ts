@@ -1,29 +1,8 @@
-// Zoom webinars: a webinar's shape, a host's webinar list and the missing-licence refusal. Like meetings.ts, it
-// describes only what is webinar-only; get, create, update, delete and end live in sessions.ts.
+// Zoom webinars: a webinar's shape and a host's webinar list (the missing-licence refusal: errors.ts). Like meetings.ts, it
+// describes only what is webinar-only; get, create, update, delete and end live in meetings-webinars.ts.
 import { z } from 'zod';
 import type { ResultPage, ZoomClient, ZoomListRequest } from './client.js';
-import { ZoomApiError } from './errors.js';
-import { SessionSettings, sessionDetailFields, sessionSummaryFields, userSessionsRequest, type SessionInput } from './sessions.js';
-
-/**
- * Zoom's code when the host (or the account) has no webinar licence, the "Webinar plan" add-on: HTTP 400, code 200,
- * "Webinar plan is missing. You must subscribe to the webinar plan and enable webinars for this user …".
- * Read in Zoom's OpenAPI spec (every /webinars endpoint, and GET/POST /users/{userId}/webinars); not yet seen from a
- * real account. The spec gives the same code 200 to "No permission.", so the code alone does not tell them apart:
- * use isWebinarLicenceMissing, which also reads the message.
- */
-export const WEBINAR_LICENCE_REQUIRED_CODES: readonly number[] = [200];
-
-/** True for Zoom's "Webinar plan is missing" refusal (see WEBINAR_LICENCE_REQUIRED_CODES), false for anything else. */
-export function isWebinarLicenceMissing(error: unknown): boolean {
-  return (
-    error instanceof ZoomApiError &&
-    error.code !== undefined &&
-    WEBINAR_LICENCE_REQUIRED_CODES.includes(error.code) &&
-    // The spec words it "Webinar plan is missing" and "Webinar plan subscription (is) missing".
-    /webinar plan/i.test(error.zoomMessage)
-  );
-}
+import { SessionSettings, sessionDetailFields, sessionSummaryFields, userSessionsRequest, type SessionInput } from './meetings-webinars.js';
 
 const webinarFields = {
   ...sessionSummaryFields,

@@ -65,7 +65,7 @@ describe('/zoom recordings list', () => {
 
     const answer = await driver.command('recordings list', ADMIN);
 
-    const lines = answer.body.blocks.filter((b: any) => b.accessory?.action_id === 'recordings_view');
+    const lines = answer.body.blocks.filter((b: any) => b.accessory?.action_id === 'recordings.view');
     expect(lines.map((b: any) => b.text.text)).toEqual([
       '*Quarterly review* (812 3456 7890)\nSat 14 Mar 2026, 16:00 CET · 2 files · 3.1 MB',
       '*Kick-off* (812 3456 7890)\nFri 20 Feb 2026, 09:00 CET · 1 file · 2.0 GB',
@@ -98,9 +98,9 @@ describe('/zoom recordings get', () => {
     const text = textOf(answer);
     expect(text).toContain('*MP4 · shared screen with speaker view*\\n3.1 MB · 1:02:04');
     expect(text).toContain('*CHAT · chat file*\\n3 KB · duration unknown');
-    expect(JSON.parse(buttonOf(answer, 'recordings_download').value)).toEqual({ meetingId: UUID, fileId: 'file-mp4', n: '81234567890', t: 'Quarterly review' });
-    expect(JSON.parse(buttonOf(answer, 'recordings_delete', 1).value)).toEqual({ meetingId: UUID, fileId: 'file-chat' });
-    expect(JSON.parse(buttonOf(answer, 'recordings_download', 2).value)).toEqual({ meetingId: UUID, n: '81234567890', t: 'Quarterly review' });
+    expect(JSON.parse(buttonOf(answer, 'recordings.download').value)).toEqual({ meetingId: UUID, fileId: 'file-mp4', n: '81234567890', t: 'Quarterly review' });
+    expect(JSON.parse(buttonOf(answer, 'recordings.delete', 1).value)).toEqual({ meetingId: UUID, fileId: 'file-chat' });
+    expect(JSON.parse(buttonOf(answer, 'recordings.download', 2).value)).toEqual({ meetingId: UUID, n: '81234567890', t: 'Quarterly review' });
   });
 });
 
@@ -111,8 +111,8 @@ describe('/zoom recordings delete and recover', () => {
     expect(textOf(prompt)).toMatch(/Delete file `file-mp4` of \*Quarterly review\* \(812 3456 7890, Sat 14 Mar 2026, 16:00 CET; 3\.1 MB\) permanently\?/);
 
     const deleted = zoom.delete('/meetings/aDYlohsHRtCd4ii1uC2%2BhA%3D%3D/recordings/file-mp4').query({ action: 'delete' }).reply(204);
-    const confirm = buttonOf(prompt, 'recordings_delete_confirm');
-    const result = await driver.click('recordings_delete_confirm', confirm.value, ADMIN);
+    const confirm = buttonOf(prompt, 'recordings.delete.confirm');
+    const result = await driver.click('recordings.delete.confirm', confirm.value, ADMIN);
 
     expect(deleted.isDone()).toBe(true);
     expect(result.body).toMatchObject({ replace_original: true });
@@ -121,18 +121,30 @@ describe('/zoom recordings delete and recover', () => {
     expect(JSON.stringify(audit.body)).toContain('deleted recording file');
 
     // The same button again: the confirmation was used, nothing more reaches Zoom.
-    const again = await driver.click('recordings_delete_confirm', confirm.value, ADMIN);
+    const again = await driver.click('recordings.delete.confirm', confirm.value, ADMIN);
     expect(again.body.text).toContain('already used or has expired; nothing was done');
   });
 
   it('the Delete button of a card names the instance and moves exactly that one to the trash after confirmation', async () => {
     // A meeting ID means its newest instance: looked up for the prompt, and that instance (by UUID) is what goes.
     zoom.get('/meetings/81234567890/recordings').reply(200, RECORDING);
-    const prompt = await driver.click('recordings_delete', JSON.stringify({ meetingId: '81234567890' }), ADMIN);
+    const prompt = await driver.click('recordings.delete', JSON.stringify({ meetingId: '81234567890' }), ADMIN);
     expect(textOf(prompt)).toMatch(/Move the recordings of \*Quarterly review\* \(812 3456 7890, Sat 14 Mar 2026, 16:00 CET; 2 files, 3\.1 MB\) to the trash\?/);
     const trashed = zoom.delete('/meetings/aDYlohsHRtCd4ii1uC2%2BhA%3D%3D/recordings').query({ action: 'trash' }).reply(204);
 
-    await driver.click('recordings_delete_confirm', buttonOf(prompt, 'recordings_delete_confirm').value, ADMIN);
+    await driver.click('recordings.delete.confirm', buttonOf(prompt, 'recordings.delete.confirm').value, ADMIN);
+
+    expect(trashed.isDone()).toBe(true);
+  });
+
+  it('a Delete card posted before the action IDs were unified (recordings_delete, recordings_delete_confirm) still works', async () => {
+    // Slack keeps a posted button's action_id forever: the old IDs must reach the same handlers as the new ones.
+    zoom.get('/meetings/81234567890/recordings').reply(200, RECORDING);
+    const prompt = await driver.click('recordings_delete', JSON.stringify({ meetingId: '81234567890' }), ADMIN);
+    expect(textOf(prompt)).toMatch(/Move the recordings of \*Quarterly review\*/);
+    const trashed = zoom.delete('/meetings/aDYlohsHRtCd4ii1uC2%2BhA%3D%3D/recordings').query({ action: 'trash' }).reply(204);
+
+    await driver.click('recordings_delete_confirm', buttonOf(prompt, 'recordings.delete.confirm').value, ADMIN);
 
     expect(trashed.isDone()).toBe(true);
   });
@@ -156,7 +168,7 @@ describe('/zoom recordings download', () => {
     const card = await driver.command('recordings get 81234567890', ADMIN);
     zoom.get(`/meetings/${encodeURIComponent(UUID)}/recordings`).reply(200, { ...RECORDING, recording_files: [] });
 
-    const answer = await driver.click('recordings_download', buttonOf(card, 'recordings_download', 2).value, ADMIN);
+    const answer = await driver.click('recordings.download', buttonOf(card, 'recordings.download', 2).value, ADMIN);
 
     const named = 'Download the recordings of Quarterly review (812 3456 7890)';
     expect(answer.body.text).toContain(named);

@@ -93,7 +93,7 @@ describe('alerts', () => {
     expect(sectionText(recording)).toBe(
       ':film_frames: *Recording ready:* My Personal Recording (123 456 7890) (Tue 13 Jul 2021, 23:44 CEST) — 2 files, 3.3 MB · host jchill@example.com\n• M4A, audio only: 247 KB\n• MP4, shared screen with speaker view: 283 KB',
     );
-    expect(recording.body.blocks[1].elements[0]).toMatchObject({ action_id: 'recordings_download', value: '{"meetingId":"4444AAAiAAAAAiAiAiiAii==","n":"1234567890","t":"My Personal Recording"}', text: { text: 'Download' } });
+    expect(recording.body.blocks[1].elements[0]).toMatchObject({ action_id: 'recordings.download', value: '{"meetingId":"4444AAAiAAAAAiAiAiiAii==","n":"1234567890","t":"My Personal Recording"}', text: { text: 'Download' } });
   });
 
   it('gives a registration waiting for approval the registrant card’s Approve and Deny buttons', async () => {

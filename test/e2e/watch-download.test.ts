@@ -326,7 +326,7 @@ describe('/zoom watch recordings --download', () => {
     const zoom = gate();
     nockRecording(uuid, meetingId, [VIDEO, CHAT], zoom.held);
     // Another admin clicks Download on the recording (`/zoom recordings get`) before its alert comes; the job is running.
-    const click = await driver.click('recordings_download', JSON.stringify({ meetingId: uuid }), ADMIN2);
+    const click = await driver.click('recordings.download', JSON.stringify({ meetingId: uuid }), ADMIN2);
     const manual = jobIdIn(click);
 
     await postWebhook(fixture.bot().url, event);
@@ -334,8 +334,8 @@ describe('/zoom watch recordings --download', () => {
     await relayed(event);
     // The alert's Download button, clicked by the admin who set the watch up and by the one whose job it is.
     const alert = await alertIn('CDL1');
-    const byOther = await driver.click('recordings_download', buttonOf(alert, 'recordings_download').value, ADMIN);
-    const byOwner = await driver.click('recordings_download', buttonOf(alert, 'recordings_download').value, ADMIN2);
+    const byOther = await driver.click('recordings.download', buttonOf(alert, 'recordings.download').value, ADMIN);
+    const byOwner = await driver.click('recordings.download', buttonOf(alert, 'recordings.download').value, ADMIN2);
     zoom.release();
     expect(await downloadJobs()).toEqual([manual]);
     const joined = `:arrow_down: These files are already being downloaded as job \`${manual}\``;
@@ -364,7 +364,7 @@ describe('/zoom watch recordings --download', () => {
     const progress = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CDL1' && c.body.thread_ts !== undefined);
     const automatic = jobIdIn(progress);
 
-    const click = await driver.click('recordings_download', buttonOf(alert, 'recordings_download').value, ADMIN2);
+    const click = await driver.click('recordings.download', buttonOf(alert, 'recordings.download').value, ADMIN2);
 
     expect(jobIdIn(click)).toBe(automatic);
     // Its progress is in the channel's thread, not in the DM of the admin who clicked.

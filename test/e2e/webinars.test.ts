@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { FakeSlack } from '../helpers/fake-slack.js';
 import { useBotFixture, type TestBot } from '../helpers/bot.js';
 import { buttonOf, slackDriver, textOf } from '../helpers/driver.js';
-import { formState, submitForm } from '../helpers/session-form.js';
+import { formState, submitForm } from '../helpers/meeting-webinar-form.js';
 import { postSigned, slashCommandBody } from '../helpers/slack-requests.js';
 
 const ADMIN = 'UADMIN';

@@ -77,7 +77,7 @@ describe('Zoom calls of one command', () => {
     expect(textOf(answer)).toContain('--csv');
 
     calls = [];
-    const next = await driver.click('recordings_next', buttonOf(answer, 'recordings_next').value, VIEWER);
+    const next = await driver.click('recordings.list.next', buttonOf(answer, 'recordings.list.next').value, VIEWER);
     expect(calls.length).toBeLessThanOrEqual(60);
     expect(textOf(next)).toContain('Stopped after 60 Zoom calls');
   });

@@ -2,7 +2,7 @@
 import type { CsvExporter } from './exporter.js';
 import { phoneCallsExport } from './phone-calls.js';
 import { recordingsExport } from './recordings.js';
-import { sessionsExport } from './sessions.js';
+import { sessionsExport } from './meetings-webinars.js';
 import { signInsExport, usersExport } from './users.js';
 
 export const EXPORTERS = {

@@ -3,6 +3,7 @@
 // that counts the rows read; a shutdown puts the job back, to start over on another worker.
 import { UnrecoverableError, type Job } from 'bullmq';
 import { z } from 'zod';
+import { CodedError } from '../../errors.js';
 import type { Services } from '../../services.js';
 import { sendFileToDirectMessage } from '../../slack/files.js';
 import { section } from '../../views/blocks.js';
@@ -29,10 +30,9 @@ const ExportJobData = z.object({
 });
 type ExportJobData = z.infer<typeof ExportJobData>;
 
-class ExportCancelled extends Error {
+class ExportCancelled extends CodedError<'export_cancelled'> {
   constructor(readonly by: string) {
-    super(`cancelled by ${by}`);
-    this.name = new.target.name;
+    super('export_cancelled', `cancelled by ${by}`, { expected: true });
   }
 }
 

@@ -10,7 +10,7 @@ import { phoneRoutes } from './api/phone.js';
 import { recordingRoutes } from './api/recordings.js';
 import { meetingRegistrantRoutes, webinarRegistrantRoutes } from './api/registrants.js';
 import { reportRoutes } from './api/reports.js';
-import { meetingRoutes, webinarRoutes } from './api/sessions.js';
+import { meetingRoutes, webinarRoutes } from './api/meetings-webinars.js';
 import { userRoutes } from './api/users.js';
 import { TokenIssuer } from './auth.js';
 import { consoleRoutes, stateSummary } from './console.js';

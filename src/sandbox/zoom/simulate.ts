@@ -7,7 +7,7 @@ import { postMessage } from './api/chat.js';
 import { DOWNLOAD_TOKEN_LIFETIME_S } from './auth.js';
 import { createRecording, visibleFiles } from './api/recordings.js';
 import { register } from './api/registrants.js';
-import { endSession, startSession } from './api/sessions.js';
+import { endSession, startSession } from './api/meetings-webinars.js';
 import type { SandboxContext } from './router.js';
 import { recordingJson } from './shapes.js';
 import { ADMIN_EMAIL, MEMBER_EMAIL } from './seed.js';

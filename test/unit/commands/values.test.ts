@@ -2,18 +2,11 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/commands/errors.js';
-import {
-  isMeetingUuid,
-  parseChannel,
-  parseDate,
-  parseDuration,
-  parseEnum,
-  parseResource,
-  parseTimezone,
-  parseWhen,
-  parseWho,
-  takeMeetingId,
-} from '../../../src/commands/values.js';
+import { parseEnum } from '../../../src/commands/values/enums.js';
+import { isMeetingUuid, takeMeetingId } from '../../../src/commands/values/meeting-ids.js';
+import { parseChannel, parseWho } from '../../../src/commands/values/people-channels.js';
+import { parseResource } from '../../../src/commands/values/resources.js';
+import { parseDate, parseDuration, parseTimezone, parseWhen } from '../../../src/commands/values/times.js';
 
 const NY = 'America/New_York';
 // Saturday 2026-10-31 12:00 in New York (EDT, UTC-4); DST ends there at 2:00 on Sunday 2026-11-01.

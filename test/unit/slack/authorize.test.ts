@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OutsiderError, mayDo, roleOf } from '../../../src/slack/authorize.js';
+import { renderError } from '../../../src/views/errors.js';
 import type { SlackDirectory, SlackHome, SlackPerson } from '../../../src/slack/directory.js';
 
 /** A directory with fixed people and groups (of workspace T1 unless said), counting the lookups it answers. */
@@ -46,9 +47,9 @@ describe('roleOf with Slack Connect guests', () => {
   it('refuses a guest of another workspace, admin there and listed here, before any list is read', async () => {
     const { dir, lookups } = directory({ UGUEST: { teamId: 'TPARTNER', isWorkspaceAdmin: true } }, { SADMINS: ['UGUEST'] });
     await expect(roleOf('UGUEST', {}, dir)).rejects.toBeInstanceOf(OutsiderError);
-    await expect(roleOf('UGUEST', { admins: { users: ['UGUEST'], groups: ['SADMINS'] } }, dir)).rejects.toThrow(
-      'ZoomOps takes requests only from people of the Slack workspace it is installed in',
-    );
+    const refusal = await roleOf('UGUEST', { admins: { users: ['UGUEST'], groups: ['SADMINS'] } }, dir).catch((e: unknown) => e);
+    expect(refusal).toMatchObject({ code: 'zoomops_outsider', expected: true });
+    expect(renderError(refusal)).toContain('ZoomOps takes requests only from people of the Slack workspace it is installed in');
     expect(lookups.filter((l) => l.startsWith('group:'))).toEqual([]);
   });
 

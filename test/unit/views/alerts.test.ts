@@ -100,7 +100,7 @@ describe('alerts of every watched event', () => {
   it('links the recording’s Download and Open in Zoom buttons to the meeting and its share page', () => {
     const blocks = alertMessage(structuredClone(examples['recording.completed']!), 'UTC').blocks as any[];
     const [download, open] = blocks[1].elements;
-    expect(download).toMatchObject({ action_id: 'recordings_download' });
+    expect(download).toMatchObject({ action_id: 'recordings.download' });
     // The topic and number go along, so the job started from it is named as people know the meeting.
     expect(JSON.parse(download.value)).toEqual({ meetingId: '4444AAAiAAAAAiAiAiiAii==', n: '1234567890', t: 'My Personal Recording' });
     expect(open.url).toBe((examples['recording.completed']!.payload.object as { share_url: string }).share_url);

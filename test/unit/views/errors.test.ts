@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/commands/errors.js';
-import { RedisUnavailableError } from '../../../src/redis.js';
-import { NotAllowedError, renderError } from '../../../src/views/errors.js';
+import { RedisUnavailableError } from '../../../src/redis-errors.js';
+import { NotAllowedError } from '../../../src/slack/authorize.js';
+import { renderError } from '../../../src/views/errors.js';
 import { ZoomApiError, ZoomRateLimitError, ZoomUnavailableError } from '../../../src/zoom/errors.js';
 
-const refused = { method: 'GET', path: '/meetings/1', status: 404, code: 3001, zoomMessage: 'Meeting does not exist: 1.', trackingId: 'WEB_1' };
+const refused = { method: 'GET', path: '/meetings/1', status: 404, zoomCode: 3001, zoomMessage: 'Meeting does not exist: 1.', trackingId: 'WEB_1' };
 
 describe('renderError', () => {
   it('gives a usage error with its usage line', () => {
@@ -19,7 +20,7 @@ describe('renderError', () => {
   });
 
   it('says when a daily limit resets, in the reader’s zone', () => {
-    const error = new ZoomRateLimitError({ ...refused, status: 429, code: 429, zoomMessage: 'daily limit', resetsAt: new Date('2026-11-30T00:00:00Z'), accountWide: true });
+    const error = new ZoomRateLimitError({ ...refused, status: 429, zoomCode: 429, zoomMessage: 'daily limit', resetsAt: new Date('2026-11-30T00:00:00Z'), accountWide: true });
     expect(renderError(error, { zone: 'Europe/Berlin' })).toContain('It resets Mon 30 Nov 2026, 01:00 CET; nothing was changed.');
   });
 

@@ -22,8 +22,8 @@ describe('hints', () => {
     ['job failed', text(jobFailedMessage({ jobId: 'reg-1', description: 'x', reason: 'y', attempts: 3, command: COMMAND }))],
     ['auto download note', text(autoDownloadNote({ jobId: 'dl-1', startedBy: 'U1', command: COMMAND }))],
     ['joined download', joinedDownloadText({ jobId: 'dl-1', viewer: 'U1', startedBy: 'U2', command: COMMAND })],
-    ['Zoom 1001', renderError(new ZoomApiError({ status: 404, code: 1001, zoomMessage: 'User does not exist', method: 'GET', path: '/users/x' } as never), { command: COMMAND })],
-    ['Zoom 3001', renderError(new ZoomApiError({ status: 404, code: 3001, zoomMessage: 'Meeting does not exist', method: 'GET', path: '/meetings/1' } as never), { command: COMMAND })],
+    ['Zoom 1001', renderError(new ZoomApiError({ status: 404, zoomCode: 1001, zoomMessage: 'User does not exist', method: 'GET', path: '/users/x' } as never), { command: COMMAND })],
+    ['Zoom 3001', renderError(new ZoomApiError({ status: 404, zoomCode: 3001, zoomMessage: 'Meeting does not exist', method: 'GET', path: '/meetings/1' } as never), { command: COMMAND })],
   ])('%s names the command', (_name, shown) => {
     const spans = commandSpans(shown);
     expect(spans.length, shown).toBeGreaterThan(0);

@@ -20,8 +20,8 @@ import * as panelists from '../../../src/views/panelists.js';
 import * as phone from '../../../src/views/phone.js';
 import * as recordings from '../../../src/views/recordings.js';
 import * as registrants from '../../../src/views/registrants.js';
-import * as sessionForm from '../../../src/views/session-form.js';
-import * as sessions from '../../../src/views/sessions.js';
+import * as sessionForm from '../../../src/views/meeting-webinar-form.js';
+import * as sessions from '../../../src/views/meetings-webinars.js';
 import * as users from '../../../src/views/users.js';
 import * as watch from '../../../src/views/watch.js';
 import type { ZoomEvent } from '../../../src/zoom/events.js';
@@ -164,11 +164,11 @@ const RENDER: Record<string, (h: Hostile) => unknown> = {
   'registrants.registrantListMessage': (h) => registrants.registrantListMessage({ kind: 'meeting', sessionId: '81234567890', status: 'pending', registrants: [registrant(h)], counts: { pending: 1 }, zone: 'UTC', notice: undefined }),
   'registrants.statusChangeSummary': (h) =>
     registrants.statusChangeSummary({ verb: 'Approved', changed: [{ id: 'r', email: h.email }], unchanged: [{ registrant: { id: 'r', email: h.email }, status: 'approved' }], missing: [h.email], failed: [{ registrant: { id: 'r', email: h.email }, reason: h.other }] } as never),
-  'session-form.sessionFormNotice': (h) => sessionForm.sessionFormNotice('meeting', 'Schedule', blocksSafe(h.text)),
-  'session-form.sessionForm': () => undefined, // plain_text inputs only: Slack parses no markup in them
-  'sessions.sessionListMessage': (h) => sessions.sessionListMessage('meeting', { sessions: [session(h)], userLabel: h.email, type: 'upcoming', zone: 'UTC', totalRecords: 1 }),
-  'sessions.sessionCard': (h) => sessions.sessionCard('meeting', session(h), 'UTC'),
-  'sessions.describeRecurrence': () => sessions.describeRecurrence({ type: 1, repeat_interval: 1 } as never),
+  'meeting-webinar-form.sessionFormNotice': (h) => sessionForm.sessionFormNotice('meeting', 'Schedule', blocksSafe(h.text)),
+  'meeting-webinar-form.sessionForm': () => undefined, // plain_text inputs only: Slack parses no markup in them
+  'meetings-webinars.sessionListMessage': (h) => sessions.sessionListMessage('meeting', { sessions: [session(h)], userLabel: h.email, type: 'upcoming', zone: 'UTC', totalRecords: 1 }),
+  'meetings-webinars.sessionCard': (h) => sessions.sessionCard('meeting', session(h), 'UTC'),
+  'meetings-webinars.describeRecurrence': () => sessions.describeRecurrence({ type: 1, repeat_interval: 1 } as never),
   'users.userListMessage': (h) => users.userListMessage({ status: 'active', users: [{ id: 'u', email: h.email, first_name: h.text, last_name: h.other, display_name: h.text, type: 2, dept: h.other }] as never, csv: 'c' }),
   'users.activityMessage': (h) => users.activityMessage({ period: 'Nov', zone: 'UTC', csv: 'c', activities: [{ email: h.email, time: '2026-11-01T10:00:00Z', type: h.text, ip_address: h.other, client_type: h.other, version: h.text }] as never }),
   'watch.watchStarted': (h) => watch.watchStarted('C1', watchOf(h), false, '/zoom'),
@@ -186,13 +186,13 @@ function blocksSafe(text: string): string {
 // Helpers that build no Slack text (numbers, sizes, CSV, option lists, values, audit parts) need no entry.
 const NOT_TEXT = new Set([
   'csv.csvButton', 'csv.asTitle', 'recordings.meetingNameValue', 'csv.toCsv', 'phone.formatSeconds', 'recordings.formatSize', 'recordings.formatSeconds',
-  'recordings.downloadButtonValue', 'session-form.zoneOptions', 'session-form.formTitle', 'sessions.hasEnded', 'sessions.capitalize',
-  'sessions.registrationLabel', 'watch.auditedWatch', 'watch.goneChannelAudit', 'errors.NotAllowedError', 'alerts.pendingRegistration',
+  'recordings.downloadButtonValue', 'meeting-webinar-form.zoneOptions', 'meeting-webinar-form.formTitle', 'meetings-webinars.hasEnded', 'meetings-webinars.capitalize',
+  'meetings-webinars.registrationLabel', 'watch.auditedWatch', 'watch.goneChannelAudit', 'alerts.pendingRegistration',
 ]);
 
 const MODULES: Record<string, Record<string, unknown>> = {
   alerts, api, chat, confirm, csv, errors, help, history, jobs, panelists, phone, recordings, registrants,
-  'session-form': sessionForm, sessions, users, watch,
+  'meeting-webinar-form': sessionForm, 'meetings-webinars': sessions, users, watch,
 };
 
 describe('view builders with hostile Zoom text', () => {

@@ -45,7 +45,7 @@ describe('sendChatMessage', () => {
 
     const error = await sendChatMessage(bed().zoom, 'u-1', { toContact: 'bo@example.com' }, 'hi').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ZoomApiError);
-    expect(error).toMatchObject({ code: 1001 });
+    expect(error).toMatchObject({ zoomCode: 1001 });
   });
 });
 

@@ -40,6 +40,6 @@ describe('requestRaw', () => {
 
     const error = await bed().zoom.requestRaw({ method: 'DELETE', path: '/meetings/81234567890', label: 'medium' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ZoomApiError);
-    expect(error).toMatchObject({ status: 404, code: 3001, trackingId: 'WEB_404', zoomMessage: 'Meeting does not exist: 81234567890.' });
+    expect(error).toMatchObject({ status: 404, zoomCode: 3001, trackingId: 'WEB_404', zoomMessage: 'Meeting does not exist: 81234567890.' });
   });
 });

@@ -150,7 +150,8 @@ describe('ZoomClient errors', () => {
     expect(error).toBeInstanceOf(ZoomApiError);
     expect(error).toMatchObject({
       status: 404,
-      code: 3001,
+      code: 'zoom_refused',
+      zoomCode: 3001,
       zoomMessage: 'Meeting does not exist: 123.',
       trackingId: 'v=2.0;rid=abc',
       method: 'GET',
@@ -220,7 +221,7 @@ describe('ZoomClient with an invalid token (401, code 124)', () => {
     const error = await failure<ZoomApiError>(zoom.request({ method: 'GET', path: '/users/me', label: 'light' }));
 
     expect(error).toBeInstanceOf(ZoomApiError);
-    expect(error).toMatchObject({ status: 401, code: 124 });
+    expect(error).toMatchObject({ status: 401, zoomCode: 124 });
     expect(calls.isDone()).toBe(true);
     expect(oauth.isDone()).toBe(true);
   });
@@ -231,7 +232,7 @@ describe('ZoomClient with an invalid token (401, code 124)', () => {
 
     await expect(zoom.request({ method: 'GET', path: '/users/me', label: 'light' })).rejects.toMatchObject({
       status: 401,
-      code: 4711,
+      zoomCode: 4711,
     });
   });
 });

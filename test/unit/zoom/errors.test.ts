@@ -11,7 +11,7 @@ describe('ZoomApiError', () => {
   it("says what Zoom refused, in Zoom's words, with Zoom's code", () => {
     const error = new ZoomApiError({
       status: 404,
-      code: 3001,
+      zoomCode: 3001,
       zoomMessage: 'Meeting does not exist: 123.',
       trackingId: 'v=2.0;clid=us05;rid=WEB_1',
       method: 'GET',
@@ -20,7 +20,7 @@ describe('ZoomApiError', () => {
     expect(error.message).toBe('Zoom refused GET /meetings/123: Meeting does not exist: 123 (code 3001)');
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe('ZoomApiError');
-    expect(error).toMatchObject({ status: 404, code: 3001, trackingId: 'v=2.0;clid=us05;rid=WEB_1' });
+    expect(error).toMatchObject({ code: 'zoom_refused', expected: true, status: 404, zoomCode: 3001, trackingId: 'v=2.0;clid=us05;rid=WEB_1' });
   });
 
   it('falls back to the HTTP status when Zoom gave no message', () => {
@@ -33,7 +33,7 @@ describe('ZoomRateLimitError', () => {
   it('is a ZoomApiError whose message says when the quota resets', () => {
     const error = new ZoomRateLimitError({
       status: 429,
-      code: 429,
+      zoomCode: 429,
       zoomMessage: 'You have reached the maximum daily rate limit for this API.',
       method: 'GET',
       path: '/users',

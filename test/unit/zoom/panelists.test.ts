@@ -102,7 +102,7 @@ describe('addPanelists', () => {
     const error = await addPanelists(bed().zoom, '99289110036', everyone).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(ZoomApiError);
-    expect(error).toMatchObject({ status: 400, code: 3000 });
+    expect(error).toMatchObject({ status: 400, zoomCode: 3000 });
   });
 });
 

@@ -180,7 +180,7 @@ describe('ZoomTokenProvider OAuth failures', () => {
 
     const error = (await provider().getToken().catch((e: unknown) => e)) as ZoomApiError;
     expect(error).toBeInstanceOf(ZoomApiError);
-    expect(error.code).toBe(4717);
+    expect(error.zoomCode).toBe(4717);
     expect(error.message).toContain('The app has been disabled');
   });
 

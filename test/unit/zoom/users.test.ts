@@ -46,7 +46,7 @@ describe('getUser', () => {
 
     const error = await getUser(bed().zoom, 'nobody@example.com').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ZoomApiError);
-    expect(error).toMatchObject({ status: 404, code: 1001 });
+    expect(error).toMatchObject({ status: 404, zoomCode: 1001 });
   });
 });
 

@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ZoomApiError, ZoomUnavailableError } from '../../../src/zoom/errors.js';
+import { WEBINAR_LICENCE_REQUIRED_CODES, ZoomApiError, ZoomUnavailableError, isWebinarLicenceMissing } from '../../../src/zoom/errors.js';
 import {
-  WEBINAR_LICENCE_REQUIRED_CODES,
-  isWebinarLicenceMissing,
   listWebinars,
   listWebinarsRequest,
   Webinar,
 } from '../../../src/zoom/webinars.js';
-import { createSession } from '../../../src/zoom/sessions.js';
+import { createSession } from '../../../src/zoom/meetings-webinars.js';
 import { chargedLabels, useAreaTestbed } from './testbed.js';
 
 const LIST_ITEM = {
@@ -36,7 +34,7 @@ const { bed, api } = useAreaTestbed('zoom-webinars', 'tok-webinars');
 
 /** A refusal as the client builds it from Zoom's answer. */
 function refusal(status: number, code: number, zoomMessage: string): ZoomApiError {
-  return new ZoomApiError({ status, code, zoomMessage, method: 'GET', path: '/webinars/97871060099/panelists' });
+  return new ZoomApiError({ status, zoomCode: code, zoomMessage, method: 'GET', path: '/webinars/97871060099/panelists' });
 }
 
 describe('listWebinars', () => {
@@ -107,7 +105,7 @@ describe('the missing webinar licence', () => {
     const error = await createSession(bed().zoom, 'webinar', 'bo@example.com', { topic: 'Launch' }, Webinar).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(ZoomApiError);
-    expect(error).toMatchObject({ status: 400, code: 200 });
+    expect(error).toMatchObject({ status: 400, zoomCode: 200 });
     expect(isWebinarLicenceMissing(error)).toBe(true);
   });
 
@@ -121,7 +119,7 @@ describe('the missing webinar licence', () => {
 
     const error = await listWebinars(bed().zoom, 'me').catch((e: unknown) => e);
 
-    expect(error).toMatchObject({ status: 400, code: 200 });
+    expect(error).toMatchObject({ status: 400, zoomCode: 200 });
     expect(isWebinarLicenceMissing(error)).toBe(false);
   });
 

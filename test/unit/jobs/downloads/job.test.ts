@@ -95,7 +95,7 @@ describe('recording download job', () => {
     const text = JSON.stringify(summary.body.blocks);
     expect(text).toContain(`job \`${jobId}\`: 2 files saved`);
     expect(text).toContain(videoPath);
-    const share = summary.body.blocks.find((b: any) => b.accessory?.action_id === 'recordings_share').accessory;
+    const share = summary.body.blocks.find((b: any) => b.accessory?.action_id === 'recordings.share').accessory;
     expect(JSON.parse(share.value)).toEqual({ meetingId: UUID, fileId: 'FV', channel: 'C123', n: '81234567890', t: 'Quarterly review: 2026' });
 
     const job = await fixture.services().jobs.find(jobId);
@@ -120,7 +120,7 @@ describe('recording download job', () => {
     const upload = fixture.slack().calls.find((c) => c.method.startsWith('upload/'))!;
     expect(upload.body.content).toBe(audio.toString('latin1'));
     const summary = await fixture.slack().waitFor((c) => c.method === 'chat.update' && JSON.stringify(c.body).includes('shared in <#CSHARE>'));
-    expect(JSON.stringify(summary.body.blocks)).not.toContain('recordings_share');
+    expect(JSON.stringify(summary.body.blocks)).not.toContain('recordings.share');
   });
 
   it('with --share, a shutdown between two uploads puts the job back and the next worker shares only the file not yet shared', async () => {

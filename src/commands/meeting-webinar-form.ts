@@ -7,15 +7,15 @@ import type { ModalView } from '@slack/types';
 import type { CommandInvocation, Invocation, Services } from './context.js';
 import { audited } from './audited.js';
 import { UsageError } from './errors.js';
-import { APPROVAL_TYPES, SESSION_TYPES, createAudited, fetchSession, readBack, summaryLine, zoomLocalTime } from './session-calls.js';
-import { parseWho } from './values.js';
+import { APPROVAL_TYPES, SESSION_TYPES, createAudited, fetchSession, readBack, summaryLine, zoomLocalTime } from './meeting-webinar-calls.js';
+import { parseWho } from './values/people-channels.js';
 import { resolveZoomUser } from './who.js';
-import { mayDo, refused, roleOf } from '../slack/authorize.js';
+import { NotAllowedError, mayDo, refused, roleOf } from '../slack/authorize.js';
 import { directMessage, replyVia, tellAfterWrite } from '../slack/respond.js';
 import { textMessage } from '../views/blocks.js';
-import { NotAllowedError, renderError } from '../views/errors.js';
+import { renderError } from '../views/errors.js';
 import { escapeMrkdwn, formatMeetingId } from '../views/format.js';
-import { describeRecurrence, sessionCard, type Session } from '../views/sessions.js';
+import { describeRecurrence, sessionCard, type Session } from '../views/meetings-webinars.js';
 import {
   FORM_FIELDS,
   MAX_OCCURRENCES,
@@ -28,8 +28,8 @@ import {
   type SessionFormValues,
   type Registration,
   type Repeat,
-} from '../views/session-form.js';
-import { updateSession, type SessionInput, type SessionKind } from '../zoom/sessions.js';
+} from '../views/meeting-webinar-form.js';
+import { updateSession, type SessionInput, type SessionKind } from '../zoom/meetings-webinars.js';
 
 export const SESSION_KINDS: readonly SessionKind[] = ['meeting', 'webinar'];
 

@@ -8,15 +8,18 @@ import { audited, settle } from './audited.js';
 import type { ActionDef, CommandDef } from './command.js';
 import type { CommandInvocation, Invocation, ParsedCommand } from './context.js';
 import { UsageError, quoted } from './errors.js';
-import { APPROVAL_TYPES, SESSION_TYPES, createAudited, fetchSession, readBack, zoomLocalTime, zoomUtcTime } from './session-calls.js';
-import { openSessionForm, openSessionFormFor } from './session-form.js';
+import { APPROVAL_TYPES, SESSION_TYPES, createAudited, fetchSession, readBack, zoomLocalTime, zoomUtcTime } from './meeting-webinar-calls.js';
+import { openSessionForm, openSessionFormFor } from './meeting-webinar-form.js';
 import { showRegistrantCard } from './registrants.js';
-import { checkTopic, parseDate, parseDuration, parseEnum, parseTimezone, parseWhen, parseWho } from './values.js';
+import { parseEnum } from './values/enums.js';
+import { checkTopic } from './values/meeting-ids.js';
+import { parseWho } from './values/people-channels.js';
+import { parseDate, parseDuration, parseTimezone, parseWhen } from './values/times.js';
 import { resolveZoomUser } from './who.js';
 import { confirmationPrompt } from '../views/confirm.js';
 import { textMessage } from '../views/blocks.js';
 import { escapeMrkdwn, formatClock, formatDateTime, formatMeetingId, formatTime } from '../views/format.js';
-import type { Registration, SessionFormValues } from '../views/session-form.js';
+import type { Registration, SessionFormValues } from '../views/meeting-webinar-form.js';
 import {
   SESSION_ACTIONS,
   capitalize,
@@ -25,9 +28,9 @@ import {
   sessionListMessage,
   type Session,
   type SessionListState,
-} from '../views/sessions.js';
+} from '../views/meetings-webinars.js';
 import { listMeetings } from '../zoom/meetings.js';
-import { deleteSession, endSession, updateSession, type SessionInput, type SessionKind } from '../zoom/sessions.js';
+import { deleteSession, endSession, updateSession, type SessionInput, type SessionKind } from '../zoom/meetings-webinars.js';
 import { listWebinars } from '../zoom/webinars.js';
 
 /** Sessions shown per page in Slack: well under the 50-block limit of a message. */

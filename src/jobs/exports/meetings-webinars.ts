@@ -7,7 +7,7 @@ import { listMeetingsRequest, type MeetingListType, type MeetingSummary } from '
 import { listWebinarsRequest, type WebinarListType, type WebinarSummary } from '../../zoom/webinars.js';
 import type { CsvExporter } from './exporter.js';
 
-/** The list as its Next page and CSV buttons carry it (views/sessions.ts SessionListState). */
+/** The list as its Next page and CSV buttons carry it (views/meetings-webinars.ts SessionListState). */
 export const SessionListQuery = z.object({
   kind: z.enum(['meeting', 'webinar']),
   userId: z.string().min(1),

@@ -1,8 +1,8 @@
 // The session form's pure parts: checking a submission into Zoom's body, and filling the form from Zoom, for both kinds.
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { checkForm, formValuesOf } from '../../../src/commands/session-form.js';
-import type { SessionFormValues } from '../../../src/views/session-form.js';
+import { checkForm, formValuesOf } from '../../../src/commands/meeting-webinar-form.js';
+import type { SessionFormValues } from '../../../src/views/meeting-webinar-form.js';
 
 const NOW = DateTime.fromISO('2026-03-01T10:00:00Z');
 const base: SessionFormValues = { topic: 'Sync', date: '2026-03-10', time: '15:00', duration: 30, timezone: 'Europe/Berlin', registration: 'none', repeat: 'none' };

@@ -1,9 +1,9 @@
-// The calls on one meeting or webinar (sessions.ts), as the commands and the form make them: Zoom documents the
+// The calls on one meeting or webinar (meetings-webinars.ts), as the commands and the form make them: Zoom documents the
 // same paths for both kinds, so each call is checked for each kind's path, answer shape and rate label.
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { Meeting, type MeetingInput } from '../../../src/zoom/meetings.js';
-import { createSession, deleteSession, endSession, getSession, updateSession } from '../../../src/zoom/sessions.js';
+import { createSession, deleteSession, endSession, getSession, updateSession } from '../../../src/zoom/meetings-webinars.js';
 import { Webinar, type WebinarInput } from '../../../src/zoom/webinars.js';
 import { chargedLabels, useAreaTestbed } from './testbed.js';
 

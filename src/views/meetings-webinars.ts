@@ -2,7 +2,7 @@
 // Both kinds read alike; only their names, type numbers and button action IDs differ.
 import type { KnownBlock } from '@slack/types';
 import type { Meeting } from '../zoom/meetings.js';
-import type { SessionKind, SessionRecurrence } from '../zoom/sessions.js';
+import type { SessionKind, SessionRecurrence } from '../zoom/meetings-webinars.js';
 import type { Webinar } from '../zoom/webinars.js';
 import { actions, button, context, fields, section, type SlackMessage } from './blocks.js';
 import { escapeMrkdwn, formatDuration, formatMeetingId, formatTime } from './format.js';

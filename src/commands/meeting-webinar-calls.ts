@@ -4,10 +4,10 @@ import type { DateTime } from 'luxon';
 import type { z } from 'zod';
 import type { Invocation } from './context.js';
 import { escapeMrkdwn, formatMeetingId, formatTime } from '../views/format.js';
-import type { Session } from '../views/sessions.js';
-import type { Registration } from '../views/session-form.js';
+import type { Session } from '../views/meetings-webinars.js';
+import type { Registration } from '../views/meeting-webinar-form.js';
 import { Meeting } from '../zoom/meetings.js';
-import { createSession, getSession, type SessionInput, type SessionKind } from '../zoom/sessions.js';
+import { createSession, getSession, type SessionInput, type SessionKind } from '../zoom/meetings-webinars.js';
 import { Webinar } from '../zoom/webinars.js';
 
 /** Zoom's type of a one-off and of a series with fixed times (meetings 2 and 8, webinars 5 and 9). */

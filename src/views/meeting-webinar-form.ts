@@ -1,7 +1,7 @@
 // The create/update modal of a meeting or webinar: every field a scheduled one needs, prefilled where we know
 // the value. Both kinds have the same fields; the kind names the modal and its callback.
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import type { SessionKind } from '../zoom/sessions.js';
+import type { SessionKind } from '../zoom/meetings-webinars.js';
 import { context, section } from './blocks.js';
 import { truncate } from './format.js';
 
