@@ -21,13 +21,15 @@ import { watchCommands } from './watch.js';
 import { budgetedZoom } from './zoom-budget.js';
 import { route } from './router.js';
 import { mayDo, refused, roleOf } from '../slack/authorize.js';
-import { replyVia, type Reply } from '../slack/respond.js';
+import { directMessage, replyVia, type Reply } from '../slack/respond.js';
 import { textMessage } from '../views/blocks.js';
 import { CANCEL_CONFIRMATION } from '../views/confirm.js';
 import { NotAllowedError, renderError } from '../views/errors.js';
 import { helpMessage } from '../views/help.js';
 import { LINK_ONLY_ACTIONS } from '../views/alerts.js';
 import { SESSION_FORM_CALLBACK } from '../views/session-form.js';
+import { SHARE_RECORDING_CALLBACK } from '../views/share-recording.js';
+import { shareFormChoice, submitShareForm } from './share-recording.js';
 import { ZoomApiError } from '../zoom/errors.js';
 
 export const COMMANDS: readonly CommandDef[] = [
@@ -96,6 +98,22 @@ export function registerCommands(app: App, services: Services): void {
   for (const kind of SESSION_KINDS) {
     app.view<ViewSubmitAction>({ callback_id: SESSION_FORM_CALLBACK[kind], type: 'view_submission' }, (args) => submitSessionForm(kind, args, services));
   }
+
+  // Share to Slack's "where" modal: a missing channel is shown under the field; otherwise it closes and the answer
+  // comes in the DM (a modal has no response_url).
+  app.view<ViewSubmitAction>({ callback_id: SHARE_RECORDING_CALLBACK, type: 'view_submission' }, async ({ ack, body, view }) => {
+    const choice = shareFormChoice(view);
+    if ('errors' in choice) {
+      await ack({ response_action: 'errors', errors: choice.errors });
+      return;
+    }
+    await ack();
+    const dm = directMessage(services.slack, body.user.id);
+    await guarded(services, body.user.id, dm, async (inv) => {
+      if (!mayDo(inv.role, 'write')) throw new NotAllowedError('share recordings', refused(services, inv.role));
+      await dm(textMessage(await submitShareForm(inv, choice)));
+    }, choice.channel);
+  });
 
 }
 
