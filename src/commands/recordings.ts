@@ -54,7 +54,7 @@ const DeleteRequest = MeetingRef.extend({ action: z.enum(['trash', 'delete']) })
 const ShareRequest = MeetingRef.extend({
   fileId: z.string().min(1),
   channel: z.string().min(1),
-  j: z.string().optional(),
+  j: z.string().regex(/^dl-[0-9a-f]+$/).optional(),
   th: z.string().optional(),
   ...MeetingNameRef.shape,
 });

@@ -10,7 +10,7 @@ import { escapeMrkdwn } from '../views/format.js';
 import { IN_THREAD, SHARE_FIELDS, shareRecordingModal } from '../views/share-recording.js';
 
 /** What the modal carries to its submission: the download job, the file, the meeting, the alert's channel and thread. */
-const ShareFormMeta = z.object({
+export const ShareFormMeta = z.object({
   j: z.string().regex(/^dl-[0-9a-f]+$/),
   f: z.string().min(1),
   m: z.string().min(1),
@@ -43,8 +43,6 @@ export async function openShareForm(inv: ActionInvocation, meta: ShareFormMeta):
     }),
   });
 }
-
-export { ShareFormMeta };
 
 /** The channel picked, or an error for the modal to show under the field. */
 export function shareFormChoice(view: ViewOutput): { meta: ShareFormMeta; channel: string; inThread: boolean } | { errors: Record<string, string> } {

@@ -357,7 +357,7 @@ describe('/zoom watch recordings --download', () => {
 
   it('Share to Slack asks where (the alert’s channel and thread first) and shares the saved file from disk: no Zoom call, no new download', async () => {
     await driver.command('watch recordings <#CPLAIN|cplain>', ADMIN);
-    const { uuid, meetingId, event } = recordingEvent(9);
+    const { uuid, meetingId, event, folder } = recordingEvent(9);
     nockRecording(uuid, meetingId, [CHAT]);
     await postWebhook(fixture.bot().url, event);
     const alert = await alertIn('CPLAIN');
@@ -401,6 +401,17 @@ describe('/zoom watch recordings --download', () => {
     // The saved file was reused: the one download job, and Zoom's storage asked once.
     expect(await downloadJobs()).toEqual([downloadJob]);
     expect(fetchedFiles()).toEqual([`${meetingId}-FC`]);
+
+    // Gone from disk since: not shared, and the DM says how to fetch it again; still no download started by itself.
+    await rm(join(folder, 'chat_file_FC.txt'));
+    await postSigned(
+      `${fixture.bot().url}/slack/events`,
+      interactionBody(viewSubmission({ userId: ADMIN, callbackId: modal.callback_id, privateMetadata: modal.private_metadata, values: { share_channel: { channel: { type: 'conversations_select', selected_conversation: 'CPLAIN' } } } })),
+      'application/x-www-form-urlencoded',
+    );
+    await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === ADMIN && String(c.body.text).includes(`\`chat_file_FC.txt\` is no longer whole in the bot's storage, so it was not shared. \`/zoom recordings download ${uuid} --share\``));
+    expect(fixture.slack().calls.filter((c) => c.method === 'files.completeUploadExternal')).toHaveLength(1);
+    expect(await downloadJobs()).toEqual([downloadJob]);
   }, 30_000);
 
   it('the transcript alert’s Download button joins the automatic transcript download', async () => {
