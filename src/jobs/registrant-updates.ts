@@ -235,7 +235,8 @@ async function redrawCard(services: Services, data: RegistrantJobData, jobId: st
   const { kind, sessionId, action } = data.request;
   const outcome = view.state === 'cancelled' ? 'cancelled' : 'finished';
   const failed = view.failed ? `, ${view.failed} failed` : '';
-  const notice = `${CHANGE_ICONS[action]} Job \`${jobId}\` ${outcome}: ${view.changed ?? 0} ${STATUS_RULES[action].done}${failed} (by <@${data.owner.userId}>)`;
+  const icon = view.state === 'cancelled' ? ':no_entry_sign:' : view.failed ? ':warning:' : CHANGE_ICONS[action];
+  const notice = `${icon} Job \`${jobId}\` ${outcome}: ${view.changed ?? 0} ${STATUS_RULES[action].done}${failed} (by <@${data.owner.userId}>)`;
   try {
     const card = await registrantCard(services, data.card!.zone, kind, sessionId, 'pending', notice);
     await replyVia(data.card!.responseUrl)(card, { replaceOriginal: true });

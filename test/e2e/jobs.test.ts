@@ -87,6 +87,7 @@ describe('/zoom jobs', () => {
     // The confirmation the job was started from becomes the registrant card again, saying the job was cancelled.
     const card = await slack.waitFor((c) => c.method.startsWith('response/') && textOf(c).includes(`Job \`${jobId}\` cancelled`));
     expect(card.body.replace_original).toBe(true);
+    expect(textOf(card)).toContain(`:no_entry_sign: Job \`${jobId}\` cancelled:`);
     expect(textOf(card)).toContain('Webinar \\"Launch\\" (812 3456 7890): pending registrants');
   });
 
