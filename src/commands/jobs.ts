@@ -14,7 +14,7 @@ const LIST_LIMIT = 25;
 /** Finished jobs `/zoom jobs` still lists: an admin asking "did it work?" the same day finds the answer there. */
 const FINISHED_SHOWN_MS = 24 * 3600_000;
 // Relayed events are jobs too, but only their failures concern an admin.
-const USER_QUEUES: QueueName[] = ['registrants', 'downloads', 'exports'];
+const USER_QUEUES: QueueName[] = ['registrants', 'downloads', 'exports', 'shares'];
 
 const jobId = { name: 'jobId', type: 'string' } as const;
 

@@ -12,6 +12,7 @@ import { UsageError } from './errors.js';
 import { parseEnum } from './values/enums.js';
 import { parseWho } from './values/people-channels.js';
 import { parseDate } from './values/times.js';
+import { ShareFormMeta, openShareForm } from './share-recording.js';
 import { resolveZoomUser } from './who.js';
 import { ZOOM_CALLS_PER_REQUEST, callsLeft } from './zoom-budget.js';
 import { DOWNLOAD_TYPES, describeDownload, enqueueRecordingDownload, type DownloadType } from '../jobs/downloads/job.js';
@@ -52,7 +53,14 @@ const MeetingRef = z.object({ meetingId: z.string().min(1), fileId: z.string().m
 /** The meeting's number and topic, which Download and Share buttons carry to name the job (views' meetingNameValue). */
 const MeetingNameRef = z.object({ n: z.string().regex(/^\d{9,12}$/).optional(), t: z.string().max(200).optional() });
 const DeleteRequest = MeetingRef.extend({ action: z.enum(['trash', 'delete']) });
-const ShareRequest = MeetingRef.extend({ fileId: z.string().min(1), channel: z.string().min(1), ...MeetingNameRef.shape });
+/** A Share to Slack button: the file, where the download was asked (`channel`, the alert's thread `th`), and its job `j`. */
+const ShareRequest = MeetingRef.extend({
+  fileId: z.string().min(1),
+  channel: z.string().min(1),
+  j: z.string().regex(/^dl-[0-9a-f]+$/).optional(),
+  th: z.string().optional(),
+  ...MeetingNameRef.shape,
+});
 /** A Download button: one file, the files of one type (a transcript alert's), or all of them. */
 const DownloadRef = MeetingRef.extend({ type: z.enum(DOWNLOAD_TYPES).optional(), ...MeetingNameRef.shape });
 
@@ -242,7 +250,7 @@ async function detailCard(inv: Invocation, meetingId: string, notice?: string) {
 
 async function startDownload(
   inv: Invocation,
-  req: { meetingId: string; fileId?: string; type?: DownloadType; share?: boolean; shareChannel?: string; n?: string; t?: string },
+  req: { meetingId: string; fileId?: string; type?: DownloadType; share?: boolean; shareChannel?: string; originThreadTs?: string; n?: string; t?: string },
 ): Promise<string> {
   const shareChannel = req.shareChannel ?? (req.share ? inv.channelId : undefined);
   const request = {
@@ -252,6 +260,7 @@ async function startDownload(
     type: req.type ?? 'all',
     ...(shareChannel ? { shareChannel } : {}),
     originChannel: inv.channelId,
+    ...(req.originThreadTs ? { originThreadTs: req.originThreadTs } : {}),
   };
   const description = describeDownload(request, { ...(req.n ? { number: req.n } : {}), ...(req.t ? { topic: req.t } : {}) });
   const started = await enqueueRecordingDownload(inv.services, { ...request, description });
@@ -309,7 +318,8 @@ export const recordingActions: ActionDef[] = [
     access: 'write',
     run: async (inv, value) => {
       const ref = buttonValue(DownloadRef, value);
-      await inv.reply(textMessage(await startDownload(inv, ref)));
+      // From an alert in a channel: Share to Slack will offer that alert's thread.
+      await inv.reply(textMessage(await startDownload(inv, { ...ref, ...(inv.message ? { originThreadTs: inv.message.ts } : {}) })));
     },
   },
   {
@@ -319,12 +329,14 @@ export const recordingActions: ActionDef[] = [
   },
   { actionId: RECORDING_ACTIONS.confirmDelete, formerActionIds: [FORMER_RECORDING_ACTIONS.confirmDelete], access: 'write', run: async (inv, value) => confirmDelete(inv, await claimPending(inv, 'recording-delete', value, DeleteRequest)) },
   {
-    // The file is on the workers' storage, so sharing is a job too: the worker finds it there and uploads it.
+    // Asks where first (share-recording.ts); the file is on the workers' storage, so a worker uploads it from there.
     actionId: RECORDING_ACTIONS.share, formerActionIds: [FORMER_RECORDING_ACTIONS.share],
     access: 'write',
     run: async (inv, value) => {
       const req = buttonValue(ShareRequest, value);
-      await inv.reply(textMessage(await startDownload(inv, { ...req, shareChannel: req.channel })));
+      // A summary from before buttons named their job: the old way, a download job that shares.
+      if (!req.j) return inv.reply(textMessage(await startDownload(inv, { ...req, shareChannel: req.channel })));
+      await openShareForm(inv, ShareFormMeta.parse({ j: req.j, f: req.fileId, m: req.meetingId, c: req.channel, ...(req.th ? { th: req.th } : {}) }));
     },
   },
   { actionId: RECORDING_ACTIONS.nextPage, formerActionIds: [FORMER_RECORDING_ACTIONS.nextPage], access: 'read', run: (inv, value) => showListPage(inv, buttonValue(ListPage, value), { replaceOriginal: true }) },

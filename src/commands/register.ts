@@ -22,7 +22,7 @@ import { doctorCommands } from './doctor.js';
 import { budgetedZoom } from './zoom-budget.js';
 import { route } from './router.js';
 import { NotAllowedError, mayDo, refused, roleOf } from '../slack/authorize.js';
-import { replyVia, type Reply } from '../slack/respond.js';
+import { directMessage, replyVia, type Reply } from '../slack/respond.js';
 import { textMessage } from '../views/blocks.js';
 import { CANCEL_CONFIRMATION } from '../views/confirm.js';
 import { renderError } from '../views/errors.js';
@@ -30,6 +30,8 @@ import { helpMessage } from '../views/help.js';
 import { LINK_ONLY_ACTIONS } from '../views/alerts.js';
 import { SESSION_FORM_CALLBACK } from '../views/meeting-webinar-form.js';
 import { CodedError } from '../errors.js';
+import { SHARE_RECORDING_CALLBACK } from '../views/share-recording.js';
+import { shareFormChoice, submitShareForm } from './share-recording.js';
 
 export const COMMANDS: readonly CommandDef[] = [
   ...sessionCommands('meeting'),
@@ -100,6 +102,22 @@ export function registerCommands(app: App, services: Services): void {
   for (const kind of SESSION_KINDS) {
     app.view<ViewSubmitAction>({ callback_id: SESSION_FORM_CALLBACK[kind], type: 'view_submission' }, (args) => submitSessionForm(kind, args, services));
   }
+
+  // Share to Slack's "where" modal: a missing channel is shown under the field; otherwise it closes and the answer
+  // comes in the DM (a modal has no response_url).
+  app.view<ViewSubmitAction>({ callback_id: SHARE_RECORDING_CALLBACK, type: 'view_submission' }, async ({ ack, body, view }) => {
+    const choice = shareFormChoice(view);
+    if ('errors' in choice) {
+      await ack({ response_action: 'errors', errors: choice.errors });
+      return;
+    }
+    await ack();
+    const dm = directMessage(services.slack, body.user.id);
+    await guarded(services, body.user.id, dm, async (inv) => {
+      if (!mayDo(inv.role, 'write')) throw new NotAllowedError('share recordings', refused(services, inv.role));
+      await dm(textMessage(await submitShareForm(inv, choice)));
+    }, choice.channel);
+  });
 
 }
 

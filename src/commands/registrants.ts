@@ -16,10 +16,10 @@ import { shownLink } from '../views/links.js';
 import {
   CHANGE_ICONS,
   REGISTRANT_ACTIONS,
-  registrantListMessage,
   statusChangeSummary,
 } from '../views/registrants.js';
-import { enqueueRegistrantUpdate } from '../jobs/registrant-updates.js';
+import { enqueueRegistrantUpdate, type RegistrantCardRef } from '../jobs/registrant-updates.js';
+import { RegistrantPageSchema, registrantCard } from './registrant-card.js';
 import {
   REGISTRANT_STATUSES,
   STATUS_RULES,
@@ -37,7 +37,6 @@ import {
 import type { SessionKind } from '../zoom/meetings-webinars.js';
 
 const STATUSES = REGISTRANT_STATUSES;
-const PAGE_SIZE = 20;
 export function registrantCommands(kind: SessionKind): CommandDef[] {
   const id = { name: `${kind}Id`, type: 'meetingId' } as const;
   const targets = { name: 'registrants', type: 'string', optional: true, variadic: true } as const;
@@ -95,8 +94,8 @@ export async function showRegistrantCard(inv: Invocation, kind: SessionKind, ses
   await inv.reply(await listCard(inv, kind, sessionId, 'pending'));
 }
 
-/** The registrant card: the status asked for, with the count of every status (Zoom lists one status a call). */
-async function listCard(
+/** The card for who clicked or typed: read in their time zone. */
+function listCard(
   inv: Invocation,
   kind: SessionKind,
   sessionId: string,
@@ -104,30 +103,8 @@ async function listCard(
   notice?: string,
   at: { token?: string; offset?: number } = {},
 ) {
-  const { zoom } = inv.services;
-  const pages = await Promise.all(
-    STATUSES.map((s) =>
-      listRegistrants(zoom, kind, sessionId, { status: s, pageSize: s === status ? PAGE_SIZE : 1, ...(s === status && at.token ? { nextPageToken: at.token } : {}) }),
-    ),
-  );
-  const counts = Object.fromEntries(STATUSES.map((s, i) => [s, pages[i]!.totalRecords ?? pages[i]!.registrants.length]));
-  const page = pages[STATUSES.indexOf(status)]!;
-  const offset = at.offset ?? 0;
-  const next = page.nextPageToken
-    ? JSON.stringify({ k: kind, s: sessionId, st: status, t: page.nextPageToken, o: offset + page.registrants.length } satisfies RegistrantPage)
-    : undefined;
-  return registrantListMessage({ kind, sessionId, status, registrants: page.registrants, counts, zone: inv.person.tz, notice, offset, ...(next ? { next } : {}) });
+  return registrantCard(inv.services, inv.person.tz, kind, sessionId, status, notice, at);
 }
-
-/** Where a Next page button of the registrant card continues: the status, Zoom's token, and how many came before. */
-const RegistrantPageSchema = z.object({
-  k: z.enum(['meeting', 'webinar']),
-  s: z.string().regex(/^\d{9,12}$/),
-  st: z.enum(STATUSES),
-  t: z.string().min(1),
-  o: z.number().int().min(0),
-});
-type RegistrantPage = z.infer<typeof RegistrantPageSchema>;
 
 // ---- register ---------------------------------------------------------------------------------------------
 
@@ -185,9 +162,11 @@ const APPROVE_ALL_ASKS_ABOVE = 50;
 
 /**
  * "Approve all pending", typed or clicked: more than 50 ask first (the count read from Zoom now, not the card's);
- * otherwise the job starts, and the answer replaces what was clicked, so no stale list with live buttons stays.
+ * otherwise the job starts and its answer replaces what was clicked; when the job ends it redraws the card from Zoom
+ * there (`card`), so no stale pending list with live buttons stays.
  */
-export async function approveAllPending(inv: Invocation, kind: SessionKind, sessionId: string, opts: { replaceOriginal?: boolean } = {}): Promise<void> {
+export async function approveAllPending(inv: Invocation, kind: SessionKind, sessionId: string, card?: RegistrantCardRef): Promise<void> {
+  const opts = card ? { replaceOriginal: true } : {};
   const page = await listRegistrants(inv.services.zoom, kind, sessionId, { status: 'pending', pageSize: 1 });
   const pending = page.totalRecords ?? page.registrants.length;
   const request: StatusChangeRequest = { kind, sessionId, action: 'approve' };
@@ -204,16 +183,16 @@ export async function approveAllPending(inv: Invocation, kind: SessionKind, sess
     );
     return;
   }
-  await inv.reply(textMessage(`${await changeStatus(inv, request)} (by <@${inv.person.id}>)`), opts);
+  await inv.reply(textMessage(`${await changeStatus(inv, request, card)} (by <@${inv.person.id}>)`), opts);
 }
 
 /**
  * Every pending registrant, or more than one Zoom call's worth, goes to the bulk job (restart-safe, with
  * progress in a DM); a few named ones are changed while the admin waits. Returns the sentence to show.
  */
-export async function changeStatus(inv: Invocation, req: StatusChangeRequest): Promise<string> {
+export async function changeStatus(inv: Invocation, req: StatusChangeRequest, card?: RegistrantCardRef): Promise<string> {
   if (!req.wanted || req.wanted.length > REGISTRANT_STATUS_BATCH) {
-    const { jobId, duplicate } = await enqueueRegistrantUpdate(inv.services, inv.person.id, req, describeRequest(req));
+    const { jobId, duplicate } = await enqueueRegistrantUpdate(inv.services, inv.person.id, req, describeRequest(req), card);
     if (duplicate) return `:hourglass_flowing_sand: That is already running as job \`${jobId}\`; nothing new was started. \`${inv.services.config.slack.command} jobs status ${jobId}\` shows where it is.`;
     return `:hourglass_flowing_sand: Started job \`${jobId}\`: ${describeRequest(req)}. Progress and the summary come in your DM with me; \`${inv.services.config.slack.command} jobs status ${jobId}\` shows where it is.`;
   }
@@ -277,6 +256,11 @@ function isRegistrantButtons(block: KnownBlock): boolean {
   return block.type === 'actions' && block.elements.some((e) => 'action_id' in e && Object.values(REGISTRANT_ACTIONS).includes(e.action_id as never));
 }
 
+/** The message a button sat in, for the bulk job to redraw as a fresh card when it ends (the click's response_url). */
+function cardOf(inv: ActionInvocation): RegistrantCardRef | undefined {
+  return inv.responseUrl ? { responseUrl: inv.responseUrl, zone: inv.person.tz } : undefined;
+}
+
 export const registrantActions: ActionDef[] = [
   { actionId: REGISTRANT_ACTIONS.approve, access: 'write', run: (inv, value) => decideOne(inv, 'approve', value) },
   { actionId: REGISTRANT_ACTIONS.deny, access: 'write', run: (inv, value) => decideOne(inv, 'deny', value) },
@@ -285,7 +269,7 @@ export const registrantActions: ActionDef[] = [
     access: 'write',
     run: async (inv, value) => {
       const ref = buttonValue(refSchema, value);
-      await approveAllPending(inv, ref.k, ref.s, { replaceOriginal: true });
+      await approveAllPending(inv, ref.k, ref.s, cardOf(inv));
     },
   },
   {
@@ -300,7 +284,9 @@ export const registrantActions: ActionDef[] = [
     actionId: REGISTRANT_ACTIONS.confirm,
     access: 'write',
     run: async (inv, value) => {
-      await settle(inv, await changeStatus(inv, await claimPending(inv, 'registrant-status', value, requestSchema)));
+      const request = await claimPending(inv, 'registrant-status', value, requestSchema);
+      // Only "all pending" came from (and changes) a card's pending list; a typed list of names has no card to redraw.
+      await settle(inv, await changeStatus(inv, request, request.wanted ? undefined : cardOf(inv)));
     },
   },
 ];

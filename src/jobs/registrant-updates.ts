@@ -5,11 +5,15 @@ import { createHash } from 'node:crypto';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { Services } from '../services.js';
+import { registrantCard } from '../commands/registrant-card.js';
 import { sendFileToDirectMessage } from '../slack/files.js';
+import { replyVia } from '../slack/respond.js';
+import { CHANGE_ICONS } from '../views/registrants.js';
 import { toCsv } from '../views/csv.js';
 import { FAILURES_LISTED, registrantJobMessage, type RegistrantJobView } from '../views/jobs.js';
 import { REGISTRANT_STATUS_BATCH } from '../zoom/registrants.js';
 import {
+  STATUS_RULES,
   planStatusChange,
   sendStatusBatch,
   stillToChange,
@@ -25,6 +29,9 @@ import type { JobContext, JobProcessor } from './workers.js';
 
 const registrantKey = z.object({ id: z.string(), email: z.string() });
 
+const RegistrantCardRef = z.object({ responseUrl: z.string().url(), zone: z.string().min(1) });
+export type RegistrantCardRef = z.infer<typeof RegistrantCardRef>;
+
 const RegistrantJobData = z.object({
   owner: z.object({
     userId: z.string(),
@@ -37,6 +44,11 @@ const RegistrantJobData = z.object({
     action: z.enum(['approve', 'deny', 'cancel']),
     wanted: z.array(z.string()).optional(),
   }),
+  /**
+   * The registrant card whose button started the job (its response_url, and the clicker's time zone): redrawn from
+   * Zoom when the job ends, so it never keeps showing the pending list the job just changed with live buttons.
+   */
+  card: RegistrantCardRef.optional(),
   /** Written once, on the first run: later runs work from the same list, so totals stay true. */
   plan: z
     .object({
@@ -89,11 +101,12 @@ export async function enqueueRegistrantUpdate(
   userId: string,
   request: StatusChangeRequest,
   description: string,
+  card?: RegistrantCardRef,
 ): Promise<EnqueuedJob> {
   const jobId = newJobId('registrants');
   const progress = await postProgressMessage(services.slack, userId, registrantJobMessage({ jobId, description, state: 'queued', command: services.config.slack.command }));
   const owner: JobOwner = { userId, description, progress };
-  const job = await services.jobs.queue('registrants').add('update-status', { owner, request } satisfies RegistrantJobData, {
+  const job = await services.jobs.queue('registrants').add('update-status', { owner, request, ...(card ? { card } : {}) } satisfies RegistrantJobData, {
     jobId,
     deduplication: { id: requestKey(request) },
     attempts: 5,
@@ -211,9 +224,26 @@ async function runRegistrantJob(job: Job, data: RegistrantJobData, ctx: JobConte
     cancelledBy,
   };
   await show(summary, true);
+  if (data.card) await redrawCard(services, data, jobId, summary);
   // Thousands of failures (a daily quota) do not fit a message: the whole list goes along as a file.
   if (progress.failures.length > FAILURES_LISTED) await sendFailuresCsv(services, data.owner.userId, jobId, progress.failures);
   return { changed: progress.changed, failed: progress.failures.length, ...(cancelledBy ? { cancelledBy } : {}) };
+}
+
+/** The card the job was started from, read again from Zoom, with one line on what the job did and who asked. */
+async function redrawCard(services: Services, data: RegistrantJobData, jobId: string, view: RegistrantJobView): Promise<void> {
+  const { kind, sessionId, action } = data.request;
+  const outcome = view.state === 'cancelled' ? 'cancelled' : 'finished';
+  const failed = view.failed ? `, ${view.failed} failed` : '';
+  const icon = view.state === 'cancelled' ? ':no_entry_sign:' : view.failed ? ':warning:' : CHANGE_ICONS[action];
+  const notice = `${icon} Job \`${jobId}\` ${outcome}: ${view.changed ?? 0} ${STATUS_RULES[action].done}${failed} (by <@${data.owner.userId}>)`;
+  try {
+    const card = await registrantCard(services, data.card!.zone, kind, sessionId, 'pending', notice);
+    await replyVia(data.card!.responseUrl)(card, { replaceOriginal: true });
+  } catch (error) {
+    // The card's response_url lives 30 minutes: a longer job leaves it as it was, and the DM has the summary.
+    services.log.warn({ err: error, jobId }, 'could not redraw the registrant card');
+  }
 }
 
 async function sendFailuresCsv(services: Services, userId: string, jobId: string, failures: readonly RegistrantFailure[]): Promise<void> {

@@ -39,12 +39,13 @@ function listed(items: readonly string[]): string {
 }
 
 /** Zoom codes whose own message does not say what to do next. */
-const ZOOM_HINTS: Record<number, (command: string) => string> = {
+const ZOOM_HINTS: Record<number, (command: string, error: ZoomApiError) => string> = {
   124: () => 'The Zoom token was refused; check the Server-to-Server OAuth app is activated.',
   200: () => 'The Zoom app lacks a permission; check its scopes (README, "Zoom app").',
   300: () => 'Check the values you gave.',
   1001: (command) => `Check the email, or list users with \`${command} users list\`.`,
-  3001: (command) => `Check the ID with \`${command} meeting list\`.`,
+  // A webinar's ID is listed by `webinar list`: pointing there from a webinar's refusal is a hint that works.
+  3001: (command, error) => `Check the ID with \`${command} ${error.path.startsWith('/webinars') ? 'webinar' : 'meeting'} list\`.`,
   3018: () => 'A Personal Meeting ID cannot be deleted.',
   4711: () => 'The Zoom app lacks a scope for this; add it in the Zoom Marketplace (README lists them).',
 };
@@ -68,7 +69,7 @@ export function renderError(error: unknown, opts: { zone?: string; reference?: s
       return 'Zoom is rate-limiting this account right now and kept refusing after several tries; nothing was changed. Try again in a minute.';
     }
     const code = error.zoomCode !== undefined ? ` (code ${error.zoomCode})` : '';
-    const hint = error.zoomCode !== undefined ? ZOOM_HINTS[error.zoomCode]?.(opts.command ?? '/zoom') : undefined;
+    const hint = error.zoomCode !== undefined ? ZOOM_HINTS[error.zoomCode]?.(opts.command ?? '/zoom', error) : undefined;
     const tracking = error.trackingId ? ` Zoom tracking ID: ${error.trackingId}.` : '';
     const said = escapeMrkdwn(error.zoomMessage.replace(/\.+\s*$/, ''));
     return `Zoom refused: ${said}${code}.${hint ? ` ${hint}` : ''}${tracking}`;

@@ -67,9 +67,6 @@ export function meetingNameValue(meeting: MeetingName): { n?: string; t?: string
   };
 }
 
-// Until src/jobs/downloads/job.ts (being changed on another branch) imports it from its new home; then delete this.
-export { pathsShownTo } from '../jobs/shown-paths.js';
-
 // ---- list --------------------------------------------------------------------------------------------------
 
 export interface RecordingLine {
@@ -238,6 +235,8 @@ export interface DownloadSummaryView {
   meeting?: MeetingName;
   /** Where Share to Slack posts: the channel the download was asked for in. */
   shareChannel?: string;
+  /** The alert the download was started from: Share to Slack offers its thread. */
+  shareThread?: string;
   /** Seconds the transfer took, and bytes fetched (a resume fetches less than the files' size). */
   seconds?: number;
   fetched?: number;
@@ -256,7 +255,7 @@ export function downloadSummaryMessage(view: DownloadSummaryView): SlackMessage 
     const shared = file.sharedIn ? ` · shared in <#${file.sharedIn}>` : '';
     const canShare = !file.sharedIn && file.bytes <= SLACK_FILE_MAX_BYTES && view.shareChannel;
     const share = canShare
-      ? button('Share to Slack', RECORDING_ACTIONS.share, JSON.stringify({ meetingId: view.meetingUuid, fileId: file.id, channel: view.shareChannel, ...meetingNameValue(view.meeting ?? {}) }))
+      ? button('Share to Slack', RECORDING_ACTIONS.share, JSON.stringify({ meetingId: view.meetingUuid, fileId: file.id, channel: view.shareChannel, j: view.jobId, ...(view.shareThread ? { th: view.shareThread } : {}), ...meetingNameValue(view.meeting ?? {}) }))
       : undefined;
     const tooBig = file.bytes > SLACK_FILE_MAX_BYTES ? ' · over Slack\'s 1 GB limit, so it stays on disk' : '';
     blocks.push(section(`Saved ${where}${shared}${tooBig}`, share));

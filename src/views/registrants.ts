@@ -30,6 +30,8 @@ export const REGISTRANTS_WITH_BUTTONS = 20;
 export function registrantListMessage(input: {
   kind: SessionKind;
   sessionId: string;
+  /** The session's topic, when Zoom gave one: the header names it before the number. */
+  topic?: string;
   status: string;
   registrants: Registrant[];
   counts?: Record<string, number | undefined>;
@@ -42,7 +44,8 @@ export function registrantListMessage(input: {
   next?: string;
 }): SlackMessage {
   const noun = input.kind === 'meeting' ? 'Meeting' : 'Webinar';
-  const title = `${noun} ${formatMeetingId(input.sessionId)}: ${input.status} registrants`;
+  const named = input.topic ? `${noun} "${escapeMrkdwn(input.topic)}" (${formatMeetingId(input.sessionId)})` : `${noun} ${formatMeetingId(input.sessionId)}`;
+  const title = `${named}: ${input.status} registrants`;
   const blocks: KnownBlock[] = [];
   if (input.notice) blocks.push(context(input.notice));
   const counts = input.counts

@@ -1,5 +1,5 @@
-// A recording alert's Download button: the download job reports in the admin's DM, Share to Slack posts the file
-// to the channel the download was asked in, and the browser downloads that attachment with the same bytes.
+// A recording alert's Download button: the download job reports in the admin's DM, Share to Slack asks where and posts
+// the saved file in the alert's thread, and the browser downloads that attachment with the same bytes.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { botMessage, messages, send, useSandboxPage, visible } from './sandbox-page.js';
@@ -7,7 +7,7 @@ import { botMessage, messages, send, useSandboxPage, visible } from './sandbox-p
 const fixture = useSandboxPage('recording-download');
 
 describe('recording download from an alert', () => {
-  it('downloads with the button, shares the transcript to the channel and the browser saves it', async () => {
+  it('downloads with the button, shares the transcript in the alert’s thread after asking where, and the browser saves it', async () => {
     const page = fixture.page();
     const channels = page.getByRole('navigation', { name: 'Channels' });
     await send(page, '/zoom watch recordings #zoom-alerts');
@@ -29,9 +29,17 @@ describe('recording download from an alert', () => {
     expect(savedAt, 'the summary names where the transcript was saved').toBeDefined();
     const row = summary.locator('.block-section').filter({ hasText: '.vtt' });
     await row.getByRole('button', { name: 'Share to Slack' }).click();
+    // It asks where, with the alert's channel picked and its thread ticked; the file saved is what gets shared.
+    const dialog = await visible(page.getByRole('dialog', { name: /Share to Slack/ }));
+    await expect.poll(() => dialog.getByLabel('Channel').inputValue()).not.toBe('');
+    expect(await dialog.getByRole('checkbox', { name: /In the thread of the alert/ }).isChecked()).toBe(true);
+    await dialog.getByRole('button', { name: 'Share' }).click();
+    await visible(messages(page).filter({ hasText: /Shared .*\.vtt/ }).last());
 
     await channels.getByRole('button', { name: '# zoom-alerts' }).click();
-    const attachment = await visible(page.getByRole('link', { name: /^Download .*/ }).last());
+    // In the alert's thread, folded under its replies as Slack shows them.
+    await (await visible(alert.getByText(/^\d+ repl(y|ies)$/))).click();
+    const attachment = await visible(alert.getByRole('link', { name: /^Download .*/ }).last());
     const [download] = await Promise.all([page.waitForEvent('download'), attachment.click()]);
     expect(download.suggestedFilename()).toMatch(/\.vtt$/);
     const bytes = readFileSync((await download.path())!);

@@ -33,6 +33,13 @@ function slowZoom(putDelayMs: number): { sent: () => number } {
     .query((q) => q.status === 'pending')
     .reply(200, { total_records: pending.length, next_page_token: '', registrants: pending })
     .persist();
+  // What the registrant card the job was confirmed from is redrawn with when the job ends.
+  fixture.zoom().get(`/webinars/${WEBINAR}`).reply(200, { id: Number(WEBINAR), topic: 'Launch' }).persist();
+  fixture.zoom()
+    .get(`/webinars/${WEBINAR}/registrants`)
+    .query((q) => q.status !== 'pending')
+    .reply(200, { total_records: 0, next_page_token: '', registrants: [] })
+    .persist();
   fixture.zoom()
     .put(`/webinars/${WEBINAR}/registrants/status`)
     .delay(putDelayMs)
@@ -77,6 +84,11 @@ describe('/zoom jobs', () => {
     const summary = await slack.waitFor((c) => c.method === 'chat.update' && String(c.body.text).includes('cancelled'));
     expect(JSON.stringify(summary.body.blocks)).toMatch(/Cancelled by <@UADMIN> after \d+ of 120 done\./);
     expect(zoom.sent()).toBeLessThan(4);
+    // The confirmation the job was started from becomes the registrant card again, saying the job was cancelled.
+    const card = await slack.waitFor((c) => c.method.startsWith('response/') && textOf(c).includes(`Job \`${jobId}\` cancelled`));
+    expect(card.body.replace_original).toBe(true);
+    expect(textOf(card)).toContain(`:no_entry_sign: Job \`${jobId}\` cancelled:`);
+    expect(textOf(card)).toContain('Webinar \\"Launch\\" (812 3456 7890): pending registrants');
   });
 
   it('lists jobs that finished in the last 24 hours, with their result', async () => {

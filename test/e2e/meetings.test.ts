@@ -188,8 +188,10 @@ describe('meeting get', () => {
     const deleting = await click('meeting.card.delete', buttonOf(answer, 'meeting.card.delete').value);
     expect(textOf(deleting)).toContain('Delete *Weekly sync* (812 3456 7890)?');
 
+    zoom.get('/meetings/81234567890').reply(200, weekly);
     registrantsOf('81234567890');
     const registrants = await click('meeting.card.registrants', buttonOf(answer, 'meeting.card.registrants').value);
+    expect(textOf(registrants)).toContain('Meeting \\"Weekly sync\\" (812 3456 7890): pending registrants');
     expect(textOf(registrants)).toContain('0 pending, 0 approved, 0 denied');
   });
 

@@ -44,11 +44,18 @@ function registrantLists(kind: 'meetings' | 'webinars', lists: { pending: object
   }
 }
 
+/** The session the card names in its header (one GET per card drawn). */
+function sessionTopic(kind: 'meetings' | 'webinars', topic: string) {
+  return zoom.get(`/${kind}/81234567890`).reply(200, { id: 81234567890, topic }).persist();
+}
+
 describe('registrants card', () => {
   it('shows counts per status and the pending ones with Approve and Deny; a click approves and rewrites the card', async () => {
     registrantLists('meetings', { pending: [jane, omar], approved: [lee], denied: [] });
+    sessionTopic('meetings', 'Quarterly review');
 
     const card = await driver.command('meeting registrants 812 3456 7890', VIEWER);
+    expect(textOf(card)).toContain('Meeting \\"Quarterly review\\" (812 3456 7890): pending registrants');
     expect(textOf(card)).toContain('2 pending, 1 approved, 0 denied');
     expect(textOf(card)).toContain('jane@example.com');
     expect(buttonOf(card, 'registrant.approve_all').text.text).toBe('Approve all pending (2)');
@@ -67,6 +74,7 @@ describe('registrants card', () => {
 
   it('answers a click on someone already handled without sending anything to Zoom', async () => {
     registrantLists('meetings', { pending: [omar], approved: [lee, { ...jane, status: 'approved' }], denied: [] });
+    sessionTopic('meetings', 'Quarterly review');
     const put = fixture.trap().put('/meetings/81234567890/registrants/status').reply(204);
     const value = JSON.stringify({ k: 'meeting', s: '81234567890', r: 'reg-jane', e: 'jane@example.com' });
 
@@ -87,6 +95,7 @@ describe('registrants card', () => {
   it('asks before "Approve all pending" changes more than 50, and the card loses its stale buttons once the job starts', async () => {
     const pending = Array.from({ length: 51 }, (_, i) => ({ id: `r${i}`, email: `p${i}@example.com`, first_name: 'P', status: 'pending' }));
     registrantLists('meetings', { pending, approved: [], denied: [] });
+    sessionTopic('meetings', 'Quarterly review');
     const put = fixture.zoom().put('/meetings/81234567890/registrants/status').times(2).reply(204);
     const card = await driver.command('meeting registrants 81234567890', ADMIN);
 
@@ -104,6 +113,35 @@ describe('registrants card', () => {
     await slack.waitFor((c) => c.method === 'chat.update' && String(c.body.text).includes('finished'));
   });
 
+  it('redraws the card from Zoom when the "Approve all pending" job ends, with what it did and without the stale buttons', async () => {
+    let approved = false;
+    for (const status of ['approved', 'denied']) {
+      zoom.get('/meetings/81234567890/registrants').query((q) => q.status === status)
+        .reply(200, () => ({ total_records: status === 'approved' && approved ? 2 : 0, next_page_token: '', registrants: status === 'approved' && approved ? [jane, omar] : [] })).persist();
+    }
+    zoom.get('/meetings/81234567890/registrants').query((q) => q.status === 'pending')
+      .reply(200, () => ({ total_records: approved ? 0 : 2, next_page_token: '', registrants: approved ? [] : [jane, omar] })).persist();
+    sessionTopic('meetings', 'Quarterly review');
+    const put = fixture.zoom()
+      .put('/meetings/81234567890/registrants/status', { action: 'approve', registrants: [{ id: 'reg-jane', email: 'jane@example.com' }, { id: 'reg-omar', email: 'omar@example.com' }] })
+      .reply(204, () => {
+        approved = true;
+        return '';
+      });
+    const card = await driver.command('meeting registrants 81234567890', ADMIN);
+
+    const started = await driver.click('registrant.approve_all', buttonOf(card, 'registrant.approve_all').value, ADMIN);
+    expect(started.body.text).toMatch(/Started job `reg-[0-9a-f]{12}`/);
+    const redrawn = await slack.waitFor((c) => c.method === started.method && c !== started, 15_000);
+
+    expect(put.isDone()).toBe(true);
+    expect(redrawn.body.replace_original).toBe(true);
+    expect(textOf(redrawn)).toMatch(/Job `reg-[0-9a-f]{12}` finished: 2 approved \(by <@UADMIN>\)/);
+    expect(textOf(redrawn)).toContain('Meeting \\"Quarterly review\\" (812 3456 7890): pending registrants');
+    expect(textOf(redrawn)).toContain('0 pending, 2 approved, 0 denied');
+    expect(textOf(redrawn)).not.toContain('registrant.approve');
+  });
+
   it('pages through 350 pending registrants with Next page', async () => {
     const pending = Array.from({ length: 350 }, (_, i) => ({ id: `r${i}`, email: `p${i}@example.com`, first_name: 'P', status: 'pending' }));
     for (const status of ['approved', 'denied']) {
@@ -114,6 +152,7 @@ describe('registrants card', () => {
     zoom.get('/meetings/81234567890/registrants').query((q) => q.status === 'pending' && q.next_page_token === 'page-2')
       .reply(200, { total_records: 350, next_page_token: 'page-3', registrants: pending.slice(20, 40) });
 
+    sessionTopic('meetings', 'Quarterly review');
     const card = await driver.command('meeting registrants 81234567890', ADMIN);
     expect(textOf(card)).toContain('Showing 1–20 of 350 pending registrants.');
 
@@ -127,6 +166,7 @@ describe('registrants card', () => {
 
   it('marks a denial as a denial, not with a green check', async () => {
     registrantLists('meetings', { pending: [jane], approved: [], denied: [] });
+    sessionTopic('meetings', 'Quarterly review');
     fixture.zoom().put('/meetings/81234567890/registrants/status').reply(204);
     const value = JSON.stringify({ k: 'meeting', s: '81234567890', r: 'reg-jane', e: 'jane@example.com' });
     const after = await driver.click('registrant.deny', value, ADMIN);
@@ -162,6 +202,7 @@ describe('approve, deny and cancel by email', () => {
   it('asks before denying every pending registrant, and denies them in batches of 30 on the button', async () => {
     const pending = Array.from({ length: 31 }, (_, i) => ({ id: `r${i}`, email: `p${i}@example.com`, first_name: 'P', status: 'pending' }));
     registrantLists('meetings', { pending, approved: [], denied: [] });
+    sessionTopic('meetings', 'Quarterly review');
     const card = await driver.command('meeting registrants 81234567890', ADMIN);
     expect(textOf(card)).toContain('Showing 1–20 of 31 pending registrants.');
     const prompt = await driver.command('meeting deny 81234567890 --all-pending', ADMIN);

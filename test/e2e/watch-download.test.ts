@@ -15,6 +15,7 @@ import { useBotFixture } from '../helpers/bot.js';
 import { buttonOf, slackDriver, textOf } from '../helpers/driver.js';
 import type { SlackCall } from '../helpers/fake-slack.js';
 import { FileServer } from '../helpers/file-server.js';
+import { buttonClick, interactionBody, postSigned, viewSubmission } from '../helpers/slack-requests.js';
 import { ZOOM_SECRET, postWebhook, zoomEvent } from '../helpers/zoom-events.js';
 
 const ADMIN = 'UADMIN';
@@ -352,6 +353,65 @@ describe('/zoom watch recordings --download', () => {
     const summary = await fixture.slack().waitFor((c) => c.method === 'chat.update' && /files? saved/.test(String(c.body.text)), 15_000);
     expect(summary.body.channel).toBe(ADMIN2);
     expect(textOf(summary)).toContain(`job \`${manual}\``);
+  }, 30_000);
+
+  it('Share to Slack asks where (the alert’s channel and thread first) and shares the saved file from disk: no Zoom call, no new download', async () => {
+    await driver.command('watch recordings <#CPLAIN|cplain>', ADMIN);
+    const { uuid, meetingId, event, folder } = recordingEvent(9);
+    nockRecording(uuid, meetingId, [CHAT]);
+    await postWebhook(fixture.bot().url, event);
+    const alert = await alertIn('CPLAIN');
+    const alertTs = '1700000000.000900';
+    // The alert's Download button, clicked in the channel: Slack sends the message the button sat in.
+    const click = (actionId: string, value: string, message?: { ts: string; blocks: unknown[] }) =>
+      postSigned(`${fixture.bot().url}/slack/events`, interactionBody(buttonClick({ userId: ADMIN, actionId, value, responseUrl: fixture.slack().responseUrl(`share-${actionId}`), channelId: 'CPLAIN', ...(message ? { message } : {}) })), 'application/x-www-form-urlencoded');
+    expect((await click('recordings.download', buttonOf(alert, 'recordings.download').value, { ts: alertTs, blocks: alert.body.blocks as unknown[] })).status).toBe(200);
+    const progress = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === ADMIN && String(c.body.text).includes('waiting for a worker'));
+    const summary = await summaryOf(progress);
+    const downloadJob = jobIdIn(summary);
+    expect(fetchedFiles()).toEqual([`${meetingId}-FC`]);
+
+    // Share to Slack: a modal asking where, the alert's channel picked and its thread ticked; nothing uploaded yet.
+    expect((await click('recordings.share', buttonOf(summary, 'recordings.share').value)).status).toBe(200);
+    const opened = await fixture.slack().waitFor((c) => c.method === 'views.open');
+    const modal = opened.body.view as { callback_id: string; private_metadata: string; blocks: Array<{ block_id?: string; element?: Record<string, unknown> }> };
+    const picker = modal.blocks.find((b) => b.block_id === 'share_channel')!.element!;
+    expect(picker).toMatchObject({ type: 'conversations_select', initial_conversation: 'CPLAIN' });
+    expect(JSON.stringify(modal.blocks.find((b) => b.block_id === 'share_thread')!.element!.initial_options)).toContain('In the thread of the alert in <#CPLAIN>');
+    expect(fixture.slack().calls.some((c) => c.method === 'files.completeUploadExternal')).toBe(false);
+
+    const submitted = await postSigned(
+      `${fixture.bot().url}/slack/events`,
+      interactionBody(viewSubmission({
+        userId: ADMIN,
+        callbackId: modal.callback_id,
+        privateMetadata: modal.private_metadata,
+        values: {
+          share_channel: { channel: { type: 'conversations_select', selected_conversation: 'CPLAIN' } },
+          share_thread: { thread: { type: 'checkboxes', selected_options: [{ value: 'thread' }] } },
+        },
+      })),
+      'application/x-www-form-urlencoded',
+    );
+    expect(submitted.status).toBe(200);
+    const shared = await fixture.slack().waitFor((c) => c.method === 'files.completeUploadExternal', 15_000);
+    expect(shared.body).toMatchObject({ channel_id: 'CPLAIN', thread_ts: alertTs });
+    expect(await fixture.slack().uploadedFile()).toBe(CHAT.bytes.toString());
+    await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === ADMIN && String(c.body.text).includes('Shared `chat_file_FC.txt` in <#CPLAIN>, in the alert’s thread.'));
+    // The saved file was reused: the one download job, and Zoom's storage asked once.
+    expect(await downloadJobs()).toEqual([downloadJob]);
+    expect(fetchedFiles()).toEqual([`${meetingId}-FC`]);
+
+    // Gone from disk since: not shared, and the DM says how to fetch it again; still no download started by itself.
+    await rm(join(folder, 'chat_file_FC.txt'));
+    await postSigned(
+      `${fixture.bot().url}/slack/events`,
+      interactionBody(viewSubmission({ userId: ADMIN, callbackId: modal.callback_id, privateMetadata: modal.private_metadata, values: { share_channel: { channel: { type: 'conversations_select', selected_conversation: 'CPLAIN' } } } })),
+      'application/x-www-form-urlencoded',
+    );
+    await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === ADMIN && String(c.body.text).includes(`\`chat_file_FC.txt\` is no longer whole in the bot's storage, so it was not shared. \`/zoom recordings download ${uuid} --share\``));
+    expect(fixture.slack().calls.filter((c) => c.method === 'files.completeUploadExternal')).toHaveLength(1);
+    expect(await downloadJobs()).toEqual([downloadJob]);
   }, 30_000);
 
   it('the transcript alert’s Download button joins the automatic transcript download', async () => {

@@ -14,8 +14,8 @@ import {
   downloadProgressMessage,
   downloadSummaryMessage,
   formatSize,
-  pathsShownTo,
 } from '../../views/recordings.js';
+import { pathsShownTo } from '../shown-paths.js';
 import { downloadableFiles, getRecording, type RecordingFile } from '../../zoom/recordings.js';
 import { postProgressMessage, ProgressMessage, type MessageRef } from '../progress.js';
 import { KEEP_FINISHED, newJobId, type JobOwner } from '../queues.js';
@@ -61,7 +61,7 @@ const DownloadJobData = z.object({
   /** --share: upload each file (≤ 1 GB) into this channel. */
   share: z.object({ channel: z.string() }).optional(),
   /** Where a Share to Slack button posts (the channel the download was asked in). */
-  origin: z.object({ channel: z.string() }).optional(),
+  origin: z.object({ channel: z.string(), threadTs: z.string().optional() }).optional(),
   /** The recording.completed webhook's `download_token` (24 h); the account's token takes over once it expires. */
   downloadToken: z.string().optional(),
   /** Written on the first run, so a resumed run uses the same files and folder. */
@@ -118,6 +118,8 @@ export interface DownloadRequest {
   shareChannel?: string;
   /** Channel a Share to Slack button posts into. */
   originChannel?: string;
+  /** The alert whose Download button started it: Share to Slack offers its thread first. */
+  originThreadTs?: string;
   /** recording.completed's `download_token`. */
   downloadToken?: string;
   /** One line for `/zoom jobs`; a sensible one is made when absent. */
@@ -158,7 +160,7 @@ export async function enqueueRecordingDownload(services: Services, request: Down
     type: request.type ?? 'all',
     ...(request.fileId ? { fileId: request.fileId } : {}),
     ...(request.shareChannel ? { share: { channel: request.shareChannel } } : {}),
-    ...(request.originChannel ? { origin: { channel: request.originChannel } } : {}),
+    ...(request.originChannel ? { origin: { channel: request.originChannel, ...(request.originThreadTs ? { threadTs: request.originThreadTs } : {}) } } : {}),
     ...(request.downloadToken ? { downloadToken: request.downloadToken } : {}),
   };
   const job = await services.jobs.queue('downloads').add('download', data, {
@@ -305,6 +307,7 @@ async function runDownloadJob(job: Job, data: DownloadJobData, ctx: JobContext):
         meetingUuid: planned.uuid,
         meeting: { ...(planned.number ? { number: planned.number } : {}), ...(planned.topic ? { topic: planned.topic } : {}) },
         ...(data.origin || data.share ? { shareChannel: (data.origin ?? data.share)!.channel } : {}),
+        ...(data.origin?.threadTs ? { shareThread: data.origin.threadTs } : {}),
         ...(cancelledBy ? { cancelledBy } : {}),
         seconds: progress.seconds,
         fetched: progress.fetched,

@@ -14,6 +14,8 @@ export interface SharedFile {
   filename: string;
   title: string;
   comment?: string;
+  /** Posts the file as a reply in this thread of the channel. */
+  threadTs?: string;
 }
 
 /** An upload whose completion may have reached Slack: its file ID, and when it was started. */
@@ -49,6 +51,7 @@ export async function shareFileInChannel(slack: WebClient, channelId: string, fi
       files: [{ id: ticket.file_id, title: file.title }],
       channel_id: channelId,
       ...(file.comment ? { initial_comment: file.comment } : {}),
+      ...(file.threadTs ? { thread_ts: file.threadTs } : {}),
     });
   } catch (error) {
     if (once && outcomeUnknown(error) && (await findSharedFile(slack, once.log, { channel: channelId, ...upload }))) return ticket.file_id;

@@ -19,6 +19,11 @@ describe('renderError', () => {
     );
   });
 
+  it('points a webinar’s unknown ID to `webinar list`, not `meeting list`', () => {
+    const webinar = { ...refused, path: '/webinars/81234567890/registrants', zoomMessage: 'Webinar does not exist: 81234567890.' };
+    expect(renderError(new ZoomApiError(webinar), { command: '/zoomadmin' })).toContain('Check the ID with `/zoomadmin webinar list`.');
+  });
+
   it('says when a daily limit resets, in the reader’s zone', () => {
     const error = new ZoomRateLimitError({ ...refused, status: 429, zoomCode: 429, zoomMessage: 'daily limit', resetsAt: new Date('2026-11-30T00:00:00Z'), accountWide: true });
     expect(renderError(error, { zone: 'Europe/Berlin' })).toContain('It resets Mon 30 Nov 2026, 01:00 CET; nothing was changed.');

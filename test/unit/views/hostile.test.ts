@@ -160,8 +160,7 @@ const RENDER: Record<string, (h: Hostile) => unknown> = {
     recordings.downloadSummaryMessage({ jobId: 'j1', description: h.text, meetingUuid: 'u==', saved: [{ id: 'f1', name: h.other, path: `/data/${h.other}`, bytes: 5 }], failures: [{ name: h.text, reason: h.other }] } as never),
   'recordings.autoDownloadNote': () => recordings.autoDownloadNote({ jobId: 'j1', progressChannel: 'C1', startedBy: 'UADMIN', command: '/zoom' }),
   'recordings.joinedDownloadText': () => recordings.joinedDownloadText({ jobId: 'j1', viewer: 'UADMIN', startedBy: 'UOTHER', command: '/zoom' }),
-  'recordings.pathsShownTo': (h) => recordings.pathsShownTo({ inChannel: true }, '/data', `saved /data/${blocksSafe(h.text)}`),
-  'registrants.registrantListMessage': (h) => registrants.registrantListMessage({ kind: 'meeting', sessionId: '81234567890', status: 'pending', registrants: [registrant(h)], counts: { pending: 1 }, zone: 'UTC', notice: undefined }),
+  'registrants.registrantListMessage': (h) => registrants.registrantListMessage({ kind: 'meeting', sessionId: '81234567890', topic: h.other, status: 'pending', registrants: [registrant(h)], counts: { pending: 1 }, zone: 'UTC', notice: undefined }),
   'registrants.statusChangeSummary': (h) =>
     registrants.statusChangeSummary({ verb: 'Approved', changed: [{ id: 'r', email: h.email }], unchanged: [{ registrant: { id: 'r', email: h.email }, status: 'approved' }], missing: [h.email], failed: [{ registrant: { id: 'r', email: h.email }, reason: h.other }] } as never),
   'meeting-webinar-form.sessionFormNotice': (h) => sessionForm.sessionFormNotice('meeting', 'Schedule', blocksSafe(h.text)),

@@ -16,11 +16,6 @@ const VIEWS = join(ROOT, 'src/views');
 const PURE_HELPERS = ['src/errors.ts', 'src/redis-errors.ts', 'src/zoom/errors.ts', 'src/zoom/event-objects.ts', 'src/zoom/schemas.ts'];
 /** Libraries that only compute. */
 const PURE_PACKAGES = ['luxon', 'csv-stringify/sync', 'zod'];
-/**
- * Named, temporary exceptions: `pathsShownTo` moved to src/jobs/shown-paths.ts, and src/jobs/downloads/job.ts (being
- * changed on another branch) still imports it from views/recordings.ts. Delete this entry with that re-export.
- */
-const TEMPORARY: Record<string, string[]> = { 'src/views/recordings.ts': ['src/jobs/shown-paths.ts'] };
 
 interface Import {
   from: string;
@@ -64,7 +59,7 @@ describe('src/views imports only views, types, pure libraries and the pure error
 
   it.each(files.map((f) => relative(ROOT, f)))('%s', (file) => {
     const allowed = (t: string) =>
-      t.startsWith('src/views/') || PURE_HELPERS.includes(t) || PURE_PACKAGES.includes(t) || (TEMPORARY[file] ?? []).includes(t);
+      t.startsWith('src/views/') || PURE_HELPERS.includes(t) || PURE_PACKAGES.includes(t);
     expect(runtimeImports(join(ROOT, file)).filter((t) => !allowed(t))).toEqual([]);
   });
 

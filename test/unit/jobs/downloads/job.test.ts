@@ -96,7 +96,7 @@ describe('recording download job', () => {
     expect(text).toContain(`job \`${jobId}\`: 2 files saved`);
     expect(text).toContain(videoPath);
     const share = summary.body.blocks.find((b: any) => b.accessory?.action_id === 'recordings.share').accessory;
-    expect(JSON.parse(share.value)).toEqual({ meetingId: UUID, fileId: 'FV', channel: 'C123', n: '81234567890', t: 'Quarterly review: 2026' });
+    expect(JSON.parse(share.value)).toEqual({ meetingId: UUID, fileId: 'FV', channel: 'C123', j: expect.stringMatching(/^dl-[0-9a-f]{12}$/), n: '81234567890', t: 'Quarterly review: 2026' });
 
     const job = await fixture.services().jobs.find(jobId);
     expect(job?.progress).toMatchObject({ unit: 'bytes', done: 703_000, total: 703_000, failed: 0 });
