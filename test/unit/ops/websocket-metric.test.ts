@@ -8,6 +8,7 @@ import { metricsText, watchZoomSocket } from '../../../src/metrics.js';
 import { ZoomEventSocket } from '../../../src/zoom/websocket.js';
 import { parseMetrics, valueOf } from '../../helpers/metrics.js';
 import { clearPrefix, testRedis, uniquePrefix } from '../../helpers/redis.js';
+import { until } from '../../helpers/wait.js';
 
 const redis = testRedis();
 const prefix = uniquePrefix('ws-metric');
@@ -26,13 +27,6 @@ afterAll(async () => {
 });
 
 const connected = async () => valueOf(parseMetrics(await metricsText(jobs)), 'zoomops_zoom_websocket_connected');
-async function until(what: string, check: () => Promise<boolean>, ms = 5_000) {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 it('reports the connection’s state at each scrape', async () => {
   const socket = watchZoomSocket(
