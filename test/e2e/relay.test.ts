@@ -285,7 +285,9 @@ describe('delivery', () => {
       fixture.zoom().get('/meetings/1234567890/registrants').query((q) => q.status === status)
         .reply(200, { total_records: status === 'pending' ? 60 : 0, next_page_token: '', registrants: status === 'pending' ? waiting.slice(0, 20) : [] }).persist();
     }
+    fixture.zoom().get('/meetings/1234567890').reply(200, { id: 1234567890, topic: 'Launch webinar' });
     const card = await driver.click('digest.review_pending', session, 'UADMIN');
+    expect(textOf(card)).toContain('Launch webinar');
     expect(buttonOf(card, 'registrant.approve', 0).value).toBe(JSON.stringify({ k: 'meeting', s: '1234567890', r: 'big-0', e: 'guest0@example.com' }));
     const prompt = await driver.click('digest.approve_pending', session, 'UADMIN');
     expect(prompt.body.text).toContain('Approve all 60 pending registrants of meeting 123 456 7890?');
