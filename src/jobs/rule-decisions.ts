@@ -27,6 +27,10 @@ export const FLUSH_DELAY_MS = 2_000;
  * the first starts (and may already have looked at an empty bucket) gets a job of its own.
  */
 const FLUSH_DEDUPE_MS = FLUSH_DELAY_MS - 500;
+/** A batch that would not be full waits while the bucket's latest decision is younger than this (mayTakeShort)… */
+const QUIET_MS = 2_000;
+/** …but not past this long after its job was queued. */
+const MAX_HOLD_MS = 15_000;
 /** Lines of one shadow report: a few seconds of a burst, within Slack's 50 blocks of 3,000 characters. */
 export const SHADOW_LINES_PER_MESSAGE = 100;
 /** A try to post younger than this may still be under way (as in the relay): the job comes back after it. */
@@ -71,8 +75,9 @@ async function flush(job: Job, bucket: Bucket, ctx: JobContext): Promise<{ batch
   for (;;) {
     // A safe point: a batch in hand is saved under the job, whoever runs it next.
     if (ctx.shutdown.aborted) await ctx.putBack();
-    const batch = await ledger.take(owner, bucket, size, `${owner}:${randomBytes(4).toString('hex')}`);
+    const batch = await ledger.take(owner, bucket, size, `${owner}:${randomBytes(4).toString('hex')}`, await mayTakeShort(job, ledger, bucket));
     if (!batch) return { batches };
+    if (batch === 'short') return comeBackIn(job, QUIET_MS);
     if (bucket.kind === 'shadow') {
       await postOnce(job, services, `rules:${batch.id}`, bucket.channel, shadowReport(services, batch.entries));
     } else {
@@ -82,6 +87,15 @@ async function flush(job: Job, bucket: Bucket, ctx: JobContext): Promise<{ batch
     await ledger.finish(owner);
     batches += 1;
   }
+}
+
+/**
+ * Whether a batch may go out short of full. Not while decisions are still coming in (a burst that outlasts the first
+ * few seconds): calls to Zoom stay close to one per 30 registrants. But never later than MAX_HOLD_MS after the job was
+ * queued, so a steady trickle is still decided within seconds.
+ */
+async function mayTakeShort(job: Job, ledger: RuleDecisions, bucket: Bucket): Promise<boolean> {
+  return Date.now() - job.timestamp > MAX_HOLD_MS || Date.now() - (await ledger.lastQueuedAt(bucket)) >= QUIET_MS;
 }
 
 type DecideBucket = Extract<Bucket, { kind: 'decide' }>;

@@ -95,7 +95,7 @@ interface BatchInHand {
 export type Batch = (BatchInHand & { stage: 'sending' }) | (BatchInHand & { stage: 'sent'; outcome: BatchOutcome });
 
 // Moves a claim from `claimed` to `queued` (ARGV[1], the final claim) and, in the same step, queues its decision
-// (ARGV[2], unless empty) in KEYS[2]: a retry after a crash in between finds either both done or neither.
+// (ARGV[2], unless empty) in KEYS[2], noting when (KEYS[3]): a retry after a crash in between finds both done or neither.
 const settleClaim = new RedisScript(`
 local current = redis.call('GET', KEYS[1])
 if not current or cjson.decode(current).stage ~= 'claimed' then return 0 end
@@ -103,16 +103,19 @@ redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL')
 if ARGV[2] ~= '' then
   redis.call('RPUSH', KEYS[2], ARGV[2])
   redis.call('PEXPIRE', KEYS[2], ARGV[3])
+  redis.call('SET', KEYS[3], ARGV[4], 'PX', ARGV[3])
 end
 return 1
 `);
 
 // The flush job's batch (KEYS[1]): the one it already had (a crashed run's), else up to ARGV[1] decisions taken from
-// the head of the bucket (KEYS[2]) in one step, so no decision is in two batches or in none.
+// the head of the bucket (KEYS[2]) in one step, so no decision is in two batches or in none; fewer than ARGV[1] only
+// when ARGV[4] allows it (else 'short': checked in the same step, so two jobs never split one full batch).
 const takeBatch = new RedisScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 'resumed' end
 local items = redis.call('LRANGE', KEYS[2], 0, tonumber(ARGV[1]) - 1)
 if #items == 0 then return 'empty' end
+if #items < tonumber(ARGV[1]) and ARGV[4] == '0' then return 'short' end
 redis.call('LTRIM', KEYS[2], #items, -1)
 redis.call('HSET', KEYS[1], 'id', ARGV[2], 'entries', cjson.encode(items), 'stage', 'sending')
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
@@ -146,7 +149,8 @@ export class RuleDecisions {
   /** Settles a claim (`final`) and queues `queued` into `bucket`, both or neither; false when already settled. */
   async settle(reg: Registration, final: DecisionClaim, queued?: { bucket: Bucket; decision: QueuedDecision }): Promise<boolean> {
     const bucketKey = queued ? this.bucketKey(queued.bucket) : this.claimKey(reg);
-    const settled = await settleClaim.run(this.redis, [this.claimKey(reg), bucketKey], [JSON.stringify(final), queued ? JSON.stringify(queued.decision) : '', QUEUED_TTL_MS]);
+    const keys = [this.claimKey(reg), bucketKey, `${bucketKey}:last`];
+    const settled = await settleClaim.run(this.redis, keys, [JSON.stringify(final), queued ? JSON.stringify(queued.decision) : '', QUEUED_TTL_MS, Date.now()]);
     return settled === 1;
   }
 
@@ -155,14 +159,21 @@ export class RuleDecisions {
     return this.redis.llen(this.bucketKey(bucket));
   }
 
+  /** When the bucket's latest decision was queued (epoch ms), 0 when none is known. */
+  async lastQueuedAt(bucket: Bucket): Promise<number> {
+    return Number((await this.redis.get(`${this.bucketKey(bucket)}:last`)) ?? 0);
+  }
+
   /**
    * The batch the job `owner` has in hand: the one a crashed run of it left (`resumed`), else up to `max` decisions
-   * taken from the bucket; undefined when the bucket is empty.
+   * taken from the bucket (fewer only if `partial`); undefined when the bucket is empty, `short` when it holds fewer
+   * than `max` and `partial` is false.
    */
-  async take(owner: string, bucket: Bucket, max: number, batchId: string): Promise<Batch | undefined> {
+  async take(owner: string, bucket: Bucket, max: number, batchId: string, partial = true): Promise<Batch | 'short' | undefined> {
     const key = this.batchKey(owner);
-    const taken = String(await takeBatch.run(this.redis, [key, this.bucketKey(bucket)], [max, batchId, QUEUED_TTL_MS]));
+    const taken = String(await takeBatch.run(this.redis, [key, this.bucketKey(bucket)], [max, batchId, QUEUED_TTL_MS, partial ? 1 : 0]));
     if (taken === 'empty') return undefined;
+    if (taken === 'short') return 'short';
     const fields = await this.redis.hgetall(key);
     const entries = z.array(z.string()).parse(JSON.parse(fields.entries ?? '[]')).map((e) => QueuedDecision.parse(JSON.parse(e)));
     const base = { id: fields.id ?? batchId, entries, resumed: taken === 'resumed', audited: fields.audited === '1' };
