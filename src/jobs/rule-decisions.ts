@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { DelayedError, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { Services } from '../services.js';
-import { releaseApproval } from '../rules/cap.js';
+import { approvalsTaken, releaseApproval, type CapSlot } from '../rules/cap.js';
 import { Bucket, bucketName, RuleDecisions, type Batch, type BatchOutcome, type QueuedDecision } from '../rules/decisions.js';
 import { MAX_PACE_WAIT_MS } from '../slack/pacing.js';
 import { deliveryMetadata, findDelivery, outcomeUnknown, SINGLE_TRY_TIMEOUT_MS, singleTryClient } from '../slack/post-once.js';
@@ -100,6 +100,11 @@ async function mayTakeShort(job: Job, ledger: RuleDecisions, bucket: Bucket): Pr
 
 type DecideBucket = Extract<Bucket, { kind: 'decide' }>;
 
+/** The cap's counter a batch's approvals took their places from. */
+function slotOf(bucket: DecideBucket): CapSlot {
+  return { kind: bucket.k, id: bucket.s, ...(bucket.o ? { occurrence: bucket.o } : {}) };
+}
+
 /**
  * One status call for the batch (Zoom's per-registrant refusals split it, as for the bulk job), its outcome saved
  * before anything else happens. A batch a crashed run had in hand may have reached Zoom: only the registrants Zoom
@@ -133,7 +138,7 @@ async function send(services: Services, ledger: RuleDecisions, owner: string, bu
   await ledger.recordOutcome(owner, outcome);
   // After the outcome is saved, so a crash in between leaves a place unused rather than given back twice.
   for (const { decision } of outcome.failed) {
-    if (decision.capped) await releaseApproval(services.redis, services.keyPrefix, { kind: decision.k, id: decision.s, ...(decision.o ? { occurrence: decision.o } : {}) });
+    if (decision.capped) await releaseApproval(services.redis, services.keyPrefix, slotOf(bucket));
   }
   return outcome;
 }
@@ -155,6 +160,7 @@ async function report(job: Job, services: Services, ledger: RuleDecisions, owner
     })),
     failed: outcome.failed.map((f) => ({ email: f.decision.e, ...(f.decision.n ? { name: f.decision.n } : {}), reason: f.decision.reason, refusal: f.reason })),
     command: services.config.slack.command,
+    ...(bucket.action === 'approve' && first?.cap !== undefined ? { cap: { taken: await approvalsTaken(services.redis, services.keyPrefix, slotOf(bucket)), of: first.cap } } : {}),
   });
   await postOnce(job, services, `rules:${batch.id}`, bucket.channel, message);
   if (batch.audited) return;

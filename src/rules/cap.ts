@@ -1,6 +1,7 @@
-// STUB of R1's contract (RULES-CONTRACT.md), replaced by rules-core's file at the merge.
-import type { RedisClient } from '../redis.js';
+// The cap on automatic approvals: one counter per meeting/webinar (per occurrence for recurring ones), taken and
+// given back atomically by Lua, so concurrent registrations never approve more than the cap allows.
 import { redisKey } from '../redis-keys.js';
+import type { RedisClient } from '../redis.js';
 import { RedisScript } from '../redis-script.js';
 
 export interface CapSlot {
@@ -9,29 +10,39 @@ export interface CapSlot {
   occurrence?: string;
 }
 
-const take = new RedisScript(`
-local n = tonumber(redis.call('GET', KEYS[1]) or '0')
-if n >= tonumber(ARGV[1]) then return 0 end
+// A counter lives 90 days after its last change: long past any registration window, so counters do not pile up.
+const CAP_TTL_MS = 90 * 24 * 60 * 60 * 1000;
+
+/** Atomically takes one of `cap` approval places; false when all are taken. */
+export async function claimApproval(redis: RedisClient, keyPrefix: string, slot: CapSlot, cap: number): Promise<boolean> {
+  return (await claim.run(redis, [capKey(keyPrefix, slot)], [cap, CAP_TTL_MS])) === 1;
+}
+
+/** Gives a place back (Undo of an automatic approval); never below zero. */
+export async function releaseApproval(redis: RedisClient, keyPrefix: string, slot: CapSlot): Promise<void> {
+  await release.run(redis, [capKey(keyPrefix, slot)], [CAP_TTL_MS]);
+}
+
+export async function approvalsTaken(redis: RedisClient, keyPrefix: string, slot: CapSlot): Promise<number> {
+  return Number((await redis.get(capKey(keyPrefix, slot))) ?? 0);
+}
+
+function capKey(keyPrefix: string, slot: CapSlot): string {
+  return redisKey(keyPrefix, 'rules', 'cap', slot.kind, slot.id, ...(slot.occurrence ? [slot.occurrence] : []));
+}
+
+const claim = new RedisScript(`
+local taken = tonumber(redis.call('GET', KEYS[1]) or '0')
+if taken >= tonumber(ARGV[1]) then return 0 end
 redis.call('INCR', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 1
 `);
-const give = new RedisScript(`
-local n = tonumber(redis.call('GET', KEYS[1]) or '0')
-if n > 0 then redis.call('DECR', KEYS[1]) end
+
+const release = new RedisScript(`
+local taken = tonumber(redis.call('GET', KEYS[1]) or '0')
+if taken <= 0 then return 0 end
+redis.call('DECR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return 1
 `);
-const KEEP_MS = 90 * 24 * 3600_000;
-const key = (prefix: string, s: CapSlot) => redisKey(prefix, 'rules', 'cap', s.kind, s.id, s.occurrence ?? '-');
-
-export async function claimApproval(redis: RedisClient, keyPrefix: string, slot: CapSlot, cap: number): Promise<boolean> {
-  return Number(await take.run(redis, [key(keyPrefix, slot)], [cap, KEEP_MS])) === 1;
-}
-
-export async function releaseApproval(redis: RedisClient, keyPrefix: string, slot: CapSlot): Promise<void> {
-  await give.run(redis, [key(keyPrefix, slot)], []);
-}
-
-export async function approvalsTaken(redis: RedisClient, keyPrefix: string, slot: CapSlot): Promise<number> {
-  return Number((await redis.get(key(keyPrefix, slot))) ?? 0);
-}

@@ -52,7 +52,7 @@ export const QueuedDecision = z.object({
   reason: z.string(),
   /** A cap place was taken for it (given back if Zoom refuses). */
   capped: z.boolean().optional(),
-  /** Shadow mode: the rule set's cap, which a real approval would be subject to. */
+  /** The rule set's cap: in shadow mode a real approval would be subject to it; on, the message counts the places. */
   cap: z.number().optional(),
   at: z.number(),
 });

@@ -87,7 +87,7 @@ function queuedDecision(reg: Registration, claim: DecisionClaim, shown: { name: 
     action: claim.action,
     reason: claim.reason,
     ...(claim.capped ? { capped: true } : {}),
-    ...(claim.mode === 'shadow' && rules.cap !== undefined ? { cap: rules.cap } : {}),
+    ...(rules.cap !== undefined ? { cap: rules.cap } : {}),
     at: shown.at,
   };
 }

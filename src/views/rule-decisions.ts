@@ -34,6 +34,8 @@ export interface DecisionBatchView {
   failed: Array<DecidedRegistration & { refusal: string }>;
   /** The slash command, for the hint to list the pending ones. */
   command: string;
+  /** The cap's places taken and how many there are, when the rules have a cap. */
+  cap?: { taken: number; of: number };
 }
 
 const DONE = { approve: { icon: ':white_check_mark:', verb: 'approved' }, deny: { icon: ':no_entry_sign:', verb: 'denied' } } as const;
@@ -66,6 +68,7 @@ export function decisionBatchMessage(view: DecisionBatchView): SlackMessage {
     lines.push(`:warning: Zoom refused ${count(view.failed.length)}; they are still pending:`);
     lines.push(...view.failed.map((f) => `• ${who(f)} — ${escapeMrkdwn(f.refusal)}`));
   }
+  if (view.cap) lines.push(`Cap: ${view.cap.taken} of ${view.cap.of} automatic approvals taken${view.occurrence ? ' for this occurrence' : ''}; past it, registrations are left pending with their card.`);
   if (lines.length > 0) blocks.push(section(chunkLines(lines, SECTION_TEXT_MAX)[0]!));
   blocks.push(context(`Undo ${view.action === 'approve' ? 'denies an approval' : 'approves a denial'} after a confirmation. Pending ones: \`${view.command} ${view.kind} registrants ${view.sessionId} --status pending\``));
   const text = `The rules ${done.verb} ${count(view.decided.length)} for ${where}${view.failed.length ? `; Zoom refused ${view.failed.length}` : ''}`;
