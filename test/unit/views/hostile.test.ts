@@ -20,6 +20,7 @@ import * as panelists from '../../../src/views/panelists.js';
 import * as phone from '../../../src/views/phone.js';
 import * as recordings from '../../../src/views/recordings.js';
 import * as registrants from '../../../src/views/registrants.js';
+import * as ruleDecisions from '../../../src/views/rule-decisions.js';
 import * as sessionForm from '../../../src/views/meeting-webinar-form.js';
 import * as sessions from '../../../src/views/meetings-webinars.js';
 import * as users from '../../../src/views/users.js';
@@ -175,6 +176,16 @@ const RENDER: Record<string, (h: Hostile) => unknown> = {
   'watch.watchList': (h) => watch.watchList({ channels: [{ channel: 'C1', watches: [watchOf(h)] }], command: '/zoom' }),
   'watch.describeWatch': (h) => watch.describeWatch(watchOf(h)),
   'help.helpMessage': () => undefined, // the command table only: no Zoom text
+  // Reasons name the registrant's domain, so they carry Zoom text too; an occurrence ID comes from the event.
+  'rule-decisions.sessionLabel': (h) => ruleDecisions.sessionLabel('webinar', '81234567890', h.text, h.other),
+  'rule-decisions.decisionBatchMessage': (h) =>
+    ruleDecisions.decisionBatchMessage({
+      kind: 'webinar', sessionId: '81234567890', topic: h.text, occurrence: h.other, action: 'approve', command: '/zoom', cap: { taken: 3, of: 5 },
+      decided: [{ email: h.email, name: h.text, reason: h.other, undo: { k: 'webinar', s: '81234567890', r: 'r1', e: h.email, d: 'approve', at: 1, o: h.other } }],
+      failed: [{ email: h.email, name: h.other, reason: h.text, refusal: h.other }],
+    }),
+  'rule-decisions.shadowReportMessage': (h) =>
+    ruleDecisions.shadowReportMessage({ command: '/zoom', lines: [{ kind: 'meeting', sessionId: '81234567890', topic: h.text, email: h.email, name: h.other, action: 'approve', reason: h.text, capped: 5 }] }),
 };
 
 /** Text a command puts together itself before handing it to a builder that takes mrkdwn as is (questions, notices). */
@@ -190,7 +201,7 @@ const NOT_TEXT = new Set([
 ]);
 
 const MODULES: Record<string, Record<string, unknown>> = {
-  alerts, api, chat, confirm, csv, errors, help, history, jobs, panelists, phone, recordings, registrants,
+  alerts, api, chat, confirm, csv, errors, help, history, jobs, panelists, phone, recordings, registrants, 'rule-decisions': ruleDecisions,
   'meeting-webinar-form': sessionForm, 'meetings-webinars': sessions, users, watch,
 };
 
