@@ -8,7 +8,7 @@ import { DelayedError, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { Services } from '../services.js';
 import { approvalsTaken, releaseApproval, type CapSlot } from '../rules/cap.js';
-import { Bucket, bucketName, RuleDecisions, type Batch, type BatchOutcome, type QueuedDecision } from '../rules/decisions.js';
+import { BatchReport, Bucket, bucketName, QueuedDecision, RuleDecisions, type Batch, type BatchOutcome, type DecideBucket } from '../rules/decisions.js';
 import { MAX_PACE_WAIT_MS } from '../slack/pacing.js';
 import { deliveryMetadata, findDelivery, outcomeUnknown, SINGLE_TRY_TIMEOUT_MS, singleTryClient } from '../slack/post-once.js';
 import type { SlackMessage } from '../views/blocks.js';
@@ -51,7 +51,7 @@ export const ruleDecisions: JobProcessor<FlushJob> = {
 /** Queues the bucket's flush in a few seconds, unless one is already waiting to start. */
 export async function scheduleFlush(services: Services, bucket: Bucket): Promise<void> {
   await services.jobs.queue('rules').add(
-    bucket.kind === 'shadow' ? 'Rules shadow report' : `Rules ${bucket.action}`,
+    bucket.kind === 'decide' ? `Rules ${bucket.action}` : `Rules ${bucket.kind}`,
     { bucket } satisfies FlushJob,
     {
       jobId: newJobId('rules'),
@@ -70,23 +70,41 @@ async function flush(job: Job, bucket: Bucket, ctx: JobContext): Promise<{ batch
   const { services } = ctx;
   const ledger = new RuleDecisions(services.redis, services.keyPrefix);
   const owner = String(job.id);
-  const size = bucket.kind === 'shadow' ? SHADOW_LINES_PER_MESSAGE : REGISTRANT_STATUS_BATCH;
+  // A run that died after handing a batch's report over may not have queued its job: this run does.
+  if (bucket.kind === 'decide' && (await ledger.waiting(reportsOf(bucket))) > 0) await scheduleFlush(services, reportsOf(bucket));
   let batches = 0;
   for (;;) {
-    // A safe point: a batch in hand is saved under the job, whoever runs it next.
+    // A safe point: what the job has in hand is saved under it, whoever runs it next.
     if (ctx.shutdown.aborted) await ctx.putBack();
-    const batch = await ledger.take(owner, bucket, size, `${owner}:${randomBytes(4).toString('hex')}`, await mayTakeShort(job, ledger, bucket));
-    if (!batch) return { batches };
-    if (batch === 'short') return comeBackIn(job, QUIET_MS);
-    if (bucket.kind === 'shadow') {
-      await postOnce(job, services, `rules:${batch.id}`, bucket.channel, shadowReport(services, batch.entries));
+    const id = `${owner}:${randomBytes(4).toString('hex')}`;
+    if (bucket.kind === 'decide') {
+      const batch = await ledger.take(owner, bucket, QueuedDecision, REGISTRANT_STATUS_BATCH, id, await mayTakeShort(job, ledger, bucket));
+      if (!batch) return { batches };
+      if (batch === 'short') return comeBackIn(job, QUIET_MS);
+      const outcome = await send(services, bucket, batch);
+      await ledger.handOver(owner, { id: batch.id, bucket, outcome });
+      // After the hand-over, so a crash in between leaves a place unused rather than given back twice.
+      for (const { decision } of outcome.failed) {
+        if (decision.capped) await releaseApproval(services.redis, services.keyPrefix, slotOf(bucket));
+      }
+      await scheduleFlush(services, reportsOf(bucket));
     } else {
-      const outcome = batch.stage === 'sent' ? batch.outcome : await send(services, ledger, owner, bucket, batch);
-      await report(job, services, ledger, owner, bucket, batch, outcome);
+      const shadow = bucket.kind === 'shadow';
+      const batch = shadow
+        ? await ledger.take(owner, bucket, QueuedDecision, SHADOW_LINES_PER_MESSAGE, id, await mayTakeShort(job, ledger, bucket))
+        : await ledger.take(owner, bucket, BatchReport, 1, id);
+      if (!batch) return { batches };
+      if (batch === 'short') return comeBackIn(job, QUIET_MS);
+      if (shadow) await postOnce(job, services, `rules:${batch.id}`, bucket.channel, shadowReport(services, batch.entries as QueuedDecision[]));
+      else for (const done of batch.entries as BatchReport[]) await report(job, services, ledger, owner, done, batch.audited);
+      await ledger.finish(owner);
     }
-    await ledger.finish(owner);
     batches += 1;
   }
+}
+
+function reportsOf(bucket: DecideBucket): Bucket {
+  return { kind: 'report', channel: bucket.channel };
 }
 
 /**
@@ -98,19 +116,17 @@ async function mayTakeShort(job: Job, ledger: RuleDecisions, bucket: Bucket): Pr
   return Date.now() - job.timestamp > MAX_HOLD_MS || Date.now() - (await ledger.lastQueuedAt(bucket)) >= QUIET_MS;
 }
 
-type DecideBucket = Extract<Bucket, { kind: 'decide' }>;
-
 /** The cap's counter a batch's approvals took their places from. */
 function slotOf(bucket: DecideBucket): CapSlot {
   return { kind: bucket.k, id: bucket.s, ...(bucket.o ? { occurrence: bucket.o } : {}) };
 }
 
 /**
- * One status call for the batch (Zoom's per-registrant refusals split it, as for the bulk job), its outcome saved
- * before anything else happens. A batch a crashed run had in hand may have reached Zoom: only the registrants Zoom
- * still lists as pending are sent; the others were decided by that run's call.
+ * One status call for the batch (Zoom's per-registrant refusals split it, as for the bulk job). A batch a crashed run
+ * had in hand may have reached Zoom: only the registrants Zoom still lists as pending are sent; the others were
+ * decided by that run's call.
  */
-async function send(services: Services, ledger: RuleDecisions, owner: string, bucket: DecideBucket, batch: Batch): Promise<BatchOutcome> {
+async function send(services: Services, bucket: DecideBucket, batch: Batch<QueuedDecision>): Promise<BatchOutcome> {
   let todo = batch.entries;
   const outcome: BatchOutcome = { decided: [], failed: [] };
   if (batch.resumed) {
@@ -120,31 +136,26 @@ async function send(services: Services, ledger: RuleDecisions, owner: string, bu
     outcome.decided.push(...todo.filter((d) => !pending.has(d.r)));
     todo = todo.filter((d) => pending.has(d.r));
   }
-  if (todo.length > 0) {
-    const request = { kind: bucket.k, sessionId: bucket.s, action: bucket.action, ...(bucket.o ? { occurrenceId: bucket.o } : {}) };
-    const byId = new Map(todo.map((d) => [d.r, d]));
-    try {
-      const sent = await sendStatusBatch(services.zoom, request, todo.map((d) => ({ id: d.r, email: d.e })));
-      outcome.decided.push(...sent.changed.map((r) => byId.get(r.id)!));
-      outcome.failed.push(...sent.failed.map((f) => ({ decision: byId.get(f.registrant.id)!, reason: f.reason })));
-    } catch (error) {
-      // Zoom down, or a per-second 429: the batch stays in hand and the next try asks Zoom who is still pending.
-      if (isTransient(error)) throw error;
-      // The session is gone, registration is off, the daily quota is used: none of them will pass today.
-      const reason = error instanceof ZoomApiError ? reasonOf(error) : String(error);
-      outcome.failed.push(...todo.map((decision) => ({ decision, reason })));
-    }
-  }
-  await ledger.recordOutcome(owner, outcome);
-  // After the outcome is saved, so a crash in between leaves a place unused rather than given back twice.
-  for (const { decision } of outcome.failed) {
-    if (decision.capped) await releaseApproval(services.redis, services.keyPrefix, slotOf(bucket));
+  if (todo.length === 0) return outcome;
+  const request = { kind: bucket.k, sessionId: bucket.s, action: bucket.action, ...(bucket.o ? { occurrenceId: bucket.o } : {}) };
+  const byId = new Map(todo.map((d) => [d.r, d]));
+  try {
+    const sent = await sendStatusBatch(services.zoom, request, todo.map((d) => ({ id: d.r, email: d.e })));
+    outcome.decided.push(...sent.changed.map((r) => byId.get(r.id)!));
+    outcome.failed.push(...sent.failed.map((f) => ({ decision: byId.get(f.registrant.id)!, reason: f.reason })));
+  } catch (error) {
+    // Zoom down, or a per-second 429: the batch stays in hand and the next try asks Zoom who is still pending.
+    if (isTransient(error)) throw error;
+    // The session is gone, registration is off, the daily quota is used: none of them will pass today.
+    const reason = error instanceof ZoomApiError ? reasonOf(error) : String(error);
+    outcome.failed.push(...todo.map((decision) => ({ decision, reason })));
   }
   return outcome;
 }
 
-/** The batch's message in the rule set's channel (once), and its audit lines: one per registrant decided. */
-async function report(job: Job, services: Services, ledger: RuleDecisions, owner: string, bucket: DecideBucket, batch: Batch, outcome: BatchOutcome): Promise<void> {
+/** A sent batch's message in the rule set's channel (once), and its audit lines: one per registrant decided. */
+async function report(job: Job, services: Services, ledger: RuleDecisions, owner: string, done: BatchReport, audited: boolean): Promise<void> {
+  const { bucket, outcome } = done;
   const first = outcome.decided[0] ?? outcome.failed[0]?.decision;
   const message = decisionBatchMessage({
     kind: bucket.k,
@@ -162,8 +173,8 @@ async function report(job: Job, services: Services, ledger: RuleDecisions, owner
     command: services.config.slack.command,
     ...(bucket.action === 'approve' && first?.cap !== undefined ? { cap: { taken: await approvalsTaken(services.redis, services.keyPrefix, slotOf(bucket)), of: first.cap } } : {}),
   });
-  await postOnce(job, services, `rules:${batch.id}`, bucket.channel, message);
-  if (batch.audited) return;
+  await postOnce(job, services, `rules:${done.id}`, bucket.channel, message);
+  if (audited) return;
   const where = sessionLabel(bucket.k, bucket.s, undefined, bucket.o);
   const verb = bucket.action === 'approve' ? 'approved' : 'denied';
   const lines = [

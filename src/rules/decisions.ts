@@ -58,41 +58,52 @@ export const QueuedDecision = z.object({
 });
 export type QueuedDecision = z.infer<typeof QueuedDecision>;
 
-/** Where decisions wait: decisions to send share session, occurrence, action and channel; shadow lines a channel. */
+const DecideBucket = z.object({
+  kind: z.literal('decide'),
+  channel: z.string(),
+  k: z.enum(['meeting', 'webinar']),
+  s: z.string(),
+  o: z.string().optional(),
+  action: z.enum(['approve', 'deny']),
+});
+export type DecideBucket = z.infer<typeof DecideBucket>;
+
+/**
+ * Where work waits for a flush job: decisions to send (same session, occurrence, action and channel), shadow lines of
+ * a channel, and the outcomes of sent batches waiting for their message in a channel (Slack's pace of one post a
+ * second must not hold back the calls to Zoom).
+ */
 export const Bucket = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('decide'),
-    channel: z.string(),
-    k: z.enum(['meeting', 'webinar']),
-    s: z.string(),
-    o: z.string().optional(),
-    action: z.enum(['approve', 'deny']),
-  }),
+  DecideBucket,
   z.object({ kind: z.literal('shadow'), channel: z.string() }),
+  z.object({ kind: z.literal('report'), channel: z.string() }),
 ]);
 export type Bucket = z.infer<typeof Bucket>;
 
 export function bucketName(bucket: Bucket): string {
-  return bucket.kind === 'shadow' ? `shadow:${bucket.channel}` : `decide:${bucket.channel}:${bucket.k}:${bucket.s}:${bucket.o ?? '-'}:${bucket.action}`;
+  return bucket.kind === 'decide' ? `decide:${bucket.channel}:${bucket.k}:${bucket.s}:${bucket.o ?? '-'}:${bucket.action}` : `${bucket.kind}:${bucket.channel}`;
 }
 
-/** What a batch came to: who Zoom changed, who it refused and why. Saved before anything is said about it. */
+/** What a batch came to: who Zoom changed, who it refused and why. */
 export const BatchOutcome = z.object({
   decided: z.array(QueuedDecision),
   failed: z.array(z.object({ decision: QueuedDecision, reason: z.string() })),
 });
 export type BatchOutcome = z.infer<typeof BatchOutcome>;
 
-/** The batch a flush job has in hand: `sending` until Zoom's outcome is saved, then `sent` until it is in Slack. */
-interface BatchInHand {
+/** A sent batch waiting for its message and audit lines; `id` names its delivery. */
+export const BatchReport = z.object({ id: z.string(), bucket: DecideBucket, outcome: BatchOutcome });
+export type BatchReport = z.infer<typeof BatchReport>;
+
+/** The work a flush job has in hand, until it is done with it. */
+export interface Batch<T> {
   id: string;
-  entries: QueuedDecision[];
-  /** A crashed run had it in hand: it may have reached Zoom. */
+  entries: T[];
+  /** A crashed run had it in hand: it may have reached Zoom, or Slack. */
   resumed: boolean;
   /** Its audit lines are written. */
   audited: boolean;
 }
-export type Batch = (BatchInHand & { stage: 'sending' }) | (BatchInHand & { stage: 'sent'; outcome: BatchOutcome });
 
 // Moves a claim from `claimed` to `queued` (ARGV[1], the final claim) and, in the same step, queues its decision
 // (ARGV[2], unless empty) in KEYS[2], noting when (KEYS[3]): a retry after a crash in between finds both done or neither.
@@ -117,9 +128,19 @@ local items = redis.call('LRANGE', KEYS[2], 0, tonumber(ARGV[1]) - 1)
 if #items == 0 then return 'empty' end
 if #items < tonumber(ARGV[1]) and ARGV[4] == '0' then return 'short' end
 redis.call('LTRIM', KEYS[2], #items, -1)
-redis.call('HSET', KEYS[1], 'id', ARGV[2], 'entries', cjson.encode(items), 'stage', 'sending')
+redis.call('HSET', KEYS[1], 'id', ARGV[2], 'entries', cjson.encode(items))
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 'fresh'
+`);
+
+// Hands a sent batch's report (ARGV[1]) to the channel's report bucket (KEYS[2], noting when in KEYS[3]) and lets go
+// of the batch (KEYS[1]) in one step: a crash leaves either the batch in hand (Zoom is asked again) or the report.
+const handOver = new RedisScript(`
+redis.call('RPUSH', KEYS[2], ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+redis.call('SET', KEYS[3], ARGV[3], 'PX', ARGV[2])
+redis.call('DEL', KEYS[1])
+return 1
 `);
 
 export class RuleDecisions {
@@ -165,32 +186,33 @@ export class RuleDecisions {
   }
 
   /**
-   * The batch the job `owner` has in hand: the one a crashed run of it left (`resumed`), else up to `max` decisions
-   * taken from the bucket (fewer only if `partial`); undefined when the bucket is empty, `short` when it holds fewer
-   * than `max` and `partial` is false.
+   * The work the job `owner` has in hand: what a crashed run of it left (`resumed`), else up to `max` entries taken
+   * from the bucket (fewer only if `partial`), read with `schema`; undefined when the bucket is empty, `short` when
+   * it holds fewer than `max` and `partial` is false.
    */
-  async take(owner: string, bucket: Bucket, max: number, batchId: string, partial = true): Promise<Batch | 'short' | undefined> {
+  async take<T>(owner: string, bucket: Bucket, schema: z.ZodType<T>, max: number, batchId: string, partial = true): Promise<Batch<T> | 'short' | undefined> {
     const key = this.batchKey(owner);
     const taken = String(await takeBatch.run(this.redis, [key, this.bucketKey(bucket)], [max, batchId, QUEUED_TTL_MS, partial ? 1 : 0]));
     if (taken === 'empty') return undefined;
     if (taken === 'short') return 'short';
     const fields = await this.redis.hgetall(key);
-    const entries = z.array(z.string()).parse(JSON.parse(fields.entries ?? '[]')).map((e) => QueuedDecision.parse(JSON.parse(e)));
-    const base = { id: fields.id ?? batchId, entries, resumed: taken === 'resumed', audited: fields.audited === '1' };
-    if (fields.stage === 'sent') return { ...base, stage: 'sent', outcome: BatchOutcome.parse(JSON.parse(fields.outcome ?? '{}')) };
-    return { ...base, stage: 'sending' };
+    const entries = z.array(z.string()).parse(JSON.parse(fields.entries ?? '[]')).map((e) => schema.parse(JSON.parse(e)));
+    return { id: fields.id ?? batchId, entries, resumed: taken === 'resumed', audited: fields.audited === '1' };
   }
 
-  /** Zoom's outcome of the batch, saved before it is shown, so a crash after Zoom answered never sends it again. */
-  async recordOutcome(owner: string, outcome: BatchOutcome): Promise<void> {
-    await this.redis.hset(this.batchKey(owner), 'stage', 'sent', 'outcome', JSON.stringify(outcome));
+  /** Zoom's outcome of the batch in hand goes to its channel's reports, and the job is free for the next batch. */
+  async handOver(owner: string, report: BatchReport): Promise<Bucket> {
+    const bucket: Bucket = { kind: 'report', channel: report.bucket.channel };
+    const reports = this.bucketKey(bucket);
+    await handOver.run(this.redis, [this.batchKey(owner), reports, `${reports}:last`], [JSON.stringify(report), QUEUED_TTL_MS, Date.now()]);
+    return bucket;
   }
 
   async markAudited(owner: string): Promise<void> {
     await this.redis.hset(this.batchKey(owner), 'audited', '1');
   }
 
-  /** The batch is shown in Slack: the job may take the next one. */
+  /** The job is done with what it had in hand: it may take more. */
   async finish(owner: string): Promise<void> {
     await this.redis.del(this.batchKey(owner));
   }

@@ -3,7 +3,7 @@
 // registrants pending, named in the message, with their cap places given back.
 import { describe, expect, it } from 'vitest';
 import { approvalsTaken, claimApproval } from '../../../src/rules/cap.js';
-import { RuleDecisions, type Bucket, type QueuedDecision } from '../../../src/rules/decisions.js';
+import { QueuedDecision, RuleDecisions, type Bucket } from '../../../src/rules/decisions.js';
 import { ruleDecisions } from '../../../src/jobs/rule-decisions.js';
 import { startWorkers } from '../../../src/jobs/workers.js';
 import { finishedJob, useJobFixture } from '../../helpers/jobs.js';
@@ -33,7 +33,7 @@ describe('rule decisions job', () => {
     await queue(bucket, ['p1', 'p2', 'p3'].map((r) => decision(webinar, r)));
     // The run that died had taken the batch, and its call reached Zoom for p1 and p2 before the crash.
     const jobId = 'rul-crashed000001';
-    expect(await ledger().take(jobId, bucket, 30, `${jobId}:first`)).toMatchObject({ stage: 'sending', entries: [{ r: 'p1' }, { r: 'p2' }, { r: 'p3' }] });
+    expect(await ledger().take(jobId, bucket, QueuedDecision, 30, `${jobId}:first`)).toMatchObject({ entries: [{ r: 'p1' }, { r: 'p2' }, { r: 'p3' }] });
     fixture.zoom().get(`/webinars/${webinar}/registrants`).query({ status: 'pending', page_size: 300 }).reply(200, {
       page_size: 300, total_records: 1, next_page_token: '', registrants: [{ id: 'p3', email: 'p3@acme.com', first_name: 'P3' }],
     });
@@ -44,20 +44,22 @@ describe('rule decisions job', () => {
     });
     const job = await fixture.services().jobs.queue('rules').add('Rules approve', { bucket }, { jobId });
     const workers = startWorkers([ruleDecisions], fixture.services());
+    let message;
     try {
       expect(await (await finishedJob(fixture.services().jobs.queue('rules'), String(job.id))).getState()).toBe('completed');
+      // The message is the report job's, queued by this one.
+      message = await until('the decision message', () => posted('CRULES')[0], 10_000);
     } finally {
       await workers.stop();
     }
     expect(sent).toEqual([{ action: 'approve', registrants: [{ id: 'p3', email: 'p3@acme.com' }] }]);
     // All three were decided by the rules (two by the run that died): one message, an Undo for each, audited.
-    const [message] = posted('CRULES');
     expect(posted('CRULES')).toHaveLength(1);
-    expect(message!.body.text).toBe('The rules approved 3 registrations for webinar 812 3456 7800');
-    expect(message!.body.blocks.filter((b: { accessory?: { action_id: string } }) => b.accessory?.action_id === 'rules.undo')).toHaveLength(3);
+    expect(message.body.text).toBe('The rules approved 3 registrations for webinar 812 3456 7800');
+    expect(message.body.blocks.filter((b: { accessory?: { action_id: string } }) => b.accessory?.action_id === 'rules.undo')).toHaveLength(3);
     const audit = await until('the audit line', () => posted('CAUDIT')[0]);
     expect(String(audit.body.text).split('\n')).toHaveLength(3);
-    expect(await ledger().take(jobId, bucket, 30, `${jobId}:next`)).toBeUndefined();
+    expect(await ledger().take(jobId, bucket, QueuedDecision, 30, `${jobId}:next`)).toBeUndefined();
   });
 
   it('leaves registrants Zoom refuses pending, names them with Zoom’s reason, and gives their cap places back', async () => {

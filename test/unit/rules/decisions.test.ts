@@ -2,7 +2,7 @@
 // at most 30 are taken from a bucket with no decision in two batches or in none, and a job that died with a batch in
 // hand gets that same batch back (marked resumed), with Zoom's outcome once it was saved.
 import { afterAll, describe, expect, it } from 'vitest';
-import { RuleDecisions, type Batch, type Bucket, type DecisionClaim, type QueuedDecision, type Registration } from '../../../src/rules/decisions.js';
+import { BatchReport, QueuedDecision as Queued, RuleDecisions, type Batch, type Bucket, type DecisionClaim, type QueuedDecision, type Registration } from '../../../src/rules/decisions.js';
 import { clearPrefix, testRedis, uniquePrefix } from '../../helpers/redis.js';
 
 const redis = testRedis();
@@ -18,7 +18,7 @@ const decision = (r: string): QueuedDecision => ({ k: 'webinar', s: '81234567890
 const claimed: DecisionClaim = { action: 'approve', reason: 'acme.com is on the approve list', mode: 'on', channel: 'CRULES', stage: 'claimed' };
 const bucket = (s: string): Bucket => ({ kind: 'decide', channel: 'CRULES', k: 'webinar', s, action: 'approve' });
 /** The batch taken, failing the test when the ledger answered `short`. */
-function inHand(taken: Batch | 'short' | undefined): Batch | undefined {
+function inHand<T>(taken: Batch<T> | 'short' | undefined): Batch<T> | undefined {
   if (taken === 'short') throw new Error('the bucket was short of a full batch');
   return taken;
 }
@@ -60,7 +60,7 @@ describe('batches', () => {
   it('hands out at most 30 at a time to jobs taking at once, each decision in exactly one batch', async () => {
     const b = bucket('2');
     await queue(b, Array.from({ length: 70 }, (_, i) => `n${i}`));
-    const taken = (await Promise.all(['job-1', 'job-2', 'job-3', 'job-4'].map((owner) => ledger.take(owner, b, 30, `${owner}:x`)))).map(inHand);
+    const taken = (await Promise.all(['job-1', 'job-2', 'job-3', 'job-4'].map((owner) => ledger.take(owner, b, Queued, 30, `${owner}:x`)))).map(inHand);
     const sizes = taken.map((t) => t?.entries.length ?? 0).sort((x, y) => y - x);
     expect(sizes).toEqual([30, 30, 10, 0]);
     const ids = taken.flatMap((t) => t?.entries.map((e) => e.r) ?? []);
@@ -68,34 +68,39 @@ describe('batches', () => {
     expect(await ledger.waiting(b)).toBe(0);
   });
 
-  it('gives a job that died with a batch in hand the same batch back, then Zoom’s outcome once saved, then the next batch', async () => {
+  it('gives a job that died with a batch in hand the same batch back, and hands its outcome over to the channel’s reports', async () => {
     const b = bucket('3');
     await queue(b, ['x1', 'x2', 'x3']);
-    const first = inHand(await ledger.take('job-9', b, 2, 'job-9:first'));
-    expect(first).toMatchObject({ id: 'job-9:first', stage: 'sending', resumed: false, audited: false });
+    const first = inHand(await ledger.take('job-9', b, Queued, 2, 'job-9:first'));
+    expect(first).toMatchObject({ id: 'job-9:first', resumed: false, audited: false });
     expect(first!.entries.map((e) => e.r)).toEqual(['x1', 'x2']);
     // The run died here: its next run is handed the same batch, not a new one.
-    const again = inHand(await ledger.take('job-9', b, 2, 'job-9:second'));
-    expect(again).toMatchObject({ id: 'job-9:first', stage: 'sending', resumed: true });
+    const again = inHand(await ledger.take('job-9', b, Queued, 2, 'job-9:second'));
+    expect(again).toMatchObject({ id: 'job-9:first', resumed: true });
     expect(again!.entries.map((e) => e.r)).toEqual(['x1', 'x2']);
-    await ledger.recordOutcome('job-9', { decided: [decision('x1')], failed: [{ decision: decision('x2'), reason: 'Zoom said no' }] });
-    await ledger.markAudited('job-9');
-    const sent = await ledger.take('job-9', b, 2, 'job-9:third');
-    expect(sent).toMatchObject({ id: 'job-9:first', stage: 'sent', audited: true, outcome: { decided: [{ r: 'x1' }], failed: [{ decision: { r: 'x2' }, reason: 'Zoom said no' }] } });
-    await ledger.finish('job-9');
-    const next = inHand(await ledger.take('job-9', b, 2, 'job-9:fourth'));
+    // Zoom answered: the outcome goes to the reports of the channel in the same step as the batch is let go.
+    const reports = await ledger.handOver('job-9', { id: 'job-9:first', bucket: b as BatchReport['bucket'], outcome: { decided: [decision('x1')], failed: [{ decision: decision('x2'), reason: 'Zoom said no' }] } });
+    expect(reports).toEqual({ kind: 'report', channel: 'CRULES' });
+    const next = inHand(await ledger.take('job-9', b, Queued, 2, 'job-9:fourth'));
     expect(next).toMatchObject({ id: 'job-9:fourth', resumed: false });
     expect(next!.entries.map((e) => e.r)).toEqual(['x3']);
     await ledger.finish('job-9');
-    expect(await ledger.take('job-9', b, 2, 'job-9:fifth')).toBeUndefined();
+    expect(await ledger.take('job-9', b, Queued, 2, 'job-9:fifth')).toBeUndefined();
+    // The report job: the report in hand until its message and audit are done, audited marked on the way.
+    const report = inHand(await ledger.take('job-10', reports, BatchReport, 1, 'job-10:a'));
+    expect(report!.entries[0]).toMatchObject({ id: 'job-9:first', outcome: { decided: [{ r: 'x1' }], failed: [{ reason: 'Zoom said no' }] } });
+    await ledger.markAudited('job-10');
+    expect(inHand(await ledger.take('job-10', reports, BatchReport, 1, 'job-10:b'))).toMatchObject({ id: 'job-10:a', resumed: true, audited: true });
+    await ledger.finish('job-10');
+    expect(await ledger.take('job-10', reports, BatchReport, 1, 'job-10:c')).toBeUndefined();
   });
 
   it('sends a batch short of 30 only when told it may, and then takes what there is', async () => {
     const b = bucket('4');
     await queue(b, ['y1', 'y2']);
     expect(await ledger.lastQueuedAt(b)).toBeGreaterThan(Date.now() - 60_000);
-    expect(await ledger.take('job-5', b, 30, 'job-5:a', false)).toBe('short');
+    expect(await ledger.take('job-5', b, Queued, 30, 'job-5:a', false)).toBe('short');
     expect(await ledger.waiting(b)).toBe(2);
-    expect(inHand(await ledger.take('job-5', b, 30, 'job-5:b', true))!.entries.map((e) => e.r)).toEqual(['y1', 'y2']);
+    expect(inHand(await ledger.take('job-5', b, Queued, 30, 'job-5:b', true))!.entries.map((e) => e.r)).toEqual(['y1', 'y2']);
   });
 });
