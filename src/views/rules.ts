@@ -163,7 +163,7 @@ function capLine(cap: number, taken: number | undefined, asked: RuleTarget): str
   if (taken === undefined || asked.kind === 'account') {
     return `The cap of ${capText(cap)} counts per meeting or webinar: add \`--webinar &lt;id&gt;\` or \`--meeting &lt;id&gt;\` to see how many are taken.`;
   }
-  const occurrences = asked.kind === 'meeting' ? ' (a recurring meeting counts each occurrence apart)' : '';
+  const occurrences = asked.kind === 'meeting' ? ' (a recurring meeting counts per occurrence; those counts are not shown)' : '';
   return taken >= cap
     ? `The cap is reached: ${taken} of ${cap} automatic approvals are taken for ${targetName(asked)}${occurrences}.`
     : `${taken} of the cap's ${cap} automatic approvals are taken for ${targetName(asked)}${occurrences}.`;
