@@ -71,33 +71,9 @@ export const ruleCommands: CommandDef[] = [
     },
     run: setRules,
   },
-  {
-    path: ['rules', 'on'],
-    usage: `rules on ${TARGET_USAGE}`,
-    summary: 'Leave shadow mode: the rules approve and deny for real from now on. The answer shows what they would have done in shadow mode.',
-    example: 'rules on --webinar 812 3456 7890',
-    access: 'write',
-    args: { flags: TARGET_FLAGS },
-    run: (inv, args) => switchRules(inv, args, 'on'),
-  },
-  {
-    path: ['rules', 'off'],
-    usage: `rules off ${TARGET_USAGE}`,
-    summary: 'Stop deciding: registrations are left pending with the usual card. The rules are kept; `rules on` starts them again.',
-    example: 'rules off --webinar 812 3456 7890',
-    access: 'write',
-    args: { flags: TARGET_FLAGS },
-    run: (inv, args) => switchRules(inv, args, 'off'),
-  },
-  {
-    path: ['rules', 'delete'],
-    usage: `rules delete ${TARGET_USAGE}`,
-    summary: 'Delete a rule set; a meeting or webinar without its own then follows the account-wide rules.',
-    example: 'rules delete --meeting 812 3456 7890',
-    access: 'write',
-    args: { flags: TARGET_FLAGS },
-    run: deleteRules,
-  },
+  targetOnly('on', 'Leave shadow mode: the rules approve and deny for real from now on. The answer shows what they would have done in shadow mode.', 'webinar', (inv, args) => switchRules(inv, args, 'on')),
+  targetOnly('off', 'Stop deciding: registrations are left pending with the usual card. The rules are kept; `rules on` starts them again.', 'webinar', (inv, args) => switchRules(inv, args, 'off')),
+  targetOnly('delete', 'Delete a rule set; a meeting or webinar without its own then follows the account-wide rules.', 'meeting', deleteRules),
   {
     path: ['rules', 'test'],
     usage: `rules test <email> ${TARGET_USAGE}`,
@@ -108,6 +84,19 @@ export const ruleCommands: CommandDef[] = [
     run: testRules,
   },
 ];
+
+/** A `rules <verb>` that takes only the target. */
+function targetOnly(verb: string, summary: string, exampleKind: 'meeting' | 'webinar', run: CommandDef['run']): CommandDef {
+  return {
+    path: ['rules', verb],
+    usage: `rules ${verb} ${TARGET_USAGE}`,
+    summary,
+    example: `rules ${verb} --${exampleKind} 812 3456 7890`,
+    access: 'write',
+    args: { flags: TARGET_FLAGS },
+    run,
+  };
+}
 
 /** `--meeting <id>` or `--webinar <id>`, or neither for the account-wide rules. */
 export function ruleTargetOf(args: ParsedCommand): RuleTarget {
