@@ -9,12 +9,12 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { createServices } from '../src/app.js';
-import { parseConfig } from '../src/config.js';
 import { acceptEvent } from '../src/ingress/accept.js';
 import { ruleDecisions } from '../src/jobs/rule-decisions.js';
 import { relayProcessor } from '../src/jobs/relay.js';
 import { startWorkers } from '../src/jobs/workers.js';
 import { silentLogger } from '../src/log.js';
+import { benchConfig, MEDIUM_429, RollingSecond, tearDown } from './zoom-fake.shared.js';
 import { REGISTRANT_STATUS_BATCH } from '../src/zoom/registrants.js';
 import { RATE_BUDGETS } from '../src/zoom/rate-limit.js';
 import type { ZoomEvent } from '../src/zoom/events.js';
@@ -25,18 +25,11 @@ const LIMIT_PER_SECOND = RATE_BUDGETS.default[PLAN].medium.limit;
 const WEBINAR = '81234567890';
 
 const changes = new Map<string, number>();
-const mediumCalls: number[] = [];
 let statusCalls = 0;
 let rejected = 0;
 let lastChangeAt = 0;
 
-/** Zoom's Medium label as the fake counts it: at most LIMIT_PER_SECOND in any rolling second. */
-function admitMedium(now: number): boolean {
-  while (mediumCalls.length > 0 && mediumCalls[0]! <= now - 1_000) mediumCalls.shift();
-  if (mediumCalls.length >= LIMIT_PER_SECOND) return false;
-  mediumCalls.push(now);
-  return true;
-}
+const medium = new RollingSecond(LIMIT_PER_SECOND);
 
 let slackTs = 0;
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -54,9 +47,11 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     return json(200, { ok: true, channel: 'CRULES', ts: `${Math.floor(Date.now() / 1000)}.${String(++slackTs).padStart(6, '0')}`, messages: [] }, scopes);
   }
   if (url.pathname !== `/v2/webinars/${WEBINAR}/registrants/status` || req.method !== 'PUT') return json(404, { code: 3001, message: 'Not found' });
-  if (!admitMedium(Date.now())) {
+  if (!medium.admit()) {
     rejected += 1;
-    return json(429, { code: 429, message: 'You have reached the maximum per-second rate limit for this API.' }, { 'x-ratelimit-category': 'Medium', 'x-ratelimit-type': 'QPS' });
+    res.writeHead(429, MEDIUM_429.headers);
+    res.end(MEDIUM_429.body);
+    return;
   }
   statusCalls += 1;
   for (const { id } of (JSON.parse(body) as { registrants: Array<{ id: string }> }).registrants) changes.set(id, (changes.get(id) ?? 0) + 1);
@@ -68,19 +63,7 @@ const server = createServer((req, res) => void handle(req, res));
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-const config = parseConfig({
-  SLACK_BOT_TOKEN: 'xoxb-bench',
-  SLACK_SIGNING_SECRET: 'bench',
-  SLACK_API_URL: `${base}/slack/`,
-  ZOOM_ACCOUNT_ID: 'bench',
-  ZOOM_CLIENT_ID: 'bench',
-  ZOOM_CLIENT_SECRET: 'bench',
-  ZOOM_API_URL: `${base}/v2`,
-  ZOOM_OAUTH_URL: `${base}/oauth/token`,
-  ZOOM_PLAN: PLAN,
-  ZOOMOPS_ROLE: 'worker',
-  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-});
+const config = benchConfig(base, { ZOOM_PLAN: PLAN, ZOOMOPS_ROLE: 'worker' });
 const redis = new Redis(config.redisUrl);
 const keyPrefix = `bench-rules-${process.pid}`;
 const services = createServices({ config, redis, log: silentLogger, keyPrefix });
@@ -127,9 +110,4 @@ console.log(`  decisions per second   ${perSecond.toFixed(0)}/s   vs Zoom's limi
 console.log(`  status calls           ${statusCalls} (ideal ${2 * Math.ceil(REGISTRATIONS / 2 / REGISTRANT_STATUS_BATCH)}), 429s ${rejected}`);
 console.log(`  registrants changed twice ${twice} (target 0)`);
 
-await workers.stop();
-await services.jobs.close();
-const keys = await redis.keys(`*${keyPrefix}*`);
-if (keys.length) await redis.del(...keys);
-redis.disconnect();
-server.close();
+await tearDown({ workers, services, redis, keyPrefix, server });
