@@ -1,8 +1,9 @@
-// The `rules` queue: decisions of the registrant rules sent to Zoom in batches of up to 30 (one status call per
-// session, occurrence and action, paced on Zoom's Medium budget by the client), each batch then shown in the rule
-// set's channel as one message with an Undo button per registrant and written to the audit channel; and shadow mode's
-// reports, a few seconds of registrations to a message. A batch is saved with the job before it is sent: a run that
-// died with one in hand asks Zoom who is still pending and sends only those, so no registrant is changed twice.
+// The `rules` queue, three kinds of flush job. `decide`: the registrant rules' decisions sent to Zoom in batches of up
+// to 30 (one status call per session, occurrence and action, paced on Zoom's Medium budget by the client). A batch is
+// saved under the job before it is sent: a run that died with one in hand asks Zoom who is still pending and sends only
+// those, so no registrant is changed twice. Its outcome is then handed to `report`: one message per batch in the rule
+// set's channel, an Undo button per registrant, and the audit lines (apart, so Slack's one post a second never holds
+// back the calls to Zoom). `shadow`: what the rules would have done, a few seconds of registrations to a message.
 import { randomBytes } from 'node:crypto';
 import { DelayedError, type Job } from 'bullmq';
 import { z } from 'zod';

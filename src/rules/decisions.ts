@@ -1,18 +1,18 @@
 // What the registrant rules decided, kept in Redis so that each registration is decided once whatever happens to the
 // jobs: a claim per registrant (a retried relay job or a second webhook finds it and does nothing new), the queues of
-// decisions waiting to be sent to Zoom in batches of 30 (one per session, occurrence, action and channel), and the
-// batch each flush job has in hand, which a crashed job's next run finds and finishes instead of taking a new one.
+// decisions waiting to be sent to Zoom in batches of 30 (one per session, occurrence, action and channel) and of sent
+// batches waiting for their message, and what each flush job has in hand, which a crashed job's next run finds and
+// finishes instead of taking more.
 import { z } from 'zod';
 import type { RedisClient } from '../redis.js';
 import { redisKey } from '../redis-keys.js';
 import { RedisScript } from '../redis-script.js';
+import type { SessionKind } from '../zoom/meetings-webinars.js';
 
 /** Claims outlive Zoom's webhook retries (85 min) and the event dedupe (4 h) by far; a week bounds what piles up. */
 const CLAIM_TTL_MS = 7 * 24 * 3600_000;
 /** Decisions waiting for a flush job, and a batch in hand: a week, so a long outage of Zoom loses none. */
 const QUEUED_TTL_MS = 7 * 24 * 3600_000;
-
-export type SessionKind = 'meeting' | 'webinar';
 
 /** One registration as the rules see it. */
 export interface Registration {

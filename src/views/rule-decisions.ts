@@ -90,7 +90,7 @@ const WOULD = { approve: ':white_check_mark: would approve', deny: ':no_entry_si
 /** Shadow mode's report of a few seconds of registrations: one line each, nothing sent to Zoom. */
 export function shadowReportMessage(input: { lines: ShadowLine[]; command: string }): SlackMessage {
   const n = input.lines.length;
-  const heading = `:crystal_ball: *Shadow mode:* what the rules would have done with ${n} registration${n === 1 ? '' : 's'} (nothing was sent to Zoom)`;
+  const heading = `:eyes: *Shadow mode:* what the rules would have done with ${n} registration${n === 1 ? '' : 's'} (nothing was sent to Zoom)`;
   const lines = input.lines.map((l) => {
     const cap = l.action === 'approve' && l.capped !== undefined ? ` (subject to the cap of ${l.capped})` : '';
     return `${WOULD[l.action]} ${who(l)}${cap} for ${sessionLabel(l.kind, l.sessionId, l.topic)} — ${escapeMrkdwn(l.reason)}`;
