@@ -244,6 +244,7 @@ function changedRules(inv: CommandInvocation, target: RuleTarget, current: RuleS
     updatedBy: inv.person.id,
     updatedAt: now,
   };
+  // The cap is put back only when there is one: `--cap none` leaves the key out (the type has no `cap: undefined`).
   const { cap: _cap, ...rest } = base;
   const cap = changes.cap === undefined ? base.cap : changes.cap ?? undefined;
   return {
