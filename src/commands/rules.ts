@@ -112,7 +112,8 @@ export function ruleTargetOf(args: ParsedCommand): RuleTarget {
 
 async function listRules(inv: CommandInvocation, args: ParsedCommand): Promise<void> {
   const command = inv.services.config.slack.command;
-  const what = args.rest?.split(/\s+/)[0]?.toLowerCase() ?? 'list';
+  const [what = 'list', ...more] = (args.rest ?? '').split(/\s+/).filter(Boolean).map((w) => w.toLowerCase());
+  if (what === 'list' && more.length > 0) throw new UsageError(`\`${command} rules list\` takes nothing more; \`${command} rules test &lt;email&gt; --webinar &lt;id&gt;\` tries one webinar's rules.`);
   if (what !== 'list') {
     const guess = closest(what, VERBS);
     throw new UsageError(
@@ -243,6 +244,7 @@ function changedRules(inv: CommandInvocation, target: RuleTarget, current: RuleS
     updatedBy: inv.person.id,
     updatedAt: now,
   };
+  // The cap is put back only when there is one: `--cap none` leaves the key out (the type has no `cap: undefined`).
   const { cap: _cap, ...rest } = base;
   const cap = changes.cap === undefined ? base.cap : changes.cap ?? undefined;
   return {

@@ -73,7 +73,7 @@ export function ruleSavedMessage(input: { rules: RuleSet; created: boolean; comm
   const { rules, created, command, zone } = input;
   const whose = capitalised(rulesOf(rules.target));
   const text = created
-    ? `:ghost: ${whose} saved in *shadow mode*: for now they only say in <#${rules.channel}> what they would do with each registration, and change nothing in Zoom.`
+    ? `:eyes: ${whose} saved in *shadow mode*: for now they only say in <#${rules.channel}> what they would do with each registration, and change nothing in Zoom.`
     : `${whose} changed; they stay ${modeText(rules.mode)}.`;
   const next = created || rules.mode === 'shadow'
     ? `When the reports look right, \`${command} rules on${targetFlag(rules.target)}\` makes them approve and deny for real.`
@@ -91,8 +91,9 @@ export function ruleModeMessage(input: { rules: RuleSet; before: RuleSet; tally:
   const text = rules.mode === 'on'
     ? `:white_check_mark: ${whose} are on: from now on they approve and deny new registrations in Zoom, and say so in <#${rules.channel}> with an Undo button.`
     : `${whose} are off: new registrations are left pending and get the usual card; nothing is approved or denied automatically.`;
-  const blocks: KnownBlock[] = [section(text)];
-  if (before.mode === 'shadow') blocks.push(section(`In shadow mode since ${since(before.modeSince, zone)} they would have ${tallyText(tally)}.`));
+  // What shadow mode saw comes first: it is what the admin judged the rules by.
+  const blocks: KnownBlock[] = before.mode === 'shadow' ? [section(`In shadow mode since ${since(before.modeSince, zone)} they would have ${tallyText(tally)}.`)] : [];
+  blocks.push(section(text));
   blocks.push(context(`\`${command} rules ${rules.mode === 'on' ? 'off' : 'on'}${targetFlag(rules.target)}\` switches them ${rules.mode === 'on' ? 'off' : 'on'} again.`));
   return { text, blocks };
 }

@@ -55,7 +55,7 @@ describe('/zoom rules set', () => {
   it('creates a set in shadow mode, normalising the domains, and says what `rules on` does', async () => {
     const answer = await command(`rules set --webinar 812 3456 7890 --approve Acme.COM,@globex.com,http://eu.acme.com --deny mailinator.com --cap 200 --channel <#${REGISTRATIONS}|registrations>`);
     expect(answer.body.text).toBe(
-      `:ghost: The rules of webinar 812 3456 7890 saved in *shadow mode*: for now they only say in <#${REGISTRATIONS}> what they would do with each registration, and change nothing in Zoom.`,
+      `:eyes: The rules of webinar 812 3456 7890 saved in *shadow mode*: for now they only say in <#${REGISTRATIONS}> what they would do with each registration, and change nothing in Zoom.`,
     );
     expect(textOf(answer)).toContain('Approve: acme.com, eu.acme.com, globex.com\\nDeny: mailinator.com\\nCap: 200 automatic approvals per meeting or webinar');
     expect(textOf(answer)).toContain(`When the reports look right, \`${COMMAND} rules on --webinar 812 3456 7890\` makes them approve and deny for real.`);
@@ -77,7 +77,7 @@ describe('/zoom rules set', () => {
 
   it('sets account-wide rules reporting to the channel it was typed in when no target and no channel are given', async () => {
     const answer = await command('rules set --deny mailinator.com');
-    expect(answer.body.text).toContain(':ghost: The account-wide rules saved in *shadow mode*: for now they only say in <#C1>');
+    expect(answer.body.text).toContain(':eyes: The account-wide rules saved in *shadow mode*: for now they only say in <#C1>');
     expect(await rules().get({ kind: 'account' })).toMatchObject({ approveDomains: [], denyDomains: ['mailinator.com'], channel: 'C1', mode: 'shadow' });
   });
 
@@ -108,6 +108,7 @@ describe('bad input changes nothing', () => {
     ['rules set --webinar 81234567890', `Say what the rules do: --approve, --deny, --cap or --channel, e.g. \`${COMMAND} rules set --webinar 812 3456 7890 --approve acme.com --deny mailinator.com\`.`],
     [`rules set --approve acme.com --channel <#${SECRET_ROOM}|secret>`, `ZoomOps cannot see that channel; if it is private, invite ZoomOps to <#${SECRET_ROOM}> first`],
     ['rules sett --approve acme.com', `\`rules sett\` is not a command. Did you mean \`${COMMAND} rules set\`?`],
+    ['rules list everything', `\`${COMMAND} rules list\` takes nothing more`],
   ])('`%s`', async (typed, sentence) => {
     const answer = await command(typed);
     expect(answer.body.text).toContain(sentence);
