@@ -7,11 +7,11 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { createServices } from '../src/app.js';
-import { parseConfig } from '../src/config.js';
 import { enqueueRegistrantUpdate } from '../src/jobs/registrant-updates.js';
 import { registrantUpdates } from '../src/jobs/registrant-updates.js';
 import { startWorkers } from '../src/jobs/workers.js';
 import { silentLogger } from '../src/log.js';
+import { benchConfig, MEDIUM_429, RollingSecond, tearDown } from './zoom-fake.shared.js';
 
 const REGISTRANTS = 3_000;
 const LIMIT_PER_SECOND = 20;
@@ -20,16 +20,9 @@ const WEBINAR = '81234567890';
 const status = new Map<string, string>();
 for (let i = 0; i < REGISTRANTS; i++) status.set(`r${i}`, 'pending');
 const updatesPerRegistrant = new Map<string, number>();
-const mediumCalls: number[] = [];
 let rejected = 0;
 
-/** Zoom's Medium label as the fake counts it: at most LIMIT_PER_SECOND in any rolling second. */
-function admitMedium(now: number): boolean {
-  while (mediumCalls.length > 0 && mediumCalls[0]! <= now - 1_000) mediumCalls.shift();
-  if (mediumCalls.length >= LIMIT_PER_SECOND) return false;
-  mediumCalls.push(now);
-  return true;
-}
+const medium = new RollingSecond(LIMIT_PER_SECOND);
 const acceptedAt: number[] = [];
 
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -44,10 +37,10 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   if (url.pathname === '/oauth/token') return json(200, { access_token: 'bench', token_type: 'bearer', expires_in: 3600 });
   if (url.pathname.startsWith('/slack/')) return json(200, { ok: true, channel: 'D1', ts: '1.000' });
   if (!url.pathname.startsWith(`/v2/webinars/${WEBINAR}/registrants`)) return json(404, { code: 3001, message: 'Not found' });
-  if (!admitMedium(Date.now())) {
+  if (!medium.admit()) {
     rejected += 1;
-    res.writeHead(429, { 'content-type': 'application/json', 'x-ratelimit-category': 'Medium', 'x-ratelimit-type': 'QPS' });
-    res.end(JSON.stringify({ code: 429, message: "You have reached the maximum per-second rate limit for this API." }));
+    res.writeHead(429, MEDIUM_429.headers);
+    res.end(MEDIUM_429.body);
     return;
   }
   acceptedAt.push(Date.now());
@@ -72,18 +65,7 @@ const server = createServer((req, res) => void handle(req, res));
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-const config = parseConfig({
-  SLACK_BOT_TOKEN: 'xoxb-bench',
-  SLACK_SIGNING_SECRET: 'bench',
-  SLACK_API_URL: `${base}/slack/`,
-  ZOOM_ACCOUNT_ID: 'bench',
-  ZOOM_CLIENT_ID: 'bench',
-  ZOOM_CLIENT_SECRET: 'bench',
-  ZOOM_API_URL: `${base}/v2`,
-  ZOOM_OAUTH_URL: `${base}/oauth/token`,
-  ZOOM_PLAN: 'pro',
-  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-});
+const config = benchConfig(base);
 const redis = new Redis(config.redisUrl);
 const keyPrefix = `bench-registrants-${process.pid}`;
 const services = createServices({ config, redis, log: silentLogger, keyPrefix });
@@ -111,9 +93,4 @@ console.log(`  total time            ${seconds.toFixed(2)} s      vs calls ÷ li
 console.log(`  429s received         ${rejected}`);
 console.log(`  registrants not approved ${lost}, updated twice ${twice} (target 0 and 0)`);
 
-await workers.stop();
-await services.jobs.close();
-const keys = await redis.keys(`*${keyPrefix}*`);
-if (keys.length) await redis.del(...keys);
-redis.disconnect();
-server.close();
+await tearDown({ workers, services, redis, keyPrefix, server });

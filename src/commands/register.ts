@@ -19,6 +19,7 @@ import { recordingActions, recordingCommands } from './recordings.js';
 import { userActions, userCommands } from './users.js';
 import { watchCommands } from './watch.js';
 import { doctorCommands } from './doctor.js';
+import { ruleCommands } from './rules.js';
 import { budgetedZoom } from './zoom-budget.js';
 import { route } from './router.js';
 import { NotAllowedError, mayDo, refused, roleOf } from '../slack/authorize.js';
@@ -47,6 +48,7 @@ export const COMMANDS: readonly CommandDef[] = [
   ...apiCommands,
   ...watchCommands,
   ...doctorCommands,
+  ...ruleCommands,
 ];
 export const ACTIONS: readonly ActionDef[] = [
   ...sessionActions('meeting'),

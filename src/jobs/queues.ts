@@ -5,11 +5,11 @@ import { Queue, type Job } from 'bullmq';
 import type { RedisClient } from '../redis.js';
 import type { ReplicaWait } from '../replication.js';
 
-export type QueueName = 'events' | 'registrants' | 'downloads' | 'exports' | 'shares';
-export const QUEUE_NAMES: readonly QueueName[] = ['events', 'registrants', 'downloads', 'exports', 'shares'];
+export type QueueName = 'events' | 'registrants' | 'downloads' | 'exports' | 'shares' | 'rules';
+export const QUEUE_NAMES: readonly QueueName[] = ['events', 'registrants', 'downloads', 'exports', 'shares', 'rules'];
 
 // A job ID says which queue holds it, so `/zoom jobs status <id>` finds it with one lookup.
-const ID_PREFIX: Record<QueueName, string> = { events: 'evt', registrants: 'reg', downloads: 'dl', exports: 'exp', shares: 'shr' };
+const ID_PREFIX: Record<QueueName, string> = { events: 'evt', registrants: 'reg', downloads: 'dl', exports: 'exp', shares: 'shr', rules: 'rul' };
 
 /**
  * A fresh job ID, short enough to type into `/zoom jobs status`. 48 bits: BullMQ silently hands back the job already

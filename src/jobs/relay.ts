@@ -17,6 +17,7 @@ import { ZoomEvent, meetingInstanceOf } from '../zoom/events.js';
 import { RELAY_ATTEMPTS, type RelayJobData } from '../ingress/accept.js';
 import { startAutoDownloads } from './auto-download.js';
 import { RelayState } from './relay-state.js';
+import { decideByRules } from '../rules/run.js';
 import type { JobProcessor } from './workers.js';
 
 /** Digest updates gather this long, so a burst costs a few chat.update calls rather than one per event. */
@@ -68,7 +69,8 @@ class TryUnderWay extends CodedError<'relay_try_under_way'> {
 }
 
 async function relayEvent(job: Job, data: RelayJobData, services: Services): Promise<{ channels: number }> {
-  const channels = await new WatchStore(services.redis, services.keyPrefix).channelsFor(data.event.event);
+  // Registrant rules may decide a registration (no pending card then) or add their channel for its card.
+  const channels = await decideByRules(data, await new WatchStore(services.redis, services.keyPrefix).channelsFor(data.event.event), services);
   const results = await Promise.allSettled(channels.map((c) => deliver(data, c, services)));
   const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ channel: channels[i]!.channel, error: r.reason as Error }] : []));
   for (const { channel, error } of failed) {

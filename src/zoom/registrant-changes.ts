@@ -28,6 +28,8 @@ export interface StatusChangeRequest {
   action: RegistrantAction;
   /** Emails or registrant IDs; absent means every pending registrant. */
   wanted?: string[];
+  /** The occurrence of a recurring session the registrations are for (the registrant rules send it). */
+  occurrenceId?: string;
 }
 
 /** Only what a status update needs: small enough to keep in a job's data for thousands of registrants. */
@@ -99,7 +101,7 @@ export async function sendStatusBatch(
   batch: readonly RegistrantKey[],
 ): Promise<BatchOutcome> {
   try {
-    await updateRegistrantStatus(zoom, req.kind, req.sessionId, req.action, batch);
+    await updateRegistrantStatus(zoom, req.kind, req.sessionId, req.action, batch, req.occurrenceId ? { occurrenceId: req.occurrenceId } : {});
     return { changed: [...batch], failed: [] };
   } catch (error) {
     if (!isPerRegistrantRefusal(error)) throw error;

@@ -117,7 +117,7 @@ describe('Bull Board', () => {
     const api = await get(`${boarded.url}/admin/queues/api/queues`, BOARD_TOKEN);
     expect(api.status).toBe(200);
     const { queues } = (await api.json()) as { queues: Array<{ name: string; readOnlyMode: boolean; allowRetries: boolean }> };
-    expect(queues.map((q) => q.name).sort()).toEqual(['downloads', 'events', 'exports', 'registrants', 'shares']);
+    expect(queues.map((q) => q.name).sort()).toEqual(['downloads', 'events', 'exports', 'registrants', 'rules', 'shares']);
     expect(queues.every((q) => q.readOnlyMode && !q.allowRetries)).toBe(true);
   });
 

@@ -68,6 +68,6 @@ it('docs/configuration.md describes every variable src/config.ts reads', () => {
 
 it('src/jobs/README.md names every queue', () => {
   const readme = read('src/jobs/README.md');
-  expect(QUEUE_NAMES.length).toBe(5);
+  expect(QUEUE_NAMES.length).toBe(6);
   expect(QUEUE_NAMES.filter((queue) => !readme.includes(`\`${queue}\``))).toEqual([]);
 });

@@ -1,0 +1,82 @@
+// The rules queue's flush job on real Redis with real workers and a nock'd Zoom: a batch a crashed run had in hand is
+// finished by asking Zoom who is still pending (no registrant changed twice), and Zoom's refusal leaves the
+// registrants pending, named in the message, with their cap places given back.
+import { describe, expect, it } from 'vitest';
+import { approvalsTaken, claimApproval } from '../../../src/rules/cap.js';
+import { QueuedDecision, RuleDecisions, type Bucket } from '../../../src/rules/decisions.js';
+import { ruleDecisions } from '../../../src/jobs/rule-decisions.js';
+import { startWorkers } from '../../../src/jobs/workers.js';
+import { finishedJob, useJobFixture } from '../../helpers/jobs.js';
+import { until } from '../../helpers/wait.js';
+
+const fixture = useJobFixture('jobs-rule-decisions', { ZOOMOPS_AUDIT_CHANNEL: 'CAUDIT' });
+const ledger = () => new RuleDecisions(fixture.services().redis, fixture.services().keyPrefix);
+const decision = (webinar: string, r: string, capped = false): QueuedDecision => ({
+  k: 'webinar', s: webinar, r, e: `${r}@acme.com`, action: 'approve', reason: 'acme.com is on the approve list', at: 1_796_000_000_000, ...(capped ? { capped: true, cap: 10 } : {}),
+});
+
+/** Queues decisions as the relay does: each claimed, then settled into the bucket. */
+async function queue(bucket: Extract<Bucket, { kind: 'decide' }>, decisions: QueuedDecision[]): Promise<void> {
+  for (const d of decisions) {
+    const reg = { kind: d.k, sessionId: d.s, registrantId: d.r, email: d.e };
+    await ledger().claimFirst(reg, { action: 'approve', reason: d.reason, mode: 'on', channel: bucket.channel, stage: 'claimed' });
+    await ledger().settle(reg, { action: 'approve', reason: d.reason, mode: 'on', channel: bucket.channel, stage: 'queued' }, { bucket, decision: d });
+  }
+}
+
+const posted = (channel: string) => fixture.slack().calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === channel);
+
+describe('rule decisions job', () => {
+  it('finishes the batch a crashed run had in hand, sending only the registrants Zoom still lists as pending', async () => {
+    const webinar = '81234567800';
+    const bucket = { kind: 'decide', channel: 'CRULES', k: 'webinar', s: webinar, action: 'approve' } as const;
+    await queue(bucket, ['p1', 'p2', 'p3'].map((r) => decision(webinar, r)));
+    // The run that died had taken the batch, and its call reached Zoom for p1 and p2 before the crash.
+    const jobId = 'rul-crashed000001';
+    expect(await ledger().take(jobId, bucket, QueuedDecision, 30, `${jobId}:first`)).toMatchObject({ entries: [{ r: 'p1' }, { r: 'p2' }, { r: 'p3' }] });
+    fixture.zoom().get(`/webinars/${webinar}/registrants`).query({ status: 'pending', page_size: 300 }).reply(200, {
+      page_size: 300, total_records: 1, next_page_token: '', registrants: [{ id: 'p3', email: 'p3@acme.com', first_name: 'P3' }],
+    });
+    const sent: unknown[] = [];
+    fixture.zoom().put(`/webinars/${webinar}/registrants/status`).reply((_uri, body) => {
+      sent.push(body);
+      return [204, ''];
+    });
+    const job = await fixture.services().jobs.queue('rules').add('Rules approve', { bucket }, { jobId });
+    const workers = startWorkers([ruleDecisions], fixture.services());
+    let message;
+    try {
+      expect(await (await finishedJob(fixture.services().jobs.queue('rules'), String(job.id))).getState()).toBe('completed');
+      // The message is the report job's, queued by this one.
+      message = await until('the decision message', () => posted('CRULES')[0], 10_000);
+    } finally {
+      await workers.stop();
+    }
+    expect(sent).toEqual([{ action: 'approve', registrants: [{ id: 'p3', email: 'p3@acme.com' }] }]);
+    // All three were decided by the rules (two by the run that died): one message, an Undo for each, audited.
+    expect(posted('CRULES')).toHaveLength(1);
+    expect(message.body.text).toBe('The rules approved 3 registrations for webinar 812 3456 7800');
+    expect(message.body.blocks.filter((b: { accessory?: { action_id: string } }) => b.accessory?.action_id === 'rules.undo')).toHaveLength(3);
+    const audit = await until('the audit line', () => posted('CAUDIT')[0]);
+    expect(String(audit.body.text).split('\n')).toHaveLength(3);
+    expect(await ledger().take(jobId, bucket, QueuedDecision, 30, `${jobId}:next`)).toBeUndefined();
+  });
+
+  it('leaves registrants Zoom refuses pending, names them with Zoom’s reason, and gives their cap places back', async () => {
+    const webinar = '81234567801';
+    const bucket = { kind: 'decide', channel: 'CRULES2', k: 'webinar', s: webinar, action: 'approve' } as const;
+    const { redis, keyPrefix } = fixture.services();
+    const slot = { kind: 'webinar', id: webinar } as const;
+    for (let i = 0; i < 2; i++) expect(await claimApproval(redis, keyPrefix, slot, 10)).toBe(true);
+    await queue(bucket, [decision(webinar, 'q1', true), decision(webinar, 'q2', true)]);
+    fixture.zoom().put(`/webinars/${webinar}/registrants/status`).reply(404, { code: 3001, message: 'Webinar does not exist: 81234567801.' });
+    fixture.startWorkers();
+    await fixture.services().jobs.queue('rules').add('Rules approve', { bucket });
+    const message = await until('the message', () => posted('CRULES2')[0], 10_000);
+    expect(message.body.text).toBe('The rules approved 0 registrations for webinar 812 3456 7801; Zoom refused 2');
+    expect(JSON.stringify(message.body.blocks)).toContain('Webinar does not exist: 81234567801. (Zoom code 3001)');
+    expect(await approvalsTaken(redis, keyPrefix, slot)).toBe(0);
+    const audit = await until('the audit line', () => posted('CAUDIT').find((c) => String(c.body.text).includes(webinar.slice(-4))));
+    expect(audit.body.text).toMatch(/^:x: ZoomOps could not automatically approve q1@acme\.com/);
+  });
+});
