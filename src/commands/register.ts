@@ -19,6 +19,8 @@ import { recordingActions, recordingCommands } from './recordings.js';
 import { userActions, userCommands } from './users.js';
 import { watchCommands } from './watch.js';
 import { doctorCommands } from './doctor.js';
+import { ruleUndoActions } from './rule-undo.js';
+import { rulesApplyActions, rulesApplyCommand } from './rules-apply.js';
 import { budgetedZoom } from './zoom-budget.js';
 import { route } from './router.js';
 import { NotAllowedError, mayDo, refused, roleOf } from '../slack/authorize.js';
@@ -47,6 +49,7 @@ export const COMMANDS: readonly CommandDef[] = [
   ...apiCommands,
   ...watchCommands,
   ...doctorCommands,
+  rulesApplyCommand,
 ];
 export const ACTIONS: readonly ActionDef[] = [
   ...sessionActions('meeting'),
@@ -58,6 +61,8 @@ export const ACTIONS: readonly ActionDef[] = [
   ...chatActions,
   ...userActions,
   ...apiActions,
+  ...ruleUndoActions,
+  ...rulesApplyActions,
   { actionId: CANCEL_CONFIRMATION, access: 'read', run: (inv) => inv.reply(textMessage('Cancelled; nothing was changed.'), { replaceOriginal: true }) },
 ];
 
