@@ -91,24 +91,34 @@ const MAX_BLOCKS = 50;
  * The decision message with each undone line marked and without its Undo button; every other line and button is kept
  * as it was. A line is a section with the button beside it, or an actions block under it; `marks` holds the notice
  * of every decision undone in this message so far (a prompt confirmed late must not bring back an earlier one's button).
+ * The notice goes into the line's own text where there is one, so the message keeps its number of blocks.
  */
 export function markUndone(blocks: readonly KnownBlock[], marks: ReadonlyArray<{ line: Pick<UndoRef, 'r' | 'at'>; notice: string }>): KnownBlock[] {
   let out: KnownBlock[] = [...blocks];
   for (const { line, notice } of marks) {
-    out = out.flatMap((block): KnownBlock[] => {
+    const next: KnownBlock[] = [];
+    for (const block of out) {
       if (block.type === 'section' && block.accessory && 'action_id' in block.accessory && block.accessory.action_id === RULE_UNDO_ACTIONS.undo && isUndoOf((block.accessory as { value?: unknown }).value, line)) {
         const { accessory: _undo, ...rest } = block;
-        const text = block.text ? `${block.text.text}\n${notice}` : notice;
-        return [{ ...rest, ...section(text) }];
+        next.push({ ...rest, ...section(block.text ? `${block.text.text}\n${notice}` : notice) });
+        continue;
       }
-      if (block.type !== 'actions') return [block];
+      if (block.type !== 'actions') {
+        next.push(block);
+        continue;
+      }
       const kept = block.elements.filter((e) => !('action_id' in e && e.action_id === RULE_UNDO_ACTIONS.undo && isUndoOf((e as { value?: unknown }).value, line)));
-      if (kept.length === block.elements.length) return [block];
-      if (kept.length === 0) return [context(notice)];
-      return [{ ...block, elements: kept }, context(notice)];
-    });
+      if (kept.length === block.elements.length) next.push(block);
+      else if (kept.length === 0) next.push(context(notice));
+      else {
+        const above = next.at(-1);
+        if (above?.type === 'section' && above.text) next[next.length - 1] = { ...above, ...section(`${above.text.text}\n${notice}`) };
+        next.push({ ...block, elements: kept }, ...(above?.type === 'section' && above.text ? [] : [context(notice)]));
+      }
+    }
+    out = next;
   }
-  // A notice beside kept buttons adds a block; Slack takes 50 at most, and the oldest context lines go first.
+  // Only a line without text of its own adds a block; Slack takes 50 at most, and the oldest notices go first.
   while (out.length > MAX_BLOCKS) {
     const at = out.findIndex((b) => b.type === 'context');
     out.splice(at >= 0 ? at : out.length - 1, 1);
