@@ -19,6 +19,7 @@ import { ThrottledLog } from './log-throttle.js';
 import type { RedisClient } from './redis.js';
 import { redisHealthProblem } from './redis-health.js';
 import { ReplicaWait } from './replication.js';
+import { RuleStore } from './rules/store.js';
 import { proxiedFetch, proxyConfigured, proxyDispatcher } from './outbound-proxy.js';
 import type { Services } from './services.js';
 import { AuditLog } from './slack/audit.js';
@@ -84,6 +85,7 @@ export function createServices(opts: BotOptions): Services {
       config.waitForReplica ? new ReplicaWait(redis, REPLICA_WAIT_MS) : undefined,
     ),
     pacing: new SlackPacing(redis, keyPrefix),
+    rules: new RuleStore(redis, keyPrefix),
   };
 }
 

@@ -13,6 +13,7 @@ export const KEY_GROUPS = [
   'zoom-rate',
   'zoom-ws',
   'download-lock',
+  'rules',
 ] as const;
 export type KeyGroup = (typeof KEY_GROUPS)[number];
 

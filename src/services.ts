@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import type { InFlight } from './inflight.js';
 import type { JobQueues } from './jobs/queues.js';
 import type { Logger } from './log.js';
+import type { RuleStore } from './rules/store.js';
 import type { ThrottledLog } from './log-throttle.js';
 import type { AuditLog } from './slack/audit.js';
 import type { SlackDirectory } from './slack/directory.js';
@@ -31,4 +32,6 @@ export interface Services {
   jobs: JobQueues;
   /** Shared Slack budgets: chat.update per workspace, posts per channel. */
   pacing: SlackPacing;
+  /** Registrant rules (`/zoom rules`): the sets, their shadow tallies. */
+  rules: RuleStore;
 }

@@ -7,7 +7,8 @@ import { readToken, stripEnclosingQuotes, type Token } from './tokenize.js';
 import { parseEnum } from './values/enums.js';
 import { takeMeetingId } from './values/meeting-ids.js';
 
-export type FlagType = 'string' | 'boolean' | 'number';
+/** `meetingId` reads a meeting or webinar ID typed in digit groups (`--webinar 812 3456 7890`) and keeps it joined. */
+export type FlagType = 'string' | 'boolean' | 'number' | 'meetingId';
 
 export interface FlagSpec {
   type: FlagType;
@@ -260,8 +261,13 @@ function lastPositional(specs: readonly PositionalSpec[]): string {
 // A word further on may hold an unbalanced quote of a free-text message; the lookahead stops there.
 function idLookahead(words: Words): string[] {
   const first = words.peek();
-  const values = first === undefined ? [] : [first.value];
-  for (let k = 1; k < MAX_ID_WORDS; k++) {
+  return first === undefined ? [] : [first.value, ...digitGroupsAhead(words, 1)];
+}
+
+/** The unquoted digit groups from the `from`-th word ahead on. */
+function digitGroupsAhead(words: Words, from: number): string[] {
+  const values: string[] = [];
+  for (let k = from; k < MAX_ID_WORDS; k++) {
     let token: Token | undefined;
     try {
       token = words.peek(k);
@@ -313,6 +319,11 @@ function readFlag(
     throw new UsageError(`${shown} is given twice: give it once.`, { example: exampleOf(name, spec) });
   }
 
+  if (spec.type === 'meetingId') {
+    flags[name] = readMeetingIdFlag(flag, words, name);
+    return;
+  }
+
   let value = flag.inline;
   if (value === undefined) {
     const next = words.peek();
@@ -338,6 +349,21 @@ function readFlag(
     value = parseEnum(value, spec.choices, shown);
   }
   flags[name] = value;
+}
+
+// The ID's digit groups: the inline value (`--webinar=812`) or the next word, and the groups after it.
+function readMeetingIdFlag(flag: FlagWord, words: Words, name: string): string {
+  const noun = name === 'webinar' ? 'webinar' : 'meeting';
+  const next = words.peek();
+  const startsHere = flag.inline === undefined && next !== undefined && (next.quoted || !LONG_FLAG.test(next.value));
+  const lookahead = flag.inline !== undefined ? [flag.inline, ...digitGroupsAhead(words, 0)] : startsHere ? idLookahead(words) : [];
+  if (lookahead.length === 0) {
+    throw new UsageError(`--${name} needs a ${noun} ID, e.g. --${name} 812 3456 7890.`, { example: `--${name} 812 3456 7890` });
+  }
+  const taken = takeMeetingId(lookahead, 0, { noun });
+  const fromWords = flag.inline !== undefined ? taken.consumed - 1 : taken.consumed;
+  for (let i = 0; i < fromWords; i++) words.next();
+  return taken.id;
 }
 
 function exampleOf(name: string, spec: FlagSpec): string | undefined {

@@ -136,6 +136,29 @@ describe('parseArgs: flags', () => {
   });
 });
 
+describe('parseArgs: meeting ID flags', () => {
+  const rules: ArgSpec = {
+    positionals: [{ name: 'email', optional: true }],
+    flags: { meeting: { type: 'meetingId' }, webinar: { type: 'meetingId' }, cap: { type: 'number' } },
+  };
+
+  it('joins an ID typed in groups after the flag, inline or not, and reads on after it', () => {
+    expect(parseArgs('--webinar 812 3456 7890 --cap 5', rules).flags).toEqual({ webinar: '81234567890', cap: '5' });
+    expect(parseArgs('--meeting=812 3456 7890', rules).flags).toEqual({ meeting: '81234567890' });
+    expect(parseArgs('--meeting 812-3456-7890 ana@acme.com', rules)).toMatchObject({ flags: { meeting: '81234567890' }, named: { email: 'ana@acme.com' } });
+    expect(parseArgs('--webinar "812 3456 7890"', rules).flags).toEqual({ webinar: '81234567890' });
+  });
+
+  it('refuses a missing or malformed ID with the flag\'s noun', () => {
+    expect(usageError(() => parseArgs('--webinar --cap 5', rules)).message).toBe('--webinar needs a webinar ID, e.g. --webinar 812 3456 7890.');
+    expect(usageError(() => parseArgs('--webinar', rules)).message).toBe('--webinar needs a webinar ID, e.g. --webinar 812 3456 7890.');
+    expect(usageError(() => parseArgs('--webinar 812 34', rules)).message).toBe(
+      '"812 34" is not a webinar ID (it has 5 digits): Zoom webinar IDs have 9 to 12 digits, e.g. 812 3456 7890.',
+    );
+    expect(usageError(() => parseArgs('--meeting 81234567890 --meeting 81234567891', rules)).message).toBe('--meeting is given twice: give it once.');
+  });
+});
+
 describe('parseArgs: positionals', () => {
   it('joins a meeting ID typed in groups', () => {
     expect(parseArgs('812 3456 7890', get).positionals).toEqual(['81234567890']);
