@@ -9,7 +9,6 @@ import type { ActionDef, CommandDef } from './command.js';
 import type { CommandInvocation, Invocation, ParsedCommand } from './context.js';
 import { UsageError } from './errors.js';
 import { CONFIRMATION_TTL_SECONDS, claimPending, stashPending } from './pending.js';
-import { takeMeetingId } from './values/meeting-ids.js';
 import { enqueueRegistrantUpdate } from '../jobs/registrant-updates.js';
 import { approvalsTaken, claimApproval, releaseApproval, type CapSlot } from '../rules/cap.js';
 import { evaluate } from '../rules/evaluate.js';
@@ -37,7 +36,7 @@ export const rulesApplyCommand: CommandDef = {
   summary: 'Apply the rules to the registrants pending now: counts first, asks above 50, runs as a bulk job.',
   example: 'rules apply --webinar 812 3456 7890',
   access: 'write',
-  args: { flags: { meeting: { type: 'string' }, webinar: { type: 'string' }, occurrence: { type: 'string' } } },
+  args: { flags: { meeting: { type: 'meetingId' }, webinar: { type: 'meetingId' }, occurrence: { type: 'string' } } },
   run: applyCommand,
 };
 
@@ -68,13 +67,13 @@ async function applyCommand(inv: CommandInvocation, args: ParsedCommand): Promis
 function sessionOf(args: ParsedCommand): Session {
   const meeting = stringFlag(args, 'meeting');
   const webinar = stringFlag(args, 'webinar');
-  if ((meeting === undefined) === (webinar === undefined)) {
+  // The grammar has read and joined the ID already (a meetingId flag).
+  const id = meeting ?? webinar;
+  if (id === undefined || (meeting !== undefined && webinar !== undefined)) {
     throw new UsageError('Say which registrants: --meeting <id> or --webinar <id> (one of them).', { example: 'rules apply --webinar 812 3456 7890' });
   }
-  const kind = meeting !== undefined ? 'meeting' : 'webinar';
-  const { id } = takeMeetingId([meeting ?? webinar ?? ''], 0, { noun: kind });
   const occurrenceId = stringFlag(args, 'occurrence');
-  return { kind, id, ...(occurrenceId ? { occurrenceId } : {}) };
+  return { kind: meeting !== undefined ? 'meeting' : 'webinar', id, ...(occurrenceId ? { occurrenceId } : {}) };
 }
 
 /** The rules that govern the session, when they may be applied: switched off they may not. */
