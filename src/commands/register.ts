@@ -19,8 +19,9 @@ import { recordingActions, recordingCommands } from './recordings.js';
 import { userActions, userCommands } from './users.js';
 import { watchCommands } from './watch.js';
 import { doctorCommands } from './doctor.js';
+import { ruleCommands } from './rules.js';
 import { ruleUndoActions } from './rule-undo.js';
-import { rulesApplyActions, rulesApplyCommand } from './rules-apply.js';
+import { rulesApplyActions } from './rules-apply.js';
 import { budgetedZoom } from './zoom-budget.js';
 import { route } from './router.js';
 import { NotAllowedError, mayDo, refused, roleOf } from '../slack/authorize.js';
@@ -49,7 +50,7 @@ export const COMMANDS: readonly CommandDef[] = [
   ...apiCommands,
   ...watchCommands,
   ...doctorCommands,
-  rulesApplyCommand,
+  ...ruleCommands,
 ];
 export const ACTIONS: readonly ActionDef[] = [
   ...sessionActions('meeting'),

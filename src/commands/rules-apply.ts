@@ -14,6 +14,7 @@ import { approvalsTaken, claimApproval, releaseApproval, type CapSlot } from '..
 import { evaluate } from '../rules/evaluate.js';
 import type { RuleSet } from '../rules/model.js';
 import { textMessage } from '../views/blocks.js';
+import { noRulesText, targetFlag } from '../views/rules.js';
 import { formatMeetingId } from '../views/format.js';
 import { RULE_UNDO_ACTIONS, applyPreviewText, applyPrompt, applyShadowMessage, type ApplyPreview } from '../views/rule-undo.js';
 import { allRegistrants, type Registrant } from '../zoom/registrants.js';
@@ -48,7 +49,7 @@ async function applyCommand(inv: CommandInvocation, args: ParsedCommand): Promis
   const { plan, preview } = planApply(rules, session, pending, placesLeft);
   const command = inv.services.config.slack.command;
   if (rules.mode === 'shadow') {
-    await inv.reply(applyShadowMessage(preview, command));
+    await inv.reply(applyShadowMessage(preview, rules.target, command));
     return;
   }
   const changes = plan.approve.length + plan.deny.length;
@@ -79,14 +80,12 @@ function sessionOf(args: ParsedCommand): Session {
 /** The rules that govern the session, when they may be applied: switched off they may not. */
 async function rulesFor(inv: Invocation, session: Session): Promise<RuleSet> {
   const command = inv.services.config.slack.command;
-  const named = `${session.kind} ${formatMeetingId(session.id)}`;
   const rules = await inv.services.rules.governing(session.kind, session.id);
-  if (!rules) {
-    throw new UsageError(`No rules govern ${named}: set them first with \`${command} rules set --${session.kind} ${session.id} --approve …\`.`);
-  }
+  if (!rules) throw new UsageError(noRulesText({ kind: session.kind, id: session.id }, command));
   if (rules.mode === 'off') {
-    const target = rules.target.kind === 'account' ? '' : ` --${rules.target.kind} ${rules.target.id}`;
-    throw new UsageError(`The rules that govern ${named} are off, so they decide nothing: \`${command} rules on${target}\` switches them on; nothing was changed.`);
+    throw new UsageError(
+      `The rules that govern ${session.kind} ${formatMeetingId(session.id)} are off, so they decide nothing: \`${command} rules on${targetFlag(rules.target)}\` switches them on; nothing was changed.`,
+    );
   }
   return rules;
 }

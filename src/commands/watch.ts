@@ -154,8 +154,11 @@ function checkDownloadable(name: WatchTopic, events: readonly string[], command:
   }
 }
 
-/** A public channel takes posts without the bot joining (chat:write.public); a private one needs an invitation. */
-async function checkPostable(inv: CommandInvocation, channelId: string): Promise<void> {
+/**
+ * A public channel takes posts without the bot joining (chat:write.public); a private one needs an invitation.
+ * Also the check of the channel registrant rules report to (`rules set --channel`).
+ */
+export async function checkPostable(inv: CommandInvocation, channelId: string): Promise<void> {
   const invite = `invite ZoomOps to <#${channelId}> first (\`/invite @ZoomOps\` in that channel), then run this again.`;
   let info: { is_private?: boolean; is_member?: boolean; is_archived?: boolean; is_im?: boolean } | undefined;
   try {

@@ -30,8 +30,22 @@ export class RuleStore {
 
   /** Stores the set; when its mode differs from the stored one (or it is new) its shadow tally starts again. */
   async save(rules: RuleSet): Promise<void> {
+    await this.write(rules, undefined);
+  }
+
+  /**
+   * Stores `next` only if the stored set is still `previous` (undefined: still none), as `save` does; false when
+   * someone changed it in between. A command reads, changes and writes back: two admins changing one set at once
+   * must not drop each other's change.
+   */
+  async replace(previous: RuleSet | undefined, next: RuleSet): Promise<boolean> {
+    return this.write(next, previous === undefined ? '' : JSON.stringify(RuleSet.parse(previous)));
+  }
+
+  private async write(rules: RuleSet, expected: string | undefined): Promise<boolean> {
     const parsed = RuleSet.parse(rules);
-    await saveRuleSet.run(this.redis, [this.setsKey(), this.tallyKey(parsed.target)], [targetKey(parsed.target), JSON.stringify(parsed), parsed.mode]);
+    const args = [targetKey(parsed.target), JSON.stringify(parsed), parsed.mode, expected === undefined ? 'any' : 'expect', expected ?? ''];
+    return (await saveRuleSet.run(this.redis, [this.setsKey(), this.tallyKey(parsed.target)], args)) === 1;
   }
 
   /** Removes the set and its tally; false when there was none. */
@@ -75,12 +89,13 @@ function parseRuleSet(text: string | null | undefined): RuleSet | undefined {
   }
 }
 
-// Read the stored mode and write the new set in one step, so a tally is never reset by a save that did not change
-// the mode nor kept across one that did, however many admins save at once.
+// Read the stored set and write the new one in one step, so a tally is never reset by a save that did not change
+// the mode nor kept across one that did, and a replace never overwrites a set it did not read.
 const saveRuleSet = new RedisScript(`
 local sets_key, tally_key = KEYS[1], KEYS[2]
-local field, json, mode = ARGV[1], ARGV[2], ARGV[3]
+local field, json, mode, check, expected = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local before = redis.call('HGET', sets_key, field)
+if check == 'expect' and (before or '') ~= expected then return 0 end
 local same = false
 if before then
   local ok, set = pcall(cjson.decode, before)

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { context, section, type SlackMessage } from './blocks.js';
 import { confirmationPrompt } from './confirm.js';
 import { escapeMrkdwn, formatClock, formatMeetingId } from './format.js';
-import type { UndoRef } from '../rules/model.js';
+import { targetFlag } from './rules.js';
+import type { RuleTarget, UndoRef } from '../rules/model.js';
 import type { UndoOutcome } from '../rules/undo.js';
 
 export const RULE_UNDO_ACTIONS = {
@@ -156,15 +157,15 @@ export function applyPreviewText(p: ApplyPreview): string {
   return `${p.pending} pending for ${session}: ${approve}, deny ${p.deny}, leave ${p.leave}${past}${cap}`;
 }
 
-/** The answer of `rules apply` in shadow mode: the preview, and that nothing changed. */
-export function applyShadowMessage(p: ApplyPreview, command: string): SlackMessage {
+/** The answer of `rules apply` in shadow mode: the preview, that nothing changed, and how to switch the governing set on. */
+export function applyShadowMessage(p: ApplyPreview, governing: RuleTarget, command: string): SlackMessage {
   const text = `${applyPreviewText(p)}.`;
-  const target = `--${p.kind} ${p.sessionId}`;
+  const session = targetFlag({ kind: p.kind, id: p.sessionId });
   return {
     text,
     blocks: [
       section(`:eyes: ${text}`),
-      context(`The rules are in shadow mode: nothing was changed. \`${command} rules on ${target}\` lets them decide, then run \`${command} rules apply ${target}\` again.`),
+      context(`The rules are in shadow mode: nothing was changed. \`${command} rules on${targetFlag(governing)}\` lets them decide, then run \`${command} rules apply${session}\` again.`),
     ],
   };
 }

@@ -271,7 +271,7 @@ describe('/zoom rules apply', () => {
     const answer = await driver.command(`rules apply --webinar ${session}`, ADMIN);
 
     expect(textOf(answer)).toContain('11 pending for webinar 812 3456 7897: approve 5 (acme.com), deny 2, leave 4 (3 past the cap); cap leaves 0 places');
-    expect(textOf(answer)).toContain('The rules are in shadow mode: nothing was changed. `/zoom rules on --webinar 81234567897`');
+    expect(textOf(answer)).toContain('The rules are in shadow mode: nothing was changed. `/zoom rules on --webinar 812 3456 7897` lets them decide, then run `/zoom rules apply --webinar 812 3456 7897` again.');
     expect(put.isDone()).toBe(false);
     expect(await approvalsTaken(services().redis, services().keyPrefix, { kind: 'webinar', id: session })).toBe(0);
   });
@@ -295,10 +295,23 @@ describe('/zoom rules apply', () => {
     await services().rules.save(ruleSet('webinar', session, 'off'));
     fixture.trap().get(`/webinars/${session}/registrants`).query(true).reply(200, {});
     const off = await driver.command(`rules apply --webinar ${session}`, ADMIN);
-    expect(off.body.text).toContain('are off, so they decide nothing: `/zoom rules on --webinar 81234567899` switches them on; nothing was changed.');
+    expect(off.body.text).toContain('are off, so they decide nothing: `/zoom rules on --webinar 812 3456 7899` switches them on; nothing was changed.');
 
     const none = await driver.command('rules apply --meeting 81234567000', ADMIN);
-    expect(none.body.text).toContain('No rules govern meeting 812 3456 7000');
+    expect(none.body.text).toContain('No rules for meeting 812 3456 7000. Set them with `/zoom rules set --meeting 812 3456 7000 --approve …`.');
+  });
+
+  it('under the account-wide rules in shadow mode, names `rules on` without a target', async () => {
+    const session = '81234567880';
+    await services().rules.save({ ...ruleSet('webinar', session, 'shadow'), target: { kind: 'account' } });
+    registrantLists(session, registrantsAt('acme.com', 2), false);
+    try {
+      const answer = await driver.command(`rules apply --webinar ${session}`, ADMIN);
+      expect(textOf(answer)).toContain('2 pending for webinar 812 3456 7880: approve 2 (acme.com), deny 0, leave 0');
+      expect(textOf(answer)).toContain('`/zoom rules on` lets them decide');
+    } finally {
+      await services().rules.delete({ kind: 'account' });
+    }
   });
 
   it('refuses a viewer', async () => {

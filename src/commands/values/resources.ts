@@ -11,6 +11,8 @@ const RESOURCE_ALIASES: Readonly<Record<string, string>> = {
   users: 'users',
   job: 'jobs',
   jobs: 'jobs',
+  rule: 'rules',
+  rules: 'rules',
 };
 
 /** The canonical resource name (`meetings` → `meeting`, `user` → `users`); other words lower-cased as is. */

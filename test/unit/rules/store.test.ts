@@ -62,6 +62,16 @@ describe('RuleStore', () => {
     expect((await store.list()).map((s) => s.target)).toEqual([account]);
   });
 
+  it('replaces a set only while it is still the one read, so concurrent changes cannot drop each other', async () => {
+    expect(await store.replace(undefined, set(webinar))).toBe(true);
+    expect(await store.replace(undefined, set(webinar, { cap: 5 }))).toBe(false);
+    const read = (await store.get(webinar))!;
+    const results = await Promise.all([store.replace(read, { ...read, cap: 7 }), store.replace(read, { ...read, approveDomains: ['globex.com'] })]);
+    expect(results.sort()).toEqual([false, true]);
+    // Exactly one change, whole: the other admin is told to try again rather than half-merged in.
+    expect([{ ...read, cap: 7 }, { ...read, approveDomains: ['globex.com'] }]).toContainEqual(await store.get(webinar));
+  });
+
   it('deletes a set and its tally, and says when there was none', async () => {
     await store.save(set(webinar));
     await store.recordShadow(webinar, 'approve');

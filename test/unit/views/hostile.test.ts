@@ -21,6 +21,9 @@ import * as phone from '../../../src/views/phone.js';
 import * as recordings from '../../../src/views/recordings.js';
 import * as registrants from '../../../src/views/registrants.js';
 import * as ruleUndo from '../../../src/views/rule-undo.js';
+import * as rules from '../../../src/views/rules.js';
+import { evaluate } from '../../../src/rules/evaluate.js';
+import type { RuleSet } from '../../../src/rules/model.js';
 import * as sessionForm from '../../../src/views/meeting-webinar-form.js';
 import * as sessions from '../../../src/views/meetings-webinars.js';
 import * as users from '../../../src/views/users.js';
@@ -187,7 +190,7 @@ const RENDER: Record<string, (h: Hostile) => unknown> = {
     ),
   }),
   'rule-undo.applyPreviewText': (h) => ruleUndo.applyPreviewText(applyPreview(h)),
-  'rule-undo.applyShadowMessage': (h) => ruleUndo.applyShadowMessage(applyPreview(h), '/zoom'),
+  'rule-undo.applyShadowMessage': (h) => ruleUndo.applyShadowMessage(applyPreview(h), { kind: 'account' }, '/zoom'),
   'rule-undo.applyPrompt': (h) => ruleUndo.applyPrompt(applyPreview(h), 'v'),
   'meeting-webinar-form.sessionFormNotice': (h) => sessionForm.sessionFormNotice('meeting', 'Schedule', blocksSafe(h.text)),
   'meeting-webinar-form.sessionForm': () => undefined, // plain_text inputs only: Slack parses no markup in them
@@ -201,7 +204,25 @@ const RENDER: Record<string, (h: Hostile) => unknown> = {
   'watch.watchList': (h) => watch.watchList({ channels: [{ channel: 'C1', watches: [watchOf(h)] }], command: '/zoom' }),
   'watch.describeWatch': (h) => watch.describeWatch(watchOf(h)),
   'help.helpMessage': () => undefined, // the command table only: no Zoom text
+  'rules.targetName': () => rules.targetName(ruleSetOf().target),
+  'rules.rulesOf': () => rules.rulesOf(ruleSetOf().target),
+  'rules.targetFlag': () => rules.targetFlag(ruleSetOf().target),
+  'rules.rulesAlreadyText': () => rules.rulesAlreadyText(ruleSetOf().target, 'on'),
+  'rules.noRulesText': () => rules.noRulesText(ruleSetOf().target, '/zoom'),
+  'rules.describeRuleSet': () => rules.describeRuleSet(ruleSetOf(), 'UTC', { approve: 1, deny: 2, leave: 3 }),
+  'rules.ruleListMessage': () => rules.ruleListMessage({ sets: [{ rules: ruleSetOf(), tally: { approve: 1, deny: 0, leave: 2 } }], command: '/zoom', zone: 'UTC' }),
+  'rules.ruleSavedMessage': () => rules.ruleSavedMessage({ rules: ruleSetOf(), created: true, command: '/zoom', zone: 'UTC' }),
+  'rules.ruleModeMessage': () => rules.ruleModeMessage({ rules: { ...ruleSetOf(), mode: 'on' }, before: ruleSetOf(), tally: { approve: 1, deny: 0, leave: 2 }, command: '/zoom', zone: 'UTC' }),
+  'rules.ruleDeletedMessage': () => rules.ruleDeletedMessage({ target: ruleSetOf().target, fallback: true, command: '/zoom' }),
+  // The address is typed by the admin, anything at all; the verdict's reason names domains the evaluator normalised.
+  'rules.ruleTestMessage': (h) => rules.ruleTestMessage({ email: h.email, asked: ruleSetOf().target, rules: ruleSetOf(), verdict: evaluate(ruleSetOf(), h.email), taken: 3, command: '/zoom' }),
 };
+
+// A rule set holds no Zoom text: its domains are normalised to letters, digits, dots and dashes when set.
+const ruleSetOf = (): RuleSet => ({
+  target: { kind: 'webinar', id: '81234567890' }, approveDomains: ['zoom.test', 'acme.com'], denyDomains: ['mailinator.com'], cap: 5,
+  channel: 'C1', mode: 'shadow', modeSince: 0, updatedBy: 'UADMIN', updatedAt: 0,
+});
 
 /** Text a command puts together itself before handing it to a builder that takes mrkdwn as is (questions, notices). */
 function blocksSafe(text: string): string {
@@ -212,12 +233,12 @@ function blocksSafe(text: string): string {
 const NOT_TEXT = new Set([
   'csv.csvButton', 'csv.asTitle', 'recordings.meetingNameValue', 'csv.toCsv', 'phone.formatSeconds', 'recordings.formatSize', 'recordings.formatSeconds',
   'recordings.downloadButtonValue', 'meeting-webinar-form.zoneOptions', 'meeting-webinar-form.formTitle', 'meetings-webinars.hasEnded', 'meetings-webinars.capitalize',
-  'meetings-webinars.registrationLabel', 'watch.auditedWatch', 'watch.goneChannelAudit', 'alerts.pendingRegistration',
+  'meetings-webinars.registrationLabel', 'watch.auditedWatch', 'watch.goneChannelAudit', 'alerts.pendingRegistration', 'rules.auditedRules',
 ]);
 
 const MODULES: Record<string, Record<string, unknown>> = {
   alerts, api, chat, confirm, csv, errors, help, history, jobs, panelists, phone, recordings, registrants, 'rule-undo': ruleUndo,
-  'meeting-webinar-form': sessionForm, 'meetings-webinars': sessions, users, watch,
+  'meeting-webinar-form': sessionForm, 'meetings-webinars': sessions, users, watch, rules,
 };
 
 describe('view builders with hostile Zoom text', () => {
