@@ -202,6 +202,27 @@ describe('Undo of a rules decision', () => {
     expect(put.isDone()).toBe(false);
   });
 
+  it('undoes an approval for one occurrence: the deny names it and its own cap place comes back', async () => {
+    const session = '81234567870';
+    const occurrence = '1765382400000';
+    const jane = { ...refOf(session, 'reg-jane', 'jane@acme.com', 'approve'), o: occurrence };
+    const slot = { kind: 'webinar', id: session, occurrence } as const;
+    expect(await claimApproval(services().redis, services().keyPrefix, slot, 5)).toBe(true);
+    expect(await claimApproval(services().redis, services().keyPrefix, { kind: 'webinar', id: session }, 5)).toBe(true);
+    const prompt = await clickUndo(ADMIN, jane, decisionMessage([jane]));
+    registrantNow(session, jane, 'approved');
+    const deny = fixture.zoom()
+      .put(`/webinars/${session}/registrants/status`, { action: 'deny', registrants: [{ id: 'reg-jane', email: 'jane@acme.com' }] })
+      .query({ occurrence_id: occurrence })
+      .reply(204);
+
+    await driver.click('rules.undo.confirm', buttonOf(prompt, 'rules.undo.confirm').value, ADMIN);
+
+    expect(deny.isDone()).toBe(true);
+    expect(await approvalsTaken(services().redis, services().keyPrefix, slot)).toBe(0);
+    expect(await approvalsTaken(services().redis, services().keyPrefix, { kind: 'webinar', id: session })).toBe(1);
+  });
+
   it('refuses a viewer', async () => {
     const jane = refOf('81234567895', 'reg-jane', 'jane@acme.com', 'approve');
     const put = fixture.trap().put('/webinars/81234567895/registrants/status').reply(204);
@@ -288,6 +309,29 @@ describe('/zoom rules apply', () => {
 
     expect(answer.body.text).toMatch(/Applying the rules to webinar 812 3456 7898: approve 3: job `reg-[0-9a-f]{12}`\./);
     await until('the approvals to reach Zoom', () => approve.isDone(), 10_000);
+  });
+
+  it('with --occurrence lists and changes that occurrence only, and counts its approvals against its own cap', async () => {
+    const session = '81234567871';
+    const occurrence = '1765382400000';
+    await services().rules.save(ruleSet('webinar', session, 'on', 10));
+    const pending = [...registrantsAt('acme.com', 2), ...registrantsAt('mailinator.com', 1)];
+    const zoom = fixture.zoom();
+    for (const status of ['pending', 'approved', 'denied']) {
+      zoom.get(`/webinars/${session}/registrants`).query({ status, occurrence_id: occurrence, page_size: '300' })
+        .reply(200, { total_records: 0, next_page_token: '', registrants: status === 'pending' ? pending : [] }).persist();
+    }
+    const approve = zoom.put(`/webinars/${session}/registrants/status`, { action: 'approve', registrants: pending.slice(0, 2).map(({ id, email }) => ({ id, email })) })
+      .query({ occurrence_id: occurrence }).reply(204);
+    const deny = zoom.put(`/webinars/${session}/registrants/status`, { action: 'deny', registrants: pending.slice(2).map(({ id, email }) => ({ id, email })) })
+      .query({ occurrence_id: occurrence }).reply(204);
+
+    const answer = await driver.command(`rules apply --webinar ${session} --occurrence ${occurrence}`, ADMIN);
+
+    expect(answer.body.text).toContain(`Applying the rules to webinar 812 3456 7871 (occurrence ${occurrence}): approve 2`);
+    await until('both changes to reach Zoom', () => approve.isDone() && deny.isDone(), 10_000);
+    expect(await approvalsTaken(services().redis, services().keyPrefix, { kind: 'webinar', id: session, occurrence })).toBe(2);
+    expect(await approvalsTaken(services().redis, services().keyPrefix, { kind: 'webinar', id: session })).toBe(0);
   });
 
   it('refuses when the rules are off, naming `rules on`, and when no rules govern the webinar', async () => {
