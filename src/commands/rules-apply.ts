@@ -61,7 +61,7 @@ async function applyCommand(inv: CommandInvocation, args: ParsedCommand): Promis
     await inv.reply(applyPrompt(preview, await stashPending(inv, 'rules-apply', plan, CONFIRMATION_TTL_SECONDS)));
     return;
   }
-  await inv.reply(textMessage(await startApply(inv, plan)));
+  await inv.reply(textMessage(`${applyPreviewText(preview)}.\n${await startApply(inv, plan)}`));
 }
 
 /** `--meeting <id>` or `--webinar <id>`, exactly one, with an optional occurrence. */
@@ -74,6 +74,9 @@ function sessionOf(args: ParsedCommand): Session {
     throw new UsageError('Say which registrants: --meeting <id> or --webinar <id> (one of them).', { example: 'rules apply --webinar 812 3456 7890' });
   }
   const occurrenceId = stringFlag(args, 'occurrence');
+  if (occurrenceId !== undefined && !/^\d{1,20}$/.test(occurrenceId)) {
+    throw new UsageError('--occurrence takes an occurrence ID as Zoom gives it (digits), e.g. --occurrence 1648194360000.', { example: 'rules apply --meeting 812 3456 7890 --occurrence 1648194360000' });
+  }
   return { kind: meeting !== undefined ? 'meeting' : 'webinar', id, ...(occurrenceId ? { occurrenceId } : {}) };
 }
 

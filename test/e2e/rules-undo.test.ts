@@ -307,6 +307,7 @@ describe('/zoom rules apply', () => {
 
     const answer = await driver.command(`rules apply --webinar ${session}`, ADMIN);
 
+    expect(answer.body.text).toContain('4 pending for webinar 812 3456 7898: approve 3 (acme.com), deny 0, leave 1.');
     expect(answer.body.text).toMatch(/Applying the rules to webinar 812 3456 7898: approve 3: job `reg-[0-9a-f]{12}`\./);
     await until('the approvals to reach Zoom', () => approve.isDone(), 10_000);
   });
@@ -340,6 +341,9 @@ describe('/zoom rules apply', () => {
     fixture.trap().get(`/webinars/${session}/registrants`).query(true).reply(200, {});
     const off = await driver.command(`rules apply --webinar ${session}`, ADMIN);
     expect(off.body.text).toContain('are off, so they decide nothing: `/zoom rules on --webinar 812 3456 7899` switches them on; nothing was changed.');
+
+    const badOccurrence = await driver.command(`rules apply --webinar ${session} --occurrence next`, ADMIN);
+    expect(badOccurrence.body.text).toContain('--occurrence takes an occurrence ID as Zoom gives it (digits)');
 
     const none = await driver.command('rules apply --meeting 81234567000', ADMIN);
     expect(none.body.text).toContain('No rules for meeting 812 3456 7000. Set them with `/zoom rules set --meeting 812 3456 7000 --approve …`.');
