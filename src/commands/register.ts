@@ -20,6 +20,8 @@ import { userActions, userCommands } from './users.js';
 import { watchCommands } from './watch.js';
 import { doctorCommands } from './doctor.js';
 import { ruleCommands } from './rules.js';
+import { ruleUndoActions } from './rule-undo.js';
+import { rulesApplyActions } from './rules-apply.js';
 import { budgetedZoom } from './zoom-budget.js';
 import { route } from './router.js';
 import { NotAllowedError, mayDo, refused, roleOf } from '../slack/authorize.js';
@@ -60,6 +62,8 @@ export const ACTIONS: readonly ActionDef[] = [
   ...chatActions,
   ...userActions,
   ...apiActions,
+  ...ruleUndoActions,
+  ...rulesApplyActions,
   { actionId: CANCEL_CONFIRMATION, access: 'read', run: (inv) => inv.reply(textMessage('Cancelled; nothing was changed.'), { replaceOriginal: true }) },
 ];
 

@@ -10,6 +10,7 @@ import { UsageError, excerpt, quoted } from './errors.js';
 import { closest } from './suggest.js';
 import { parseChannel } from './values/people-channels.js';
 import { checkPostable } from './watch.js';
+import { rulesApplyCommand } from './rules-apply.js';
 import { approvalsTaken } from '../rules/cap.js';
 import { normaliseDomain, isUnder } from '../rules/domain.js';
 import { evaluate } from '../rules/evaluate.js';
@@ -83,6 +84,7 @@ export const ruleCommands: CommandDef[] = [
     args: { positionals: [{ name: 'email', example: 'ana@acme.com' }], flags: TARGET_FLAGS },
     run: testRules,
   },
+  rulesApplyCommand,
 ];
 
 /** A `rules <verb>` that takes only the target. */

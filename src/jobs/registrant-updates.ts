@@ -43,6 +43,7 @@ const RegistrantJobData = z.object({
     sessionId: z.string().regex(/^\d{9,12}$/),
     action: z.enum(['approve', 'deny', 'cancel']),
     wanted: z.array(z.string()).optional(),
+    occurrenceId: z.string().optional(),
   }),
   /**
    * The registrant card whose button started the job (its response_url, and the clicker's time zone): redrawn from
@@ -123,7 +124,7 @@ export async function enqueueRegistrantUpdate(
 
 function requestKey(req: StatusChangeRequest): string {
   const whom = req.wanted ? createHash('sha1').update([...req.wanted].sort().join('\n')).digest('hex') : 'all-pending';
-  return `${req.kind}-${req.sessionId}-${req.action}-${whom}`;
+  return `${req.kind}-${req.sessionId}${req.occurrenceId ? `-${req.occurrenceId}` : ''}-${req.action}-${whom}`;
 }
 
 async function runRegistrantJob(job: Job, data: RegistrantJobData, ctx: JobContext): Promise<RegistrantJobResult> {

@@ -28,7 +28,7 @@ export interface StatusChangeRequest {
   action: RegistrantAction;
   /** Emails or registrant IDs; absent means every pending registrant. */
   wanted?: string[];
-  /** The occurrence of a recurring session the registrations are for (the registrant rules send it). */
+  /** One occurrence of a recurring session (its registrants are listed and changed for that occurrence only). */
   occurrenceId?: string;
 }
 
@@ -56,7 +56,7 @@ export async function planStatusChange(zoom: ZoomClient, req: StatusChangeReques
   const statusOf = new Map<string, RegistrantStatus>();
   const known: Registrant[] = [];
   for (const status of req.wanted ? REGISTRANT_STATUSES : (['pending'] as const)) {
-    for (const r of await allRegistrants(zoom, req.kind, req.sessionId, [status])) {
+    for (const r of await allRegistrants(zoom, req.kind, req.sessionId, [status], occurrenceOf(req))) {
       statusOf.set(r.id, status);
       known.push(r);
     }
@@ -81,7 +81,7 @@ export async function stillToChange(
   req: StatusChangeRequest,
   candidates: readonly RegistrantKey[],
 ): Promise<Set<string>> {
-  const current = new Set((await allRegistrants(zoom, req.kind, req.sessionId, STATUS_RULES[req.action].from)).map((r) => r.id));
+  const current = new Set((await allRegistrants(zoom, req.kind, req.sessionId, STATUS_RULES[req.action].from, occurrenceOf(req))).map((r) => r.id));
   return new Set(candidates.filter((r) => current.has(r.id)).map((r) => r.id));
 }
 
@@ -101,7 +101,7 @@ export async function sendStatusBatch(
   batch: readonly RegistrantKey[],
 ): Promise<BatchOutcome> {
   try {
-    await updateRegistrantStatus(zoom, req.kind, req.sessionId, req.action, batch, req.occurrenceId ? { occurrenceId: req.occurrenceId } : {});
+    await updateRegistrantStatus(zoom, req.kind, req.sessionId, req.action, batch, occurrenceOf(req));
     return { changed: [...batch], failed: [] };
   } catch (error) {
     if (!isPerRegistrantRefusal(error)) throw error;
@@ -125,6 +125,10 @@ export async function sendStatusBatch(
 function isPerRegistrantRefusal(error: unknown): error is ZoomApiError {
   if (error instanceof ZoomRateLimitError) return !error.accountWide;
   return error instanceof ZoomApiError && error.status === 400;
+}
+
+function occurrenceOf(req: StatusChangeRequest): { occurrenceId?: string } {
+  return req.occurrenceId ? { occurrenceId: req.occurrenceId } : {};
 }
 
 export function reasonOf(error: ZoomApiError): string {

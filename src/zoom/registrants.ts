@@ -25,6 +25,10 @@ export type Registrant = z.infer<typeof Registrant>;
 
 export type RegistrantStatus = 'pending' | 'approved' | 'denied';
 
+/** A registrant read alone: Zoom always says the status there, and a decision on it needs one. */
+const RegistrantNow = Registrant.extend({ status: z.string() });
+export type RegistrantNow = z.infer<typeof RegistrantNow>;
+
 /** Zoom's 201 answer to an added registrant; `id` is the meeting's or webinar's. */
 export const RegistrantCreated = z.looseObject({
   id: zoomId,
@@ -110,6 +114,20 @@ export async function allRegistrants(
     }
   }
   return [...byId.values()];
+}
+
+/**
+ * One registrant as Zoom has them now, with their status (`GET …/registrants/{registrantId}`, Light): what an Undo
+ * reads before it changes anything. A session that is gone answers 404 code 3001; a registrant that is gone, 3079
+ * (webinars) or another 404.
+ */
+export function getRegistrant(zoom: ZoomClient, kind: SessionKind, id: string, registrantId: string): Promise<RegistrantNow> {
+  return zoom.request({
+    method: 'GET',
+    path: `${sessionPath(kind, id)}/registrants/${encodeURIComponent(registrantId)}`,
+    label: 'light',
+    schema: RegistrantNow,
+  });
 }
 
 /**

@@ -21,6 +21,7 @@ import * as phone from '../../../src/views/phone.js';
 import * as recordings from '../../../src/views/recordings.js';
 import * as registrants from '../../../src/views/registrants.js';
 import * as ruleDecisions from '../../../src/views/rule-decisions.js';
+import * as ruleUndo from '../../../src/views/rule-undo.js';
 import * as rules from '../../../src/views/rules.js';
 import { evaluate } from '../../../src/rules/evaluate.js';
 import type { RuleSet } from '../../../src/rules/model.js';
@@ -29,6 +30,7 @@ import * as sessions from '../../../src/views/meetings-webinars.js';
 import * as users from '../../../src/views/users.js';
 import * as watch from '../../../src/views/watch.js';
 import type { ZoomEvent } from '../../../src/zoom/events.js';
+import { DateTime } from 'luxon';
 
 const MARK = 'EVIL';
 // What a Zoom user can type into a topic, a name, an agenda or a chat message.
@@ -121,6 +123,11 @@ const registrant = (h: Hostile) => ({ id: 'reg-1', email: h.email, first_name: h
 // A watch holds no Zoom text: its event names are checked against Zoom's pattern when it is set up.
 const watchOf = (_h: Hostile) => ({ topic: 'events', events: ['meeting.started'], narrowed: false, createdBy: 'UADMIN', zone: 'UTC', createdAt: '2026-12-01T00:00:00Z' });
 
+const undoRef = (h: Hostile) => ({ k: 'webinar', s: '81234567890', r: h.other, e: h.email, d: 'approve', at: 0, o: h.other }) as const;
+const applyPreview = (h: Hostile) => ({
+  kind: 'meeting', sessionId: '81234567890', occurrenceId: h.other, pending: 3, approve: 1, approveDomains: [h.text, h.other], deny: 1, leave: 1, pastCap: 1, capLeft: 0,
+}) as const;
+
 /** Each builder with hostile text in every field that can carry Zoom's (or a typed) text. */
 const RENDER: Record<string, (h: Hostile) => unknown> = {
   'alerts.alertMessage': () => undefined, // every event, below
@@ -167,6 +174,25 @@ const RENDER: Record<string, (h: Hostile) => unknown> = {
   'registrants.registrantListMessage': (h) => registrants.registrantListMessage({ kind: 'meeting', sessionId: '81234567890', topic: h.other, status: 'pending', registrants: [registrant(h)], counts: { pending: 1 }, zone: 'UTC', notice: undefined }),
   'registrants.statusChangeSummary': (h) =>
     registrants.statusChangeSummary({ verb: 'Approved', changed: [{ id: 'r', email: h.email }], unchanged: [{ registrant: { id: 'r', email: h.email }, status: 'approved' }], missing: [h.email], failed: [{ registrant: { id: 'r', email: h.email }, reason: h.other }] } as never),
+  'rule-undo.undoPrompt': (h) => ruleUndo.undoPrompt({ line: undoRef(h), decidedAt: DateTime.fromMillis(0), zone: 'UTC', value: 'v' }),
+  'rule-undo.undoneNotice': () => ruleUndo.undoneNotice('UADMIN', 'approve'),
+  'rule-undo.undoOutcomeText': (h) =>
+    (['undone', 'already', 'changed', 'registrant-gone', 'session-gone'] as const)
+      .map((kind) => ruleUndo.undoOutcomeText(undoRef(h), { kind, decision: 'approve', by: 'UADMIN', status: h.other } as never))
+      .join('\n'),
+  'rule-undo.markUndone': (h) => ({
+    text: 'decisions',
+    blocks: ruleUndo.markUndone(
+      [
+        { type: 'section', text: { type: 'mrkdwn', text: blocksSafe(h.email) }, accessory: { type: 'button', text: { type: 'plain_text', text: 'Undo' }, action_id: 'rules.undo', value: JSON.stringify(undoRef(h)) } },
+        { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Undo' }, action_id: 'rules.undo', value: JSON.stringify(undoRef(h)) }] },
+      ],
+      [{ line: undoRef(h), notice: ruleUndo.undoneNotice('UADMIN', 'deny') }],
+    ),
+  }),
+  'rule-undo.applyPreviewText': (h) => ruleUndo.applyPreviewText(applyPreview(h)),
+  'rule-undo.applyShadowMessage': (h) => ruleUndo.applyShadowMessage(applyPreview(h), { kind: 'account' }, '/zoom'),
+  'rule-undo.applyPrompt': (h) => ruleUndo.applyPrompt(applyPreview(h), 'v'),
   'meeting-webinar-form.sessionFormNotice': (h) => sessionForm.sessionFormNotice('meeting', 'Schedule', blocksSafe(h.text)),
   'meeting-webinar-form.sessionForm': () => undefined, // plain_text inputs only: Slack parses no markup in them
   'meetings-webinars.sessionListMessage': (h) => sessions.sessionListMessage('meeting', { sessions: [session(h)], userLabel: h.email, type: 'upcoming', zone: 'UTC', totalRecords: 1 }),
@@ -222,7 +248,7 @@ const NOT_TEXT = new Set([
 ]);
 
 const MODULES: Record<string, Record<string, unknown>> = {
-  alerts, api, chat, confirm, csv, errors, help, history, jobs, panelists, phone, recordings, registrants, 'rule-decisions': ruleDecisions,
+  alerts, api, chat, confirm, csv, errors, help, history, jobs, panelists, phone, recordings, registrants, 'rule-decisions': ruleDecisions, 'rule-undo': ruleUndo,
   'meeting-webinar-form': sessionForm, 'meetings-webinars': sessions, users, watch, rules,
 };
 

@@ -5,6 +5,7 @@ import {
   REGISTRANT_STATUS_BATCH,
   addRegistrant,
   allRegistrants,
+  getRegistrant,
   listRegistrants,
   listRegistrantsRequest,
   resolveRegistrants,
@@ -12,6 +13,7 @@ import {
   type Registrant,
   type SessionKind,
 } from '../../../src/zoom/registrants.js';
+import { planStatusChange, sendStatusBatch, type StatusChangeRequest } from '../../../src/zoom/registrant-changes.js';
 import { chargedLabels, expectBodies, useAreaTestbed } from './testbed.js';
 
 // Shaped like the examples in Zoom's registrant API reference.
@@ -111,6 +113,38 @@ describe.each(KINDS)('registrants of a $kind', ({ kind, prefix, id }) => {
       }),
     ).resolves.toBeUndefined();
     expect(labels()).toEqual(['medium']);
+  });
+});
+
+describe.each(KINDS)('one registrant of a $kind', ({ kind, prefix, id }) => {
+  it('reads them with their status (Light)', async () => {
+    api().get(`${prefix}/registrants/${JILL.id}`).reply(200, JILL);
+    const labels = chargedLabels(bed());
+
+    await expect(getRegistrant(bed().zoom, kind, id, JILL.id)).resolves.toMatchObject({ id: JILL.id, email: JILL.email, status: 'approved' });
+    expect(labels()).toEqual(['light']);
+  });
+
+  it('refuses an answer without a status, naming the field', async () => {
+    const { status: _none, ...withoutStatus } = JILL;
+    api().get(`${prefix}/registrants/${JILL.id}`).reply(200, withoutStatus);
+    await expect(getRegistrant(bed().zoom, kind, id, JILL.id)).rejects.toThrow(/status/);
+  });
+});
+
+describe('a status change for one occurrence', () => {
+  it('looks the registrants up in that occurrence and sends the change for it', async () => {
+    const prefix = '/v2/webinars/99289110036';
+    for (const status of ['pending', 'approved', 'denied']) {
+      api().get(`${prefix}/registrants`).query({ status, occurrence_id: '1648194360000', page_size: '300' })
+        .reply(200, { next_page_token: '', total_records: status === 'pending' ? 1 : 0, registrants: status === 'pending' ? [BO] : [] });
+    }
+    api().put(`${prefix}/registrants/status`, { action: 'approve', registrants: [{ id: BO.id, email: BO.email }] }).query({ occurrence_id: '1648194360000' }).reply(204);
+    const req: StatusChangeRequest = { kind: 'webinar', sessionId: '99289110036', action: 'approve', wanted: [BO.id], occurrenceId: '1648194360000' };
+
+    const plan = await planStatusChange(bed().zoom, req);
+    expect(plan.todo).toEqual([{ id: BO.id, email: BO.email }]);
+    await expect(sendStatusBatch(bed().zoom, req, plan.todo)).resolves.toEqual({ changed: plan.todo, failed: [] });
   });
 });
 

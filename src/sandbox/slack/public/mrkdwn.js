@@ -9,7 +9,7 @@ export const EMOJI = {
   speech_balloon: '💬', bust_in_silhouette: '👤', busts_in_silhouette: '👥', lock: '🔒', key: '🔑', bell: '🔔',
   no_bell: '🔕', inbox_tray: '📥', outbox_tray: '📤', floppy_disk: '💾', page_facing_up: '📄', wastebasket: '🗑️',
   recycle: '♻️', mag: '🔍', information_source: 'ℹ️', eyes: '👀', tada: '🎉', clock3: '🕒', stopwatch: '⏱️',
-  arrow_right: '➡️', no_entry: '⛔', no_entry_sign: '🚫', construction: '🚧', gear: '⚙️', link: '🔗', email: '📧',
+  arrow_right: '➡️', no_entry: '⛔', no_entry_sign: '🚫', leftwards_arrow_with_hook: '↩️', construction: '🚧', gear: '⚙️', link: '🔗', email: '📧',
   envelope: '✉️', raised_hand: '✋', rotating_light: '🚨', white_circle_with_check: '☑️', heavy_plus_sign: '➕',
   pencil2: '✏️', memo: '📝', clipboard: '📋', file_folder: '📁', bar_chart: '📊', robot_face: '🤖', sparkles: '✨',
   arrow_left: '⬅️', arrow_lower_left: '↙️', arrow_upper_right: '↗️', arrows_counterclockwise: '🔄', checkered_flag: '🏁',

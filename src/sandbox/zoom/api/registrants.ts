@@ -134,6 +134,13 @@ function registrantRoutes(kind: SessionKind): Route[] {
       }
       return noContent();
     }),
+    // One registrant with their status: what an Undo of the registrant rules reads before it changes anything.
+    api('GET', `${base}/:registrantId`, 'light', (ctx, { params }) => {
+      const session = registrationSession(ctx, kind, params.id ?? '');
+      const registrant = registrantsOf(ctx.state, session).find((r) => r.id === params.registrantId);
+      if (!registrant) throw new ZoomError(404, 3079, `Registrant does not exist: ${params.registrantId}.`);
+      return json(registrantJson(ctx, session, registrant));
+    }),
     api('DELETE', `${base}/:registrantId`, 'light', (ctx, { params }) => {
       const session = registrationSession(ctx, kind, params.id ?? '');
       const list = registrantsOf(ctx.state, session);

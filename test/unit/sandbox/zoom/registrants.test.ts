@@ -72,6 +72,15 @@ describe('changing registrants', () => {
     }
   });
 
+  it("reads one registrant with their status, as an Undo does, and says 3079 for one it does not know", async () => {
+    const pending = await t.call('GET', `/meetings/${onboarding()}/registrants?status=pending`);
+    const first = pending.body.registrants[0] as { id: string; email: string };
+    const one = await t.call('GET', `/meetings/${onboarding()}/registrants/${first.id}`);
+    expect(one.body).toMatchObject({ id: first.id, email: first.email, status: 'pending' });
+    const unknown = await t.call('GET', `/meetings/${onboarding()}/registrants/nobody`);
+    expect(unknown).toMatchObject({ status: 404, body: { code: 3079 } });
+  });
+
   it('refuses more than 30 registrants in one status update and changes nobody', async () => {
     const pending = (await t.call('GET', `/webinars/${webinar()}/registrants?status=pending&page_size=31`)).body.registrants;
     const answer = await t.call('PUT', `/webinars/${webinar()}/registrants/status`, {
