@@ -3,8 +3,9 @@
 // failure leaves as one of errors.ts's kinds, which is what the retry loop (transfer.ts) decides on: a cut, a protocol
 // error or a failed write is worth another attempt; a refusal is final.
 import { unlink } from 'node:fs/promises';
-import { DiskWriteError, DownloadRefusedError, StartOverError, TransientDownloadError } from './errors.js';
-import { ConnectionCutError, HttpProtocolError, type Http1Response } from './http1.js';
+import { CodedError, hasCode } from '../../errors.js';
+import { DownloadRefusedError, StartOverError, TransientDownloadError, type DiskWriteError } from './errors.js';
+import type { HttpProtocolError, Http1Response } from './http1.js';
 import { changePart, sizeOf, type OpenPart } from './part-file.js';
 import { writeBody } from './part-writer.js';
 import { openDownload, type DownloadSource } from './redirects.js';
@@ -60,11 +61,11 @@ export async function attemptDownload(
       }, options.openPart);
     } catch (error) {
       if (options.signal?.aborted || error instanceof DownloadRefusedError) throw error;
-      if (error instanceof DiskWriteError || error instanceof HttpProtocolError) throw new TransientDownloadError(error.message);
+      if (hasCode<DiskWriteError | HttpProtocolError>(error, 'download_disk_write', 'http_protocol')) throw new TransientDownloadError(error.message);
       if (idle.signal.aborted) throw new TransientDownloadError(`no data for ${Math.round(idleMs / 1000)} s`);
-      // A cut, or a socket error (ECONNRESET, a TLS alert: they carry a code). Anything else is a defect of ours (a
-      // throwing progress callback): it fails the job as it is rather than passing for a network cut.
-      if (error instanceof ConnectionCutError || (error as NodeJS.ErrnoException).code !== undefined) throw new TransientDownloadError('the connection was cut');
+      // A cut, or a socket error. Anything else is a defect of ours (a throwing progress callback): it fails the job as
+      // it is rather than passing for a network cut.
+      if (connectionFailed(error)) throw new TransientDownloadError('the connection was cut');
       throw error;
     }
     const size = (await sizeOf(part)) ?? 0;
@@ -103,4 +104,14 @@ function announcedTotal(response: Http1Response, start: number): number | undefi
   const range = /\/(\d+)$/.exec(response.headers.get('content-range') ?? '');
   if (range) return Number(range[1]);
   return response.bodyLength === undefined ? undefined : start + response.bodyLength;
+}
+
+/**
+ * The connection failed under the body: a cut (either client's ConnectionCutError), or an error of the socket
+ * (ECONNRESET, a TLS alert), which node and undici give a code. Our own errors carry a code too, so they must not
+ * pass for one: a CodedError counts only as the cut it says it is.
+ */
+function connectionFailed(error: unknown): boolean {
+  if (error instanceof CodedError) return error.code === 'connection_cut';
+  return (error as NodeJS.ErrnoException).code !== undefined;
 }
