@@ -6,6 +6,7 @@ import { createServer as createTcpServer, type AddressInfo, type Server, type So
 import { createServer as createTlsServer } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChunkedDecoder, ConnectionCutError, get, HttpProtocolError, type BodySink, type Http1Response } from '../../../../src/jobs/downloads/http1.js';
+import { CollectingSink } from '../../../helpers/collecting-sink.js';
 import { gate, until } from '../../../helpers/wait.js';
 
 const tlsKey = readFileSync(new URL('../../../fixtures/tls/localhost.key', import.meta.url));
@@ -53,22 +54,6 @@ async function scripted(script: Script, options: { tls?: boolean } = {}): Promis
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { url: `${options.tls ? 'https' : 'http'}://localhost:${port}/file?sig=1`, requests };
-}
-
-/** A sink that keeps what it is given, in one buffer it reuses as the writer does. */
-class CollectingSink implements BodySink {
-  readonly received: Buffer[] = [];
-  private readonly buffer = Buffer.alloc(65_536);
-  space(): Buffer {
-    return this.buffer;
-  }
-  filled(n: number): boolean {
-    this.received.push(Buffer.from(this.buffer.subarray(0, n)));
-    return true;
-  }
-  get body(): string {
-    return Buffer.concat(this.received).toString('latin1');
-  }
 }
 
 /** A sink that asks to pause after every read and stays paused until the test releases it. */

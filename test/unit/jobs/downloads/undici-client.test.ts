@@ -3,23 +3,8 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { BodySink } from '../../../../src/jobs/downloads/http1.js';
 import { StreamedResponse } from '../../../../src/jobs/downloads/undici-client.js';
-
-class CollectingSink implements BodySink {
-  readonly received: Buffer[] = [];
-  private readonly buffer = Buffer.alloc(65_536);
-  space(): Buffer {
-    return this.buffer;
-  }
-  filled(n: number): boolean {
-    this.received.push(Buffer.from(this.buffer.subarray(0, n)));
-    return true;
-  }
-  get body(): string {
-    return Buffer.concat(this.received).toString('latin1');
-  }
-}
+import { CollectingSink } from '../../../helpers/collecting-sink.js';
 
 describe('StreamedResponse', () => {
   it('hands over the bytes that came before readBody(), then fails with the cut that came after them', async () => {
