@@ -50,7 +50,7 @@ export interface EnqueuedDownload {
  * started it, or which channel's thread has its progress when it is a watch's automatic download). So does a request
  * given a `jobId` another call queued first (two runs of an event's relay job). A request with --share joins only a
  * job that shares into the same channel: otherwise it is a job of its own, which waits for the file's lock (see
- * runDownloadJob) and then shares what the other job saved, fetching nothing twice.
+ * file-step.ts) and then shares what the other job saved, fetching nothing twice.
  */
 export async function enqueueRecordingDownload(services: Services, request: DownloadRequest): Promise<EnqueuedDownload> {
   const jobId = request.jobId ?? newJobId('downloads');
