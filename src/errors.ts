@@ -19,7 +19,15 @@ export type ErrorCode =
   | 'slack_pace_saturated'
   | 'relay_try_under_way'
   | 'webhook_too_large'
-  | 'export_cancelled';
+  | 'export_cancelled'
+  | 'download_refused'
+  | 'download_stopped'
+  | 'download_retry'
+  | 'download_start_over'
+  | 'download_disk_write'
+  | 'http_protocol'
+  | 'connection_cut'
+  | 'proxy_refused';
 
 export interface CodedErrorOptions {
   /** Caused by the user or decided by Zoom, not a fault of ZoomOps (default false). */

@@ -3,7 +3,7 @@ import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { DateTime } from 'luxon';
 import { QUEUE_NAMES } from '../jobs/queues.js';
-import { freeBytes } from '../jobs/downloads/transfer.js';
+import { freeBytes } from '../jobs/downloads/space.js';
 import { silentLogger } from '../log.js';
 import { checkDurability } from '../redis.js';
 import type { DoctorDeps } from './deps.js';

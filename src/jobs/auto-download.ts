@@ -12,7 +12,8 @@ import { WatchStore, type Watch } from '../slack/watches.js';
 import { autoDownloadNote } from '../views/recordings.js';
 import { EventRecording } from '../zoom/event-objects.js';
 import { meetingInstanceOf } from '../zoom/events.js';
-import { describeDownload, enqueueRecordingDownload, queuedDownload, type DownloadRequest, type DownloadType, type QueuedDownload } from './downloads/job.js';
+import type { DownloadType } from './downloads/data.js';
+import { describeDownload, enqueueRecordingDownload, queuedDownload, type DownloadRequest, type QueuedDownload } from './downloads/enqueue.js';
 import { derivedJobId } from './queues.js';
 import { RelayState, type RecordedDownload } from './relay-state.js';
 

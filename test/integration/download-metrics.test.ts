@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { enqueueRecordingDownload } from '../../src/jobs/downloads/job.js';
+import { enqueueRecordingDownload } from '../../src/jobs/downloads/enqueue.js';
 import { metricsText } from '../../src/metrics.js';
 import { FileServer, fileBytes } from '../helpers/file-server.js';
 import { useJobFixture } from '../helpers/jobs.js';

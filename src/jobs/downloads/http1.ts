@@ -11,6 +11,7 @@
 // coding is chunked; else Content-Length; else until the server closes, which is never taken as a complete file.
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import { CodedError } from '../../errors.js';
 import { proxyAuthorization, proxyFor } from '../../outbound-proxy.js';
 import { tunnel } from './proxy-tunnel.js';
 
@@ -23,10 +24,18 @@ export interface BodySink {
 }
 
 /** The server broke HTTP/1.1 (a malformed head, bad chunk framing): worth another try, never a file. */
-export class HttpProtocolError extends Error {}
+export class HttpProtocolError extends CodedError<'http_protocol'> {
+  constructor(message: string) {
+    super('http_protocol', message, { expected: true });
+  }
+}
 
 /** The connection ended before the response (head or framed body) was complete. */
-export class ConnectionCutError extends Error {}
+export class ConnectionCutError extends CodedError<'connection_cut'> {
+  constructor(message: string) {
+    super('connection_cut', message, { expected: true });
+  }
+}
 
 export interface Http1Response {
   readonly status: number;

@@ -2,14 +2,22 @@
 // connection to host:port and, once it answers 2xx, the socket is the tunnel, over which TLS to the far host starts.
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { CodedError } from '../../errors.js';
 import { proxyAuthorization } from '../../outbound-proxy.js';
 import { ConnectionCutError, HttpProtocolError } from './http1.js';
 
 /** The proxy's answer head may not be larger than this. */
 const ANSWER_LIMIT = 16 * 1024;
 
-/** The proxy refused the tunnel (its status in the message, e.g. 407 for missing credentials). */
-class ProxyRefusedError extends Error {}
+/**
+ * The proxy refused the tunnel (its status in the message, e.g. 407 for missing credentials). Not expected: the
+ * proxy's settings (HTTPS_PROXY, its credentials) are the operator's to fix.
+ */
+class ProxyRefusedError extends CodedError<'proxy_refused'> {
+  constructor(message: string) {
+    super('proxy_refused', message);
+  }
+}
 
 export function tunnel(proxy: URL, host: string, port: number, signal: AbortSignal): Promise<Socket> {
   return new Promise((resolve, reject) => {

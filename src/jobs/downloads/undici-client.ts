@@ -27,6 +27,13 @@ export async function get(url: URL, options: GetOptions): Promise<Http1Response>
 }
 
 /**
+ * Body bytes kept while the body waits for readBody(), at most: past it the stream is paused (its parser stops reading
+ * the socket). Without them, a connection cut meanwhile (the `.part` is being opened, which a loaded disk makes slow)
+ * would destroy the stream with what it had received, and the resume would fetch those bytes again.
+ */
+const EARLY_BYTES = 1_048_576;
+
+/**
  * A response whose parser hands the body over as a stream (undici; node:http in the bench): its chunks are copied
  * into the sink. Exported for bench/download.ts.
  */
@@ -35,6 +42,14 @@ export class StreamedResponse implements Http1Response {
   readonly bodyLength: number | undefined;
   readonly delimited: boolean;
   private sink: BodySink | undefined;
+  /** Chunks that came before readBody() (see EARLY_BYTES). */
+  private readonly early: Buffer[] = [];
+  private earlyBytes = 0;
+  private readonly keepEarly = (chunk: Buffer) => {
+    this.early.push(chunk);
+    this.earlyBytes += chunk.length;
+    if (this.earlyBytes >= EARLY_BYTES) this.body.pause();
+  };
 
   constructor(
     readonly status: number,
@@ -46,6 +61,7 @@ export class StreamedResponse implements Http1Response {
     }
     // A body destroyed unread (a redirect, a refusal) errors with nobody listening; readBody() listens for itself.
     body.on('error', () => undefined);
+    body.on('data', this.keepEarly);
     const chunked = this.headers.has('transfer-encoding');
     const length = this.headers.get('content-length');
     this.bodyLength = !chunked && length !== undefined && /^\d{1,15}$/.test(length) ? Number(length) : undefined;
@@ -57,18 +73,29 @@ export class StreamedResponse implements Http1Response {
     if (this.sink) return Promise.reject(new Error('the body was already read'));
     this.sink = sink;
     const body = this.body;
+    body.off('data', this.keepEarly);
+    const deliver = (chunk: Buffer): boolean => {
+      let more = true;
+      for (let at = 0; at < chunk.length; ) {
+        const n = chunk.copy(sink.space(), 0, at);
+        at += n;
+        more = sink.filled(n) && more;
+      }
+      return more;
+    };
     return new Promise<void>((resolve, reject) => {
-      // Cut (or destroyed) before anyone read it: its events are gone already.
-      if (body.errored || body.destroyed) return reject(body.errored ?? new ConnectionCutError('the connection was cut'));
+      // What came before is handed over first, even when the connection was cut since: it is on its way to disk.
+      let more = true;
+      for (const chunk of this.early.splice(0)) more = deliver(chunk) && more;
+      // Ended, cut or destroyed before anyone read it: its events are gone already.
+      if (body.errored) return reject(body.errored);
+      if (body.readableEnded) return this.delimited ? resolve() : reject(new ConnectionCutError('the body had no length and ended with the connection'));
+      if (body.destroyed) return reject(new ConnectionCutError('the connection was cut'));
       body.on('data', (chunk: Buffer) => {
-        let more = true;
-        for (let at = 0; at < chunk.length; ) {
-          const n = chunk.copy(sink.space(), 0, at);
-          at += n;
-          more = sink.filled(n) && more;
-        }
-        if (!more) body.pause();
+        if (!deliver(chunk)) body.pause();
       });
+      if (more) body.resume();
+      else body.pause();
       body.once('end', () => (this.delimited ? resolve() : reject(new ConnectionCutError('the body had no length and ended with the connection'))));
       body.once('error', (error) => reject(error));
       body.once('close', () => {

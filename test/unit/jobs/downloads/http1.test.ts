@@ -5,14 +5,19 @@ import { readFileSync } from 'node:fs';
 import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ChunkedDecoder, ConnectionCutError, get, HttpProtocolError, type BodySink } from '../../../../src/jobs/downloads/http1.js';
+import { ChunkedDecoder, ConnectionCutError, get, HttpProtocolError, type BodySink, type Http1Response } from '../../../../src/jobs/downloads/http1.js';
+import { CollectingSink } from '../../../helpers/collecting-sink.js';
+import { gate, until } from '../../../helpers/wait.js';
 
 const tlsKey = readFileSync(new URL('../../../fixtures/tls/localhost.key', import.meta.url));
 const tlsCert = readFileSync(new URL('../../../fixtures/tls/localhost.crt', import.meta.url));
 
-/** What one connection sends: pieces written one after the other, each flushed on its own, then close (or not). */
+/**
+ * What one connection sends: pieces written one after the other, each flushed on its own, then close (or not). A
+ * promise among them holds the rest until it settles (the test decides when the server goes on).
+ */
 interface Script {
-  pieces: Array<string | Buffer>;
+  pieces: Array<string | Buffer | Promise<void>>;
   keepOpen?: boolean;
 }
 
@@ -33,6 +38,10 @@ async function scripted(script: Script, options: { tls?: boolean } = {}): Promis
       requests.push(head);
       head = '';
       for (const piece of script.pieces) {
+        if (piece instanceof Promise) {
+          await piece;
+          continue;
+        }
         socket.write(piece);
         // Each piece in its own TCP segment (as a slow server would send it), so the client sees the splits.
         await new Promise((resolve) => setTimeout(resolve, 5));
@@ -47,13 +56,17 @@ async function scripted(script: Script, options: { tls?: boolean } = {}): Promis
   return { url: `${options.tls ? 'https' : 'http'}://localhost:${port}/file?sig=1`, requests };
 }
 
-/** A sink that keeps what it is given, in buffers of `size` it reuses as the writer does, pausing when told to. */
-class CollectingSink implements BodySink {
+/** A sink that asks to pause after every read and stays paused until the test releases it. */
+class PausingSink implements BodySink {
   readonly received: Buffer[] = [];
+  paused = false;
+  pauses = 0;
+  /** Reads handed over while paused: the client went on without being resumed. */
+  readsWhilePaused = 0;
   private readonly buffer: Buffer;
   constructor(
-    size = 65_536,
-    private readonly pauseEvery = 0,
+    private readonly response: Http1Response,
+    size: number,
   ) {
     this.buffer = Buffer.alloc(size);
   }
@@ -61,8 +74,15 @@ class CollectingSink implements BodySink {
     return this.buffer;
   }
   filled(n: number): boolean {
+    if (this.paused) this.readsWhilePaused += 1;
     this.received.push(Buffer.from(this.buffer.subarray(0, n)));
-    return this.pauseEvery === 0 || this.received.length % this.pauseEvery !== 0;
+    this.paused = true;
+    this.pauses += 1;
+    return false;
+  }
+  release(): void {
+    this.paused = false;
+    this.response.resume();
   }
   get body(): string {
     return Buffer.concat(this.received).toString('latin1');
@@ -145,18 +165,34 @@ describe('http1 get', () => {
 
   it('goes on after the sink asked for a pause only once it is resumed, and loses nothing', async () => {
     const body = 'x'.repeat(50_000);
-    const server = await scripted({ pieces: [head('200 OK', `Content-Length: ${body.length}`), body.slice(0, 20_000), body.slice(20_000)] });
+    // Every read must land in the sink's space, where it asks for a pause. The read after the head goes into the
+    // head's buffer instead, and is copied into the sink whole, pause or not (as many pieces as it holds bytes, however
+    // many the server had sent by then: that made this test depend on load). So the server sends the body only once
+    // the client holds the head, first one byte alone (that read), and the rest once the sink has taken it.
+    const headRead = gate();
+    const firstByteTaken = gate();
+    const server = await scripted({
+      pieces: [head('200 OK', `Content-Length: ${body.length}`), headRead.opened, body.slice(0, 1), firstByteTaken.opened, body.slice(1, 20_000), body.slice(20_000)],
+    });
     const response = await get(new URL(server.url), { headers: {}, signal: new AbortController().signal });
-    const sink = new CollectingSink(4_096, 1);
-    let resumes = 0;
-    const paused = setInterval(() => {
-      resumes += 1;
-      response.resume();
-    }, 1);
-    await response.readBody(sink).finally(() => clearInterval(paused));
+    headRead.open();
+    const sink = new PausingSink(response, 4_096);
+    let ended = false;
+    const reading = response.readBody(sink).finally(() => (ended = true));
+    await until('the first body byte', () => sink.paused);
+    expect(sink.body).toBe('x');
+    firstByteTaken.open();
+    while (!ended) {
+      sink.release();
+      await until('the sink to pause again, or the body to end', () => sink.paused || ended);
+    }
+    await reading;
     expect(sink.body).toBe(body);
-    // Every read asked for a pause, so every read after the first needed a resume.
-    expect(resumes).toBeGreaterThanOrEqual(sink.received.length - 1);
+    // 49,999 bytes into a 4 KiB space: at least 13 reads after the first byte, each of which asked for a pause, and none
+    // came before its release.
+    expect(sink.received.length).toBeGreaterThanOrEqual(14);
+    expect(sink.pauses).toBe(sink.received.length);
+    expect(sink.readsWhilePaused).toBe(0);
   });
 
   it('fails a body cut before its Content-Length with a cut, keeping the bytes that came', async () => {

@@ -2,7 +2,7 @@
 // read into, even when bytes keep coming after the socket was told to stop (TLS does that) and a spare buffer is used.
 import type { FileHandle } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { PartWriter } from '../../../../src/jobs/downloads/transfer.js';
+import { PartWriter } from '../../../../src/jobs/downloads/part-writer.js';
 
 const MiB = 1_048_576;
 const READ = 65_536;

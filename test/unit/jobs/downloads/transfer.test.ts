@@ -11,13 +11,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished, 
 import { downloadHosts } from '../../../../src/jobs/downloads/hosts.js';
 import { get as http1Get, type HttpGet } from '../../../../src/jobs/downloads/http1.js';
 import { get as undiciGet } from '../../../../src/jobs/downloads/undici-client.js';
-import {
-  DownloadRefusedError,
-  DownloadStoppedError,
-  downloadFile,
-  type BearerSource,
-  type TransferOptions,
-} from '../../../../src/jobs/downloads/transfer.js';
+import type { BearerSource } from '../../../../src/jobs/downloads/bearer.js';
+import { DownloadRefusedError, DownloadStoppedError } from '../../../../src/jobs/downloads/errors.js';
+import { downloadFile, type TransferOptions } from '../../../../src/jobs/downloads/transfer.js';
 import { FileServer, fileBytes } from '../../../helpers/file-server.js';
 
 const server = new FileServer();
