@@ -113,7 +113,7 @@ export const recordingCommands: CommandDef[] = [
     path: ['recordings', 'delete'],
     usage: 'recordings delete <meetingId|uuid> [--file <fileId>] [--permanently]',
     summary: 'Move recordings (or one file) to the trash, or delete them for good with --permanently; asks first.',
-    example: 'recordings delete 812 3456 7890 --file ed6c2f27',
+    example: 'recordings delete 812 3456 7890 --file ed6c2f27-2ae7-42f4-b3d0-835b493e4fa8',
     access: 'write',
     args: { positionals: [meetingIdArg], flags: { file: { type: 'string' }, permanently: { type: 'boolean' } } },
     run: async (inv, args) => {
