@@ -260,7 +260,7 @@ export function upcomingFirst(sessions: Session[], now: string): Session[] {
 
 export async function showSession(inv: Invocation, kind: SessionKind, id: string, opts: { public?: boolean } = {}): Promise<void> {
   const session = await fetchSession(inv, kind, id);
-  await inv.reply(sessionCard(kind, session, inv.person.tz), opts);
+  await inv.reply(sessionCard(kind, session, inv.person.tz, undefined, { inChannel: opts.public === true }), opts);
 }
 
 // ---- create -----------------------------------------------------------------------------------------------
