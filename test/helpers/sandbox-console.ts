@@ -37,16 +37,28 @@ export interface ConsoleAnswer {
   public: boolean;
   /** The action IDs of the answer's buttons. */
   actionIds: string[];
+  buttons: ConsoleButton[];
   /** Set when a modal opened instead of (or besides) a message: its title. */
   modal?: string;
   /** Whether the bot logged the request as failed (every error a user gets goes through there). */
   failed: boolean;
 }
 
+/** A button in a message, as the page sends its click. */
+export interface ConsoleButton {
+  channel: string;
+  ts: string;
+  blockId: string;
+  actionId: string;
+  value: string;
+}
+
 export interface ConsoleSandbox {
   sandbox: () => RunningSandbox;
   /** Types `text` in the channel as the person and waits for what the bot answers. */
   type: (text: string, opts?: { user?: string; channel?: string }) => Promise<ConsoleAnswer>;
+  /** Clicks the button and waits for what the bot does: the message rewritten in place, or a new one. */
+  press: (button: ConsoleButton, opts?: { user?: string }) => Promise<ConsoleAnswer>;
 }
 
 export function useConsoleSandbox(name: string): ConsoleSandbox {
@@ -106,18 +118,40 @@ export function useConsoleSandbox(name: string): ConsoleSandbox {
       return replies.length > 0 || modal ? { replies, modal } : undefined;
     }, 10_000);
     if (answer.modal) await post('close', { user, viewId: answer.modal.id });
-    const texts = answer.replies.flatMap((m) => [m.text, ...textsIn(m.blocks)]);
-    if (answer.modal) texts.push(...textsIn(answer.modal.view));
-    return {
-      text: texts.join('\n'),
-      public: answer.replies.some((m) => !m.ephemeral),
-      actionIds: answer.replies.flatMap((m) => actionIdsIn(m.blocks)),
-      ...(answer.modal ? { modal: textsIn(answer.modal.view.title)[0] ?? '' } : {}),
-      failed: failures.length > failedBefore,
-    };
+    return seen(channel, answer.replies, answer.modal, failures.length > failedBefore);
   }
 
-  return { sandbox: () => sandbox, type };
+  async function press(button: ConsoleButton, opts: { user?: string } = {}): Promise<ConsoleAnswer> {
+    const user = opts.user ?? ADMIN;
+    const failedBefore = failures.length;
+    const before = await state(user, button.channel);
+    const pressed = before.messages.find((m) => m.ts === button.ts);
+    const last = before.messages.at(-1)?.ts ?? '0';
+    await post('act', { user, channel: button.channel, ts: button.ts, blockId: button.blockId, action: { type: 'button', action_id: button.actionId, value: button.value } });
+    const replies = await until(`the bot's answer to ${button.actionId}`, async () => {
+      const now = await state(user, button.channel);
+      const rewritten = now.messages.filter((m) => m.ts === button.ts && (m.text !== pressed?.text || JSON.stringify(m.blocks) !== JSON.stringify(pressed?.blocks)));
+      const added = now.messages.filter((m) => m.isBot && m.ts > last);
+      const all = [...rewritten, ...added];
+      return all.length > 0 ? all : undefined;
+    }, 10_000);
+    return seen(button.channel, replies, undefined, failures.length > failedBefore);
+  }
+
+  return { sandbox: () => sandbox, type, press };
+}
+
+function seen(channel: string, replies: PageMessage[], modal: PageState['modal'] | undefined, failed: boolean): ConsoleAnswer {
+  const texts = replies.flatMap((m) => [m.text, ...textsIn(m.blocks)]);
+  if (modal) texts.push(...textsIn(modal.view));
+  return {
+    text: texts.join('\n'),
+    public: replies.some((m) => !m.ephemeral),
+    actionIds: replies.flatMap((m) => actionIdsIn(m.blocks)),
+    buttons: replies.flatMap((m) => buttonsIn(m.blocks).map((b) => ({ ...b, channel, ts: m.ts }))),
+    ...(modal ? { modal: textsIn(modal.view.title)[0] ?? '' } : {}),
+    failed,
+  };
 }
 
 /** Every `text` string anywhere in a Block Kit structure (mrkdwn, plain_text, fields, labels). */
@@ -125,6 +159,17 @@ export function textsIn(value: unknown): string[] {
   if (typeof value !== 'object' || value === null) return [];
   if (Array.isArray(value)) return value.flatMap(textsIn);
   return Object.entries(value).flatMap(([key, v]) => (key === 'text' && typeof v === 'string' ? [v] : textsIn(v)));
+}
+
+/** Buttons of a message's blocks: an actions block's elements or a section's accessory. */
+function buttonsIn(blocks: unknown[] | null): Array<Pick<ConsoleButton, 'blockId' | 'actionId' | 'value'>> {
+  const buttons = [];
+  for (const block of (blocks ?? []) as Array<{ block_id?: string; elements?: unknown[]; accessory?: unknown }>) {
+    for (const element of [...(block.elements ?? []), block.accessory] as Array<{ type?: string; action_id?: string; value?: string } | undefined>) {
+      if (element?.type === 'button' && element.action_id) buttons.push({ blockId: block.block_id ?? '', actionId: element.action_id, value: element.value ?? '' });
+    }
+  }
+  return buttons;
 }
 
 function actionIdsIn(value: unknown): string[] {
