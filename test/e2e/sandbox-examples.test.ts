@@ -97,6 +97,7 @@ const BY_DESIGN: Record<string, (example: string, answer: ConsoleAnswer) => void
 };
 
 async function followNextOccurrence(example: string, answer: ConsoleAnswer): Promise<void> {
+  if (answer.actionIds.includes(CANCEL_CONFIRMATION)) return expectAsks(example, answer);
   const next = /has no occurrence \d+\. Its next occurrences are (\d+)/.exec(answer.text)?.[1];
   expect(next, `${example}: ${answer.text}`).toBeDefined();
   const typed = example.replace(/--occurrence \d+/, `--occurrence ${next}`);
