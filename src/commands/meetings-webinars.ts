@@ -12,7 +12,7 @@ import { APPROVAL_TYPES, SESSION_TYPES, createAudited, fetchSession, readBack, z
 import { openSessionForm, openSessionFormFor } from './meeting-webinar-form.js';
 import { showRegistrantCard } from './registrants.js';
 import { parseEnum } from './values/enums.js';
-import { checkTopic } from './values/meeting-ids.js';
+import { EXAMPLE_ID, checkTopic } from './values/meeting-ids.js';
 import { parseWho } from './values/people-channels.js';
 import { parseDate, parseDuration, parseTimezone, parseWhen } from './values/times.js';
 import { resolveZoomUser } from './who.js';
@@ -81,7 +81,7 @@ export function sessionCommands(kind: SessionKind): CommandDef[] {
       path: [kind, 'get'],
       usage: `${kind} get <${kind}Id> [--public]`,
       summary: `Show a ${kind}: time, duration, host, join link, registration, recurrence.`,
-      example: `${kind} get 812 3456 7890`,
+      example: `${kind} get ${EXAMPLE_ID[kind]}`,
       access: 'read',
       args: { positionals: [id], flags: { ...publicFlag } },
       run: (inv, args) => showSession(inv, kind, requireId(args, kind), { public: args.flags.public === true }),
@@ -113,7 +113,7 @@ export function sessionCommands(kind: SessionKind): CommandDef[] {
         `${kind} update <${kind}Id> [--topic <text>] [--start <when>] [--duration <minutes>] [--timezone <tz>] ` +
         '[--agenda <text>] [--registration none|auto|manual]',
       summary: `Change a ${kind}; without options a form opens, filled in.`,
-      example: `${kind} update 812 3456 7890 --start "2026-12-01 15:00"`,
+      example: `${kind} update ${EXAMPLE_ID[kind]} --start "2026-12-01 15:00"`,
       access: 'write',
       args: {
         positionals: [id],
@@ -132,7 +132,7 @@ export function sessionCommands(kind: SessionKind): CommandDef[] {
       path: [kind, 'end'],
       usage: `${kind} end <${kind}Id>`,
       summary: `End a ${kind} that is running (asks first).`,
-      example: `${kind} end 812 3456 7890`,
+      example: `${kind} end ${EXAMPLE_ID[kind]}`,
       access: 'write',
       args: { positionals: [id], flags: {} },
       run: (inv, args) => endCommand(inv, kind, args),
@@ -141,7 +141,7 @@ export function sessionCommands(kind: SessionKind): CommandDef[] {
       path: [kind, 'delete'],
       usage: `${kind} delete <${kind}Id> [--occurrence <id>]`,
       summary: `Delete a ${kind}, or one occurrence of a repeating one (asks first).`,
-      example: `${kind} delete 812 3456 7890 --occurrence 1648194360000`,
+      example: `${kind} delete ${EXAMPLE_ID[kind]} --occurrence 1648194360000`,
       access: 'write',
       args: { positionals: [id], flags: { occurrence: { type: 'string' } } },
       run: (inv, args) => deleteCommand(inv, kind, args),
@@ -260,7 +260,7 @@ export function upcomingFirst(sessions: Session[], now: string): Session[] {
 
 export async function showSession(inv: Invocation, kind: SessionKind, id: string, opts: { public?: boolean } = {}): Promise<void> {
   const session = await fetchSession(inv, kind, id);
-  await inv.reply(sessionCard(kind, session, inv.person.tz), opts);
+  await inv.reply(sessionCard(kind, session, inv.person.tz, undefined, { inChannel: opts.public === true }), opts);
 }
 
 // ---- create -----------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ import { requireId, stringFlag } from './args.js';
 import { audited } from './audited.js';
 import type { CommandDef } from './command.js';
 import { UsageError } from './errors.js';
+import { EXAMPLE_ID } from './values/meeting-ids.js';
 import { textMessage } from '../views/blocks.js';
 import { escapeMrkdwn, formatMeetingId } from '../views/format.js';
 import { panelistListMessage } from '../views/panelists.js';
@@ -16,7 +17,7 @@ export const panelistCommands: CommandDef[] = [
     path: ['webinar', 'panelists'],
     usage: 'webinar panelists <webinarId> [--public]',
     summary: "List a webinar's panelists.",
-    example: 'webinar panelists 812 3456 7890',
+    example: `webinar panelists ${EXAMPLE_ID.webinar}`,
     access: 'read',
     args: { positionals: [webinarId], flags: { public: { type: 'boolean' } } },
     run: async (inv, args) => {
@@ -29,7 +30,7 @@ export const panelistCommands: CommandDef[] = [
     path: ['webinar', 'panelists', 'add'],
     usage: 'webinar panelists add <webinarId> <email>… [--name <name>]',
     summary: 'Add panelists (any number; Zoom takes 30 a call). Without --name, the part of the email before @.',
-    example: 'webinar panelists add 812 3456 7890 ana@example.com bo@example.com',
+    example: `webinar panelists add ${EXAMPLE_ID.webinar} ana@example.com bo@example.com`,
     access: 'write',
     args: {
       positionals: [webinarId, { name: 'emails', type: 'string', variadic: true }],
@@ -56,7 +57,7 @@ export const panelistCommands: CommandDef[] = [
     path: ['webinar', 'panelists', 'remove'],
     usage: 'webinar panelists remove <webinarId> <email|panelistId>',
     summary: 'Remove one panelist.',
-    example: 'webinar panelists remove 812 3456 7890 ana@example.com',
+    example: `webinar panelists remove ${EXAMPLE_ID.webinar} ana@example.com`,
     access: 'write',
     args: { positionals: [webinarId, { name: 'panelist', type: 'string' }], flags: {} },
     run: async (inv, args) => {

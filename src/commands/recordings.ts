@@ -25,6 +25,7 @@ import {
   RECORDING_ACTIONS,
   formatSize,
   joinedDownloadText,
+  meetingNameValue,
   recordingDetailMessage,
   recordingListMessage,
   type RecordingLine,
@@ -53,7 +54,8 @@ const ListPage = ListQuery.extend({ o: z.number().int().min(0) });
 const MeetingRef = z.object({ meetingId: z.string().min(1), fileId: z.string().min(1).optional() });
 /** The meeting's number and topic, which Download and Share buttons carry to name the job (views' meetingNameValue). */
 const MeetingNameRef = z.object({ n: z.string().regex(/^\d{9,12}$/).optional(), t: z.string().max(200).optional() });
-const DeleteRequest = MeetingRef.extend({ action: z.enum(['trash', 'delete']) });
+/** What a delete confirmation carries: the instance's UUID to delete, and the meeting's number and topic to name it. */
+const DeleteRequest = MeetingRef.extend({ action: z.enum(['trash', 'delete']), ...MeetingNameRef.shape });
 /** A Share to Slack button: the file, where the download was asked (`channel`, the alert's thread `th`), and its job `j`. */
 const ShareRequest = MeetingRef.extend({
   fileId: z.string().min(1),
@@ -114,7 +116,7 @@ export const recordingCommands: CommandDef[] = [
     path: ['recordings', 'delete'],
     usage: 'recordings delete <meetingId|uuid> [--file <fileId>] [--permanently]',
     summary: 'Move recordings (or one file) to the trash, or delete them for good with --permanently; asks first.',
-    example: 'recordings delete 812 3456 7890 --file ed6c2f27',
+    example: 'recordings delete 812 3456 7890 --file ed6c2f27-2ae7-42f4-b3d0-835b493e4fa8',
     access: 'write',
     args: { positionals: [meetingIdArg], flags: { file: { type: 'string' }, permanently: { type: 'boolean' } } },
     run: async (inv, args) => {
@@ -273,8 +275,11 @@ async function startDownload(
 
 // ---- delete -----------------------------------------------------------------------------------------------
 
-function describeTarget(meetingId: string, fileId?: string): string {
-  const meeting = `meeting ${formatMeetingId(meetingId)}`;
+/** `the recordings of meeting 812 3456 7890`; with its topic and number known, `… of *Weekly sync* (812 3456 7890)`. */
+function describeTarget(meetingId: string, fileId?: string, name: { n?: string; t?: string } = {}): string {
+  // A confirmation deletes an instance by its UUID, which is no name for a person to read.
+  const id = formatMeetingId(name.n ?? meetingId);
+  const meeting = name.t ? `*${escapeMrkdwn(name.t)}* (${id})` : `meeting ${id}`;
   return fileId ? `recording file \`${escapeMrkdwn(fileId)}\` of ${meeting}` : `the recordings of ${meeting}`;
 }
 
@@ -288,7 +293,7 @@ async function deletePrompt(inv: Invocation, req: z.infer<typeof DeleteRequest>)
   if (req.fileId && !file) {
     throw new UsageError(`The recording of meeting ${formatMeetingId(req.meetingId)} has no file \`${escapeMrkdwn(req.fileId)}\`; \`${inv.services.config.slack.command} recordings get ${req.meetingId}\` lists its files.`);
   }
-  const exact = { ...req, meetingId: recording.uuid };
+  const exact = { ...req, meetingId: recording.uuid, ...meetingNameValue({ number: recording.id, topic: recording.topic }) };
   const when = recording.start_time ? `, ${formatTime(recording.start_time, inv.person.tz)}` : '';
   const size = file ? formatSize(file.file_size ?? 0) : `${recording.recording_files.length} files, ${formatSize(totalSize(recording))}`;
   const what = `${req.fileId ? `file \`${escapeMrkdwn(req.fileId)}\` of ` : 'the recordings of '}*${escapeMrkdwn(recording.topic ?? 'the meeting')}* (${formatMeetingId(String(recording.id ?? req.meetingId))}${when}; ${size})`;
@@ -302,7 +307,7 @@ async function deletePrompt(inv: Invocation, req: z.infer<typeof DeleteRequest>)
 }
 
 async function confirmDelete(inv: Invocation, req: z.infer<typeof DeleteRequest>): Promise<void> {
-  const what = describeTarget(req.meetingId, req.fileId);
+  const what = describeTarget(req.meetingId, req.fileId, req);
   const done = req.action === 'delete' ? `deleted ${what} permanently` : `moved ${what} to the trash`;
   await audited(inv, done, () =>
     deleteRecording(inv.services.zoom, req.meetingId, { action: req.action, ...(req.fileId ? { fileId: req.fileId } : {}) }),

@@ -9,6 +9,7 @@ import type { ActionDef, CommandDef } from './command.js';
 import type { ActionInvocation, CommandInvocation, Invocation, ParsedCommand } from './context.js';
 import { UsageError, quoted } from './errors.js';
 import { parseEnum } from './values/enums.js';
+import { EXAMPLE_ID } from './values/meeting-ids.js';
 import { context, textMessage } from '../views/blocks.js';
 import { confirmationPrompt } from '../views/confirm.js';
 import { escapeMrkdwn, formatClock, formatMeetingId } from '../views/format.js';
@@ -45,7 +46,7 @@ export function registrantCommands(kind: SessionKind): CommandDef[] {
       path: [kind, 'registrants'],
       usage: `${kind} registrants <${kind}Id> [--status pending|approved|denied] [--public]`,
       summary: 'Who registered: counts per status, pending first with Approve and Deny buttons.',
-      example: `${kind} registrants 812 3456 7890 --status approved`,
+      example: `${kind} registrants ${EXAMPLE_ID[kind]} --status approved`,
       access: 'read',
       args: { positionals: [id], flags: { status: { type: 'string' }, public: { type: 'boolean' } } },
       run: (inv, args) => listCommand(inv, kind, args),
@@ -54,7 +55,7 @@ export function registrantCommands(kind: SessionKind): CommandDef[] {
       path: [kind, 'register'],
       usage: `${kind} register <${kind}Id> <email> [--first <name>] [--last <name>]`,
       summary: 'Register someone; the answer carries their join link when Zoom gives one.',
-      example: `${kind} register 812 3456 7890 jane@example.com --first Jane --last Doe`,
+      example: `${kind} register ${EXAMPLE_ID[kind]} jane@example.com --first Jane --last Doe`,
       access: 'write',
       args: { positionals: [id, { name: 'email', type: 'string' }], flags: { first: { type: 'string' }, last: { type: 'string' } } },
       run: (inv, args) => registerCommand(inv, kind, args),
@@ -64,7 +65,7 @@ export function registrantCommands(kind: SessionKind): CommandDef[] {
         path: [kind, action],
         usage: `${kind} ${action} <${kind}Id> (<email|registrantId>… | --all-pending)`,
         summary: action === 'approve' ? 'Approve registrants.' : 'Deny registrants (asks first for --all-pending).',
-        example: `${kind} ${action} 812 3456 7890 jane@example.com`,
+        example: `${kind} ${action} ${EXAMPLE_ID[kind]} jane@example.com`,
         access: 'write',
         args: { positionals: [id, targets], flags: { 'all-pending': { type: 'boolean' } } },
         run: (inv, args) => statusCommand(inv, kind, action, args),
@@ -74,7 +75,7 @@ export function registrantCommands(kind: SessionKind): CommandDef[] {
       path: [kind, 'cancel-registration'],
       usage: `${kind} cancel-registration <${kind}Id> <email|registrantId>…`,
       summary: 'Cancel approved registrations (asks first).',
-      example: `${kind} cancel-registration 812 3456 7890 jane@example.com`,
+      example: `${kind} cancel-registration ${EXAMPLE_ID[kind]} jane@example.com`,
       access: 'write',
       args: { positionals: [id, { ...targets, optional: false }], flags: {} },
       run: (inv, args) => statusCommand(inv, kind, 'cancel', args),

@@ -21,7 +21,7 @@ export function helpMessage(command: string, groups: Array<{ resource: string; e
     });
     for (const text of packed(`*${group.resource}*`, lines)) blocks.push(section(text));
   }
-  blocks.push(context('Times are read and shown in your Slack time zone. Add `--public` to a list or get to answer in the channel.'));
+  blocks.push(context('Times are read and shown in your Slack time zone. Add `--public` to a list or get to answer in the channel; a join link posted there leaves out its passcode.'));
   // A message holds at most 50 blocks; the whole table takes about 15 even with a 32-character command name.
   return { text: `${command} help`, blocks: blocks.slice(0, 50) };
 }

@@ -6,7 +6,7 @@ import type { SessionKind, SessionRecurrence } from '../zoom/meetings-webinars.j
 import type { Webinar } from '../zoom/webinars.js';
 import { actions, button, context, fields, section, type SlackMessage } from './blocks.js';
 import { escapeMrkdwn, formatDuration, formatMeetingId, formatTime } from './format.js';
-import { shownLink } from './links.js';
+import { joinUrl, shownLink } from './links.js';
 
 /** A meeting or a webinar as Zoom gives it; the card reads only what both have. */
 export type Session = Meeting | Webinar;
@@ -145,7 +145,11 @@ export function hasEnded(s: Pick<Session, 'start_time' | 'duration'>, now: strin
   return end < Date.parse(now);
 }
 
-export function sessionCard(kind: SessionKind, s: Session, zone: string, heading?: string): SlackMessage {
+/**
+ * One meeting's or webinar's card. `inChannel` (`get --public`): everyone in the channel reads it, so the join link
+ * leaves out its passcode (`pwd=`), as alerts do; the admin's own ephemeral card keeps it.
+ */
+export function sessionCard(kind: SessionKind, s: Session, zone: string, heading?: string, opts: { inChannel?: boolean } = {}): SlackMessage {
   const Noun = capitalize(kind);
   const topic = escapeMrkdwn(s.topic ?? '(no topic)');
   const when = s.start_time ? formatTime(s.start_time, zone) : 'No fixed time';
@@ -163,7 +167,11 @@ export function sessionCard(kind: SessionKind, s: Session, zone: string, heading
   // Zoom says `started` while a session runs: the card says so and offers to end it.
   const live = s.status === 'started';
   const blocks: KnownBlock[] = [section(`${heading ? `${heading}\n` : ''}*${topic}*${live ? '\n:red_circle: Live now' : ''}`), fields(pairs)];
-  if (s.join_url) blocks.push(section(`*Join:* ${shownLink(s.join_url)}`));
+  if (s.join_url) {
+    const shown = opts.inChannel ? joinUrl(s.join_url) : s.join_url;
+    const left = shown === s.join_url ? '' : ' (without its passcode: everyone here can read this)';
+    blocks.push(section(`*Join:* ${shownLink(shown)}${left}`));
+  }
   if (s.registration_url && s.settings?.approval_type !== 2) {
     blocks.push(section(`*Registration link:* ${shownLink(s.registration_url)}`));
   }

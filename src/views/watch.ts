@@ -14,7 +14,10 @@ export function watchStarted(channel: string, watch: Watch, replaced: boolean, c
   const passcode = watch.withPasscode
     ? ' Join links keep their passcode (pwd=): anyone who reads the channel can join.'
     : ' Join links are posted without their passcode (pwd=).';
-  return { text, blocks: [section(text), context(`Times are shown in ${watch.zone}.${jobs}${passcode} Stop with \`${command} unwatch ${watch.topic}\`.`)] };
+  // The channel by ID: the command may have been typed elsewhere, and a plain `unwatch` stops the watch of the channel
+  // it is typed in. (A `<#C…>` mention would show as raw text inside the backticks.)
+  const stop = `${command} unwatch ${watch.topic} ${channel}`;
+  return { text, blocks: [section(text), context(`Times are shown in ${watch.zone}.${jobs}${passcode} Stop with \`${stop}\`.`)] };
 }
 
 export function watchStopped(channel: string, watch: Watch): SlackMessage {

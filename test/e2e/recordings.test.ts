@@ -116,7 +116,7 @@ describe('/zoom recordings delete and recover', () => {
 
     expect(deleted.isDone()).toBe(true);
     expect(result.body).toMatchObject({ replace_original: true });
-    expect(textOf(result)).toContain('deleted recording file `file-mp4` of meeting aDYlohsHRtCd4ii1uC2+hA== permanently');
+    expect(textOf(result)).toContain('deleted recording file `file-mp4` of *Quarterly review* (812 3456 7890) permanently');
     const audit = await slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === AUDIT);
     expect(JSON.stringify(audit.body)).toContain('deleted recording file');
 
@@ -132,9 +132,12 @@ describe('/zoom recordings delete and recover', () => {
     expect(textOf(prompt)).toMatch(/Move the recordings of \*Quarterly review\* \(812 3456 7890, Sat 14 Mar 2026, 16:00 CET; 2 files, 3\.1 MB\) to the trash\?/);
     const trashed = zoom.delete('/meetings/aDYlohsHRtCd4ii1uC2%2BhA%3D%3D/recordings').query({ action: 'trash' }).reply(204);
 
-    await driver.click('recordings.delete.confirm', buttonOf(prompt, 'recordings.delete.confirm').value, ADMIN);
+    const done = await driver.click('recordings.delete.confirm', buttonOf(prompt, 'recordings.delete.confirm').value, ADMIN);
 
     expect(trashed.isDone()).toBe(true);
+    // Named as the prompt named it: the instance's UUID is what Zoom needs, not what a person reads.
+    expect(textOf(done)).toContain('moved the recordings of *Quarterly review* (812 3456 7890) to the trash.');
+    expect(textOf(done)).not.toContain('aDYlohsHRtCd4ii1uC2');
   });
 
   it('a Delete card posted before the action IDs were unified (recordings_delete, recordings_delete_confirm) still works', async () => {

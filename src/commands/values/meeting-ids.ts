@@ -31,12 +31,18 @@ export function isMeetingUuid(id: string): boolean {
 }
 
 /**
+ * The IDs help's examples use: one number is a meeting or a webinar, never both, so each kind has its own. The
+ * sandbox seeds both (src/sandbox/zoom/seed.ts), so an example tried there works.
+ */
+export const EXAMPLE_ID = { meeting: '812 3456 7890', webinar: '845 6789 0123' } as const;
+
+/**
  * Reads the meeting (or webinar) ID that starts at `words[index]`. Consecutive digit groups are joined while
  * they total at most 12 digits (`812 3456 7890` → `81234567890`, three words); the result must have 9 to 12.
  */
 export function takeMeetingId(words: readonly string[], index: number, options: MeetingIdOptions = {}): TakenMeetingId {
   const noun = options.noun ?? 'meeting';
-  const example = '812 3456 7890';
+  const example = EXAMPLE_ID.meeting;
   const first = words[index]?.trim();
   if (first === undefined || first === '') {
     throw new UsageError(`A ${noun} ID is missing: give its 9 to 12 digits, e.g. ${example}.`, { example });

@@ -1,6 +1,6 @@
 // The date windows Zoom's list endpoints take: `from`/`to` as yyyy-mm-dd (phone also yyyy-MM-ddTHH:mm:ssZ), in UTC,
 // at most a month apart; with neither, the endpoint's own default window.
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { ZoomError, validationFailed } from './http.js';
 
 export interface Window {
@@ -32,4 +32,10 @@ export function monthWindow(
   }
   const inclusiveEnd = query.to && !query.to.includes('T') ? to.endOf('day') : to;
   return { from, to, fromMs: from.toMillis(), toMs: inclusiveEnd.toMillis() };
+}
+
+/** An IANA time zone as Zoom takes it in a body or query, refused with Zoom's validation error otherwise. */
+export function checkTimezone(zone: string): string {
+  if (!IANAZone.isValidZone(zone)) throw validationFailed('timezone', `Invalid timezone: ${zone}`);
+  return zone;
 }

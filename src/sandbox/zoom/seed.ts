@@ -1,6 +1,7 @@
 // The sandbox's seeded account: fixed people, meetings, a webinar with 350 pending registrants (more than a page),
-// recordings with real files, three weeks of phone calls, Team Chat channels and sign-in activity. Deterministic:
-// the same `now` always gives the same account; every time is relative to `now`.
+// recordings with real files, three weeks of phone calls, Team Chat channels and sign-in activity, and what help's
+// examples name (seedHelpExamples), so each example works as printed. Deterministic: the same `now` always gives the
+// same account; every time is relative to `now`.
 import { DateTime } from 'luxon';
 import { createRecording } from './api/recordings.js';
 import {
@@ -64,6 +65,9 @@ const PEOPLE: UserSpec[] = [
   { key: 'taylor', first: 'Taylor', last: 'Brooks', email: `taylor.brooks@${DOMAIN}`, roleId: '2', roleName: 'Member', status: 'pending', dept: 'Engineering' },
 ];
 
+/** The person help's examples name (`--user jane@example.com`): licensed, with webinars and a phone line. */
+const JANE: UserSpec = { key: 'jane', first: 'Jane', last: 'Doe', email: 'jane@example.com', roleId: '2', roleName: 'Member', webinar: true, dept: 'Engineering', extension: 105 };
+
 function seedUsers(state: SandboxState, now: DateTime): void {
   const specs = [...PEOPLE];
   // Enough colleagues that the account's user list runs past Zoom's default page of 30.
@@ -71,6 +75,8 @@ function seedUsers(state: SandboxState, now: DateTime): void {
     const { first, last } = person(i * 7 + 3);
     specs.push({ key: `staff${i}`, first, last, email: `${first}.${last}.${i}@${DOMAIN}`.toLowerCase(), roleId: '2', roleName: 'Member', dept: ['Engineering', 'Sales', 'Support', 'Finance'][i % 4] ?? 'Engineering' });
   }
+  // Last, so adding her moved nobody else's created date or PMI.
+  specs.push(JANE);
   specs.forEach((spec, i) => {
     state.users.push({
       id: zoomStyleId(`user:${spec.key}`),
@@ -294,6 +300,8 @@ function seedChat(state: SandboxState, now: DateTime): void {
   channel('sales', 'Sales', 3, ['admin', 'member']);
   channel('sales-ops', 'Sales Ops', 1, ['admin', 'member', 'priya']);
   channel('it-admins', 'IT Admins', 1, ['admin', 'priya']);
+  // Help's `chat channels eng --user jane@example.com` and `chat send --as jane@example.com engineering …`.
+  channel('engineering', 'Engineering', 3, ['jane', 'priya', 'sam']);
   const general = state.channels[0];
   if (general) {
     state.messages.push({
@@ -320,6 +328,56 @@ function seedActivities(state: SandboxState, now: DateTime): void {
   }
 }
 
+/** The IDs help's examples print (src/commands/): a meeting, a webinar (IDs are unique across both), a recording file. */
+const EXAMPLE_MEETING_ID = 81_234_567_890;
+const EXAMPLE_WEBINAR_ID = 84_567_890_123;
+const EXAMPLE_FILE_ID = 'ed6c2f27-2ae7-42f4-b3d0-835b493e4fa8';
+
+/**
+ * What help's examples name, so a newcomer trying one in the sandbox sees it work (test/e2e/sandbox-examples.test.ts
+ * runs them all): Jane's weekly meeting 812 3456 7890 with registration by hand and last week's instance recorded
+ * (file ed6c2f27-…), her webinar 845 6789 0123 with a panelist, a meeting of hers that ended this week, and Jane
+ * pending on both registrations, so approve, deny and cancel-registration work in any order.
+ */
+function seedHelpExamples(state: SandboxState, now: DateTime): void {
+  const jane = userByKey(state, 'jane');
+  const local = now.setZone(jane.timezone).set({ minute: 0, second: 0, millisecond: 0 });
+  const byHand = { approval_type: 1, registration_type: 1 } as const;
+
+  const lastWeek = local.minus({ days: 5 }).set({ hour: 10 });
+  const meeting = addSession(state, now, {
+    key: 'example-meeting', id: EXAMPLE_MEETING_ID, host: jane, topic: 'Engineering weekly', type: 8, start: lastWeek, duration: 45,
+    agenda: 'Demos, incidents, and what ships next.', recurrence: { type: 2, repeat_interval: 1, end_times: 12 }, settings: byHand,
+  });
+  registrants(state, meeting, now, { pending: 2, approved: 5, denied: 0 }, 700);
+  const recording = createRecording({
+    meetingId: meeting.id, uuid: instanceUuid('seed:example-meeting:last-week'), hostId: jane.id, topic: meeting.topic, type: 8,
+    start: lastWeek.toJSDate(), duration: 45, timezone: meeting.timezone, password: meeting.password, lines: LINES,
+  });
+  recording.files[0]!.id = EXAMPLE_FILE_ID;
+  state.recordings.push(recording);
+
+  const twoDaysAgo = local.minus({ days: 2 }).set({ hour: 14 });
+  addSession(state, now, {
+    key: 'example-previous', host: jane, topic: 'Architecture review', type: 2, start: twoDaysAgo, duration: 60,
+    endedAt: zoomTime(twoDaysAgo.plus({ minutes: 60 }).toJSDate()),
+  });
+
+  const webinar = addSession(state, now, {
+    key: 'example-webinar', id: EXAMPLE_WEBINAR_ID, host: jane, topic: 'Engineering open house', type: 9, start: local.plus({ days: 6 }).set({ hour: 16 }),
+    duration: 60, agenda: 'How we build, with Q&A.', recurrence: { type: 3, repeat_interval: 1, monthly_day: Math.min(local.plus({ days: 6 }).day, 28), end_times: 6 }, settings: byHand,
+  });
+  registrants(state, webinar, now, { pending: 2, approved: 8, denied: 1 }, 800);
+  state.panelists.set(webinar.id, [{ id: zoomStyleId('panelist:ana'), email: 'ana@example.com', name: 'Ana Example' }]);
+
+  for (const session of [meeting, webinar]) {
+    state.registrants.get(session.id)?.unshift({
+      id: zoomStyleId(`registrant:${session.id}:jane`), email: jane.email, firstName: jane.firstName, lastName: jane.lastName, status: 'pending',
+      createTime: zoomTime(now.minus({ hours: 5 }).toJSDate()), pinCode: 424_242,
+    });
+  }
+}
+
 /** Fills an empty state with the seeded account, relative to `now`. */
 export function seedAccount(state: SandboxState, nowDate: Date): void {
   const now = DateTime.fromJSDate(nowDate, { zone: 'UTC' }).set({ millisecond: 0 });
@@ -329,4 +387,5 @@ export function seedAccount(state: SandboxState, nowDate: Date): void {
   seedCalls(state, now);
   seedChat(state, now);
   seedActivities(state, now);
+  seedHelpExamples(state, now);
 }

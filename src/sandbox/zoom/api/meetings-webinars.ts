@@ -1,7 +1,8 @@
 // Meetings and webinars API of the sandbox: list a host's (type, from/to/timezone), create (201), get, update (204),
 // delete (204), end or recover (PUT …/status). Both kinds share one implementation, as in Zoom's own API;
 // webinars also need the host's Webinar add-on.
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
+import { checkTimezone } from '../dates.js';
 import { z } from 'zod';
 import { emitSessionChange, emitSessionLive, emitSessionUpdated } from '../events.js';
 import { ZoomError, json, noContent, parseBody, validationFailed, type Query, type Reply } from '../http.js';
@@ -78,11 +79,6 @@ const DEFAULT_SETTINGS: SessionSettings = {
   auto_recording: 'none',
   alternative_hosts: '',
 };
-
-function checkTimezone(zone: string): string {
-  if (!IANAZone.isValidZone(zone)) throw validationFailed('timezone', `Invalid timezone: ${zone}`);
-  return zone;
-}
 
 /** `yyyy-MM-ddTHH:mm:ssZ` in UTC, or `yyyy-MM-ddTHH:mm:ss` in `zone`, as Zoom reads start_time. */
 function parseStart(value: string, zone: string): Date {

@@ -54,6 +54,16 @@ describe('meetings', () => {
     expect((await t.call('GET', '/users/me/meetings')).body).toEqual(byEmail.body);
   });
 
+  it('updates a user with PATCH (204) as Zoom does, and refuses a bad time zone with code 300, changing nothing', async () => {
+    const updated = await t.call('PATCH', '/users/jane@example.com', { body: { dept: 'Ops', first_name: 'Janet', job_title: 'kept by Zoom, not here' } });
+    expect(updated.status).toBe(204);
+    expect((await t.call('GET', '/users/jane@example.com')).body).toMatchObject({ dept: 'Ops', first_name: 'Janet', last_name: 'Doe' });
+    const refused = await t.call('PATCH', '/users/jane@example.com', { body: { timezone: 'Mars/Olympus', dept: 'Lost' } });
+    expect(refused).toMatchObject({ status: 400, body: { code: 300 } });
+    expect((await t.call('GET', '/users/jane@example.com')).body).toMatchObject({ dept: 'Ops' });
+    expect((await t.call('PATCH', '/users/nobody@example.com', { body: { dept: 'Ops' } })).body).toMatchObject({ code: 1001 });
+  });
+
   it('lists live, upcoming and previous meetings, each an item the bot can parse', async () => {
     const list = async (type: string) => (await t.call('GET', `/users/${encodeURIComponent(ADMIN_EMAIL)}/meetings?type=${type}`)).body;
     const live = await list('live');
