@@ -9,6 +9,7 @@ import nock from 'nock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { redisKey } from '../../src/redis-keys.js';
 import { lastEventKey } from '../../src/doctor/last-event.js';
+import { WatchStore } from '../../src/slack/watches.js';
 import { ZOOM_OAUTH, useBotFixture } from '../helpers/bot.js';
 import { slackDriver, textOf } from '../helpers/driver.js';
 import { ALL_ZOOM_SCOPES } from '../helpers/doctor.js';
@@ -132,6 +133,13 @@ describe('Slack', () => {
       body: { ok: true, user_id: 'UBOT', team_id: 'T1', team: 'Test' },
     });
     slack.channels.set(AUDIT, { name: 'zoom-audit', is_member: false });
+    // Three channels watch Zoom events: a public one the bot posts to without joining, a private one it was removed
+    // from, and one since archived.
+    const watches = new WatchStore(services().redis, services().keyPrefix);
+    for (const channel of ['CPUBLIC', 'CPRIVATE', 'CARCHIVED']) await watches.add(channel, { topic: 'recordings', events: ['recording.completed'], narrowed: false, createdBy: ADMIN, zone: 'UTC', createdAt: clock.toISO()! });
+    slack.channels.set('CPUBLIC', { name: 'zoom-alerts', is_private: false, is_member: false });
+    slack.channels.set('CPRIVATE', { name: 'exec-zoom', is_private: true, is_member: false });
+    slack.channels.set('CARCHIVED', { name: 'old-alerts', is_archived: true, is_member: true });
 
     const lines = await doctor();
 
@@ -140,6 +148,9 @@ describe('Slack', () => {
     expect(lines).toContain('✗ The bot is not a member of the audit channel #zoom-audit. Invite the bot to #zoom-audit (`/invite @zoomops`).');
     expect(lines.find((l) => l.includes('ZOOMOPS_ADMINS'))).toMatch(/^✗ ZOOMOPS_ADMINS names IDs Slack does not know: UGHOST\./);
     expect(lines).toContain('✓ Every ID in ZOOMOPS_VIEWERS is a Slack user or user group.');
+    expect(lines).toContain('✓ The watching channel #zoom-alerts can be posted to.');
+    expect(lines).toContain('✗ The bot is not in the private watching channel #exec-zoom. Invite the bot to #exec-zoom, or stop its watches from another channel with `/zoom unwatch recordings #exec-zoom`.');
+    expect(lines).toContain('✗ The watching channel #old-alerts is archived. Unarchive #old-alerts, or stop its watches from another channel with `/zoom unwatch recordings #old-alerts`.');
   });
 });
 
