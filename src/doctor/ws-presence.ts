@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { RedisClient } from '../redis.js';
 import { RedisScript } from '../redis-script.js';
 import { redisKey } from '../redis-keys.js';
+import { parseStored } from './last-event.js';
 
 /** How often a connected holder refreshes its heartbeat. */
 export const BEAT_MS = 15_000;
@@ -120,18 +121,9 @@ export interface Presence {
 
 export async function readPresence(redis: RedisClient, keyPrefix: string, subscriptionId: string): Promise<Presence> {
   const [live, lastSeen] = await redis.mget(liveKey(keyPrefix, subscriptionId), lastSeenKey(keyPrefix, subscriptionId));
-  const parsed = (raw: string | null) => {
-    if (raw === null) return undefined;
-    try {
-      const beat = Heartbeat.safeParse(JSON.parse(raw));
-      return beat.success ? beat.data : undefined;
-    } catch {
-      return undefined;
-    }
-  };
   const result: Presence = {};
-  const l = parsed(live ?? null);
-  const s = parsed(lastSeen ?? null);
+  const l = parseStored(Heartbeat, live);
+  const s = parseStored(Heartbeat, lastSeen);
   if (l) result.live = l;
   if (s) result.lastSeen = s;
   return result;
