@@ -27,10 +27,14 @@ export function noteAcceptedEvent(redis: RedisClient, keyPrefix: string, event: 
 }
 
 export async function readLastEvent(redis: RedisClient, keyPrefix: string): Promise<LastEvent | undefined> {
-  const raw = await redis.get(lastEventKey(keyPrefix));
-  if (raw === null) return undefined;
+  return parseStored(LastEvent, await redis.get(lastEventKey(keyPrefix)));
+}
+
+/** A note the doctor reads from Redis, or undefined when there is none or it is not what `schema` says. */
+export function parseStored<T>(schema: z.ZodType<T>, raw: string | null | undefined): T | undefined {
+  if (raw === null || raw === undefined) return undefined;
   try {
-    const parsed = LastEvent.safeParse(JSON.parse(raw));
+    const parsed = schema.safeParse(JSON.parse(raw));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;

@@ -10,9 +10,12 @@ export interface DoctorLine {
   what: string;
   /** For a ✗ line: the one sentence that says how to fix it. */
   fix?: string;
+  /** Neither good nor bad: something not configured, said so it is not mistaken for forgotten (shown with –). */
+  neutral?: true;
 }
 
 export const good = (area: DoctorArea, what: string): DoctorLine => ({ ok: true, area, what });
+export const note = (area: DoctorArea, what: string): DoctorLine => ({ ok: true, area, what, neutral: true });
 export const bad = (area: DoctorArea, what: string, fix: string): DoctorLine => ({ ok: false, area, what, fix });
 
 /** An error's message for a line; checks fail on network or Redis trouble and the doctor keeps going. */

@@ -33,8 +33,11 @@ export async function slackChecks(deps: DoctorDeps): Promise<DoctorLine[]> {
   lines.push(scopeLine(scopes));
   lines.push(good('Slack', `The slash command is \`${deps.config.slack.command}\`; the manifest's slash command must have the same name.`));
   if (deps.config.auditChannel) lines.push(await auditChannelLine(deps, deps.config.auditChannel));
-  const watched = await new WatchStore(deps.redis, deps.keyPrefix).channels();
-  for (const channel of watched) lines.push(await watchedChannelLine(deps, channel));
+  const store = new WatchStore(deps.redis, deps.keyPrefix);
+  for (const channel of await store.channels()) {
+    const topics = (await store.ofChannel(channel)).map((w) => w.topic);
+    lines.push(await watchedChannelLine(deps, channel, topics));
+  }
   lines.push(...(await principalLines(deps, 'ZOOMOPS_ADMINS', deps.config.access.admins)));
   lines.push(...(await principalLines(deps, 'ZOOMOPS_VIEWERS', deps.config.access.viewers)));
   return lines;
@@ -77,11 +80,14 @@ async function auditChannelLine(deps: DoctorDeps, channel: string): Promise<Doct
   return good('Slack', `The audit channel ${state.name} is reachable.`);
 }
 
-async function watchedChannelLine(deps: DoctorDeps, channel: string): Promise<DoctorLine> {
+async function watchedChannelLine(deps: DoctorDeps, channel: string, topics: readonly string[]): Promise<DoctorLine> {
   const state = await channelState(deps, channel);
-  const fix = `Invite the bot to ${state.name}, or remove its watches with \`${deps.config.slack.command} unwatch\`.`;
+  // Typed from any channel: the watching one may be archived or closed to the bot.
+  const commands = topics.map((t) => `\`${deps.config.slack.command} unwatch ${t} ${state.name}\``).join(', ');
+  const unwatch = `stop its watches from another channel with ${commands}`;
+  const fix = `Invite the bot to ${state.name}, or ${unwatch}.`;
   if (!state.ok) return bad('Slack', `The watching channel ${channel} cannot be read: ${state.error}.`, fix);
-  if (state.archived) return bad('Slack', `The watching channel ${state.name} is archived.`, fix);
+  if (state.archived) return bad('Slack', `The watching channel ${state.name} is archived.`, `Unarchive ${state.name}, or ${unwatch}.`);
   // chat:write.public posts into public channels without joining; a private one needs the bot inside.
   if (state.private && !state.member) return bad('Slack', `The bot is not in the private watching channel ${state.name}.`, fix);
   return good('Slack', `The watching channel ${state.name} can be posted to.`);

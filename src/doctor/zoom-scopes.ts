@@ -16,7 +16,7 @@ interface ScopeRow {
 const need = (granular: string, ...classic: string[]): Need => ({ granular, classic });
 
 export const SCOPE_TABLE: readonly ScopeRow[] = [
-  { commands: 'every command (finding the Zoom user of `me`, an email or a mention)', needs: [need('user:read:user:admin', 'user:read:admin')] },
+  { commands: 'every command (finding the Zoom user of "me", an email or a mention)', needs: [need('user:read:user:admin', 'user:read:admin')] },
   { commands: 'meeting list', needs: [need('meeting:read:list_meetings:admin', 'meeting:read:admin')] },
   { commands: 'meeting get, update, end, delete', needs: [need('meeting:read:meeting:admin', 'meeting:read:admin')] },
   { commands: 'meeting create', needs: [need('meeting:write:meeting:admin', 'meeting:write:admin')] },

@@ -3,7 +3,8 @@ import { DateTime } from 'luxon';
 import type { DoctorDeps } from './deps.js';
 import { tokenProvider } from './deps.js';
 import { readLastEvent } from './last-event.js';
-import { bad, good, reason, type DoctorLine } from './line.js';
+import { bad, good, note, reason, type DoctorLine } from './line.js';
+import { readPresence } from './ws-presence.js';
 import { scopeLines } from './zoom-scopes.js';
 import { RATE_BUDGETS, RateLimiter, type RateLabel, type RateTable } from '../zoom/rate-limit.js';
 import { TIMESTAMP_WINDOW_S } from '../zoom/webhook.js';
@@ -98,6 +99,7 @@ async function eventChecks(deps: DoctorDeps): Promise<DoctorLine[]> {
     );
     return lines;
   }
+  lines.push(await websocketLine(deps));
   const last = await readLastEvent(deps.redis, deps.keyPrefix);
   const now = deps.now();
   const at = last ? DateTime.fromMillis(last.at, { zone: 'utc' }) : undefined;
@@ -114,6 +116,33 @@ async function eventChecks(deps: DoctorDeps): Promise<DoctorLine[]> {
     lines.push(good('Zoom', `Last Zoom event: \`${last.type}\` by ${last.source}, ${formatUtc(at)}.`));
   }
   return lines;
+}
+
+/**
+ * The WebSocket consumer may live in another process than the doctor: it writes a heartbeat to Redis while
+ * connected (ws-presence.ts), and its absence is the fault.
+ */
+async function websocketLine(deps: DoctorDeps): Promise<DoctorLine> {
+  const { wsSubscriptionId } = deps.config.zoom;
+  if (!wsSubscriptionId) return note('Zoom', 'Zoom WebSocket events are not configured (ZOOM_WS_SUBSCRIPTION_ID is unset); events come by webhook.');
+  const { live, lastSeen } = await readPresence(deps.redis, deps.keyPrefix, wsSubscriptionId);
+  const who = (beat: { pid: number; role: string; host: string }) => `process ${beat.pid} (ZOOMOPS_ROLE=${beat.role}) on ${beat.host}`;
+  if (live) return good('Zoom', `The Zoom WebSocket is connected: ${who(live)}, since ${formatUtc(DateTime.fromMillis(live.since))}.`);
+  const fix =
+    "Check ZOOM_WS_URL and ZOOM_WS_SUBSCRIPTION_ID against the WebSocket subscription in the Zoom app's Event Subscriptions, " +
+    'that a web process (ZOOMOPS_ROLE=web or all) runs on this Redis, and its logs (component zoom-websocket).';
+  if (!lastSeen) return bad('Zoom', 'No process holds a Zoom WebSocket connection, and none has been seen on this Redis.', fix);
+  const silentFor = Math.max(0, deps.now().toMillis() - lastSeen.at);
+  return bad('Zoom', `No process has held a Zoom WebSocket connection for ${duration(silentFor)} (the last was ${who(lastSeen)}).`, fix);
+}
+
+/** A span for a sentence: seconds, minutes, hours or days, whichever reads best. */
+function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s} s`;
+  if (s < 120 * 60) return `${Math.round(s / 60)} min`;
+  if (s < 48 * 3600) return `${Math.round(s / 3600)} h`;
+  return `${Math.round(s / 86400)} days`;
 }
 
 function formatUtc(at: DateTime): string {

@@ -93,8 +93,12 @@ async function handle(services: Services, req: IncomingMessage, res: ServerRespo
   // One schema per body, chosen by its `event`: an event never pays for a failed url_validation parse.
   if ((body as { event?: unknown } | null)?.event === URL_VALIDATION) {
     const validation = UrlValidation.safeParse(body);
-    if (validation.success) reply(res, 200, urlValidationAnswer(validation.data.payload.plainToken, secrets[0]!));
-    else {
+    if (validation.success) {
+      reply(res, 200, urlValidationAnswer(validation.data.payload.plainToken, secrets[0]!));
+      // Signed and from Zoom: the doctor counts it as heard from Zoom (it re-validates every 72 hours, so a working
+      // subscription is heard from even on a quiet account).
+      noteAcceptedEvent(services.redis, services.keyPrefix, { at: services.now().toMillis(), type: URL_VALIDATION, source: 'webhook' });
+    } else {
       countWebhookRefused('schema');
       reply(res, 400, { error: 'body is not a Zoom event (event, payload)' });
     }

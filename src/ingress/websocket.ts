@@ -6,6 +6,7 @@ import { ZoomTokenProvider } from '../zoom/token.js';
 import { ZoomEventSocket } from '../zoom/websocket.js';
 import { acceptEvent } from './accept.js';
 import { noteAcceptedEvent } from '../doctor/last-event.js';
+import { SocketPresence } from '../doctor/ws-presence.js';
 
 export function startZoomSocket(services: Services): { stop(): Promise<void> } | undefined {
   const { zoom } = services.config;
@@ -30,8 +31,27 @@ export function startZoomSocket(services: Services): { stop(): Promise<void> } |
       noteAcceptedEvent(services.redis, services.keyPrefix, { at: services.now().toMillis(), type: event.event, source: 'websocket' });
       services.log.debug({ event: event.event, ...accepted }, 'Zoom WebSocket event');
     },
+    // The doctor, in any process, reads whether this one holds a live connection.
+    onConnectionChange: () => void presence.beat(),
     logger: services.log,
   });
+  const presence = new SocketPresence(socket, {
+    redis: services.redis,
+    keyPrefix: services.keyPrefix,
+    subscriptionId: zoom.wsSubscriptionId,
+    role: services.config.role,
+    now: () => services.now().toMillis(),
+    onError: (error) => services.redisErrors.error('zoom-ws-presence', error, 'could not write the Zoom WebSocket heartbeat for the doctor'),
+  });
+  presence.start();
   socket.start();
-  return watchZoomSocket(socket);
+  return watchZoomSocket({
+    get connected() {
+      return socket.connected;
+    },
+    stop: async () => {
+      await socket.stop();
+      await presence.stop();
+    },
+  });
 }

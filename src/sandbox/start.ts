@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import { parseConfig, type Config } from '../config.js';
 import { createLogger, type Level, type Logger } from '../log.js';
 import { runProcess } from '../run.js';
+import { sandboxFaults } from './faults.js';
 import { freePort, NoRedisError, provideRedis } from './local-redis.js';
 import { startSlackConsole, type SlackConsole } from './slack/index.js';
 import { startZoomSandbox, type ZoomSandbox } from './zoom/index.js';
@@ -80,6 +81,8 @@ export async function runSandbox(opts: SandboxOptions = {}): Promise<RunningSand
     const botToken = `xoxb-sandbox-${randomBytes(12).toString('hex')}`;
     const zoom = await startZoomSandbox({ webhookSecret, logger: log.child({ component: 'zoom-sandbox' }) });
     stoppers.push(() => zoom.stop());
+    const faults = sandboxFaults(zoom, redis.url, keyPrefix);
+    stoppers.push(async () => faults.close());
 
     const botPort = await freePort();
     const botUrl = `http://${HOST}:${botPort}`;
@@ -89,6 +92,7 @@ export async function runSandbox(opts: SandboxOptions = {}): Promise<RunningSand
       signingSecret,
       botUrl,
       zoomSandboxUrl: zoom.url,
+      faults,
       logger: log.child({ component: 'slack-console' }),
     }).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') throw new SandboxError(`Port ${port} is already in use; set PORT to another port, e.g. PORT=3100 npm run sandbox.`);
@@ -117,6 +121,9 @@ export async function runSandbox(opts: SandboxOptions = {}): Promise<RunningSand
     const bot = await runProcess(config, log, { keyPrefix, host: HOST });
     stoppers.push(() => bot.stop());
     zoom.setWebhookUrl(`${botUrl}/zoom/webhooks`);
+    // Before the page opens, so the doctor's first run has heard from Zoom.
+    zoom.validateWebhook();
+    await zoom.webhooksSettled();
 
     const announce = opts.announce ?? ((line: string) => console.log(line));
     log.warn({ console: slack.url, zoom: zoom.url, bot: botUrl, redis: redis.stop ? 'private redis-server' : 'REDIS_URL' },

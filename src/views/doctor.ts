@@ -7,7 +7,8 @@ const AREAS: readonly DoctorArea[] = ['Slack', 'Zoom', 'Runtime'];
 
 export function doctorMessage(lines: readonly DoctorLine[]): SlackMessage {
   const broken = lines.filter((l) => !l.ok).length;
-  const headline = broken === 0 ? `✓ All ${lines.length} checks pass.` : `✗ ${broken} of ${lines.length} checks fail; each says how to fix it.`;
+  const checks = lines.filter((l) => !l.neutral).length;
+  const headline = broken === 0 ? `✓ All ${checks} checks pass.` : `✗ ${broken} of ${checks} checks fail; each says how to fix it.`;
   const blocks: KnownBlock[] = [section(`*ZoomOps doctor* — ${headline}`)];
   for (const area of AREAS) {
     const mine = lines.filter((l) => l.area === area);
@@ -22,6 +23,6 @@ export function doctorMessage(lines: readonly DoctorLine[]): SlackMessage {
 
 /** One line as text, shared with the terminal printer (which tags each with its area). */
 export function lineText(line: DoctorLine, tag = ''): string {
-  const mark = line.ok ? '✓' : '✗';
+  const mark = line.neutral ? '–' : line.ok ? '✓' : '✗';
   return `${mark}${tag ? ` ${tag}` : ''} ${line.what}${line.ok || !line.fix ? '' : ` ${line.fix}`}`;
 }

@@ -60,6 +60,12 @@ interface HeldToken {
   expiresAt: number;
 }
 
+/** The Redis keys of an account's shared token and of the scopes Zoom granted with it. */
+export function tokenKeys(prefix: string, accountId: string): { token: string; scope: string } {
+  const token = redisKey(prefix, 'zoom-token', accountId);
+  return { token, scope: `${token}:scope` };
+}
+
 export class ZoomTokenProvider {
   private readonly redis: RedisClient;
   private readonly tokenKey: string;
@@ -80,9 +86,10 @@ export class ZoomTokenProvider {
 
   constructor(options: ZoomTokenProviderOptions) {
     this.redis = options.redis;
-    this.tokenKey = redisKey(options.prefix, 'zoom-token', options.accountId);
+    const keys = tokenKeys(options.prefix, options.accountId);
+    this.tokenKey = keys.token;
     this.lockKey = `${this.tokenKey}:lock`;
-    this.scopeKey = `${this.tokenKey}:scope`;
+    this.scopeKey = keys.scope;
     this.accountId = options.accountId;
     this.clientId = options.clientId;
     this.clientSecret = options.clientSecret;

@@ -24,6 +24,8 @@ export interface ZoomSocketOptions {
   subscriptionId: string;
   tokens: TokenSource;
   onEvent(event: ZoomEvent): Promise<void>;
+  /** A connection opened or closed (read `connected`); a token renewal's hand-over is neither. */
+  onConnectionChange?(): void;
   logger?: Logger;
   /** Zoom's sample sends one every 30 s. */
   heartbeatMs?: number;
@@ -188,7 +190,7 @@ export class ZoomEventSocket {
       if (replacing) {
         this.previous = undefined;
         replacing.close(1000, 'token renewal');
-      }
+      } else this.opts.onConnectionChange?.();
     });
     socket.on('message', (data) => {
       this.lastFrameAt = Date.now();
@@ -209,6 +211,7 @@ export class ZoomEventSocket {
         }
         replacing.close(1000, 'renewal failed');
       }
+      this.opts.onConnectionChange?.();
       if (this.stopped || !this.holding) return;
       this.log.warn({ code }, 'Zoom WebSocket closed; reconnecting');
       this.scheduleReconnect();

@@ -12,11 +12,15 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { doctorMain } from '../../src/doctor/cli.js';
 import { lastEventKey } from '../../src/doctor/last-event.js';
 import { MANIFEST_BOT_SCOPES } from '../../src/doctor/slack.js';
+import { SocketPresence } from '../../src/doctor/ws-presence.js';
+import { Worker } from 'bullmq';
+import { JobQueues, queuePrefix } from '../../src/jobs/queues.js';
 import { RateLimiter } from '../../src/zoom/rate-limit.js';
 import { ZOOM_API, ZOOM_OAUTH, freePort } from '../helpers/bot.js';
 import { ALL_ZOOM_SCOPES } from '../helpers/doctor.js';
 import { FakeSlack } from '../helpers/fake-slack.js';
 import { clearPrefix, uniquePrefix } from '../helpers/redis.js';
+import { until } from '../helpers/wait.js';
 import { SIGNING_SECRET } from '../helpers/slack-requests.js';
 import { ZOOM_SECRET } from '../helpers/zoom-events.js';
 
@@ -123,7 +127,8 @@ describe('npm run doctor', () => {
 
     expect(token.isDone()).toBe(true);
     expect(clock.isDone()).toBe(true);
-    expect(out.filter((l) => !l.startsWith('✓'))).toEqual([]);
+    // Only checks that pass, and the one neutral line: the WebSocket is not configured here.
+    expect(out.filter((l) => !l.startsWith('✓'))).toEqual(['– [Zoom] Zoom WebSocket events are not configured (ZOOM_WS_SUBSCRIPTION_ID is unset); events come by webhook.']);
     expect(out).toContain('✓ [Zoom] `meeting end` can work: its Zoom scopes are granted.');
     expect(out).toContain('✓ [Runtime] Redis keeps accepted work (noeviction and AOF, or settings it does not show).');
     expect(code).toBe(0);
@@ -173,6 +178,58 @@ describe('npm run doctor', () => {
       `✗ [Zoom] Zoom's daily quota is used up today for heavy until ${until} UTC, resource-intensive until ${until} UTC. Calls of those kinds wait for the reset; spread bulk work over days, or ask Zoom for a higher limit (every app on the account draws on it).`,
     ]);
     expect(code).toBe(1);
+  });
+
+  it("reads the WebSocket heartbeat another process writes: 0 while it holds a connection, 1 once it has none", async () => {
+    await install();
+    const holder = { connected: true };
+    // The consumer's process, as src/ingress/websocket.ts runs it; the doctor shares nothing with it but Redis.
+    const presence = new SocketPresence(holder, { redis, keyPrefix: prefix, subscriptionId: 'sub-1', role: 'web' });
+    await presence.beat();
+    const wsEnv = env({ ZOOM_WS_SUBSCRIPTION_ID: 'sub-1' });
+
+    const connected = await run(wsEnv, '22.12.0');
+    expect(connected.out.filter((l) => l.includes('WebSocket'))).toEqual([expect.stringMatching(/^✓ \[Zoom\] The Zoom WebSocket is connected: process \d+ \(ZOOMOPS_ROLE=web\) on .+, since \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/)]);
+    expect(connected.code).toBe(0);
+
+    holder.connected = false;
+    await presence.beat();
+    await install();
+    const gone = await run(wsEnv, '22.12.0');
+    expect(gone.out.filter((l) => l.startsWith('✗'))).toEqual([expect.stringMatching(/^✗ \[Zoom\] No process has held a Zoom WebSocket connection for \d+ s \(the last was process \d+ .*\)\. Check ZOOM_WS_URL and ZOOM_WS_SUBSCRIPTION_ID/)]);
+    expect(gone.code).toBe(1);
+  });
+
+  it('exits 1 on a Redis that could lose work, a failed job, a job no worker takes and a recordings folder it cannot write', async () => {
+    await install();
+    await redis.config('SET', 'appendonly', 'no');
+    const jobs = new JobQueues(redis, prefix, () => undefined);
+    try {
+      // A job that failed, as a worker leaves it …
+      await jobs.queue('exports').add('export', {}, { attempts: 1 });
+      const workerRedis = redis.duplicate({ maxRetriesPerRequest: null });
+      const worker = new Worker('exports', async () => {
+        throw new Error('boom');
+      }, { connection: workerRedis, prefix: queuePrefix(prefix, 'exports') });
+      await until('the export to fail', async () => (await jobs.queue('exports').getJobCounts('failed')).failed === 1);
+      await worker.close();
+      workerRedis.disconnect();
+      // … and a download enqueued 20 minutes ago that no worker took.
+      await jobs.queue('downloads').add('download', {}, { timestamp: Date.now() - 20 * 60_000 });
+
+      const { code, out } = await run(env({ ZOOMOPS_RECORDINGS_DIR: '/dev/null/recordings' }), '22.12.0');
+
+      expect(out.filter((l) => l.startsWith('✗'))).toEqual([
+        expect.stringMatching(/^✗ \[Runtime\] Redis could lose accepted work: .*appendonly.*\. Set `maxmemory-policy noeviction` and `appendonly yes` in the Redis configuration\.$/),
+        '✗ [Runtime] Queue `downloads`: 1 waiting, the oldest for 20 min. Start a worker process (ZOOMOPS_ROLE=worker or all) on this Redis.',
+        '✗ [Runtime] Queue `exports`: 1 failed jobs, 0 waiting. Read them with `/zoom jobs failed` and retry or cancel each.',
+        expect.stringMatching(/^✗ \[Runtime\] The recordings folder is not writable: .*\. Make ZOOMOPS_RECORDINGS_DIR \(\/dev\/null\/recordings\) a writable folder with at least 5 GB free\.$/),
+      ]);
+      expect(code).toBe(1);
+    } finally {
+      await redis.config('SET', 'appendonly', 'yes');
+      await jobs.close();
+    }
   });
 
   it('exits 1 naming the variables when the environment cannot be read', async () => {

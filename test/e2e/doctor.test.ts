@@ -9,6 +9,7 @@ import nock from 'nock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { redisKey } from '../../src/redis-keys.js';
 import { lastEventKey } from '../../src/doctor/last-event.js';
+import { WatchStore } from '../../src/slack/watches.js';
 import { ZOOM_OAUTH, useBotFixture } from '../helpers/bot.js';
 import { slackDriver, textOf } from '../helpers/driver.js';
 import { ALL_ZOOM_SCOPES } from '../helpers/doctor.js';
@@ -64,12 +65,12 @@ function grantScopes(scopes: string[]): nock.Scope {
   return nock(oauth.origin).post(oauth.pathname).reply(200, { access_token: 'zoom-token', token_type: 'bearer', expires_in: 3600, scope: scopes.join(' ') });
 }
 
-/** The doctor's answer as lines of text, one per ✓/✗. */
+/** The doctor's answer as lines of text, one per ✓/✗ (and – for what is not configured). */
 async function doctor(user = ADMIN): Promise<string[]> {
   const answer = await driver.command('doctor', user);
   const text = (answer.body.blocks ?? []).map((b: { text?: { text?: string } }) => b.text?.text ?? '').join('\n');
   for (const secret of SECRETS) expect(JSON.stringify(answer.body)).not.toContain(secret);
-  return text.split('\n').filter((l: string) => /^[✓✗] /.test(l));
+  return text.split('\n').filter((l: string) => /^[✓✗–] /.test(l));
 }
 
 describe('Zoom scopes', () => {
@@ -105,7 +106,10 @@ describe('Zoom scopes', () => {
 describe('Zoom events', () => {
   it('says none came, then when the last came and which, and that it is silent a week later', async () => {
     grantScopes(ALL_ZOOM_SCOPES);
-    expect(await doctor()).toContain('✗ No Zoom event received in 7 days. ' + "Check the Zoom app's Event Subscriptions: the endpoint URL ends in /zoom/webhooks, it is validated, and the events you watch are added.");
+    const first = await doctor();
+    // Webhooks only: the WebSocket is said to be off, neither good nor bad.
+    expect(first).toContain('– Zoom WebSocket events are not configured (ZOOM_WS_SUBSCRIPTION_ID is unset); events come by webhook.');
+    expect(first).toContain('✗ No Zoom event received in 7 days. ' + "Check the Zoom app's Event Subscriptions: the endpoint URL ends in /zoom/webhooks, it is validated, and the events you watch are added.");
 
     const received = clock;
     expect((await postWebhook(fixture.bot().url, zoomEvent('meeting.started'))).status).toBe(200);
@@ -129,6 +133,13 @@ describe('Slack', () => {
       body: { ok: true, user_id: 'UBOT', team_id: 'T1', team: 'Test' },
     });
     slack.channels.set(AUDIT, { name: 'zoom-audit', is_member: false });
+    // Three channels watch Zoom events: a public one the bot posts to without joining, a private one it was removed
+    // from, and one since archived.
+    const watches = new WatchStore(services().redis, services().keyPrefix);
+    for (const channel of ['CPUBLIC', 'CPRIVATE', 'CARCHIVED']) await watches.add(channel, { topic: 'recordings', events: ['recording.completed'], narrowed: false, createdBy: ADMIN, zone: 'UTC', createdAt: clock.toISO()! });
+    slack.channels.set('CPUBLIC', { name: 'zoom-alerts', is_private: false, is_member: false });
+    slack.channels.set('CPRIVATE', { name: 'exec-zoom', is_private: true, is_member: false });
+    slack.channels.set('CARCHIVED', { name: 'old-alerts', is_archived: true, is_member: true });
 
     const lines = await doctor();
 
@@ -137,6 +148,9 @@ describe('Slack', () => {
     expect(lines).toContain('✗ The bot is not a member of the audit channel #zoom-audit. Invite the bot to #zoom-audit (`/invite @zoomops`).');
     expect(lines.find((l) => l.includes('ZOOMOPS_ADMINS'))).toMatch(/^✗ ZOOMOPS_ADMINS names IDs Slack does not know: UGHOST\./);
     expect(lines).toContain('✓ Every ID in ZOOMOPS_VIEWERS is a Slack user or user group.');
+    expect(lines).toContain('✓ The watching channel #zoom-alerts can be posted to.');
+    expect(lines).toContain('✗ The bot is not in the private watching channel #exec-zoom. Invite the bot to #exec-zoom, or stop its watches from another channel with `/zoom unwatch recordings #exec-zoom`.');
+    expect(lines).toContain('✗ The watching channel #old-alerts is archived. Unarchive #old-alerts, or stop its watches from another channel with `/zoom unwatch recordings #old-alerts`.');
   });
 });
 

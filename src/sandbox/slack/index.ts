@@ -7,6 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { Logger } from '../../log.js';
+import { MANIFEST_BOT_SCOPES } from '../../doctor/slack.js';
+import { RECOVERY_SCOPES } from '../../slack/post-once.js';
+import { FaultChange, type SandboxFaults } from '../faults.js';
 import { silentLogger } from '../../log.js';
 import { refuseForeign } from '../local-only.js';
 import { ConsoleActions, ConsoleError } from './actions.js';
@@ -17,6 +20,13 @@ import { callMethod, type ApiArgs } from './web-api.js';
 import { DEFAULT_USERS, Workspace, type ConsoleUser } from './workspace.js';
 
 export type { ConsoleUser } from './workspace.js';
+
+/**
+ * The bot token's scopes, which Slack lists in `x-oauth-scopes` on every Web API answer: all of manifest.yml's, the
+ * optional exactly-once ones included (the console answers conversations.history/replies/join), so the doctor and
+ * the start-up scope warning see a fully installed app.
+ */
+const BOT_SCOPES = [...MANIFEST_BOT_SCOPES, ...RECOVERY_SCOPES].join(',');
 
 export interface SlackConsoleOptions {
   /** 0 / undefined: any free port. Always 127.0.0.1. */
@@ -31,6 +41,8 @@ export interface SlackConsoleOptions {
   botUrl?: string;
   /** The Zoom sandbox's base URL, for the simulate panel. */
   zoomSandboxUrl?: string;
+  /** The install faults the page can switch on (a missing Zoom scope, a silent webhook), for the doctor. */
+  faults?: Pick<SandboxFaults, 'state' | 'apply'>;
   users?: ConsoleUser[];
   logger?: Logger;
 }
@@ -104,7 +116,7 @@ export async function startSlackConsole(opts: SlackConsoleOptions): Promise<Slac
       if (token !== opts.botToken) return sendJson(res, 200, { ok: false, error: 'invalid_auth' });
       const answer = await callMethod(apiCtx, name, args);
       if (!answer.ok) log.warn({ method: name, error: answer.error }, 'Slack console refused a Web API call');
-      return sendJson(res, 200, answer);
+      return sendJson(res, 200, answer, { 'x-oauth-scopes': BOT_SCOPES });
     }
     if (method === 'POST' && path.startsWith('/response/')) {
       const body = parseArgs(req, await readBody(req));
@@ -158,6 +170,7 @@ export async function startSlackConsole(opts: SlackConsoleOptions): Promise<Slac
       return state ? sendJson(res, 200, state) : sendJson(res, 404, { error: 'No such user in the sandbox.' });
     }
     if (req.method === 'GET' && route === 'zoom-state') return proxyZoom(res, 'GET', '/sandbox/state');
+    if (req.method === 'GET' && route === 'faults') return opts.faults ? sendJson(res, 200, opts.faults.state()) : sendJson(res, 404, { error: 'This console has no faults to switch.' });
     if (req.method !== 'POST') return sendJson(res, 404, { error: 'not found' });
     // JSON only: a page on another origin cannot send it without a CORS preflight this server never grants.
     if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return sendJson(res, 415, { error: 'Send JSON.' });
@@ -194,6 +207,10 @@ export async function startSlackConsole(opts: SlackConsoleOptions): Promise<Slac
           const r = pageRequests.close.parse(input);
           await actions.closeView(r.user, r.viewId);
           return sendJson(res, 200, { ok: true });
+        }
+        case 'faults': {
+          if (!opts.faults) return sendJson(res, 404, { error: 'This console has no faults to switch.' });
+          return sendJson(res, 200, await opts.faults.apply(FaultChange.parse(input)));
         }
         default:
           return sendJson(res, 404, { error: 'not found' });
@@ -303,8 +320,8 @@ async function uploadedBytes(req: IncomingMessage, body: Buffer): Promise<Buffer
   return Buffer.alloc(0);
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
 }
 

@@ -42,8 +42,9 @@ function userJson(user: ConsoleUser): Record<string, unknown> {
   };
 }
 
-function messageJson(m: Message): Record<string, unknown> {
+function messageJson(m: Message, withMetadata = false): Record<string, unknown> {
   return {
+    ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
     type: 'message',
     ts: m.ts,
     user: m.user,
@@ -51,6 +52,7 @@ function messageJson(m: Message): Record<string, unknown> {
     text: m.text,
     ...(m.blocks ? { blocks: m.blocks } : {}),
     ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
+    ...(m.files?.length ? { files: m.files.map((id) => ({ id })) } : {}),
   };
 }
 
@@ -118,7 +120,8 @@ export const METHODS: Record<string, Method> = {
     const body = content(args);
     if (!body) return fail('no_text');
     const threadTs = args.thread_ts ? String(args.thread_ts) : undefined;
-    const message = ctx.workspace.post({ channel: channel.id, user: BOT_USER_ID, ...body, ...(threadTs ? { threadTs } : {}) });
+    const metadata = jsonField<unknown>(args.metadata);
+    const message = ctx.workspace.post({ channel: channel.id, user: BOT_USER_ID, ...body, ...(threadTs ? { threadTs } : {}), ...(metadata ? { metadata } : {}) });
     return { ok: true, channel: channel.id, ts: message.ts, message: messageJson(message) };
   },
 
@@ -216,6 +219,24 @@ export const METHODS: Record<string, Method> = {
     return { ok: true, members, response_metadata: { next_cursor: '' } };
   },
 
+  // What the bot reads after a crash to find a post whose outcome it lost (slack/post-once.ts): public messages since
+  // `oldest`, newest first, the metadata with include_all_metadata, one page (a console channel keeps 300 at most).
+  'conversations.history': (ctx, args) => {
+    const found = readable(ctx, args);
+    if ('error' in found) return fail(found.error);
+    const list = found.messages.filter((m) => !m.threadTs || m.threadTs === m.ts);
+    return historyPage([...list].reverse(), args);
+  },
+
+  'conversations.replies': (ctx, args) => {
+    const found = readable(ctx, args);
+    if ('error' in found) return fail(found.error);
+    const ts = String(args.ts ?? '');
+    const list = found.messages.filter((m) => m.ts === ts || m.threadTs === ts);
+    if (!list.some((m) => m.ts === ts)) return fail('thread_not_found');
+    return historyPage(list, args);
+  },
+
   'conversations.join': (ctx, args) => {
     const channel = ctx.workspace.channels.get(String(args.channel ?? ''));
     if (!channel) return fail('channel_not_found');
@@ -268,6 +289,26 @@ export const METHODS: Record<string, Method> = {
     };
   },
 };
+
+function readable(ctx: WebApiContext, args: ApiArgs): { messages: Message[] } | { error: string } {
+  const channel = ctx.workspace.channels.get(String(args.channel ?? ''));
+  if (!channel) return { error: 'channel_not_found' };
+  if (!channel.botIsMember) return { error: 'not_in_channel' };
+  const oldest = Number(args.oldest ?? 0);
+  return { messages: (ctx.workspace.messages.get(channel.id) ?? []).filter((m) => !m.visibleTo && Number(m.ts) > oldest) };
+}
+
+/** One page of messages in the order given (history: newest first; replies: the parent, then oldest first). */
+function historyPage(list: Message[], args: ApiArgs): ApiAnswer {
+  const limit = Math.min(Math.max(Number(args.limit) || 100, 1), 999);
+  const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+  return {
+    ok: true,
+    messages: list.slice(0, limit).map((m) => messageJson(m, withMetadata)),
+    has_more: list.length > limit,
+    response_metadata: { next_cursor: '' },
+  };
+}
 
 export function fileUrl(ctx: { baseUrl: () => string }, file: { id: string; name: string }): string {
   return `${ctx.baseUrl()}/files/${file.id}/${encodeURIComponent(file.name)}`;

@@ -51,6 +51,8 @@ export interface Message {
   files?: string[];
   /** Set for an ephemeral message: the only person who sees it. */
   visibleTo?: string;
+  /** The app's message metadata (`event_type`, `event_payload`), returned by history with include_all_metadata. */
+  metadata?: unknown;
   edited?: boolean;
 }
 

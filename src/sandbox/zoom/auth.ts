@@ -2,41 +2,16 @@
 // mints one-hour bearer tokens; REST calls and recording downloads are checked against them.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { SCOPE_TABLE } from '../../doctor/zoom-scopes.js';
 import { invalidToken, json, type Query, type Reply } from './http.js';
 
 export const TOKEN_LIFETIME_S = 3600;
 /** Webhook download tokens live 24 hours (Zoom's recording.completed `download_token`). */
 export const DOWNLOAD_TOKEN_LIFETIME_S = 24 * 3600;
 
-// The granular admin scopes the bot asks for (docs/platform-facts.md, the OAuth token), so the token answer looks like a configured app's.
-const SCOPES = [
-  'user:read:list_users:admin',
-  'user:read:user:admin',
-  'meeting:read:list_meetings:admin',
-  'meeting:read:meeting:admin',
-  'meeting:write:meeting:admin',
-  'meeting:update:meeting:admin',
-  'meeting:update:status:admin',
-  'meeting:delete:meeting:admin',
-  'meeting:read:list_registrants:admin',
-  'meeting:write:registrant:admin',
-  'meeting:update:registrant_status:admin',
-  'webinar:read:list_webinars:admin',
-  'webinar:read:webinar:admin',
-  'webinar:write:webinar:admin',
-  'webinar:read:list_registrants:admin',
-  'webinar:update:registrant_status:admin',
-  'webinar:read:list_panelists:admin',
-  'webinar:write:panelist:admin',
-  'webinar:delete:panelist:admin',
-  'cloud_recording:read:list_user_recordings:admin',
-  'cloud_recording:read:list_recording_files:admin',
-  'cloud_recording:delete:meeting_recording:admin',
-  'phone:read:list_call_logs:admin',
-  'team_chat:read:list_user_channels:admin',
-  'team_chat:write:user_message:admin',
-  'report:read:user_activities:admin',
-].join(' ');
+// Every granular scope of the README's scope table (the doctor's), so the token answer looks like that of an app
+// configured as the README says, and the doctor finds no command blocked.
+export const SANDBOX_SCOPES: readonly string[] = [...new Set(SCOPE_TABLE.flatMap((row) => row.needs.map((n) => n.granular)))];
 
 export interface Credentials {
   accountId: string;
@@ -47,6 +22,8 @@ export interface Credentials {
 export class TokenIssuer {
   /** token → expiry (epoch ms). */
   private readonly tokens = new Map<string, number>();
+  /** Scopes the console took away from the app (a fault to click through the doctor with). */
+  private withheld = new Set<string>();
 
   constructor(
     private readonly credentials: Credentials,
@@ -71,7 +48,17 @@ export class TokenIssuer {
       return json({ reason: 'Invalid account_id', error: 'invalid_request' }, 400);
     }
     const token = this.issue(TOKEN_LIFETIME_S);
-    return json({ access_token: token, token_type: 'bearer', expires_in: TOKEN_LIFETIME_S, scope: SCOPES });
+    const scope = SANDBOX_SCOPES.filter((s) => !this.withheld.has(s)).join(' ');
+    return json({ access_token: token, token_type: 'bearer', expires_in: TOKEN_LIFETIME_S, scope });
+  }
+
+  /** Tokens minted from now on list every scope but these (the API itself still answers: only the list changes). */
+  withhold(scopes: readonly string[]): void {
+    this.withheld = new Set(scopes);
+  }
+
+  get withheldScopes(): string[] {
+    return [...this.withheld];
   }
 
   /** A fresh token valid for `seconds` (also the webhooks' download tokens). */

@@ -40,6 +40,13 @@ export interface ZoomSandboxOptions {
   logger?: Logger;
 }
 
+export interface SandboxZoomFaults {
+  withholdScopes(scopes: readonly string[]): void;
+  readonly withheldScopes: string[];
+  silenceWebhooks(on: boolean): void;
+  readonly webhooksSilenced: boolean;
+}
+
 export interface ZoomSandbox {
   /** e.g. http://127.0.0.1:PORT; REST base is `${url}/v2`, OAuth is `${url}/oauth/token`. */
   url: string;
@@ -51,12 +58,16 @@ export interface ZoomSandbox {
   clientId: string;
   clientSecret: string;
   setWebhookUrl(url: string): void;
+  /** Sends `endpoint.url_validation` to the webhook URL, as Zoom does when an app's event subscription is saved. */
+  validateWebhook(): void;
   /** Runs a simulation; rejects with SimulateError (message says why) when it cannot. */
   simulate(action: SimulateAction): Promise<SimulateResult>;
   /** The in-memory account, for tests. */
   state: SandboxState;
   /** The JSON `GET /sandbox/state` answers. */
   summary(): Record<string, unknown>;
+  /** Faults for the doctor to find: scopes the token answer leaves out, webhooks not delivered. */
+  faults: SandboxZoomFaults;
   /** Resolves when every webhook sent so far has been delivered or has failed. */
   webhooksSettled(): Promise<void>;
   stop(): Promise<void>;
@@ -122,8 +133,21 @@ export async function startZoomSandbox(opts: ZoomSandboxOptions): Promise<ZoomSa
     clientSecret,
     state,
     setWebhookUrl: (url) => webhooks.setUrl(url),
+    validateWebhook: () => webhooks.validate(),
     simulate: async (action) => simulate(ctx, action),
     summary: () => stateSummary(ctx),
+    faults: {
+      withholdScopes: (scopes) => tokens.withhold(scopes),
+      get withheldScopes() {
+        return tokens.withheldScopes;
+      },
+      silenceWebhooks: (on) => {
+        webhooks.silenced = on;
+      },
+      get webhooksSilenced() {
+        return webhooks.silenced;
+      },
+    },
     webhooksSettled: () => webhooks.settled(),
     stop: async () => {
       await webhooks.settled();

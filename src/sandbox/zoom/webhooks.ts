@@ -1,7 +1,8 @@
 // Signed webhook deliveries from the sandbox to the bot's /zoom/webhooks, the way Zoom sends them:
 // x-zm-signature = 'v0=' + hex HMAC-SHA256(secret, `v0:${ts}:${rawBody}`), x-zm-request-timestamp = ts in seconds.
 // Fire-and-forget: a bot that is not listening is logged in the state, never an error for the API call.
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { URL_VALIDATION } from '../../zoom/events.js';
 import { logDelivery, zoomTime, type SandboxState } from './store.js';
 
 export interface WebhookEvent {
@@ -23,6 +24,8 @@ export class WebhookSender {
   /** Names of the events sent, newest last (the last 100), and how many were sent in all. */
   private readonly recent: string[] = [];
   private total = 0;
+  /** A fault the console switches on: Zoom delivers nothing (a subscription deleted, or an endpoint never validated). */
+  silenced = false;
 
   constructor(
     private readonly state: SandboxState,
@@ -44,8 +47,39 @@ export class WebhookSender {
     this.total += 1;
     this.recent.push(event.event);
     if (this.recent.length > 100) this.recent.shift();
-    const delivery = this.deliver(event).finally(() => this.inFlight.delete(delivery));
-    this.inFlight.add(delivery);
+    this.track(this.deliver(event));
+  }
+
+  /**
+   * Validates the endpoint as Zoom does when an app's event subscription is saved (and every 72 hours): a signed
+   * `endpoint.url_validation` whose answer must carry the plain token's HMAC. Not an account event: not counted.
+   */
+  validate(): void {
+    this.track(this.sendValidation());
+  }
+
+  private track(delivery: Promise<void>): void {
+    const tracked = delivery.finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+
+  private async sendValidation(): Promise<void> {
+    const event = URL_VALIDATION;
+    const at = zoomTime(new Date(this.clock()));
+    if (!this.url || this.silenced) {
+      logDelivery(this.state, { event, at, outcome: this.silenced ? 'not sent: the console silenced the webhook' : 'not sent: no webhook URL' });
+      return;
+    }
+    const plainToken = randomBytes(16).toString('base64url');
+    const body = JSON.stringify({ event, event_ts: this.clock(), payload: { plainToken } });
+    try {
+      const response = await this.post(this.url, body);
+      const answer = (await response.json().catch(() => undefined)) as { encryptedToken?: unknown } | undefined;
+      const expected = createHmac('sha256', this.secret).update(plainToken).digest('hex');
+      logDelivery(this.state, { event, at, outcome: answer?.encryptedToken === expected ? 'validated' : `validation failed (HTTP ${response.status})` });
+    } catch (error) {
+      logDelivery(this.state, { event, at, outcome: `not delivered (${causeOf(error)})` });
+    }
   }
 
   /** The names of the events sent since `mark()` returned `since`. */
@@ -66,32 +100,43 @@ export class WebhookSender {
   private async deliver({ event, payload, extra }: WebhookEvent): Promise<void> {
     const at = zoomTime(new Date(this.clock()));
     const url = this.url;
+    if (this.silenced) {
+      logDelivery(this.state, { event, at, outcome: 'not sent: the console silenced the webhook' });
+      return;
+    }
     if (!url) {
       logDelivery(this.state, { event, at, outcome: 'not sent: no webhook URL' });
       return;
     }
     const nowMs = this.clock();
     const body = JSON.stringify({ event, event_ts: nowMs, payload: { account_id: this.state.accountId, ...payload }, ...extra });
-    const timestamp = String(Math.floor(nowMs / 1000));
     try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json; charset=utf-8',
-          'user-agent': 'Zoom Marketplace/1.0a',
-          clientid: this.clientId,
-          'x-zm-request-timestamp': timestamp,
-          'x-zm-signature': signWebhook(this.secret, timestamp, body),
-          'x-zm-trackingid': `sbx_${randomUUID()}`,
-        },
-        body,
-        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
-      });
+      const response = await this.post(url, body);
       await response.arrayBuffer().catch(() => undefined);
       logDelivery(this.state, { event, at, outcome: `HTTP ${response.status}` });
     } catch (error) {
-      const cause = error instanceof Error ? ((error.cause as { code?: string } | undefined)?.code ?? error.name) : 'error';
-      logDelivery(this.state, { event, at, outcome: `not delivered (${cause})` });
+      logDelivery(this.state, { event, at, outcome: `not delivered (${causeOf(error)})` });
     }
   }
+
+  private post(url: string, body: string): Promise<Response> {
+    const timestamp = String(Math.floor(this.clock() / 1000));
+    return fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'user-agent': 'Zoom Marketplace/1.0a',
+        clientid: this.clientId,
+        'x-zm-request-timestamp': timestamp,
+        'x-zm-signature': signWebhook(this.secret, timestamp, body),
+        'x-zm-trackingid': `sbx_${randomUUID()}`,
+      },
+      body,
+      signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+    });
+  }
+}
+
+function causeOf(error: unknown): string {
+  return error instanceof Error ? ((error.cause as { code?: string } | undefined)?.code ?? error.name) : 'error';
 }

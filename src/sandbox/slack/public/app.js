@@ -4,6 +4,7 @@ import { renderBlocks } from './blocks.js';
 import { Composer } from './composer.js';
 import { ModalHost } from './modal.js';
 import { escapeHtml, mrkdwn } from './mrkdwn.js';
+import { FaultsPanel } from './faults.js';
 import { SimulatePanel } from './simulate.js';
 
 const $ = (id) => document.getElementById(id);
@@ -243,6 +244,7 @@ $('acting-as').addEventListener('change', (event) => {
 });
 
 const simulate = new SimulatePanel($('simulate'), $('simulate-form'), $('simulate-result'), api);
+const faults = new FaultsPanel($('faults'), $('faults-form'), $('faults-result'), api);
 
 // Live updates: the server says something changed; the page asks for what this person sees now.
 const events = new EventSource('/console/events');
@@ -250,5 +252,8 @@ events.addEventListener('change', () => void refresh());
 events.addEventListener('open', () => void refresh());
 
 void refresh().then(() => {
-  if (page.state?.simulate) void simulate.load();
+  if (page.state?.simulate) {
+    void simulate.load();
+    void faults.load();
+  }
 });

@@ -3,7 +3,10 @@
 import { verifySlackRequest } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { silentLogger } from '../../../../src/log.js';
 import { startSlackConsole, type SlackConsole } from '../../../../src/sandbox/slack/index.js';
+import { deliveryMetadata, findDelivery, findSharedFile } from '../../../../src/slack/post-once.js';
 import { FakeBot } from './fake-bot.js';
 
 const SECRET = 'console-test-secret';
@@ -97,6 +100,33 @@ describe('Web API methods', () => {
     expect(typeof user?.tz).toBe('string');
     expect((await client.users.info({ user: MEMBER })).user).toMatchObject({ is_admin: false, profile: { email: 'member@sandbox.zoomops.test' } });
     await expect(client.users.info({ user: 'UNOBODY' })).rejects.toMatchObject({ data: { error: 'user_not_found' } });
+  });
+
+  it("lists every bot scope of manifest.yml (the optional ones too) in x-oauth-scopes, as Slack does on each answer", async () => {
+    const manifest = readFileSync(new URL('../../../../manifest.yml', import.meta.url), 'utf8');
+    const block = /\n {4}bot:\n((?: {6}(?:- .+|#.*)\n)+)/.exec(manifest)![1]!;
+    const wanted = [...block.matchAll(/^ {6}- (\S+)$/gm)].map((m) => m[1]!);
+    expect(wanted).toContain('channels:history');
+    const answer = await client.auth.test();
+    expect([...(answer.response_metadata?.scopes ?? [])].sort()).toEqual(wanted.sort());
+  });
+
+  it('finds a post by its delivery metadata or its file in history and threads, as the bot does after a crash', async () => {
+    const since = Date.now();
+    const top = await client.chat.postMessage({ channel: GENERAL, text: 'alert', metadata: deliveryMetadata('relay:event-1') });
+    const reply = await client.chat.postMessage({ channel: GENERAL, text: 'follow-up', thread_ts: top.ts!, metadata: deliveryMetadata('relay:event-2') });
+
+    expect(await findDelivery(client, silentLogger, { channel: GENERAL, deliveryKey: 'relay:event-1', since })).toBe(top.ts);
+    expect(await findDelivery(client, silentLogger, { channel: GENERAL, deliveryKey: 'relay:event-2', since, threadTs: top.ts! })).toBe(reply.ts);
+    expect(await findDelivery(client, silentLogger, { channel: GENERAL, deliveryKey: 'relay:never-posted', since })).toBeUndefined();
+    // Before `since` (less the minute of clock skew allowed) nothing is looked at.
+    expect(await findDelivery(client, silentLogger, { channel: GENERAL, deliveryKey: 'relay:event-1', since: since + 3_600_000 })).toBeUndefined();
+    await expect(client.conversations.history({ channel: 'C0NOPE' })).rejects.toMatchObject({ data: { error: 'channel_not_found' } });
+
+    const upload = await client.files.getUploadURLExternal({ filename: 'a.csv', length: 1 });
+    await fetch(upload.upload_url!, { method: 'POST', body: 'x' });
+    await client.files.completeUploadExternal({ files: [{ id: upload.file_id! }], channel_id: GENERAL });
+    expect(await findSharedFile(client, silentLogger, { channel: GENERAL, fileId: upload.file_id!, since })).toMatch(/^\d+\.\d{6}$/);
   });
 
   it('refuses a wrong token with invalid_auth', async () => {
