@@ -7,6 +7,7 @@ import { execChecked, type RedisClient } from '../redis.js';
 import { DEDUPE_TTL_MS } from '../ingress/accept.js';
 import { RedisScript } from '../redis-script.js';
 import { redisKey } from '../redis-keys.js';
+import { PostSlot } from '../slack/post-once.js';
 import { DIGEST_LINES_SHOWN } from '../views/alerts.js';
 
 const THREAD_TTL_S = 7 * 24 * 3600;
@@ -74,33 +75,6 @@ redis.call('PEXPIRE', posted, ARGV[9])
 return 1
 `);
 
-// Claims an event's post into one channel (field `try:<channel>` of its posted hash: when the try began, and whose).
-// `done` with the ts when it was delivered; `busy` with the ms left while another try may still be under way; else
-// `claimed`, with the earlier try (`<ms>:<token>`) whose post may be in Slack already (in doubt), if any.
-const claimPost = new RedisScript(`
-local done = redis.call('HGET', KEYS[1], ARGV[1])
-if done then return {'done', done} end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local field = 'try:' .. ARGV[1]
-local earlier = redis.call('HGET', KEYS[1], field)
-if earlier then
-  local at = tonumber(string.match(earlier, '^(%d+):'))
-  if at and now - at < tonumber(ARGV[3]) then return {'busy', tostring(at + tonumber(ARGV[3]) - now)} end
-end
-redis.call('HSET', KEYS[1], field, now .. ':' .. ARGV[2])
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
-return {'claimed', earlier or ''}
-`);
-
-// Lets go of a try that certainly posted nothing (Slack refused it), if it is still this one's.
-const releaseTry = new RedisScript(`
-local field = 'try:' .. ARGV[1]
-local current = redis.call('HGET', KEYS[1], field)
-if current and string.sub(current, -string.len(ARGV[2])) == ARGV[2] then return redis.call('HDEL', KEYS[1], field) end
-return 0
-`);
-
 // Claims a digest's message (KEYS[1], as claim() does) and notes the first try (KEYS[2], `<ms>:<token>`, kept while
 // its outcome is unknown); returns whether it was claimed and the earlier try, if one is noted.
 const claimDigest = new RedisScript(`
@@ -125,12 +99,6 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `);
 
-export type PostClaim =
-  | { kind: 'done'; ts: string }
-  | { kind: 'busy'; retryInMs: number }
-  /** This try may post; `inDoubtSince`: an earlier try began then and its outcome is unknown. */
-  | { kind: 'claimed'; token: string; inDoubtSince?: number };
-
 export interface RecordedDownload {
   jobId?: string;
   /** The admin whose job (started by hand) the event joined; absent when the event started the job. */
@@ -150,29 +118,17 @@ export class RelayState {
     return this.redis.hget(this.postedKey(eventKey), channel);
   }
 
-  /** Recorded right after Slack answered (or the post in doubt was found in the channel); the try is over. */
-  async recordPost(eventKey: string, channel: string, ts: string): Promise<void> {
-    const key = this.postedKey(eventKey);
-    await execChecked(this.redis.multi().hset(key, channel, ts).hdel(key, `try:${channel}`).pexpire(key, DEDUPE_TTL_MS));
-  }
-
   /**
-   * Claims the post of an event into a channel before it is made, so that a try whose outcome is lost (a crash, an
-   * answer after the timeout) is known to be in doubt the next time. A try younger than `leaseMs` may still be under
-   * way (a stalled job's first run, a slow answer): the caller comes back once it is over.
+   * The record of an event's post into a channel (slack/post-once.ts): `postedIn` reads what it records, the ts of
+   * the alert.
    */
-  async claimPost(eventKey: string, channel: string, leaseMs: number): Promise<PostClaim> {
-    const token = randomUUID();
-    const [kind, value] = (await claimPost.run(this.redis, [this.postedKey(eventKey)], [channel, token, leaseMs, DEDUPE_TTL_MS])) as [string, string];
-    if (kind === 'done') return { kind, ts: value };
-    if (kind === 'busy') return { kind, retryInMs: Number(value) };
-    const since = Number(/^(\d+):/.exec(value)?.[1]);
-    return { kind: 'claimed', token, ...(Number.isFinite(since) ? { inDoubtSince: since } : {}) };
+  alertSlot(eventKey: string, channel: string): PostSlot {
+    return new PostSlot(this.redis, this.postedKey(eventKey), channel, DEDUPE_TTL_MS);
   }
 
-  /** Slack refused the post (nothing was posted): the next try needs no search. */
-  async releasePost(eventKey: string, channel: string, token: string): Promise<void> {
-    await releaseTry.run(this.redis, [this.postedKey(eventKey)], [channel, token]);
+  /** Recorded right after Slack answered (or the post in doubt was found in the channel); the try is over. */
+  recordPost(eventKey: string, channel: string, ts: string): Promise<void> {
+    return this.alertSlot(eventKey, channel).record(ts);
   }
 
   thread(channel: string, instance: string): Promise<string | null> {
@@ -312,6 +268,13 @@ export class RelayState {
     const key = this.downloadKey(eventKey);
     const fields = ['job', job.jobId, ...(job.startedBy ? ['by', job.startedBy] : []), shownIn.channel, shownIn.ts];
     await execChecked(this.redis.multi().hset(key, ...fields).pexpire(key, DEDUPE_TTL_MS));
+  }
+
+  /**
+   * The record of the line naming the event's download in a channel's thread: `download().shownIn` reads its ts.
+   */
+  downloadLineSlot(eventKey: string, channel: string): PostSlot {
+    return new PostSlot(this.redis, this.downloadKey(eventKey), channel, DEDUPE_TTL_MS);
   }
 
   /** A claim (SET NX with an expiry) only one caller gets; its token, else undefined. */

@@ -6,6 +6,7 @@ import { startWorkers, type RunningWorkers } from '../../src/jobs/workers.js';
 import { relayProcessor } from '../../src/jobs/relay.js';
 import { RelayState } from '../../src/jobs/relay-state.js';
 import { WatchStore, eventsOfTopic } from '../../src/slack/watches.js';
+import { PostSlot } from '../../src/slack/post-once.js';
 import { eventIdentity, type WatchTopic, type ZoomEvent } from '../../src/zoom/events.js';
 import { useBotFixture } from '../helpers/bot.js';
 import type { SlackCall } from '../helpers/fake-slack.js';
@@ -366,7 +367,7 @@ describe('delivery', () => {
     await watch('CCRASH', 'meetings');
     const event = zoomEvent('meeting.started');
     // The process is gone right after Slack answered: nothing is recorded and the job is run again.
-    vi.spyOn(RelayState.prototype, 'recordPost').mockRejectedValueOnce(new Error('Connection is closed.'));
+    vi.spyOn(PostSlot.prototype, 'record').mockRejectedValueOnce(new Error('Connection is closed.'));
     await postWebhook(fixture.bot().url, event);
     await expectOneAlertFoundAgain('CCRASH', event);
   }, 40_000);

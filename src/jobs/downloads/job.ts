@@ -152,7 +152,7 @@ export interface EnqueuedDownload {
 export async function enqueueRecordingDownload(services: Services, request: DownloadRequest): Promise<EnqueuedDownload> {
   const jobId = request.jobId ?? newJobId('downloads');
   const description = request.description ?? describeDownload(request);
-  const progress = await postProgressMessage(services.slack, request.progressIn ?? request.userId, downloadProgressMessage({ jobId, description, state: 'queued' }));
+  const progress = await postProgressMessage(services, jobId, request.progressIn ?? request.userId, downloadProgressMessage({ jobId, description, state: 'queued' }));
   const owner: JobOwner = { userId: request.userId, description, progress, ...(request.progressIn ? { inChannel: true } : {}) };
   const data: DownloadJobData = {
     owner,
@@ -273,7 +273,7 @@ async function runDownloadJob(job: Job, data: DownloadJobData, ctx: JobContext):
   const { services } = ctx;
   const jobId = String(job.id);
   const description = data.owner.description;
-  const message = data.owner.progress ? new ProgressMessage(services.slack, services.pacing, data.owner.progress, services.log) : undefined;
+  const message = data.owner.progress ? new ProgressMessage(services, data.owner.progress) : undefined;
   // One intermediate update in flight at most, and awaited before the last word, which must never be overwritten.
   let showing: Promise<void> | undefined;
   const show = (view: Parameters<typeof downloadProgressMessage>[0]) => {
