@@ -13,6 +13,7 @@ import { TryUnderWay, deliveryMetadata, findDelivery, outcomeUnknown, postOnce, 
 import { ChannelGone, channelGoneReason, removeGoneChannel } from '../slack/gone-channels.js';
 import { WatchStore, type WatchingChannel } from '../slack/watches.js';
 import { alertMessage, alertSummary, digestMessage, pendingRegistration } from '../views/alerts.js';
+import type { RegistrantRef } from '../views/registrants.js';
 import { ZoomEvent, meetingInstanceOf } from '../zoom/events.js';
 import { RELAY_ATTEMPTS, type RelayJobData } from '../ingress/accept.js';
 import { startAutoDownloads } from './auto-download.js';
@@ -87,7 +88,7 @@ async function deliver(data: RelayJobData, { channel, zone }: WatchingChannel, s
   const foldable = waiting !== undefined || !message.blocks?.some((b) => b.type === 'actions');
   if (!(await roomToPost(channel, foldable, services, state))) {
     if (!foldable) throw new PaceSaturated(channel);
-    await fold(data, channel, zone, services, state, waiting ? `${waiting.k}:${waiting.s}` : '');
+    await fold(data, channel, zone, services, state, waiting);
     return;
   }
   const instance = meetingInstanceOf(data.event);
@@ -127,8 +128,9 @@ async function roomToPost(channel: string, foldable: boolean, services: Services
 }
 
 /** Folds the event into the channel's digest; it is delivered once a posted or updated digest shows it. */
-async function fold(data: RelayJobData, channel: string, zone: string, services: Services, state: RelayState, pendingIn: string): Promise<void> {
-  const id = await state.fold(channel, data.key, data.event.event, alertSummary(data.event, zone), Date.now(), pendingIn);
+async function fold(data: RelayJobData, channel: string, zone: string, services: Services, state: RelayState, waiting: RegistrantRef | undefined): Promise<void> {
+  const folded = { zone, ...(waiting?.r ? { waiting: { k: waiting.k, s: waiting.s, r: waiting.r, ...(waiting.e ? { e: waiting.e } : {}) } } : {}) };
+  const id = await state.fold(channel, data.key, data.event.event, alertSummary(data.event, zone), Date.now(), waiting ? `${waiting.k}:${waiting.s}` : '', folded);
   // Queued first: if this process dies before the digest is in Slack, the flush job still gets it there.
   await services.jobs.queue('events').add(
     'Digest update',
