@@ -133,6 +133,8 @@ export interface DoubtfulPost {
  */
 export async function findDelivery(slack: WebClient, log: Logger, post: DoubtfulPost): Promise<MessageRef | undefined | null> {
   const id = deliveryId(post.deliveryKey);
+  // Without im:history the DM cannot be read: not even opened.
+  if (isUserId(post.channel) && !(await recoveryScopes(slack, log)).im) return null;
   const channel = isUserId(post.channel) ? await directMessageChannel(slack, post.channel) : post.channel;
   const ts = await findMessage(slack, log, { ...post, channel }, (m) => m.metadata?.event_type === DELIVERY_EVENT_TYPE && m.metadata.event_payload?.id === id);
   return typeof ts === 'string' ? { channel, ts } : ts;

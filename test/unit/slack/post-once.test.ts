@@ -44,6 +44,33 @@ it('joins a public channel it posts to without being a member, then reads it', a
   expect(slack.calls.map((c) => c.method).filter((m) => m.startsWith('conversations.'))).toEqual(['conversations.history', 'conversations.join', 'conversations.history']);
 });
 
+it('looks for a post to a user in their DM with the bot (conversations.open names it), only with im:history', async () => {
+  const web = client();
+  const since = Date.now();
+  await web.chat.postMessage({ channel: 'U7', text: 'job queued', metadata: deliveryMetadata('progress:job-1') });
+  const found = await findDelivery(web, silentLogger, { channel: 'U7', deliveryKey: 'progress:job-1', since });
+  expect(found).toEqual({ channel: 'DU7', ts: slack.history.get('DU7')![0]!.ts });
+  expect(slack.calls.filter((c) => c.method.startsWith('conversations.')).map((c) => [c.method, c.body.channel ?? c.body.users])).toEqual([
+    ['conversations.open', 'U7'],
+    ['conversations.history', 'DU7'],
+  ]);
+});
+
+it('without im:history, a post in doubt in a DM is not looked for (posted again, as before), while channels still are', async () => {
+  slack.scopes = ['chat:write', 'im:write', 'channels:history', 'groups:history', 'channels:join'];
+  const web = client();
+  const warn = vi.fn();
+  const log = { ...silentLogger, warn } as unknown as typeof silentLogger;
+  await web.chat.postMessage({ channel: 'U8', text: 'job queued', metadata: deliveryMetadata('progress:job-2') });
+  expect(await findDelivery(web, log, { channel: 'U8', deliveryKey: 'progress:job-2', since: Date.now() - 1_000 })).toBeNull();
+  expect(slack.calls.filter((c) => c.method.startsWith('conversations.'))).toEqual([]);
+  expect(warn).toHaveBeenCalledTimes(1);
+  expect(warn.mock.calls[0]![0]).toEqual({ missing: ['im:history'] });
+  const { ts } = await web.chat.postMessage({ channel: 'C9', text: 'alert', metadata: deliveryMetadata('event:c9') });
+  expect(await findDelivery(web, log, { channel: 'C9', deliveryKey: 'event:c9', since: Date.now() - 1_000 })).toEqual({ channel: 'C9', ts });
+  expect(warn).toHaveBeenCalledTimes(1);
+});
+
 it('without the history scopes, warns once and does not search: the caller posts again, as before', async () => {
   slack.scopes = ['chat:write', 'chat:write.public'];
   const web = client();
