@@ -83,8 +83,8 @@ export async function startAutoDownloads(data: RelayJobData, channels: readonly 
   let later = false;
   for (const { channel, thread } of ready) {
     if (shownIn[channel] || run.gone.has(channel)) continue;
-    // A line that could not be posted (its pace unreadable included) is not worth repeating the relay job for: the
-    // download runs either way.
+    // A line Slack refused (or whose pace could not be read) is not worth repeating the relay job for: the download
+    // runs either way.
     let posting = false;
     try {
       if (!(await services.pacing.channel(channel).takeWithin(MAX_PACE_WAIT_MS))) {
