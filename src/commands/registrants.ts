@@ -235,14 +235,22 @@ const requestSchema = z.object({
 async function decideOne(inv: ActionInvocation, action: 'approve' | 'deny', value: string): Promise<void> {
   const ref = buttonValue(refSchema, value);
   if (!ref.r) throw new UsageError(OUT_OF_DATE);
-  const summary = await changeStatus(inv, { kind: ref.k, sessionId: ref.s, action, wanted: [ref.r] });
-  const by = `by <@${inv.person.id}> at ${formatClock(inv.services.now(), inv.person.tz)}`;
-  const notice = summary.startsWith(CHANGE_ICONS[action]) ? `${summary} ${by}` : summary;
+  const { notice, handled } = await decideRegistrant(inv, action, { k: ref.k, s: ref.s, r: ref.r });
   if (inv.message) {
-    await rewriteAlert(inv, inv.message, notice, !summary.includes(':x:'));
+    await rewriteAlert(inv, inv.message, notice, handled);
     return;
   }
   await inv.reply(await listCard(inv, ref.k, ref.s, 'pending', notice), { replaceOriginal: true });
+}
+
+/**
+ * One click's decision on one registrant (the card's, an alert's or a digest's Approve/Deny): the sentence saying what
+ * happened and by whom, and whether the registrant is handled (nothing failed: no button needs to stay).
+ */
+export async function decideRegistrant(inv: Invocation, action: 'approve' | 'deny', ref: { k: SessionKind; s: string; r: string }): Promise<{ notice: string; handled: boolean }> {
+  const summary = await changeStatus(inv, { kind: ref.k, sessionId: ref.s, action, wanted: [ref.r] });
+  const by = `by <@${inv.person.id}> at ${formatClock(inv.services.now(), inv.person.tz)}`;
+  return { notice: summary.startsWith(CHANGE_ICONS[action]) ? `${summary} ${by}` : summary, handled: !summary.includes(':x:') };
 }
 
 /** The alert keeps what it said, loses its buttons once the registrant is handled, and gains who handled it. */

@@ -8,6 +8,7 @@ import type { RelayJobData } from '../ingress/accept.js';
 import type { Services } from '../services.js';
 import { MAX_PACE_WAIT_MS } from '../slack/pacing.js';
 import { channelGoneReason, removeGoneChannel } from '../slack/gone-channels.js';
+import { TryUnderWay, outcomeUnknown, postOnce, singleTryClient, tsOnly, type DeliveryMetadata } from '../slack/post-once.js';
 import { WatchStore, type Watch } from '../slack/watches.js';
 import { autoDownloadNote } from '../views/recordings.js';
 import { EventRecording } from '../zoom/event-objects.js';
@@ -30,7 +31,7 @@ export const AUTO_DOWNLOAD_EVENTS: Readonly<Record<string, DownloadType>> = {
 };
 
 /** Posts one message into a channel (the relay's poster, which honours 429s for every process); resolves with its ts. */
-type Post = (channel: string, message: { text: string; blocks?: unknown[]; thread_ts?: string }) => Promise<string>;
+type Post = (channel: string, message: { text: string; blocks?: unknown[]; thread_ts?: string; metadata?: DeliveryMetadata }) => Promise<string>;
 
 interface Ready {
   channel: string;
@@ -83,17 +84,29 @@ export async function startAutoDownloads(data: RelayJobData, channels: readonly 
   let later = false;
   for (const { channel, thread } of ready) {
     if (shownIn[channel] || run.gone.has(channel)) continue;
-    // A line that could not be posted (its pace unreadable included) is not worth repeating the relay job for: the
-    // download runs either way.
+    // A line Slack refused (or whose pace could not be read) is not worth repeating the relay job for: the download
+    // runs either way.
+    let posting = false;
     try {
       if (!(await services.pacing.channel(channel).takeWithin(MAX_PACE_WAIT_MS))) {
         later = true;
         continue;
       }
-      const ts = await post(channel, { ...note, thread_ts: thread });
-      await run.state.recordDownload(data.key, { jobId, ...(startedBy ? { startedBy } : {}) }, { channel, ts });
+      // Once, as an alert is: a try whose answer was lost is looked for in the thread before the line is posted again.
+      posting = true;
+      await postOnce(singleTryClient(services), services.log, {
+        slot: run.state.downloadLineSlot(data.key, channel),
+        deliveryKey: `auto-download:${data.key}:${channel}`,
+        channel,
+        threadTs: thread,
+        send: async (metadata) => ({ channel, ts: await post(channel, { ...note, thread_ts: thread, metadata }) }),
+        codec: tsOnly(channel),
+      });
     } catch (error) {
-      if (!(await removeIfGone(run, channel, error))) {
+      // A line that may be in Slack (or another run's try of it under way) is settled when the job comes back: found
+      // in the thread, or posted.
+      if (error instanceof TryUnderWay || (posting && outcomeUnknown(error))) later = true;
+      else if (!(await removeIfGone(run, channel, error))) {
         services.log.warn({ err: error, channel, jobId }, 'could not tell a watching channel about its automatic download');
       }
     }
@@ -143,6 +156,8 @@ async function startOnce(run: Run, ready: readonly Ready[], what: Pick<DownloadR
         if (started.progressChannel) await state.recordDownload(data.key, job, { channel: started.progressChannel, ts: 'progress' });
         return state.download(data.key);
       } catch (error) {
+        // A try of the progress message that may still be under way: this run comes back once it is over.
+        if (error instanceof TryUnderWay) return undefined;
         // Only Slack refusing this channel's progress message hands on to the next; anything else fails the run.
         if (!isSlackRefusal(error)) throw error;
         if (!(await removeIfGone(run, channel, error))) {

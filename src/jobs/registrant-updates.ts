@@ -105,7 +105,7 @@ export async function enqueueRegistrantUpdate(
   card?: RegistrantCardRef,
 ): Promise<EnqueuedJob> {
   const jobId = newJobId('registrants');
-  const progress = await postProgressMessage(services.slack, userId, registrantJobMessage({ jobId, description, state: 'queued', command: services.config.slack.command }));
+  const progress = await postProgressMessage(services, jobId, userId, registrantJobMessage({ jobId, description, state: 'queued', command: services.config.slack.command }));
   const owner: JobOwner = { userId, description, progress };
   const job = await services.jobs.queue('registrants').add('update-status', { owner, request, ...(card ? { card } : {}) } satisfies RegistrantJobData, {
     jobId,
@@ -133,7 +133,7 @@ async function runRegistrantJob(job: Job, data: RegistrantJobData, ctx: JobConte
   const req = data.request;
   const jobId = String(job.id);
   const progressMessage = data.owner.progress
-    ? new ProgressMessage(services.slack, services.pacing, data.owner.progress, services.log)
+    ? new ProgressMessage(services, data.owner.progress)
     : undefined;
   const show = (view: Omit<RegistrantJobView, 'jobId' | 'description' | 'command'>, final = false) =>
     progressMessage?.update(registrantJobMessage({ jobId, description: data.owner.description, command: services.config.slack.command, ...view }), { final }) ??

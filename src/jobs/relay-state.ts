@@ -7,7 +7,9 @@ import { execChecked, type RedisClient } from '../redis.js';
 import { DEDUPE_TTL_MS } from '../ingress/accept.js';
 import { RedisScript } from '../redis-script.js';
 import { redisKey } from '../redis-keys.js';
-import { DIGEST_LINES_SHOWN } from '../views/alerts.js';
+import { PostSlot } from '../slack/post-once.js';
+import { z } from 'zod';
+import { DIGEST_LINES_SHOWN, DIGEST_WAITING_SHOWN } from '../views/alerts.js';
 
 const THREAD_TTL_S = 7 * 24 * 3600;
 /** A digest stays open while events keep folding into it; this long after the last one, a new one opens. */
@@ -37,6 +39,28 @@ export interface DigestState {
   pending: Record<string, number>;
   /** Events folded in but not yet in any posted or updated message: not delivered yet. */
   unshown: string[];
+  /** The zone of the watch whose events opened it (the digest's times). */
+  zone?: string;
+  /** The latest registrants waiting for approval, each a click from a decision in the digest, oldest first. */
+  waiting: DigestWaiting[];
+  /** Decisions made from the digest's buttons, by registrant ID. */
+  decided: Record<string, DigestDecision>;
+}
+
+/** A waiting registrant as the digest offers it: the alert's registrant (session, ID, email) and its line. */
+const DigestWaitingSchema = z.object({ k: z.enum(['meeting', 'webinar']), s: z.string(), r: z.string(), e: z.string().optional(), l: z.string() });
+export type DigestWaiting = z.infer<typeof DigestWaitingSchema>;
+
+export interface DigestDecision {
+  action: 'approve' | 'deny';
+  /** The Slack user who clicked. */
+  by: string;
+}
+
+/** What a folded event adds besides its line: its waiting registrant, and the zone of the watch. */
+interface DigestFold {
+  waiting?: Omit<DigestWaiting, 'l'>;
+  zone?: string;
 }
 
 // The channel's open digest, or a fresh one when there is none or the open one is too old.
@@ -57,48 +81,28 @@ return id
 // The event is also marked handled in this channel (`folded:<digest>`), so a retry of its job for another channel
 // never posts it here on its own while the digest still carries it; markShown later puts the digest's ts there.
 const foldEvent = new RedisScript(`
--- A registration waiting for approval also counts under its session (ARGV[10], empty for any other event).
-local all, unshown, counts, lines, meta, posted, pending = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+-- A registration waiting for approval also counts under its session (ARGV[10], empty for any other event), and joins
+-- the latest few the digest offers a decision on (ARGV[11], its registrant; ARGV[12] of them are kept).
+local all, unshown, counts, lines, meta, posted, pending, waiting = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 if redis.call('SADD', all, ARGV[1]) == 1 then
   redis.call('SADD', unshown, ARGV[1])
   redis.call('HINCRBY', counts, ARGV[2], 1)
   redis.call('RPUSH', lines, ARGV[3])
   redis.call('LTRIM', lines, -tonumber(ARGV[4]), -1)
   redis.call('HSETNX', meta, 'since', ARGV[6])
+  redis.call('HSETNX', meta, 'zone', ARGV[13])
   if ARGV[10] ~= '' then redis.call('HINCRBY', pending, ARGV[10], 1) end
+  if ARGV[11] ~= '' then
+    redis.call('RPUSH', waiting, ARGV[11])
+    redis.call('LTRIM', waiting, -tonumber(ARGV[12]), -1)
+  end
 end
 for i = 1, 5 do redis.call('PEXPIRE', KEYS[i], ARGV[5]) end
 redis.call('PEXPIRE', pending, ARGV[5])
+if redis.call('EXISTS', waiting) == 1 then redis.call('PEXPIRE', waiting, ARGV[5]) end
 redis.call('HSETNX', posted, ARGV[7], ARGV[8])
 redis.call('PEXPIRE', posted, ARGV[9])
 return 1
-`);
-
-// Claims an event's post into one channel (field `try:<channel>` of its posted hash: when the try began, and whose).
-// `done` with the ts when it was delivered; `busy` with the ms left while another try may still be under way; else
-// `claimed`, with the earlier try (`<ms>:<token>`) whose post may be in Slack already (in doubt), if any.
-const claimPost = new RedisScript(`
-local done = redis.call('HGET', KEYS[1], ARGV[1])
-if done then return {'done', done} end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local field = 'try:' .. ARGV[1]
-local earlier = redis.call('HGET', KEYS[1], field)
-if earlier then
-  local at = tonumber(string.match(earlier, '^(%d+):'))
-  if at and now - at < tonumber(ARGV[3]) then return {'busy', tostring(at + tonumber(ARGV[3]) - now)} end
-end
-redis.call('HSET', KEYS[1], field, now .. ':' .. ARGV[2])
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
-return {'claimed', earlier or ''}
-`);
-
-// Lets go of a try that certainly posted nothing (Slack refused it), if it is still this one's.
-const releaseTry = new RedisScript(`
-local field = 'try:' .. ARGV[1]
-local current = redis.call('HGET', KEYS[1], field)
-if current and string.sub(current, -string.len(ARGV[2])) == ARGV[2] then return redis.call('HDEL', KEYS[1], field) end
-return 0
 `);
 
 // Claims a digest's message (KEYS[1], as claim() does) and notes the first try (KEYS[2], `<ms>:<token>`, kept while
@@ -125,12 +129,6 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `);
 
-export type PostClaim =
-  | { kind: 'done'; ts: string }
-  | { kind: 'busy'; retryInMs: number }
-  /** This try may post; `inDoubtSince`: an earlier try began then and its outcome is unknown. */
-  | { kind: 'claimed'; token: string; inDoubtSince?: number };
-
 export interface RecordedDownload {
   jobId?: string;
   /** The admin whose job (started by hand) the event joined; absent when the event started the job. */
@@ -150,29 +148,17 @@ export class RelayState {
     return this.redis.hget(this.postedKey(eventKey), channel);
   }
 
-  /** Recorded right after Slack answered (or the post in doubt was found in the channel); the try is over. */
-  async recordPost(eventKey: string, channel: string, ts: string): Promise<void> {
-    const key = this.postedKey(eventKey);
-    await execChecked(this.redis.multi().hset(key, channel, ts).hdel(key, `try:${channel}`).pexpire(key, DEDUPE_TTL_MS));
-  }
-
   /**
-   * Claims the post of an event into a channel before it is made, so that a try whose outcome is lost (a crash, an
-   * answer after the timeout) is known to be in doubt the next time. A try younger than `leaseMs` may still be under
-   * way (a stalled job's first run, a slow answer): the caller comes back once it is over.
+   * The record of an event's post into a channel (slack/post-once.ts): `postedIn` reads what it records, the ts of
+   * the alert.
    */
-  async claimPost(eventKey: string, channel: string, leaseMs: number): Promise<PostClaim> {
-    const token = randomUUID();
-    const [kind, value] = (await claimPost.run(this.redis, [this.postedKey(eventKey)], [channel, token, leaseMs, DEDUPE_TTL_MS])) as [string, string];
-    if (kind === 'done') return { kind, ts: value };
-    if (kind === 'busy') return { kind, retryInMs: Number(value) };
-    const since = Number(/^(\d+):/.exec(value)?.[1]);
-    return { kind: 'claimed', token, ...(Number.isFinite(since) ? { inDoubtSince: since } : {}) };
+  alertSlot(eventKey: string, channel: string): PostSlot {
+    return new PostSlot(this.redis, this.postedKey(eventKey), channel, DEDUPE_TTL_MS);
   }
 
-  /** Slack refused the post (nothing was posted): the next try needs no search. */
-  async releasePost(eventKey: string, channel: string, token: string): Promise<void> {
-    await releaseTry.run(this.redis, [this.postedKey(eventKey)], [channel, token]);
+  /** Recorded right after Slack answered (or the post in doubt was found in the channel); the try is over. */
+  recordPost(eventKey: string, channel: string, ts: string): Promise<void> {
+    return this.alertSlot(eventKey, channel).record(ts);
   }
 
   thread(channel: string, instance: string): Promise<string | null> {
@@ -188,7 +174,7 @@ export class RelayState {
    * Folds one event into the channel's open digest (opening one if none is, or it is too old); its id. `pendingIn`:
    * the session (`<meeting|webinar>:<id>`) whose registrant waits for approval, for a folded registration alert.
    */
-  async fold(channel: string, eventKey: string, eventName: string, line: string, now: number, pendingIn = ''): Promise<string> {
+  async fold(channel: string, eventKey: string, eventName: string, line: string, now: number, pendingIn = '', folded: DigestFold = {}): Promise<string> {
     const id = String(await openDigest.run(this.redis, [this.digestKey(channel, 'current')], [now, DIGEST_MAX_AGE_MS, DIGEST_IDLE_MS, `${now}-${randomUUID().slice(0, 8)}`]));
     await foldEvent.run(
       this.redis,
@@ -196,8 +182,23 @@ export class RelayState {
         ...['all', 'unshown', 'counts', 'lines', 'meta'].map((part) => this.digestKey(channel, `${id}:${part}`)),
         this.postedKey(eventKey),
         this.digestKey(channel, `${id}:pending`),
+        this.digestKey(channel, `${id}:waiting`),
       ],
-      [eventKey, eventName, line, DIGEST_LINES, DIGEST_KEEP_MS, now, channel, `folded:${id}`, DEDUPE_TTL_MS, pendingIn],
+      [
+        eventKey,
+        eventName,
+        line,
+        DIGEST_LINES,
+        DIGEST_KEEP_MS,
+        now,
+        channel,
+        `folded:${id}`,
+        DEDUPE_TTL_MS,
+        pendingIn,
+        folded.waiting ? JSON.stringify({ ...folded.waiting, l: line }) : '',
+        DIGEST_WAITING_SHOWN,
+        folded.zone ?? '',
+      ],
     );
     return id;
   }
@@ -245,25 +246,44 @@ export class RelayState {
   async digest(channel: string, id: string): Promise<DigestState> {
     const key = (part: string) => this.digestKey(channel, `${id}:${part}`);
     // One MULTI: an event folded between separate reads could be marked shown without being in the message.
-    const [ts, counts, lines, since, unshown, pending] = (await execChecked(
+    const [ts, counts, lines, meta, unshown, pending, waiting, decided] = (await execChecked(
       this.redis
         .multi()
         .get(key('ts'))
         .hgetall(key('counts'))
         .lrange(key('lines'), -DIGEST_LINES_SHOWN, -1)
-        .hget(key('meta'), 'since')
+        .hgetall(key('meta'))
         .smembers(key('unshown'))
-        .hgetall(key('pending')),
-    )) as [string | null, Record<string, string>, string[], string | null, string[], Record<string, string>];
+        .hgetall(key('pending'))
+        .lrange(key('waiting'), 0, -1)
+        .hgetall(key('decided')),
+    )) as [string | null, Record<string, string>, string[], Record<string, string>, string[], Record<string, string>, string[], Record<string, string>];
     return {
       id,
       ...(ts && !ts.startsWith('pending') ? { ts } : {}),
       counts: numbers(counts),
       lines,
-      ...(since ? { since: Number(since) } : {}),
+      ...(meta.since ? { since: Number(meta.since) } : {}),
+      ...(meta.zone ? { zone: meta.zone } : {}),
       pending: numbers(pending),
+      waiting: waiting.flatMap((w) => {
+        const parsed = DigestWaitingSchema.safeParse(safeJson(w));
+        return parsed.success ? [parsed.data] : [];
+      }),
+      decided: Object.fromEntries(
+        Object.entries(decided).flatMap(([r, d]) => {
+          const [action, by] = d.split(':');
+          return (action === 'approve' || action === 'deny') && by ? [[r, { action, by }]] : [];
+        }),
+      ),
       unshown,
     };
+  }
+
+  /** A decision on one of a digest's waiting registrants, made from its buttons: the digest shows it from now on. */
+  async decide(channel: string, id: string, registrantId: string, decision: DigestDecision): Promise<void> {
+    const key = this.digestKey(channel, `${id}:decided`);
+    await execChecked(this.redis.multi().hset(key, registrantId, `${decision.action}:${decision.by}`).pexpire(key, DIGEST_KEEP_MS));
   }
 
   /** Every line a digest keeps (its Show all button), oldest first; empty once it has expired. */
@@ -314,6 +334,13 @@ export class RelayState {
     await execChecked(this.redis.multi().hset(key, ...fields).pexpire(key, DEDUPE_TTL_MS));
   }
 
+  /**
+   * The record of the line naming the event's download in a channel's thread: `download().shownIn` reads its ts.
+   */
+  downloadLineSlot(eventKey: string, channel: string): PostSlot {
+    return new PostSlot(this.redis, this.downloadKey(eventKey), channel, DEDUPE_TTL_MS);
+  }
+
   /** A claim (SET NX with an expiry) only one caller gets; its token, else undefined. */
   private async claim(key: string, ms: number): Promise<string | undefined> {
     const token = `pending:${randomUUID()}`;
@@ -337,6 +364,14 @@ export class RelayState {
   }
   private digestKey(channel: string, part: string): string {
     return redisKey(this.keyPrefix, 'relay', 'digest', channel, part);
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 

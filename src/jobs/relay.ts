@@ -9,10 +9,11 @@ import { CodedError } from '../errors.js';
 import { observeEventToSlack } from '../metrics.js';
 import type { Services } from '../services.js';
 import { MAX_PACE_WAIT_MS } from '../slack/pacing.js';
-import { SINGLE_TRY_TIMEOUT_MS, deliveryMetadata, findDelivery, outcomeUnknown, recoveryScopes, singleTryClient, type DeliveryMetadata } from '../slack/post-once.js';
+import { TryUnderWay, deliveryMetadata, findDelivery, outcomeUnknown, postOnce, recoveryScopes, singleTryClient, tsOnly, type DeliveryMetadata } from '../slack/post-once.js';
 import { ChannelGone, channelGoneReason, removeGoneChannel } from '../slack/gone-channels.js';
 import { WatchStore, type WatchingChannel } from '../slack/watches.js';
 import { alertMessage, alertSummary, digestMessage, pendingRegistration } from '../views/alerts.js';
+import type { RegistrantRef } from '../views/registrants.js';
 import { ZoomEvent, meetingInstanceOf } from '../zoom/events.js';
 import { RELAY_ATTEMPTS, type RelayJobData } from '../ingress/accept.js';
 import { startAutoDownloads } from './auto-download.js';
@@ -24,12 +25,6 @@ import type { JobProcessor } from './workers.js';
 const DIGEST_FLUSH_DELAY_MS = 2_000;
 /** Waits for the chat.update budget longer than this give the worker slot back (the job is delayed). */
 const MAX_BUDGET_HOLD_MS = 1_000;
-/**
- * A try to post that is younger than this may still be under way (a stalled job's first run, an answer after the
- * timeout): another run comes back later instead of searching the channel for it too early, or posting beside it.
- */
-const POST_LEASE_MS = SINGLE_TRY_TIMEOUT_MS + 5_000;
-
 const EventJob = z.object({
   kind: z.literal('event'),
   key: z.string(),
@@ -55,16 +50,6 @@ export const relayProcessor: JobProcessor<RelayData> = {
 class PaceSaturated extends CodedError<'slack_pace_saturated'> {
   constructor(channel: string) {
     super('slack_pace_saturated', channel, { expected: true });
-  }
-}
-
-/** Another try of this post may still be under way: the job comes back once it is over (not failed). */
-class TryUnderWay extends CodedError<'relay_try_under_way'> {
-  constructor(
-    channel: string,
-    readonly retryInMs: number,
-  ) {
-    super('relay_try_under_way', `a post into ${channel} may still be under way`, { expected: true });
   }
 }
 
@@ -105,7 +90,7 @@ async function deliver(data: RelayJobData, { channel, zone }: WatchingChannel, s
   const foldable = waiting !== undefined || !message.blocks?.some((b) => b.type === 'actions');
   if (!(await roomToPost(channel, foldable, services, state))) {
     if (!foldable) throw new PaceSaturated(channel);
-    await fold(data, channel, zone, services, state, waiting ? `${waiting.k}:${waiting.s}` : '');
+    await fold(data, channel, zone, services, state, waiting);
     return;
   }
   const instance = meetingInstanceOf(data.event);
@@ -121,36 +106,15 @@ async function deliver(data: RelayJobData, { channel, zone }: WatchingChannel, s
  * again; the ts is recorded as soon as it is known.
  */
 async function postAlertOnce(services: Services, state: RelayState, eventKey: string, channel: string, message: Omit<PostedMessage, 'metadata'>): Promise<string> {
-  const claim = await state.claimPost(eventKey, channel, POST_LEASE_MS);
-  if (claim.kind === 'done') return claim.ts;
-  if (claim.kind === 'busy') throw new TryUnderWay(channel, claim.retryInMs);
-  const deliveryKey = `event:${eventKey}`;
-  if (claim.inDoubtSince !== undefined) {
-    const found = await findDelivery(singleTryClient(services), services.log, {
-      channel,
-      deliveryKey,
-      since: claim.inDoubtSince,
-      ...(message.thread_ts ? { threadTs: message.thread_ts } : {}),
-    });
-    if (found) {
-      await state.recordPost(eventKey, channel, found);
-      return found;
-    }
-  }
-  let ts: string;
-  try {
-    ts = await post(services, channel, { ...message, metadata: deliveryMetadata(deliveryKey) });
-  } catch (error) {
-    if (!mayHavePosted(error)) await state.releasePost(eventKey, channel, claim.token);
-    throw error;
-  }
-  await state.recordPost(eventKey, channel, ts);
-  return ts;
-}
-
-/** A failed post that may be in Slack all the same (its try stays in doubt), unlike one Slack refused or never got. */
-function mayHavePosted(error: unknown): boolean {
-  return !(error instanceof PaceSaturated) && !(error instanceof ChannelGone) && outcomeUnknown(error);
+  const posted = await postOnce(singleTryClient(services), services.log, {
+    slot: state.alertSlot(eventKey, channel),
+    deliveryKey: `event:${eventKey}`,
+    channel,
+    ...(message.thread_ts ? { threadTs: message.thread_ts } : {}),
+    send: async (metadata) => ({ channel, ts: await post(services, channel, { ...message, metadata }) }),
+    codec: tsOnly(channel),
+  });
+  return posted.ts;
 }
 
 /**
@@ -166,8 +130,9 @@ async function roomToPost(channel: string, foldable: boolean, services: Services
 }
 
 /** Folds the event into the channel's digest; it is delivered once a posted or updated digest shows it. */
-async function fold(data: RelayJobData, channel: string, zone: string, services: Services, state: RelayState, pendingIn: string): Promise<void> {
-  const id = await state.fold(channel, data.key, data.event.event, alertSummary(data.event, zone), Date.now(), pendingIn);
+async function fold(data: RelayJobData, channel: string, zone: string, services: Services, state: RelayState, waiting: RegistrantRef | undefined): Promise<void> {
+  const folded = { zone, ...(waiting?.r ? { waiting: { k: waiting.k, s: waiting.s, r: waiting.r, ...(waiting.e ? { e: waiting.e } : {}) } } : {}) };
+  const id = await state.fold(channel, data.key, data.event.event, alertSummary(data.event, zone), Date.now(), waiting ? `${waiting.k}:${waiting.s}` : '', folded);
   // Queued first: if this process dies before the digest is in Slack, the flush job still gets it there.
   await services.jobs.queue('events').add(
     'Digest update',
@@ -198,7 +163,7 @@ async function postDigest(channel: string, id: string, zone: string, services: S
       // up to date (its events stay unshown until then).
       const found = await findDelivery(singleTryClient(services), services.log, { channel, deliveryKey, since: claim.inDoubtSince });
       if (found) {
-        await state.setDigestMessage(channel, id, found);
+        await state.setDigestMessage(channel, id, found.ts);
         return true;
       }
     }
@@ -212,7 +177,7 @@ async function postDigest(channel: string, id: string, zone: string, services: S
   } catch (error) {
     // A post that may be in Slack keeps its claim until it expires (DIGEST_CLAIM_MS), so nothing posts beside an
     // answer still on its way; the next claimant searches the channel for it.
-    if (!mayHavePosted(error)) await state.releaseDigestClaim(channel, id, claim.token, 'no');
+    if (!outcomeUnknown(error)) await state.releaseDigestClaim(channel, id, claim.token, 'no');
     throw error;
   }
 }

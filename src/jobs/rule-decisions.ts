@@ -11,7 +11,7 @@ import type { Services } from '../services.js';
 import { approvalsTaken, releaseApproval, type CapSlot } from '../rules/cap.js';
 import { BatchReport, Bucket, bucketName, QueuedDecision, RuleDecisions, type Batch, type BatchOutcome, type DecideBucket } from '../rules/decisions.js';
 import { MAX_PACE_WAIT_MS } from '../slack/pacing.js';
-import { deliveryMetadata, findDelivery, outcomeUnknown, SINGLE_TRY_TIMEOUT_MS, singleTryClient } from '../slack/post-once.js';
+import { postOnce, singleTryClient, tsOnly, TryUnderWay } from '../slack/post-once.js';
 import type { SlackMessage } from '../views/blocks.js';
 import { decisionBatchMessage, sessionLabel, shadowReportMessage } from '../views/rule-decisions.js';
 import { isTransient, ZoomApiError } from '../zoom/errors.js';
@@ -34,8 +34,6 @@ const QUIET_MS = 2_000;
 const MAX_HOLD_MS = 15_000;
 /** Lines of one shadow report: a few seconds of a burst, within Slack's 50 blocks of 3,000 characters. */
 export const SHADOW_LINES_PER_MESSAGE = 100;
-/** A try to post younger than this may still be under way (as in the relay): the job comes back after it. */
-const POST_LEASE_MS = SINGLE_TRY_TIMEOUT_MS + 5_000;
 
 const FlushJob = z.object({ bucket: Bucket });
 type FlushJob = z.infer<typeof FlushJob>;
@@ -96,7 +94,7 @@ async function flush(job: Job, bucket: Bucket, ctx: JobContext): Promise<{ batch
         : await ledger.take(owner, bucket, BatchReport, 1, id);
       if (!batch) return { batches };
       if (batch === 'short') return comeBackIn(job, QUIET_MS);
-      if (shadow) await postOnce(job, services, `rules:${batch.id}`, bucket.channel, shadowReport(services, batch.entries as QueuedDecision[]));
+      if (shadow) await postDecisionsOnce(job, services, `rules:${batch.id}`, bucket.channel, shadowReport(services, batch.entries as QueuedDecision[]));
       else for (const done of batch.entries as BatchReport[]) await report(job, services, ledger, owner, done, batch.audited);
       await ledger.finish(owner);
     }
@@ -174,7 +172,7 @@ async function report(job: Job, services: Services, ledger: RuleDecisions, owner
     command: services.config.slack.command,
     ...(bucket.action === 'approve' && first?.cap !== undefined ? { cap: { taken: await approvalsTaken(services.redis, services.keyPrefix, slotOf(bucket)), of: first.cap } } : {}),
   });
-  await postOnce(job, services, `rules:${done.id}`, bucket.channel, message);
+  await postDecisionsOnce(job, services, `rules:${done.id}`, bucket.channel, message);
   if (audited) return;
   const where = sessionLabel(bucket.k, bucket.s, undefined, bucket.o);
   const verb = bucket.action === 'approve' ? 'approved' : 'denied';
@@ -208,28 +206,28 @@ function shadowReport(services: Services, entries: QueuedDecision[]): SlackMessa
  * whose outcome is unknown is looked for in the channel before posting again, and the ts is recorded at once. The
  * channel's pace is shared with the relay's alerts; when it is full the job comes back later.
  */
-async function postOnce(job: Job, services: Services, deliveryKey: string, channel: string, message: SlackMessage): Promise<void> {
+async function postDecisionsOnce(job: Job, services: Services, deliveryKey: string, channel: string, message: SlackMessage): Promise<void> {
   const state = new RelayState(services.redis, services.keyPrefix);
   if (await state.postedIn(deliveryKey, channel)) return;
   if (!(await services.pacing.channel(channel).takeWithin(MAX_PACE_WAIT_MS))) return comeBackIn(job, 1_000);
-  const claim = await state.claimPost(deliveryKey, channel, POST_LEASE_MS);
-  if (claim.kind === 'done') return;
-  if (claim.kind === 'busy') return comeBackIn(job, claim.retryInMs);
   const slack = singleTryClient(services);
-  if (claim.inDoubtSince !== undefined) {
-    const found = await findDelivery(slack, services.log, { channel, deliveryKey, since: claim.inDoubtSince });
-    if (found) return state.recordPost(deliveryKey, channel, found);
-  }
-  let ts: string | undefined;
   try {
-    ts = (await slack.chat.postMessage({ channel, text: message.text, blocks: message.blocks ?? [], metadata: deliveryMetadata(deliveryKey), unfurl_links: false, unfurl_media: false })).ts;
+    await postOnce(slack, services.log, {
+      slot: state.alertSlot(deliveryKey, channel),
+      deliveryKey,
+      channel,
+      send: async (metadata) => {
+        const ts = (await slack.chat.postMessage({ channel, text: message.text, blocks: message.blocks ?? [], metadata, unfurl_links: false, unfurl_media: false })).ts;
+        return { channel, ts: ts ?? 'unknown' };
+      },
+      codec: tsOnly(channel),
+    });
   } catch (error) {
-    if (!outcomeUnknown(error)) await state.releasePost(deliveryKey, channel, claim.token);
+    if (error instanceof TryUnderWay) return comeBackIn(job, error.retryInMs);
     const e = error as { code?: string; retryAfter?: number };
     if (e.code === 'slack_webapi_rate_limited_error') await services.pacing.channel(channel).pause((e.retryAfter ?? 1) * 1000);
     throw error;
   }
-  await state.recordPost(deliveryKey, channel, ts ?? 'unknown');
 }
 
 /** Moves the job to delayed for `ms` (no attempt counted); its batch in hand waits with it. */

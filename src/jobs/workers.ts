@@ -107,5 +107,5 @@ async function tellOwnerItFailed(services: Services, job: Job, error: Error): Pr
   // A download's reason may name files on the server (writing …/x.part failed); a channel sees them relative.
   const reason = pathsShownTo(owner, services.config.recordings.dir, error.message);
   const message = jobFailedMessage({ jobId: String(job.id), description: owner.description, reason, attempts: job.attemptsMade, command: services.config.slack.command });
-  await new ProgressMessage(services.slack, services.pacing, owner.progress, services.log).update(message, { final: true });
+  await new ProgressMessage(services, owner.progress).update(message, { final: true });
 }

@@ -66,11 +66,36 @@ export const DIGEST_ACTIONS = {
   showAll: 'digest.show_all',
   reviewPending: 'digest.review_pending',
   approvePending: 'digest.approve_pending',
+  approveOne: 'digest.approve',
+  denyOne: 'digest.deny',
 } as const;
 /** The lines a digest message shows (ten keep the section within Slack's 3,000 characters); Show all has the rest. */
 export const DIGEST_LINES_SHOWN = 10;
 /** Sessions with registrants waiting get their buttons in the digest, this many (a block each; 50 a message). */
 const DIGEST_PENDING_SESSIONS = 5;
+/**
+ * The latest registrants waiting for approval get Approve and Deny in the digest itself, this many (two blocks each:
+ * with the rest at most 1 + 8 × 2 + 9 blocks, well within Slack's 50); the others are a click away in the card.
+ */
+export const DIGEST_WAITING_SHOWN = 8;
+
+/** A waiting registrant the digest offers a decision on: the alert's registrant and its line. */
+interface DigestWaitingLine {
+  k: RegistrantRef['k'];
+  s: string;
+  r: string;
+  e?: string;
+  l: string;
+}
+
+/** The value of a digest's Approve/Deny: which digest (to redraw it) and which registrant. */
+export interface DigestDecisionRef {
+  d: string;
+  k: RegistrantRef['k'];
+  s: string;
+  r: string;
+  e?: string;
+}
 
 /**
  * A digest of a burst: how many of each kind, the latest lines, a button for every line, and for each session whose
@@ -86,6 +111,10 @@ export function digestMessage(input: {
   pending?: Record<string, number>;
   /** The Show all button's value (names the digest); no button without it. */
   showAll?: string;
+  /** The latest registrants waiting for approval (oldest first): each gets Approve and Deny, or the decision made. */
+  waiting?: DigestWaitingLine[];
+  /** Decisions made from the digest, by registrant ID. */
+  decided?: Record<string, { action: 'approve' | 'deny'; by: string }>;
 }): SlackMessage {
   const total = Object.values(input.counts).reduce((a, b) => a + b, 0);
   const kinds = Object.entries(input.counts)
@@ -113,7 +142,34 @@ export function digestMessage(input: {
         ]),
       );
     });
+  if (input.showAll) blocks.push(...waitingBlocks(input.showAll, input.waiting ?? [], input.decided ?? {}, Object.values(input.pending ?? {}).reduce((a, b) => a + b, 0)));
   return { text: `${total} Zoom events${since}`, blocks };
+}
+
+/** Each of the latest waiting registrants: its line, then Approve and Deny, or once decided who did what. */
+function waitingBlocks(digest: string, waiting: DigestWaitingLine[], decided: Record<string, { action: 'approve' | 'deny'; by: string }>, pending: number): KnownBlock[] {
+  const shown = waiting.slice(-DIGEST_WAITING_SHOWN);
+  if (shown.length === 0) return [];
+  const blocks: KnownBlock[] = [
+    section(`:hourglass_flowing_sand: *Waiting for approval*${pending > shown.length ? `: the latest ${shown.length} of ${pending}` : ''}`),
+  ];
+  shown.forEach((w, i) => {
+    blocks.push(section(truncate(w.l, SECTION_TEXT_MAX)));
+    const decision = decided[w.r];
+    if (decision) {
+      // Distinct at a glance: a check for approved, a cross for denied.
+      blocks.push(context(decision.action === 'approve' ? `✓ approved by <@${decision.by}>` : `✗ denied by <@${decision.by}>`));
+      return;
+    }
+    const value = JSON.stringify({ d: digest, k: w.k, s: w.s, r: w.r, ...(w.e ? { e: w.e } : {}) } satisfies DigestDecisionRef);
+    blocks.push(
+      actions(`digest_waiting_${i}`, [
+        button('Approve', DIGEST_ACTIONS.approveOne, value, { style: 'primary' }),
+        button('Deny', DIGEST_ACTIONS.denyOne, value),
+      ]),
+    );
+  });
+  return blocks;
 }
 
 /** A message holds 50 blocks: the list takes all but the last, which says what did not fit. */

@@ -6,6 +6,7 @@ import { startWorkers, type RunningWorkers } from '../../src/jobs/workers.js';
 import { relayProcessor } from '../../src/jobs/relay.js';
 import { RelayState } from '../../src/jobs/relay-state.js';
 import { WatchStore, eventsOfTopic } from '../../src/slack/watches.js';
+import { PostSlot } from '../../src/slack/post-once.js';
 import { eventIdentity, type WatchTopic, type ZoomEvent } from '../../src/zoom/events.js';
 import { useBotFixture } from '../helpers/bot.js';
 import type { SlackCall } from '../helpers/fake-slack.js';
@@ -293,6 +294,55 @@ describe('delivery', () => {
     expect(prompt.body.text).toContain('Approve all 60 pending registrants of meeting 123 456 7890?');
   }, 30_000);
 
+  it('a waiting registrant in a digest is one click from a decision: Zoom gets that one status change and the digest shows who decided', async () => {
+    await watch('CDECIDE', 'registrations');
+    await saturate('CDECIDE');
+    const guests = [0, 1, 2].map((i) => ({ id: `dec-${i}`, email: `dec${i}@example.com`, first_name: 'Guest', status: 'pending' }));
+    for (const g of guests) {
+      await postWebhook(fixture.bot().url, zoomEvent('meeting.registration_created', (e) => {
+        e.payload.object.registrant.id = g.id;
+        e.payload.object.registrant.email = g.email;
+        e.payload.object.registrant.status = 'pending';
+      }));
+    }
+    // The digest lists each waiting registrant with Approve and Deny of its own (the session's buttons stay too).
+    const decisions = (call: SlackCall) => (call.body.blocks ?? []).flatMap((b: { elements?: Array<{ action_id?: string; value?: string }> }) => b.elements ?? []).filter((e: { action_id?: string }) => e.action_id === 'digest.approve');
+    const digest = await until('a digest offering all three', () => messagesIn('CDECIDE', 'Zoom events').filter((c) => decisions(c).length === 3).at(-1), 12_000);
+    expect(buttonOf(digest, 'digest.approve_pending')).toBeDefined();
+    const digestTs = fixture.slack().history.get('CDECIDE')!.find((m) => String(m.text).includes('Zoom events'))!.ts;
+    const approve = buttonOf(digest, 'digest.approve', 1);
+    expect(JSON.parse(approve.value)).toMatchObject({ k: 'meeting', s: '1234567890', r: 'dec-1', e: 'dec1@example.com' });
+    expect(approve.text.text).toBe('Approve');
+    expect(buttonOf(digest, 'digest.deny', 2).text.text).toBe('Deny');
+
+    for (const status of ['pending', 'approved', 'denied']) {
+      fixture.zoom().get('/meetings/1234567890/registrants').query((q) => q.status === status)
+        .reply(200, { total_records: status === 'pending' ? 3 : 0, next_page_token: '', registrants: status === 'pending' ? guests : [] }).persist();
+    }
+    const sent: unknown[] = [];
+    fixture.zoom().put('/meetings/1234567890/registrants/status', (body) => Boolean(sent.push(body))).reply(204).persist();
+    const click = async (actionId: string, value: string, id: string) => {
+      const body = buttonClick({ userId: 'UADMIN', actionId, value, responseUrl: fixture.slack().responseUrl(id), channelId: 'CDECIDE', message: { ts: digestTs, blocks: digest.body.blocks } });
+      expect((await postSigned(`${fixture.bot().url}/slack/events`, interactionBody(body), 'application/x-www-form-urlencoded')).status).toBe(200);
+    };
+    const updatedWith = (mark: string) => fixture.slack().waitFor((c) => c.method === 'chat.update' && c.body.channel === 'CDECIDE' && c.body.ts === digestTs && JSON.stringify(c.body.blocks).includes(mark), 8_000);
+
+    await click('digest.approve', approve.value, 'decide-1');
+    const approved = await updatedWith('✓ approved by <@UADMIN>');
+    expect(sent).toEqual([{ action: 'approve', registrants: [{ id: 'dec-1', email: 'dec1@example.com' }] }]);
+    // Where dec-1's buttons were, who approved; the others keep theirs.
+    expect(decisions(approved).map((b: { value?: string }) => JSON.parse(b.value!).r)).toEqual(['dec-0', 'dec-2']);
+    const blocks = approved.body.blocks as Array<{ type: string; text?: { text: string }; elements?: Array<{ text?: string }> }>;
+    const line = blocks.findLastIndex((b) => b.type === 'section' && String(b.text?.text).includes('dec1@example.com'));
+    expect(blocks[line + 1]!.elements![0]!.text).toBe('✓ approved by <@UADMIN>');
+
+    await click('digest.deny', buttonOf(approved, 'digest.deny', 1).value, 'decide-2');
+    const denied = await updatedWith('✗ denied by <@UADMIN>');
+    expect(sent.at(-1)).toEqual({ action: 'deny', registrants: [{ id: 'dec-2', email: 'dec2@example.com' }] });
+    expect(JSON.stringify(denied.body.blocks)).toContain('✓ approved by <@UADMIN>');
+    expect(decisions(denied).map((b: { value?: string }) => JSON.parse(b.value!).r)).toEqual(['dec-0']);
+  }, 30_000);
+
   it('delivers a folded event even when posting its digest fails: the claim is let go and the post tried again', async () => {
     await watch('CFAIL', 'meetings');
     const event = zoomEvent('meeting.started');
@@ -366,7 +416,7 @@ describe('delivery', () => {
     await watch('CCRASH', 'meetings');
     const event = zoomEvent('meeting.started');
     // The process is gone right after Slack answered: nothing is recorded and the job is run again.
-    vi.spyOn(RelayState.prototype, 'recordPost').mockRejectedValueOnce(new Error('Connection is closed.'));
+    vi.spyOn(PostSlot.prototype, 'record').mockRejectedValueOnce(new Error('Connection is closed.'));
     await postWebhook(fixture.bot().url, event);
     await expectOneAlertFoundAgain('CCRASH', event);
   }, 40_000);

@@ -52,7 +52,7 @@ export class FakeSlack {
   /** Every answer waits this long (a slow Slack): posts are still in flight when a test kills their process. */
   answerDelayMs = 0;
   /** The token's scopes, as Slack lists them in every answer's x-oauth-scopes header. */
-  scopes = ['chat:write', 'chat:write.public', 'channels:history', 'groups:history', 'channels:join'];
+  scopes = ['chat:write', 'chat:write.public', 'im:write', 'channels:history', 'groups:history', 'im:history', 'channels:join'];
   /** Messages posted per channel, for conversations.history / replies (with metadata when asked for). */
   readonly history = new Map<string, Array<{ ts: string; text?: string; thread_ts?: string; metadata?: unknown; files?: unknown[] }>>();
   /** Where apps.connections.open sends a Socket Mode client (a test's own WebSocket server). */
@@ -190,7 +190,9 @@ export class FakeSlack {
         const ts = `${Math.floor(this.lastTs / 1e6)}.${String(this.lastTs % 1e6).padStart(6, '0')}`;
         const { text, thread_ts, metadata } = call.body;
         const channel = String(call.body.channel);
-        this.history.set(channel, [...(this.history.get(channel) ?? []), { ts, text, ...(thread_ts ? { thread_ts } : {}), ...(metadata ? { metadata } : {}) }]);
+        // A post to a user goes into their DM with the bot, whose history is read under the DM's ID (conversations.open).
+        const conversation = /^[UW]/.test(channel) ? `D${channel}` : channel;
+        this.history.set(conversation, [...(this.history.get(conversation) ?? []), { ts, text, ...(thread_ts ? { thread_ts } : {}), ...(metadata ? { metadata } : {}) }]);
         return { ok: true, channel, ts };
       }
       case 'conversations.history':

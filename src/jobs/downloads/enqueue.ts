@@ -55,7 +55,7 @@ export interface EnqueuedDownload {
 export async function enqueueRecordingDownload(services: Services, request: DownloadRequest): Promise<EnqueuedDownload> {
   const jobId = request.jobId ?? newJobId('downloads');
   const description = request.description ?? describeDownload(request);
-  const progress = await postProgressMessage(services.slack, request.progressIn ?? request.userId, downloadProgressMessage({ jobId, description, state: 'queued' }));
+  const progress = await postProgressMessage(services, jobId, request.progressIn ?? request.userId, downloadProgressMessage({ jobId, description, state: 'queued' }));
   const owner: JobOwner = { userId: request.userId, description, progress, ...(request.progressIn ? { inChannel: true } : {}) };
   const data: DownloadJobData = {
     owner,

@@ -45,7 +45,7 @@ export class DownloadRun {
     this.folder = join(this.dir, plan.folder);
     this.total = plan.files.reduce((sum, f) => sum + (f.size ?? 0), 0);
     const { progress } = data.owner;
-    this.message = progress ? new ProgressMessage(this.services.slack, this.services.pacing, progress, this.services.log) : undefined;
+    this.message = progress ? new ProgressMessage(this.services, progress) : undefined;
     const restored = Progress.safeParse(job.progress);
     this.progress = restored.success
       ? restored.data

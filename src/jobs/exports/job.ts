@@ -58,7 +58,7 @@ export async function enqueueExport<K extends ExportKind>(
   description: string,
 ): Promise<string> {
   const jobId = newJobId('exports');
-  const progress = await postProgressMessage(services.slack, who.userId, exportMessage(jobId, description, ':hourglass_flowing_sand: Queued.'));
+  const progress = await postProgressMessage(services, jobId, who.userId, exportMessage(jobId, description, ':hourglass_flowing_sand: Queued.'));
   const owner: JobOwner = { userId: who.userId, description, progress };
   await services.jobs.queue('exports').add('csv', { owner, kind, query, zone: who.zone, day: who.day } satisfies ExportJobData, {
     jobId,
@@ -76,7 +76,7 @@ async function runExport(job: Job, data: ExportJobData, ctx: JobContext): Promis
   const parsed = exporter.query.safeParse(data.query);
   if (!parsed.success) throw new UnrecoverableError(`the export's query does not match: ${parsed.error.message}`);
   const query = parsed.data as never;
-  const message = data.owner.progress ? new ProgressMessage(services.slack, services.pacing, data.owner.progress, services.log) : undefined;
+  const message = data.owner.progress ? new ProgressMessage(services, data.owner.progress) : undefined;
   const show = (line: string, final = false) =>
     message?.update(exportMessage(jobId, data.owner.description, line), { final }) ?? Promise.resolve();
 

@@ -2,6 +2,7 @@
 // the middle that does not re-send a finished batch, cancel, and a summary naming each failure.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { requestCancel } from '../../../src/jobs/cancel.js';
+import { ProgressMessage } from '../../../src/jobs/progress.js';
 import { enqueueRegistrantUpdate } from '../../../src/jobs/registrant-updates.js';
 import { finishedJob, useJobFixture } from '../../helpers/jobs.js';
 import { gate, until } from '../../helpers/wait.js';
@@ -293,4 +294,38 @@ describe('bulk registrant job', () => {
     expect(new Set(sent).size).toBe(sent.length);
     expect(done.progress).toMatchObject({ done: 100, skipped: 1, changed: 99 });
   });
+  it('posts its progress message and its summary once in the DM when Slack took each but the connection dropped, and a retried last word updates that summary', async () => {
+    const zoom = fakeZoomRegistrants(3);
+    const slack = fixture.slack();
+    const inDm = () => slack.history.get(`D${ADMIN}`) ?? [];
+    const before = inDm().length;
+    // Slack takes the progress post, but the connection drops before its answer.
+    slack.interruptions.push({ method: 'chat.postMessage', match: (c) => c.body.channel === ADMIN, drop: true });
+    const description = 'Approve every pending registrant of webinar 812 3456 7890';
+    // Its try's lease (15 s) is waited out, then the DM is searched for the post's metadata.
+    const { jobId } = await enqueueRegistrantUpdate(fixture.services(), ADMIN, { kind: 'webinar', sessionId: WEBINAR, action: 'approve' }, description);
+    expect(inDm().length - before).toBe(1);
+    const opened = inDm().at(-1)!;
+    expect(slack.calls.filter((c) => c.method === 'conversations.history' && c.body.channel === `D${ADMIN}`)).toHaveLength(1);
+    const job = await fixture.services().jobs.queue('registrants').getJob(jobId);
+    expect(job!.data.owner.progress).toEqual({ channel: `D${ADMIN}`, ts: opened.ts });
+
+    // The message is gone by the end (someone deleted it): the summary is posted anew, and that post's answer is lost too.
+    slack.failures.push({ method: 'chat.update', status: 200, body: { ok: false, error: 'message_not_found' }, match: (c) => c.body.ts === opened.ts && String(c.body.text).includes('finished') });
+    slack.interruptions.push({ method: 'chat.postMessage', match: (c) => c.body.channel === `D${ADMIN}`, drop: true });
+    fixture.startWorkers();
+    // The job's last word waits out that try's lease too, then finds the summary in the DM.
+    const done = await finishedJob(fixture.services().jobs.queue('registrants'), jobId, 30_000);
+    expect(await done.getState()).toBe('completed');
+    expect(zoom.updates.flat()).toEqual(['r1', 'r2', 'r3']);
+    expect(slack.calls.filter((c) => c.method === 'conversations.history' && c.body.channel === `D${ADMIN}`)).toHaveLength(2);
+    expect(inDm().length - before).toBe(2);
+    const summary = inDm().at(-1)!;
+    expect(summary.text).toContain('finished, 3 of 3 done');
+
+    // The job's last word again (as after a retry): the summary posted anew is updated, nothing more is posted.
+    await new ProgressMessage(fixture.services(), { channel: `D${ADMIN}`, ts: opened.ts }).update({ text: `job ${jobId}: done` }, { final: true });
+    expect(inDm().length - before).toBe(2);
+    expect(slack.calls.filter((c) => c.method === 'chat.update').at(-1)!.body).toMatchObject({ channel: `D${ADMIN}`, ts: summary.ts, text: `job ${jobId}: done` });
+  }, 60_000);
 });

@@ -8,9 +8,11 @@ import { startAutoDownloads } from '../../../src/jobs/auto-download.js';
 import { derivedJobId } from '../../../src/jobs/queues.js';
 import { RelayState } from '../../../src/jobs/relay-state.js';
 import type { Services } from '../../../src/services.js';
+import { singleTryClient } from '../../../src/slack/post-once.js';
 import { WatchStore, eventsOfTopic } from '../../../src/slack/watches.js';
 import { eventIdentity, type ZoomEvent } from '../../../src/zoom/events.js';
 import { useJobFixture } from '../../helpers/jobs.js';
+import { until } from '../../helpers/wait.js';
 import { zoomEvent } from '../../helpers/zoom-events.js';
 
 const fixture = useJobFixture('auto-download');
@@ -36,7 +38,7 @@ async function watchedEvent(services: Services, channels: readonly string[]): Pr
 
 /** The relay's poster, straight to the fake Slack. */
 function poster(services: Services) {
-  return async (channel: string, message: { text: string; thread_ts?: string }) => String((await services.slack.chat.postMessage({ channel, ...message })).ts);
+  return async (channel: string, message: { text: string; thread_ts?: string }) => String((await singleTryClient(services).chat.postMessage({ channel, ...message })).ts);
 }
 
 describe('startAutoDownloads', () => {
@@ -111,44 +113,57 @@ describe('startAutoDownloads', () => {
     expect(await new RelayState(services.redis, services.keyPrefix).download(data.key)).toEqual({ jobId, shownIn: { CDL: 'progress' } });
   });
 
-  it('a run whose claim ran out while Slack held its progress post joins the job another run queued meanwhile, and says so', async () => {
-    const real = fixture.services();
-    const data = await watchedEvent(real, ['CDL']);
-    // Slack keeps the first run's progress post waiting (429s, retried) for longer than the run's claim on the event.
-    let reached!: () => void;
-    const atPost = new Promise<void>((resolve) => (reached = resolve));
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let firstMessage: string | undefined;
-    const chat: Services['slack']['chat'] = {
-      ...real.slack.chat,
-      postMessage: async (args) => {
-        reached();
-        await held;
-        const posted = await real.slack.chat.postMessage(args);
-        firstMessage = posted.ts;
-        return posted;
-      },
-    };
-    const slow = Object.create(real.slack, { chat: { value: chat } }) as Services['slack'];
-    const first = startAutoDownloads(data, ['CDL'], { ...real, slack: slow }, poster(real));
-    await atPost;
-    await real.redis.del(`{${real.keyPrefix}:relay}:download:${data.key}:claim`);
-    // The relay job runs again meanwhile: it takes the expired claim and queues the download with its own message.
-    expect(await startAutoDownloads(data, ['CDL'], real, poster(real))).toEqual({ later: false });
-
-    release();
+  it('a run whose claim ran out while Slack held the progress post comes back later instead of posting a second one', async () => {
+    const services = fixture.services();
+    const data = await watchedEvent(services, ['CDL']);
+    // Slack takes the first run's progress post at once but answers 2 s later.
+    fixture.slack().interruptions.push({ method: 'chat.postMessage', match: (c) => c.body.channel === 'CDL', delayMs: 2_000 });
+    const first = startAutoDownloads(data, ['CDL'], services, poster(services));
+    await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CDL');
+    await services.redis.del(`{${services.keyPrefix}:relay}:download:${data.key}:claim`);
+    // The relay job runs again meanwhile: it takes the expired claim, but the progress post is still under way.
+    expect(await startAutoDownloads(data, ['CDL'], services, poster(services))).toEqual({ later: true });
     expect(await first).toEqual({ later: false });
 
-    const jobs = await real.jobs.queue('downloads').getJobs(['waiting']);
+    const posts = fixture.slack().calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'CDL');
+    expect(posts).toHaveLength(1);
+    const jobs = await services.jobs.queue('downloads').getJobs(['waiting']);
     expect(jobs).toHaveLength(1);
-    const job = jobs[0]!;
-    // The job's progress message is the second run's; the first run's own no longer says it waits for a worker.
-    expect(job.data.owner.progress.ts).not.toBe(firstMessage);
-    const updates = fixture.slack().calls.filter((c) => c.method === 'chat.update');
-    expect(updates.map((c) => [c.body.ts, c.body.text])).toEqual([
-      [firstMessage, `:arrow_down: Downloading automatically as job \`${job.id}\`; its progress and where the files land are in the thread of this alert in <#CDL>.`],
-    ]);
-    expect(await new RelayState(real.redis, real.keyPrefix).download(data.key)).toEqual({ jobId: job.id, shownIn: { CDL: 'progress' } });
+    expect(jobs[0]!.data.owner.progress).toEqual({ channel: 'CDL', ts: fixture.slack().history.get('CDL')!.at(-1)!.ts });
+    expect(fixture.slack().calls.filter((c) => c.method === 'chat.update')).toEqual([]);
+    expect(await new RelayState(services.redis, services.keyPrefix).download(data.key)).toEqual({ jobId: jobs[0]!.id, shownIn: { CDL: 'progress' } });
   });
+
+  it('Slack takes the progress post but the connection drops before its answer: the run looks in the thread, one message', async () => {
+    const services = fixture.services();
+    const data = await watchedEvent(services, ['CDL']);
+    fixture.slack().interruptions.push({ method: 'chat.postMessage', match: (c) => c.body.channel === 'CDL', drop: true });
+
+    // The try's lease (15 s) is waited out, then the thread is searched for the post's metadata.
+    expect(await startAutoDownloads(data, ['CDL'], services, poster(services))).toEqual({ later: false });
+
+    expect(fixture.slack().calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'CDL')).toHaveLength(1);
+    expect(fixture.slack().calls.filter((c) => c.method === 'conversations.replies' && c.body.channel === 'CDL' && c.body.ts === '1773500000.000100')).toHaveLength(1);
+    const jobs = await services.jobs.queue('downloads').getJobs(['waiting']);
+    expect(jobs.map((j) => j.data.owner.progress)).toEqual([{ channel: 'CDL', ts: fixture.slack().history.get('CDL')!.at(-1)!.ts }]);
+  }, 30_000);
+
+  it('a line naming the download whose answer was lost is looked for in the thread when the relay job comes back: one line', async () => {
+    const services = fixture.services();
+    const data = await watchedEvent(services, ['CDL1', 'CDL2']);
+    // The second channel's line is taken by Slack, but the connection drops before its answer.
+    fixture.slack().interruptions.push({ method: 'chat.postMessage', match: (c) => c.body.channel === 'CDL2', drop: true });
+    const post = poster(services);
+    // The line is in doubt: the relay job comes back for it (a run within the try's lease waits too).
+    expect(await startAutoDownloads(data, ['CDL1', 'CDL2'], services, post)).toEqual({ later: true });
+    expect(await startAutoDownloads(data, ['CDL1', 'CDL2'], services, post)).toEqual({ later: true });
+    await until('the line found in the thread', async () => (await startAutoDownloads(data, ['CDL1', 'CDL2'], services, post)).later === false, 25_000, 1_000);
+
+    const lines = fixture.slack().calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'CDL2');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.body).toMatchObject({ thread_ts: '1773500000.000101', metadata: { event_type: 'zoomops_delivery' } });
+    expect(fixture.slack().calls.filter((c) => c.method === 'conversations.replies' && c.body.channel === 'CDL2')).toHaveLength(1);
+    const recorded = await new RelayState(services.redis, services.keyPrefix).download(data.key);
+    expect(recorded.shownIn).toEqual({ CDL1: 'progress', CDL2: fixture.slack().history.get('CDL2')!.at(-1)!.ts });
+  }, 40_000);
 });

@@ -47,23 +47,24 @@ it('counts a refolded event once, leaves it to the digest (a retry never posts i
 });
 
 it('claims an event’s post before it is made: a live try makes others wait, a try past its lease is in doubt, a refused one is not', async () => {
-  const first = await state.claimPost('ev-1', 'C4', 60_000);
+  const slot = state.alertSlot('ev-1', 'C4');
+  const first = await slot.claim(60_000);
   expect(first).toMatchObject({ kind: 'claimed' });
   expect(first).not.toHaveProperty('inDoubtSince');
   // A second run (a stalled job's) while the first try may still be under way.
-  const busy = await state.claimPost('ev-1', 'C4', 60_000);
+  const busy = await slot.claim(60_000);
   expect(busy.kind).toBe('busy');
   expect(busy.kind === 'busy' && busy.retryInMs).toBeGreaterThan(50_000);
   // The first try's lease is over and its outcome was never recorded: the next try knows it is in doubt, and since when.
   const before = Date.now();
-  const again = await state.claimPost('ev-1', 'C4', 0);
+  const again = await slot.claim(0);
   expect(again.kind === 'claimed' && again.inDoubtSince).toBeGreaterThan(before - 5_000);
   // Slack refused this try: nothing was posted, so the next one needs no search.
-  await state.releasePost('ev-1', 'C4', again.kind === 'claimed' ? again.token : '');
-  const clean = await state.claimPost('ev-1', 'C4', 60_000);
+  await slot.release(again.kind === 'claimed' ? again.token : '');
+  const clean = await slot.claim(60_000);
   expect(clean.kind === 'claimed' && 'inDoubtSince' in clean).toBe(false);
   await state.recordPost('ev-1', 'C4', '123.000200');
-  expect(await state.claimPost('ev-1', 'C4', 60_000)).toEqual({ kind: 'done', ts: '123.000200' });
+  expect(await slot.claim(60_000)).toEqual({ kind: 'done', value: '123.000200' });
   expect(await state.postedIn('ev-1', 'C4')).toBe('123.000200');
 });
 

@@ -13,7 +13,7 @@ afterAll(() => slack.stop());
 beforeEach(() => {
   slack.calls.length = 0;
   slack.history.clear();
-  slack.scopes = ['chat:write', 'channels:history', 'groups:history', 'channels:join'];
+  slack.scopes = ['chat:write', 'im:write', 'channels:history', 'groups:history', 'im:history', 'channels:join'];
 });
 
 it('finds the message that carries the delivery, not another delivery’s, and only since the first try', async () => {
@@ -21,7 +21,7 @@ it('finds the message that carries the delivery, not another delivery’s, and o
   const since = Date.now();
   await web.chat.postMessage({ channel: 'C1', text: 'another alert', metadata: deliveryMetadata('event:other') });
   const { ts } = await web.chat.postMessage({ channel: 'C1', text: 'the alert', metadata: deliveryMetadata('event:mine') });
-  expect(await findDelivery(web, silentLogger, { channel: 'C1', deliveryKey: 'event:mine', since })).toBe(ts);
+  expect(await findDelivery(web, silentLogger, { channel: 'C1', deliveryKey: 'event:mine', since })).toEqual({ channel: 'C1', ts });
   expect(await findDelivery(web, silentLogger, { channel: 'C1', deliveryKey: 'event:missing', since })).toBeUndefined();
   const history = slack.calls.find((c) => c.method === 'conversations.history')!;
   expect(history.body).toMatchObject({ channel: 'C1', include_all_metadata: 'true' });
@@ -32,7 +32,7 @@ it('looks in the thread’s replies for a post that was a reply', async () => {
   const web = client();
   const parent = await web.chat.postMessage({ channel: 'C2', text: 'meeting started' });
   const reply = await web.chat.postMessage({ channel: 'C2', text: 'ended', thread_ts: parent.ts!, metadata: deliveryMetadata('event:ended') });
-  expect(await findDelivery(web, silentLogger, { channel: 'C2', deliveryKey: 'event:ended', since: Date.now() - 1_000, threadTs: parent.ts! })).toBe(reply.ts);
+  expect(await findDelivery(web, silentLogger, { channel: 'C2', deliveryKey: 'event:ended', since: Date.now() - 1_000, threadTs: parent.ts! })).toEqual({ channel: 'C2', ts: reply.ts });
   expect(slack.calls.filter((c) => c.method === 'conversations.replies').map((c) => c.body.ts)).toEqual([parent.ts]);
 });
 
@@ -40,8 +40,35 @@ it('joins a public channel it posts to without being a member, then reads it', a
   const web = client();
   const { ts } = await web.chat.postMessage({ channel: 'C3', text: 'alert', metadata: deliveryMetadata('event:x') });
   slack.failures.push({ method: 'conversations.history', status: 200, body: { ok: false, error: 'not_in_channel' } });
-  expect(await findDelivery(web, silentLogger, { channel: 'C3', deliveryKey: 'event:x', since: Date.now() - 1_000 })).toBe(ts);
+  expect(await findDelivery(web, silentLogger, { channel: 'C3', deliveryKey: 'event:x', since: Date.now() - 1_000 })).toEqual({ channel: 'C3', ts });
   expect(slack.calls.map((c) => c.method).filter((m) => m.startsWith('conversations.'))).toEqual(['conversations.history', 'conversations.join', 'conversations.history']);
+});
+
+it('looks for a post to a user in their DM with the bot (conversations.open names it), only with im:history', async () => {
+  const web = client();
+  const since = Date.now();
+  await web.chat.postMessage({ channel: 'U7', text: 'job queued', metadata: deliveryMetadata('progress:job-1') });
+  const found = await findDelivery(web, silentLogger, { channel: 'U7', deliveryKey: 'progress:job-1', since });
+  expect(found).toEqual({ channel: 'DU7', ts: slack.history.get('DU7')![0]!.ts });
+  expect(slack.calls.filter((c) => c.method.startsWith('conversations.')).map((c) => [c.method, c.body.channel ?? c.body.users])).toEqual([
+    ['conversations.open', 'U7'],
+    ['conversations.history', 'DU7'],
+  ]);
+});
+
+it('without im:history, a post in doubt in a DM is not looked for (posted again, as before), while channels still are', async () => {
+  slack.scopes = ['chat:write', 'im:write', 'channels:history', 'groups:history', 'channels:join'];
+  const web = client();
+  const warn = vi.fn();
+  const log = { ...silentLogger, warn } as unknown as typeof silentLogger;
+  await web.chat.postMessage({ channel: 'U8', text: 'job queued', metadata: deliveryMetadata('progress:job-2') });
+  expect(await findDelivery(web, log, { channel: 'U8', deliveryKey: 'progress:job-2', since: Date.now() - 1_000 })).toBeNull();
+  expect(slack.calls.filter((c) => c.method.startsWith('conversations.'))).toEqual([]);
+  expect(warn).toHaveBeenCalledTimes(1);
+  expect(warn.mock.calls[0]![0]).toEqual({ missing: ['im:history'] });
+  const { ts } = await web.chat.postMessage({ channel: 'C9', text: 'alert', metadata: deliveryMetadata('event:c9') });
+  expect(await findDelivery(web, log, { channel: 'C9', deliveryKey: 'event:c9', since: Date.now() - 1_000 })).toEqual({ channel: 'C9', ts });
+  expect(warn).toHaveBeenCalledTimes(1);
 });
 
 it('without the history scopes, warns once and does not search: the caller posts again, as before', async () => {
@@ -51,9 +78,9 @@ it('without the history scopes, warns once and does not search: the caller posts
   const log = { ...silentLogger, warn } as unknown as typeof silentLogger;
   expect(await findDelivery(web, log, { channel: 'C4', deliveryKey: 'event:y', since: Date.now() })).toBeNull();
   expect(await findDelivery(web, log, { channel: 'C4', deliveryKey: 'event:z', since: Date.now() })).toBeNull();
-  expect(await recoveryScopes(web, log)).toEqual({ history: false, join: false });
+  expect(await recoveryScopes(web, log)).toEqual({ history: false, im: false, join: false });
   expect(warn).toHaveBeenCalledTimes(1);
-  expect(warn.mock.calls[0]![1]).toContain('channels:history, groups:history, channels:join');
+  expect(warn.mock.calls[0]![1]).toContain('channels:history, groups:history, im:history, channels:join');
   expect(slack.calls.filter((c) => c.method.startsWith('conversations.'))).toEqual([]);
 });
 

@@ -133,7 +133,10 @@ const RENDER: Record<string, (h: Hostile) => unknown> = {
   'alerts.alertMessage': () => undefined, // every event, below
   'alerts.alertSummary': () => undefined,
   'alerts.digestMessage': (h) =>
-    alerts.digestMessage({ counts: { 'meeting.started': 30 }, lines: [alerts.alertSummary(poisoned(fixtures['meeting.started']!, h), 'UTC')], zone: 'UTC', pending: { 'meeting:81234567890': 3 }, showAll: '1733150000000-0a1b2c3d' }),
+    alerts.digestMessage({ counts: { 'meeting.started': 30 }, lines: [alerts.alertSummary(poisoned(fixtures['meeting.started']!, h), 'UTC')], zone: 'UTC', pending: { 'meeting:81234567890': 3 }, showAll: '1733150000000-0a1b2c3d',
+      // The most waiting registrants it offers a decision on, each with a poisoned line and email.
+      waiting: Array.from({ length: 12 }, (_, i) => ({ k: 'meeting' as const, s: '81234567890', r: `r${i}-${h.other}`, e: h.email, l: alerts.alertSummary(poisoned(fixtures['meeting.started']!, h), 'UTC') })),
+      decided: { [`r4-${h.other}`]: { action: 'deny' as const, by: 'U1' } } }),
   'alerts.digestListMessage': (h) => alerts.digestListMessage(Array.from({ length: 60 }, () => alerts.alertSummary(poisoned(fixtures['meeting.started']!, h), 'UTC'))),
   'api.apiAnswerMessage': (h) => api.apiAnswerMessage({ method: 'GET', path: `/users/${h.text}`, status: 200, trackingId: h.other, body: h.text, fileNote: undefined }),
   'api.apiRefusalMessage': (h) => api.apiRefusalMessage({ method: 'GET', path: `/users/${h.text}`, status: 404, code: 1001, message: h.other, trackingId: h.other }),
