@@ -16,7 +16,7 @@ import { alertMessage, alertSummary, digestMessage, pendingRegistration } from '
 import { ZoomEvent, meetingInstanceOf } from '../zoom/events.js';
 import { RELAY_ATTEMPTS, type RelayJobData } from '../ingress/accept.js';
 import { startAutoDownloads } from './auto-download.js';
-import { RelayState } from './relay-state.js';
+import { FOLDED, RelayState } from './relay-state.js';
 import type { JobProcessor } from './workers.js';
 
 /** Digest updates gather this long, so a burst costs a few chat.update calls rather than one per event. */
@@ -94,16 +94,21 @@ async function relayEvent(job: Job, data: RelayJobData, services: Services): Pro
 }
 
 async function deliver(data: RelayJobData, { channel, zone }: WatchingChannel, services: Services): Promise<void> {
-  const state = new RelayState(services.redis, services.keyPrefix);
-  if (await state.postedIn(data.key, channel)) return;
+  const state = new RelayState(services.redis, services.keyPrefix, services.config.eventShards);
+  const done = await state.postedIn(data.key, channel);
+  if (done && !done.startsWith(FOLDED)) return;
   const message = alertMessage(data.event, zone, { withPasscode: await new WatchStore(services.redis, services.keyPrefix).showsPasscode(channel, data.event.event) });
   // A Download button would be lost in a digest's one line; a registration waiting for approval keeps its decision
   // one click away in the digest's buttons for its session.
   const waiting = pendingRegistration(data.event);
+  const pendingIn = waiting ? `${waiting.k}:${waiting.s}` : '';
+  // Marked folded but not shown yet: folded into that digest again, in case the run that marked it stopped before the
+  // digest held it (RelayState.fold); the digest counts it once.
+  if (done) return fold(data, channel, zone, services, state, pendingIn, done.slice(FOLDED.length));
   const foldable = waiting !== undefined || !message.blocks?.some((b) => b.type === 'actions');
   if (!(await roomToPost(channel, foldable, services, state))) {
     if (!foldable) throw new PaceSaturated(channel);
-    await fold(data, channel, zone, services, state, waiting ? `${waiting.k}:${waiting.s}` : '');
+    await fold(data, channel, zone, services, state, pendingIn);
     return;
   }
   const instance = meetingInstanceOf(data.event);
@@ -164,8 +169,8 @@ async function roomToPost(channel: string, foldable: boolean, services: Services
 }
 
 /** Folds the event into the channel's digest; it is delivered once a posted or updated digest shows it. */
-async function fold(data: RelayJobData, channel: string, zone: string, services: Services, state: RelayState, pendingIn: string): Promise<void> {
-  const id = await state.fold(channel, data.key, data.event.event, alertSummary(data.event, zone), Date.now(), pendingIn);
+async function fold(data: RelayJobData, channel: string, zone: string, services: Services, state: RelayState, pendingIn: string, into?: string): Promise<void> {
+  const id = await state.fold(channel, data.key, data.event.event, alertSummary(data.event, zone), Date.now(), pendingIn, into);
   // Queued first: if this process dies before the digest is in Slack, the flush job still gets it there.
   await services.jobs.queue('events').add(
     'Digest update',
@@ -218,7 +223,7 @@ async function postDigest(channel: string, id: string, zone: string, services: S
 /** Brings the digest message up to date, within the workspace's shared chat.update budget. */
 async function flushDigest(job: Job, data: z.infer<typeof DigestFlushJob>, services: Services): Promise<void> {
   const { channel, zone } = data;
-  const state = new RelayState(services.redis, services.keyPrefix);
+  const state = new RelayState(services.redis, services.keyPrefix, services.config.eventShards);
   const id = data.digest ?? (await state.currentDigest(channel));
   if (!id) return;
   // A few rounds: events folded while an update was on its way get the next one.
