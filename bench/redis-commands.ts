@@ -139,6 +139,8 @@ export interface CommandFigures {
   relay: number;
   idlePerSecond: number;
   relayLessIdle: number;
+  /** The busiest master's share of every command while events were ingested and relayed (1 on one Redis). */
+  busiest: number;
   /** Per event, the commands that took most (ingest alone; ingest and relay together). */
   ingestBreakdown: string;
   relayBreakdown: string;
@@ -186,12 +188,14 @@ async function measure(deployment: Deployment): Promise<CommandFigures> {
   await delay(IDLE_MS);
   const idlePerSecond = ((await commandsOn(masters)) - before) / (IDLE_MS / 1000);
   const relayBefore = await byNameOn(masters);
+  const relayBeforeByMaster = await Promise.all(masters.map((port) => totalCommands(port)));
   const t0 = performance.now();
   await send(relayUrl, relayEvents('relay'), RELAY_RATE);
   const deadline = Date.now() + 60_000;
   while (posts() < RELAY_CHANNELS + RELAY_EVENTS && Date.now() < deadline) await delay(20);
   const relaySeconds = (performance.now() - t0) / 1000;
   const relayAfter = await byNameOn(masters);
+  const perMaster = await Promise.all(masters.map(async (port, i) => (await totalCommands(port)) - relayBeforeByMaster[i]!));
   const total = sumOf(relayAfter) - sumOf(relayBefore);
   const posted = posts() - RELAY_CHANNELS;
   await relay.stop();
@@ -207,6 +211,7 @@ async function measure(deployment: Deployment): Promise<CommandFigures> {
     relay: relayPerEvent,
     idlePerSecond,
     relayLessIdle: relayPerEvent - (idlePerSecond * relaySeconds) / RELAY_EVENTS,
+    busiest: Math.max(...perMaster) / perMaster.reduce((a, b) => a + b, 0),
     ingestBreakdown: topCommands(pacedBefore, pacedAfter, RELAY_EVENTS),
     relayBreakdown: topCommands(relayBefore, relayAfter, RELAY_EVENTS),
   };
@@ -219,8 +224,9 @@ export async function redisCommandsTable(): Promise<CommandFigures[]> {
   const figures: CommandFigures[] = [];
   try {
     const sentinelEnv = { REDIS_SENTINELS: sentinel.sentinels.join(','), REDIS_SENTINEL_NAME: sentinel.masterName };
-    const clusterEnv = { REDIS_CLUSTER_NODES: cluster.nodes.map((n) => `redis://${n}`).join(',') };
     const shards = process.env.ZOOMOPS_EVENT_SHARDS;
+    // ZOOMOPS_EVENT_SHARDS=1 shows the cluster as it was before shards (every event on the same few slots).
+    const clusterEnv = { REDIS_CLUSTER_NODES: cluster.nodes.map((n) => `redis://${n}`).join(','), ...(shards ? { ZOOMOPS_EVENT_SHARDS: shards } : {}) };
     const deployments: Deployment[] = [
       { label: 'one Redis + replica (Sentinel)', env: sentinelEnv, nodes: sentinel.nodes },
       { label: 'Redis Cluster 3+3', env: clusterEnv, nodes: cluster.nodes },
@@ -228,14 +234,14 @@ export async function redisCommandsTable(): Promise<CommandFigures[]> {
     for (const d of deployments) figures.push(await measure(d));
     const col = (s: string, w = 12) => s.padStart(w);
     console.log(`\nRedis commands per accepted event (INFO commandstats, all masters; replica WAIT on${shards ? `, ZOOMOPS_EVENT_SHARDS=${shards}` : ''})`);
-    console.log(`${''.padEnd(32)}${col('ingest')}${col('relay')}${col('relay-idle')}${col('idle/s')}${col('events/s')}${col('p99 to 200')}`);
+    console.log(`${''.padEnd(32)}${col('ingest')}${col('relay')}${col('relay-idle')}${col('idle/s')}${col('busiest')}${col('events/s')}${col('p99 to 200')}`);
     for (const f of figures) {
       console.log(
-        `${f.label.padEnd(32)}${col(f.ingest.toFixed(1))}${col(f.relay.toFixed(1))}${col(f.relayLessIdle.toFixed(1))}${col(f.idlePerSecond.toFixed(0))}${col(f.perSecond.toFixed(0))}${col(`${f.p99.toFixed(1)} ms`)}${f.refused ? `  (${f.refused} not 200)` : ''}`,
+        `${f.label.padEnd(32)}${col(f.ingest.toFixed(1))}${col(f.relay.toFixed(1))}${col(f.relayLessIdle.toFixed(1))}${col(f.idlePerSecond.toFixed(0))}${col(`${(100 * f.busiest).toFixed(0)} %`)}${col(f.perSecond.toFixed(0))}${col(`${f.p99.toFixed(1)} ms`)}${f.refused ? `  (${f.refused} not 200)` : ''}`,
       );
     }
     for (const f of figures) console.log(`${f.label}\n  ingest: ${f.ingestBreakdown}\n  ingest + relay: ${f.relayBreakdown}`);
-    console.log(`ingest: ${EVENTS} webhooks, ${CONCURRENCY} at a time, role web alone; relay: ${RELAY_EVENTS} at ${RELAY_RATE}/s over ${RELAY_CHANNELS} channels, web + worker, less ingest; targets: ingest ≤ 8, relay ≤ 15`);
+    console.log(`ingest: ${EVENTS} webhooks, ${CONCURRENCY} at a time, role web alone; relay: ${RELAY_EVENTS} at ${RELAY_RATE}/s over ${RELAY_CHANNELS} channels, web + worker, less ingest; busiest: the busiest master's share of ingest + relay; targets: ingest ≤ 8, relay ≤ 15`);
   } finally {
     await Promise.all([sentinel.stop(), cluster.stop()]);
   }
