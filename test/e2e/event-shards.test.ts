@@ -83,4 +83,25 @@ describe('event shards', () => {
     const digest = fixture.slack().calls.filter((c) => ['chat.postMessage', 'chat.update'].includes(c.method) && c.body.channel === 'CSHARD' && /^8 Zoom events/.test(String(c.body.text)));
     expect(digest.length).toBeGreaterThan(0);
   });
+
+  it('shows an event marked folded whose digest never got it (a run stopped between the two writes)', async () => {
+    const state = new RelayState(services().redis, services().keyPrefix, SHARDS);
+    const other = meeting('meeting.started', 'stopped-other==');
+    const event = meeting('meeting.started', 'stopped-mid-fold==');
+    const key = eventIdentity(event as ZoomEvent);
+    // A digest open in the channel with one event; this event only marked as folded into it, as a stop leaves it.
+    const id = await state.fold('CSHARD', eventIdentity(other as ZoomEvent), 'meeting.started', 'other', Date.now());
+    await services().redis.hset(`{${services().keyPrefix}:relay${shardOf(key, SHARDS) ? `-${shardOf(key, SHARDS)}` : ''}}:posted:${key}`, 'CSHARD', `folded:${id}`);
+    expect(await state.postedIn(key, 'CSHARD')).toBe(`folded:${id}`);
+    expect((await state.digest('CSHARD', id)).unshown).toEqual([eventIdentity(other as ZoomEvent)]);
+    workers = startWorkers([relayProcessor], services());
+    expect((await postWebhook(fixture.bot().url, event)).status).toBe(200);
+    // Folded again into that digest, which goes to Slack showing both, and the event is recorded under its message.
+    const ts = await until('the event recorded under the digest’s message', async () => {
+      const posted = await state.postedIn(key, 'CSHARD');
+      return posted && /^\d+\.\d+$/.test(posted) ? posted : undefined;
+    }, 12_000, 100);
+    expect((await state.digest('CSHARD', id)).ts).toBe(ts);
+    expect(posts('CSHARD').filter((c) => !/^\d+ Zoom events/.test(String(c.body.text)))).toEqual([]);
+  });
 });
