@@ -8,6 +8,8 @@
 // so the generator never steals the server's event loop; the bot is measured as an operator runs it: role `web`
 // alone (the ingress limit), `web` + `worker` processes (split), and one process in role `all` (the relay
 // workers share the ingress's event loop). Each phase starts fresh processes on a fresh key prefix.
+// Then Redis commands per event, for ingest and for relay, on one Redis and on a local Redis Cluster
+// (bench/redis-commands.ts, which starts its own redis-servers; BENCH_TOPOLOGIES=off leaves it out).
 // Run: npx tsx bench/webhooks.ts   (needs Redis on REDIS_URL, default 127.0.0.1:6379; BENCH_SERVER_ARGS adds
 // node flags to the servers, e.g. "--trace-gc" with BENCH_VERBOSE=1 to see their output; BENCH_TARGETS=web,all
 // runs only those bot targets (bare always runs: it is the yardstick), e.g. to profile one with --cpu-prof)
@@ -18,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { WatchStore, eventsOfTopic } from '../src/slack/watches.js';
+import { redisCommandsTable } from './redis-commands.js';
 import type { Outcome, Plan } from './webhooks.client.js';
 import type { ServerStats } from './webhooks.server.js';
 import { BENCH_CHANNELS } from './webhooks.shared.js';
@@ -225,6 +228,7 @@ async function main(): Promise<void> {
   row('burst of 120 in 2 s, 1 ch: accounted for after', (t) => (bursts[t as 'split' | 'all'] ? `${(bursts[t as 'split' | 'all']!.ms / 1000).toFixed(1)} s` : '—'));
   row('  messages it took', (t) => (bursts[t as 'split' | 'all'] ? String(bursts[t as 'split' | 'all']!.messages) : '—'));
   console.log('targets: ≥ 50 % of bare events/s; p99 time to 200 < 50 ms at 500/s; p99 webhook to Slack < 250 ms; a burst accounted for within 15 s in ≤ 10 messages');
+  if (process.env.BENCH_TOPOLOGIES !== 'off') await redisCommandsTable();
 }
 
 main().catch((error: unknown) => {

@@ -83,6 +83,7 @@ export function createServices(opts: BotOptions): Services {
       keyPrefix,
       (queue, error) => redisErrors.error(`queue ${queue}`, error, 'job queue error'),
       config.waitForReplica ? new ReplicaWait(redis, REPLICA_WAIT_MS) : undefined,
+      config.eventShards,
     ),
     pacing: new SlackPacing(redis, keyPrefix),
     rules: new RuleStore(redis, keyPrefix),
@@ -107,7 +108,7 @@ export function createWebBot(opts: BotOptions, services: Services = createServic
   // One bound on unauthenticated bodies for both signed routes (ingress/body-gate.ts).
   const gate = new BodyGate();
   const customRoutes: CustomRoute[] = [
-    healthRoute(opts.redis, services.keyPrefix),
+    healthRoute(opts.redis, services.keyPrefix, config.eventShards),
     gatedRoute(zoomWebhookRoute(services), gate),
     metricsRoute(services),
     ...boardRoutes(services),
@@ -176,8 +177,9 @@ export function createHealthServer(
   keyPrefix: string,
   port: number,
   extraRoutes: CustomRoute[] = [],
+  eventShards = 1,
 ): { start(): Promise<void>; stop(): Promise<void> } {
-  const routes = [healthRoute(redis, keyPrefix), ...extraRoutes];
+  const routes = [healthRoute(redis, keyPrefix, eventShards), ...extraRoutes];
   let server: Server | undefined;
   return {
     start: () =>
@@ -194,12 +196,12 @@ export function createHealthServer(
   };
 }
 
-function healthRoute(redis: RedisClient, keyPrefix: string): CustomRoute {
+function healthRoute(redis: RedisClient, keyPrefix: string, eventShards: number): CustomRoute {
   return {
     path: '/healthz',
     method: ['GET'],
     handler: (_req: IncomingMessage, res: ServerResponse) => {
-      redisHealthProblem(redis, keyPrefix)
+      redisHealthProblem(redis, keyPrefix, eventShards)
         .then((problem) =>
           problem === undefined
             ? sendJson(res, 200, { status: 'ok' })

@@ -41,6 +41,11 @@ export interface Config {
   keyPrefix: string;
   /** ZOOMOPS_REDIS_WAIT: an accepted event waits for a replica's copy before its 200 (when the master has replicas). */
   waitForReplica: boolean;
+  /**
+   * ZOOMOPS_EVENT_SHARDS: queues (each with its relay state on its own cluster slot) the Zoom events are spread over;
+   * 1 on one Redis or Sentinel (one master does all the work anyway), 8 on a cluster.
+   */
+  eventShards: number;
   logLevel: LogLevel;
   slack: {
     botToken: string;
@@ -103,6 +108,14 @@ export type StartMode =
   | { kind: 'real'; config: Config }
   | { kind: 'sandbox' }
   | { kind: 'refused'; reason: string };
+
+/**
+ * Event shards on a cluster by default: enough that a 3- to 8-master cluster has every master taking events (a slot per
+ * shard, spread by the hash), few enough that each process's relay keeps a handful of blocking connections.
+ */
+const CLUSTER_EVENT_SHARDS = 8;
+/** Every shard is a relay worker with its own blocking connection in every worker process. */
+const MAX_EVENT_SHARDS = 64;
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
@@ -242,6 +255,7 @@ const envSchema = z
       z.enum(['on', 'off'], { error: (issue) => `must be on or off, got "${String(issue.input)}"` }),
       'on',
     ),
+    ZOOMOPS_EVENT_SHARDS: optional(wholeNumber('a number of shards', 1, MAX_EVENT_SHARDS)),
     ZOOMOPS_KEY_PREFIX: withDefault(
       z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, {
         error: (issue) => `must be 1 to 64 letters, digits, dots, dashes or underscores, got "${String(issue.input)}"`,
@@ -347,6 +361,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     redis: redisTopology(e),
     keyPrefix: e.ZOOMOPS_KEY_PREFIX,
     waitForReplica: e.ZOOMOPS_REDIS_WAIT === 'on',
+    eventShards: e.ZOOMOPS_EVENT_SHARDS ?? (e.REDIS_CLUSTER_NODES ? CLUSTER_EVENT_SHARDS : 1),
     logLevel: e.LOG_LEVEL,
     slack: {
       botToken: e.SLACK_BOT_TOKEN,

@@ -211,11 +211,12 @@ export async function metricsText(jobs: JobQueues): Promise<string> {
   queueJobs.reset();
   try {
     const counts = await Promise.race([
-      Promise.all(QUEUE_NAMES.map((queue) => jobs.queue(queue).getJobCounts(...QUEUE_STATES))),
+      // The events queue's shards count as one queue.
+      Promise.all(QUEUE_NAMES.map((queue) => Promise.all(jobs.shardsOf(queue).map((shard) => shard.getJobCounts(...QUEUE_STATES))))),
       sleep(QUEUE_COUNT_TIMEOUT_MS, undefined, { ref: false }).then(() => Promise.reject(new Error('Redis did not answer'))),
     ]);
-    counts.forEach((byState, i) => {
-      for (const state of QUEUE_STATES) queueJobs.set({ queue: QUEUE_NAMES[i]!, state }, byState[state] ?? 0);
+    counts.forEach((shards, i) => {
+      for (const state of QUEUE_STATES) queueJobs.set({ queue: QUEUE_NAMES[i]!, state }, shards.reduce((sum, byState) => sum + (byState[state] ?? 0), 0));
     });
   } catch {
     // Left out: an empty series says "unknown", a zero would say "idle".

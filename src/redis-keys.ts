@@ -20,3 +20,11 @@ export type KeyGroup = (typeof KEY_GROUPS)[number];
 export function redisKey(prefix: string, group: KeyGroup, ...parts: string[]): string {
   return [`{${prefix}:${group}}`, ...parts].join(':');
 }
+
+/**
+ * A key of one shard of a group (`{zoomops:relay-3}:…`), so a group's keys can spread over several slots; shard 0 is
+ * the group's own tag (`{zoomops:relay}:…`), so keys written before shards are found where they were.
+ */
+export function shardKey(prefix: string, group: KeyGroup, shard: number | string, ...parts: string[]): string {
+  return shard === 0 ? redisKey(prefix, group, ...parts) : [`{${prefix}:${group}-${shard}}`, ...parts].join(':');
+}

@@ -33,7 +33,7 @@ export async function startBot(
   const services = createServices(botOptions);
   const stoppers: Array<() => Promise<void>> = [];
   if (config.role === 'worker') {
-    const health = createHealthServer(opts.redis, services.keyPrefix, config.port, [metricsRoute(services)]);
+    const health = createHealthServer(opts.redis, services.keyPrefix, config.port, [metricsRoute(services)], config.eventShards);
     await health.start();
     stoppers.push(health.stop);
   } else {

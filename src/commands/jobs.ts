@@ -110,7 +110,7 @@ async function listFailed(inv: CommandInvocation): Promise<void> {
 }
 
 async function collectJobs(inv: CommandInvocation, queues: readonly QueueName[], states: JobState[]): Promise<JobInfo[]> {
-  const lists = await Promise.all(queues.map((q) => inv.services.jobs.queue(q).getJobs(states, 0, LIST_LIMIT - 1)));
+  const lists = await Promise.all(queues.flatMap((q) => inv.services.jobs.shardsOf(q)).map((queue) => queue.getJobs(states, 0, LIST_LIMIT - 1)));
   const jobs = lists.flat().filter((j): j is Job => Boolean(j));
   const infos = await Promise.all(jobs.map(infoOf));
   return infos.sort((a, b) => b.createdAt - a.createdAt).slice(0, LIST_LIMIT);

@@ -33,8 +33,9 @@ async function redisLine(deps: DoctorDeps): Promise<DoctorLine> {
 async function queueLines(deps: DoctorDeps): Promise<DoctorLine[]> {
   const now = deps.now();
   const lines: DoctorLine[] = [];
-  for (const name of QUEUE_NAMES) {
-    const queue = deps.jobs.queue(name);
+  // Each shard of the events queue on its own line: a shard no worker takes from is stuck on its own.
+  for (const queue of QUEUE_NAMES.flatMap((name) => deps.jobs.shardsOf(name))) {
+    const name = queue.name;
     const counts = await queue.getJobCounts('failed', 'wait');
     const [oldest] = await queue.getJobs(['wait'], 0, 0, true);
     const waited = oldest ? now.diff(DateTime.fromMillis(oldest.timestamp)).as('minutes') : 0;

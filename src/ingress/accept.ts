@@ -1,8 +1,10 @@
-// Where every Zoom event enters the bot, from the webhook route and the WebSocket alike: one BullMQ job on the
-// `events` queue, deduplicated on the event's identity for as long as Zoom may send it again.
+// Where every Zoom event enters the bot, from the webhook route and the WebSocket alike: one BullMQ job on its shard
+// of the events queue (jobs/event-shards.ts: by meeting instance), deduplicated on the event's identity for as long
+// as Zoom may send it again. A duplicate meets the same shard, so its dedupe key is found.
 import type { Job, JobsOptions } from 'bullmq';
 import type { JobQueues } from '../jobs/queues.js';
 import { newJobId } from '../jobs/queues.js';
+import { eventQueueName, eventShardOf } from '../jobs/event-shards.js';
 import { countZoomEvent } from '../metrics.js';
 import { eventIdentity, type ZoomEvent } from '../zoom/events.js';
 
@@ -51,7 +53,7 @@ export async function acceptEvent(jobs: JobQueues, event: ZoomEvent, source: Rel
   const { download_token: _token, ...stored } = event as ZoomEvent & { download_token?: unknown };
   const data: RelayJobData = { kind: 'event', key, event: stored as ZoomEvent, source, receivedAt: now };
   const jobId = nextEventJobId();
-  const job = await batchOf(jobs).add({
+  const job = await batchOf(jobs).add(eventShardOf(event, key, jobs.eventShards), {
     name: `Zoom event ${event.event}`,
     data,
     opts: { ...JOB_OPTIONS, jobId, deduplication: { id: key, ttl: DEDUPE_TTL_MS } },
@@ -64,35 +66,45 @@ export async function acceptEvent(jobs: JobQueues, event: ZoomEvent, source: Rel
 type NewJob = { name: string; data: RelayJobData; opts: JobsOptions };
 
 /**
- * Events that arrive in the same turn of the event loop reach Redis in one write: a pipeline of the same
+ * Events that arrive in the same turn of the event loop reach Redis in one write per shard: a pipeline of the same
  * `addJob` Lua calls, run in order, so dedupe behaves as with separate adds. Each loopback write costs tens of
  * µs of CPU; under a burst (the backlog after any stall) that was the largest share of an event's cost. Each
  * caller still resolves only once Redis has answered for its own job; a failed write fails every event in it
  * (Zoom retries them, and the dedupe key turns any that did land into a duplicate).
  */
+type Pending = { job: NewJob; resolve: (job: Job) => void; reject: (error: unknown) => void };
+
 class EnqueueBatch {
-  private pending: Array<{ job: NewJob; resolve: (job: Job) => void; reject: (error: unknown) => void }> = [];
+  private pending = new Map<number, Pending[]>();
 
   constructor(private readonly jobs: JobQueues) {}
 
-  add(job: NewJob): Promise<Job> {
+  add(shard: number, job: NewJob): Promise<Job> {
     return new Promise((resolve, reject) => {
       // setImmediate runs right after this turn's I/O callbacks: no timer, and no wait when the loop is idle.
-      if (this.pending.push({ job, resolve, reject }) === 1) setImmediate(() => this.flush());
+      if (this.pending.size === 0) setImmediate(() => this.flush());
+      const batch = this.pending.get(shard) ?? [];
+      batch.push({ job, resolve, reject });
+      this.pending.set(shard, batch);
     });
   }
 
   private flush(): void {
-    const batch = this.pending;
-    this.pending = [];
+    const batches = this.pending;
+    this.pending = new Map();
+    for (const [shard, batch] of batches) this.store(shard, batch);
+  }
+
+  private store(shard: number, batch: Pending[]): void {
+    const name = eventQueueName(shard);
     // Looked up each time: JobQueues.close() drops its queues and a later call makes new ones.
-    const queue = this.jobs.queue('events');
+    const queue = this.jobs.queue(name);
     const stored: Promise<Job[]> =
       batch.length === 1 ? queue.add(batch[0]!.job.name, batch[0]!.job.data, batch[0]!.job.opts).then((job) => [job]) : queue.addBulk(batch.map((b) => b.job));
     // One WAIT per batch: the 200 goes out once a replica holds the events too (a failover cannot lose them).
     stored.then(
       async (added) => {
-        await this.jobs.replicated('events');
+        await this.jobs.replicated(name);
         return added;
       },
     ).then(

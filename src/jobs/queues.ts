@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Queue, type Job } from 'bullmq';
 import type { RedisClient } from '../redis.js';
 import type { ReplicaWait } from '../replication.js';
+import { eventQueueName, type EventQueueName } from './event-shards.js';
 
 export type QueueName = 'events' | 'registrants' | 'downloads' | 'exports' | 'shares' | 'rules';
 export const QUEUE_NAMES: readonly QueueName[] = ['events', 'registrants', 'downloads', 'exports', 'shares', 'rules'];
@@ -35,7 +36,7 @@ export function queueOfJobId(jobId: string): QueueName | undefined {
   return QUEUE_NAMES.find((q) => ID_PREFIX[q] === prefix);
 }
 
-export function queuePrefix(keyPrefix: string, queue: QueueName): string {
+export function queuePrefix(keyPrefix: string, queue: QueueName | EventQueueName): string {
   return `{${keyPrefix}-${queue}}`;
 }
 
@@ -60,7 +61,7 @@ export interface JobOwner {
 }
 
 export class JobQueues {
-  private readonly queues = new Map<QueueName, Queue>();
+  private readonly queues = new Map<string, Queue>();
 
   constructor(
     private readonly connection: RedisClient,
@@ -69,28 +70,44 @@ export class JobQueues {
     private readonly onError: (queue: QueueName, error: Error) => void,
     /** Set: enqueuing callers may wait for a replica's copy (`replicated`) before they acknowledge. */
     private readonly replicaWait?: ReplicaWait,
+    /** ZOOMOPS_EVENT_SHARDS: how many queues the Zoom events are spread over (jobs/event-shards.ts). */
+    readonly eventShards = 1,
   ) {}
 
   /** Resolves once a replica holds this process's writes to the queue; at once without replicas or when not asked. */
-  async replicated(name: QueueName): Promise<void> {
+  async replicated(name: QueueName | EventQueueName): Promise<void> {
     await this.replicaWait?.confirm(`${queuePrefix(this.keyPrefix, name)}:${name}`);
   }
 
-  queue(name: QueueName): Queue {
+  /** The queue; `events` is shard 0 of the Zoom events (`shards` has them all). */
+  queue(name: QueueName | EventQueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
       queue = new Queue(name, { connection: this.connection, prefix: queuePrefix(this.keyPrefix, name) });
-      queue.on('error', (error) => this.onError(name, error));
+      // Errors of every shard are reported as the events queue's: one cause, one throttled log line.
+      const reported = name.startsWith('events') ? 'events' : (name as QueueName);
+      queue.on('error', (error) => this.onError(reported, error));
       this.queues.set(name, queue);
     }
     return queue;
+  }
+
+  /** Every queue behind a name: each shard of the Zoom events, else the one queue. For listings and counts. */
+  shardsOf(name: QueueName): Queue[] {
+    if (name !== 'events') return [this.queue(name)];
+    return Array.from({ length: this.eventShards }, (_, shard) => this.queue(eventQueueName(shard)));
   }
 
   /** The job with this ID, wherever it is (waiting, active, done, failed); undefined when unknown or removed. */
   async find(jobId: string): Promise<Job | undefined> {
     const name = queueOfJobId(jobId);
     if (!name) return undefined;
-    return (await this.queue(name).getJob(jobId)) ?? undefined;
+    // An event's ID does not name its shard; `/zoom jobs status` is rare enough to ask each.
+    for (const queue of this.shardsOf(name)) {
+      const job = await queue.getJob(jobId);
+      if (job) return job;
+    }
+    return undefined;
   }
 
   async close(): Promise<void> {

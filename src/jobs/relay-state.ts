@@ -1,14 +1,16 @@
 // What the relay remembers in Redis: each event's Slack posts (so a retried job never posts twice), the first
 // message of each meeting instance per channel (its thread), the digest a burst is folded into, and the automatic
 // download an event started. A folded event counts as delivered only once a digest message that shows it was posted
-// or updated.
+// or updated. Per-event records (posts, downloads) and threads are spread over the event shards' slots
+// (jobs/event-shards.ts), so on a cluster no one master takes every event; a channel's digest keeps one slot.
 import { randomUUID } from 'node:crypto';
 import { execChecked, type RedisClient } from '../redis.js';
 import { DEDUPE_TTL_MS } from '../ingress/accept.js';
 import { RedisScript } from '../redis-script.js';
-import { redisKey } from '../redis-keys.js';
+import { redisKey, shardKey } from '../redis-keys.js';
 import { PostSlot } from '../slack/post-once.js';
 import { z } from 'zod';
+import { shardOf } from './event-shards.js';
 import { DIGEST_LINES_SHOWN, DIGEST_WAITING_SHOWN } from '../views/alerts.js';
 
 const THREAD_TTL_S = 7 * 24 * 3600;
@@ -78,32 +80,30 @@ return id
 `);
 
 // Adds one event to a digest once (a retried job folds again without counting twice).
-// The event is also marked handled in this channel (`folded:<digest>`), so a retry of its job for another channel
-// never posts it here on its own while the digest still carries it; markShown later puts the digest's ts there.
 const foldEvent = new RedisScript(`
--- A registration waiting for approval also counts under its session (ARGV[10], empty for any other event), and joins
--- the latest few the digest offers a decision on (ARGV[11], its registrant; ARGV[12] of them are kept).
-local all, unshown, counts, lines, meta, posted, pending, waiting = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+-- A registration waiting for approval also counts under its session (ARGV[7], empty for any other event), and joins
+-- the latest few the digest offers a decision on (ARGV[8], its registrant; ARGV[9] of them are kept).
+local all, unshown, counts, lines, meta, pending, waiting = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 if redis.call('SADD', all, ARGV[1]) == 1 then
   redis.call('SADD', unshown, ARGV[1])
   redis.call('HINCRBY', counts, ARGV[2], 1)
   redis.call('RPUSH', lines, ARGV[3])
   redis.call('LTRIM', lines, -tonumber(ARGV[4]), -1)
   redis.call('HSETNX', meta, 'since', ARGV[6])
-  redis.call('HSETNX', meta, 'zone', ARGV[13])
-  if ARGV[10] ~= '' then redis.call('HINCRBY', pending, ARGV[10], 1) end
-  if ARGV[11] ~= '' then
-    redis.call('RPUSH', waiting, ARGV[11])
-    redis.call('LTRIM', waiting, -tonumber(ARGV[12]), -1)
+  redis.call('HSETNX', meta, 'zone', ARGV[10])
+  if ARGV[7] ~= '' then redis.call('HINCRBY', pending, ARGV[7], 1) end
+  if ARGV[8] ~= '' then
+    redis.call('RPUSH', waiting, ARGV[8])
+    redis.call('LTRIM', waiting, -tonumber(ARGV[9]), -1)
   end
 end
-for i = 1, 5 do redis.call('PEXPIRE', KEYS[i], ARGV[5]) end
-redis.call('PEXPIRE', pending, ARGV[5])
+for i = 1, 6 do redis.call('PEXPIRE', KEYS[i], ARGV[5]) end
 if redis.call('EXISTS', waiting) == 1 then redis.call('PEXPIRE', waiting, ARGV[5]) end
-redis.call('HSETNX', posted, ARGV[7], ARGV[8])
-redis.call('PEXPIRE', posted, ARGV[9])
 return 1
 `);
+
+/** What `postedIn` reads for an event marked as folded into a digest that has not been shown yet. */
+export const FOLDED = 'folded:';
 
 // Claims a digest's message (KEYS[1], as claim() does) and notes the first try (KEYS[2], `<ms>:<token>`, kept while
 // its outcome is unknown); returns whether it was claimed and the earlier try, if one is noted.
@@ -141,6 +141,8 @@ export class RelayState {
   constructor(
     private readonly redis: RedisClient,
     private readonly keyPrefix: string,
+    /** ZOOMOPS_EVENT_SHARDS: the slots per-event records and threads are spread over. */
+    private readonly shards = 1,
   ) {}
 
   /** Where this event was already delivered in this channel: the ts of its message or of the digest showing it. */
@@ -171,19 +173,23 @@ export class RelayState {
   }
 
   /**
-   * Folds one event into the channel's open digest (opening one if none is, or it is too old); its id. `pendingIn`:
-   * the session (`<meeting|webinar>:<id>`) whose registrant waits for approval, for a folded registration alert.
+   * Folds one event into the channel's open digest (opening one if none is, or it is too old), or into digest `into`;
+   * its id. `pendingIn`: the session (`<meeting|webinar>:<id>`) whose registrant waits for approval, for a folded
+   * registration alert.
+   *
+   * The event is first marked handled in this channel (`folded:<digest>` in its record), so a retry of its job for
+   * another channel never posts it here on its own while the digest carries it; markShown later puts the digest's ts
+   * there. The record's slot is the event's shard's, the digest's the channel's, so the two writes cannot be one
+   * script on a cluster: a run that stops between them leaves the mark without the event in the digest, and the next
+   * run, finding the mark, folds it again into that digest (relay.ts), which counts it once however often it is folded.
    */
-  async fold(channel: string, eventKey: string, eventName: string, line: string, now: number, pendingIn = '', folded: DigestFold = {}): Promise<string> {
-    const id = String(await openDigest.run(this.redis, [this.digestKey(channel, 'current')], [now, DIGEST_MAX_AGE_MS, DIGEST_IDLE_MS, `${now}-${randomUUID().slice(0, 8)}`]));
+  async fold(channel: string, eventKey: string, eventName: string, line: string, now: number, pendingIn = '', folded: DigestFold = {}, into?: string): Promise<string> {
+    const id = into ?? String(await openDigest.run(this.redis, [this.digestKey(channel, 'current')], [now, DIGEST_MAX_AGE_MS, DIGEST_IDLE_MS, `${now}-${randomUUID().slice(0, 8)}`]));
+    const posted = this.postedKey(eventKey);
+    await execChecked(this.redis.multi().hsetnx(posted, channel, `${FOLDED}${id}`).pexpire(posted, DEDUPE_TTL_MS));
     await foldEvent.run(
       this.redis,
-      [
-        ...['all', 'unshown', 'counts', 'lines', 'meta'].map((part) => this.digestKey(channel, `${id}:${part}`)),
-        this.postedKey(eventKey),
-        this.digestKey(channel, `${id}:pending`),
-        this.digestKey(channel, `${id}:waiting`),
-      ],
+      ['all', 'unshown', 'counts', 'lines', 'meta', 'pending', 'waiting'].map((part) => this.digestKey(channel, `${id}:${part}`)),
       [
         eventKey,
         eventName,
@@ -191,9 +197,6 @@ export class RelayState {
         DIGEST_LINES,
         DIGEST_KEEP_MS,
         now,
-        channel,
-        `folded:${id}`,
-        DEDUPE_TTL_MS,
         pendingIn,
         folded.waiting ? JSON.stringify({ ...folded.waiting, l: line }) : '',
         DIGEST_WAITING_SHOWN,
@@ -291,13 +294,23 @@ export class RelayState {
     return this.redis.lrange(this.digestKey(channel, `${id}:lines`), 0, -1);
   }
 
-  /** A message showing these events is in Slack: they are delivered, under that message's ts. */
+  /**
+   * A message showing these events is in Slack: they are delivered, under that message's ts. One transaction per slot
+   * (the events' records spread over the shards'), the records first: a stop before the digest forgets them as
+   * unshown costs one more update of its message, never an event left out.
+   */
   async markShown(channel: string, id: string, eventKeys: readonly string[], ts: string): Promise<void> {
     if (eventKeys.length === 0) return;
-    const tx = this.redis.multi();
-    for (const key of eventKeys) tx.hset(this.postedKey(key), channel, ts).pexpire(this.postedKey(key), DEDUPE_TTL_MS);
-    tx.srem(this.digestKey(channel, `${id}:unshown`), ...eventKeys);
-    await execChecked(tx);
+    const bySlot = new Map<number, string[]>();
+    for (const key of eventKeys) bySlot.set(shardOf(key, this.shards), [...(bySlot.get(shardOf(key, this.shards)) ?? []), key]);
+    await Promise.all(
+      [...bySlot.values()].map((keys) => {
+        const tx = this.redis.multi();
+        for (const key of keys) tx.hset(this.postedKey(key), channel, ts).pexpire(this.postedKey(key), DEDUPE_TTL_MS);
+        return execChecked(tx);
+      }),
+    );
+    await execChecked(this.redis.multi().srem(this.digestKey(channel, `${id}:unshown`), ...eventKeys));
   }
 
   /**
@@ -352,15 +365,16 @@ export class RelayState {
     await releaseClaim.run(this.redis, [key], [token]);
   }
 
-  // Per feature hash tags: each MULTI and script above stays within one Redis Cluster slot.
+  // Each MULTI and script above stays within one Redis Cluster slot: an event's records on its shard's (by the
+  // event's identity, which markShown knows), an instance's threads on the instance's, a channel's digest on `relay`.
   private postedKey(eventKey: string): string {
-    return redisKey(this.keyPrefix, 'relay', 'posted', eventKey);
+    return shardKey(this.keyPrefix, 'relay', shardOf(eventKey, this.shards), 'posted', eventKey);
   }
   private threadKey(channel: string, instance: string): string {
-    return redisKey(this.keyPrefix, 'relay', 'thread', channel, instance);
+    return shardKey(this.keyPrefix, 'relay', shardOf(instance, this.shards), 'thread', channel, instance);
   }
   private downloadKey(eventKey: string): string {
-    return redisKey(this.keyPrefix, 'relay', 'download', eventKey);
+    return shardKey(this.keyPrefix, 'relay', shardOf(eventKey, this.shards), 'download', eventKey);
   }
   private digestKey(channel: string, part: string): string {
     return redisKey(this.keyPrefix, 'relay', 'digest', channel, part);

@@ -17,7 +17,7 @@ import type { RegistrantRef } from '../views/registrants.js';
 import { ZoomEvent, meetingInstanceOf } from '../zoom/events.js';
 import { RELAY_ATTEMPTS, type RelayJobData } from '../ingress/accept.js';
 import { startAutoDownloads } from './auto-download.js';
-import { RelayState } from './relay-state.js';
+import { FOLDED, RelayState } from './relay-state.js';
 import { decideByRules } from '../rules/run.js';
 import type { JobProcessor } from './workers.js';
 
@@ -81,12 +81,16 @@ async function relayEvent(job: Job, data: RelayJobData, services: Services): Pro
 }
 
 async function deliver(data: RelayJobData, { channel, zone }: WatchingChannel, services: Services): Promise<void> {
-  const state = new RelayState(services.redis, services.keyPrefix);
-  if (await state.postedIn(data.key, channel)) return;
+  const state = new RelayState(services.redis, services.keyPrefix, services.config.eventShards);
+  const done = await state.postedIn(data.key, channel);
+  if (done && !done.startsWith(FOLDED)) return;
   const message = alertMessage(data.event, zone, { withPasscode: await new WatchStore(services.redis, services.keyPrefix).showsPasscode(channel, data.event.event) });
   // A Download button would be lost in a digest's one line; a registration waiting for approval keeps its decision
   // one click away in the digest's buttons for its session.
   const waiting = pendingRegistration(data.event);
+  // Marked folded but not shown yet: folded into that digest again, in case the run that marked it stopped before the
+  // digest held it (RelayState.fold); the digest counts it once.
+  if (done) return fold(data, channel, zone, services, state, waiting, done.slice(FOLDED.length));
   const foldable = waiting !== undefined || !message.blocks?.some((b) => b.type === 'actions');
   if (!(await roomToPost(channel, foldable, services, state))) {
     if (!foldable) throw new PaceSaturated(channel);
@@ -130,9 +134,9 @@ async function roomToPost(channel: string, foldable: boolean, services: Services
 }
 
 /** Folds the event into the channel's digest; it is delivered once a posted or updated digest shows it. */
-async function fold(data: RelayJobData, channel: string, zone: string, services: Services, state: RelayState, waiting: RegistrantRef | undefined): Promise<void> {
+async function fold(data: RelayJobData, channel: string, zone: string, services: Services, state: RelayState, waiting: RegistrantRef | undefined, into?: string): Promise<void> {
   const folded = { zone, ...(waiting?.r ? { waiting: { k: waiting.k, s: waiting.s, r: waiting.r, ...(waiting.e ? { e: waiting.e } : {}) } } : {}) };
-  const id = await state.fold(channel, data.key, data.event.event, alertSummary(data.event, zone), Date.now(), waiting ? `${waiting.k}:${waiting.s}` : '', folded);
+  const id = await state.fold(channel, data.key, data.event.event, alertSummary(data.event, zone), Date.now(), waiting ? `${waiting.k}:${waiting.s}` : '', folded, into);
   // Queued first: if this process dies before the digest is in Slack, the flush job still gets it there.
   await services.jobs.queue('events').add(
     'Digest update',
@@ -185,7 +189,7 @@ async function postDigest(channel: string, id: string, zone: string, services: S
 /** Brings the digest message up to date, within the workspace's shared chat.update budget. */
 async function flushDigest(job: Job, data: z.infer<typeof DigestFlushJob>, services: Services): Promise<void> {
   const { channel, zone } = data;
-  const state = new RelayState(services.redis, services.keyPrefix);
+  const state = new RelayState(services.redis, services.keyPrefix, services.config.eventShards);
   const id = data.digest ?? (await state.currentDigest(channel));
   if (!id) return;
   // A few rounds: events folded while an update was on its way get the next one.

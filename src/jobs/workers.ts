@@ -9,6 +9,7 @@ import { countJobResult } from '../metrics.js';
 import { cancelRequestedBy } from './cancel.js';
 import { ProgressMessage } from './progress.js';
 import { queuePrefix, type JobOwner, type QueueName } from './queues.js';
+import { eventQueueName, type EventQueueName } from './event-shards.js';
 import { jobFailedMessage } from '../views/jobs.js';
 import { pathsShownTo } from './shown-paths.js';
 
@@ -42,13 +43,13 @@ const MAX_STALLS = 5;
 export function startWorkers(processors: readonly JobProcessor<any>[], services: Services): RunningWorkers {
   const shutdown = new AbortController();
   const connections: RedisClient[] = [];
-  const workers = processors.map((processor) => {
+  const workers = processors.flatMap((processor) => queuesOf(processor, services.config).map(({ queue, concurrency }) => {
     // BullMQ's blocking commands need a connection that never gives up on a request.
     const connection = connectRedis(services.config.redis, 'worker');
     connection.on('error', (error: unknown) => services.redisErrors.error(`worker connection ${processor.queue}`, error, 'Redis connection of a queue worker failed'));
     connections.push(connection);
     const worker = new Worker(
-      processor.queue,
+      queue,
       async (job, token) => {
         const parsed = processor.data.safeParse(job.data);
         if (!parsed.success) throw new UnrecoverableError(`job data does not match: ${parsed.error.message}`);
@@ -65,8 +66,8 @@ export function startWorkers(processors: readonly JobProcessor<any>[], services:
       },
       {
         connection,
-        prefix: queuePrefix(services.keyPrefix, processor.queue),
-        concurrency: processor.concurrency(services.config),
+        prefix: queuePrefix(services.keyPrefix, queue),
+        concurrency,
         lockDuration: LOCK_MS,
         maxStalledCount: MAX_STALLS,
       },
@@ -84,7 +85,7 @@ export function startWorkers(processors: readonly JobProcessor<any>[], services:
       }
     });
     return worker;
-  });
+  }));
   return {
     stop: async () => {
       shutdown.abort();
@@ -93,6 +94,17 @@ export function startWorkers(processors: readonly JobProcessor<any>[], services:
       await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
     },
   };
+}
+
+/**
+ * The queues a processor consumes: each shard of the events queue (jobs/event-shards.ts), the processor's concurrency
+ * shared out among them so a process runs as many relay jobs at once as before there were shards.
+ */
+function queuesOf(processor: JobProcessor<any>, config: Config): Array<{ queue: QueueName | EventQueueName; concurrency: number }> {
+  const concurrency = processor.concurrency(config);
+  if (processor.queue !== 'events') return [{ queue: processor.queue, concurrency }];
+  const shards = config.eventShards;
+  return Array.from({ length: shards }, (_, shard) => ({ queue: eventQueueName(shard), concurrency: Math.max(1, Math.ceil(concurrency / shards)) }));
 }
 
 /** BullMQ emits `failed` for every attempt; only the last one (or an unrecoverable error) ends the job. */

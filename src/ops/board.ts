@@ -21,7 +21,7 @@ export function boardRoutes(services: Services): CustomRoute[] {
   if (!token) return [];
   const adapter = new ExpressAdapter().setBasePath(BOARD_PATH);
   createBullBoard({
-    queues: QUEUE_NAMES.map((name) => new BullMQAdapter(services.jobs.queue(name), { readOnlyMode: true, allowRetries: false })),
+    queues: QUEUE_NAMES.flatMap((name) => services.jobs.shardsOf(name)).map((queue) => new BullMQAdapter(queue, { readOnlyMode: true, allowRetries: false })),
     serverAdapter: adapter,
   });
   const board = adapter.getRouter() as (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;

@@ -2,7 +2,7 @@
 // (progress bars and digests spend from one budget), and posting is about one message a second per channel.
 import type { RedisClient } from '../redis.js';
 import { SlidingWindow } from '../sliding-window.js';
-import { redisKey } from '../redis-keys.js';
+import { redisKey, shardKey } from '../redis-keys.js';
 
 /**
  * How long a relay job waits for a channel's pace before a post; a longer wait means the channel is saturated: an
@@ -24,12 +24,15 @@ export class SlackPacing {
     this.updates = new SlidingWindow(redis, this.key('chat-update'), { limit: CHAT_UPDATES_PER_MINUTE, windowMs: 60_000 }, now);
   }
 
-  /** New messages into one channel: one a second. */
+  /**
+   * New messages into one channel: one a second. Each channel's pace has a hash tag of its own, so on a cluster the
+   * relay's pacing spreads over the masters with the channels instead of taking every post to one slot.
+   */
   channel(channelId: string): SlidingWindow {
-    return new SlidingWindow(this.redis, this.key(`post:${channelId}`), { limit: 1, windowMs: 1_000 }, this.now);
+    return new SlidingWindow(this.redis, shardKey(this.keyPrefix, 'slack-pace', channelId, 'post'), { limit: 1, windowMs: 1_000 }, this.now);
   }
 
-  // One hash tag for every pacing key: each script's three keys must share a cluster slot.
+  // One hash tag for the workspace's budget: each script's three keys (derived from this one) share a cluster slot.
   private key(name: string): string {
     return redisKey(this.keyPrefix, 'slack-pace', name);
   }

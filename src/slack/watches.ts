@@ -31,6 +31,28 @@ export interface WatchingChannel {
 }
 
 
+/**
+ * The relay reads watches for every event; on a cluster one slot (`{watches}`) would take a read of every event. So
+ * each process keeps what it read this long: a change made in this process is seen at once (the cache of its prefix
+ * is dropped), one made by another process within this time.
+ */
+const WATCH_CACHE_MS = 2_000;
+const cached = new Map<string, Map<string, { until: number; value: Promise<unknown> }>>();
+
+/** The value read under `name` for this deployment, read again once WATCH_CACHE_MS have passed (a failed read at once). */
+function readThrough<T>(keyPrefix: string, name: string, read: () => Promise<T>): Promise<T> {
+  let entries = cached.get(keyPrefix);
+  if (!entries) cached.set(keyPrefix, (entries = new Map()));
+  const now = Date.now();
+  const hit = entries.get(name);
+  if (hit && hit.until > now) return hit.value as Promise<T>;
+  const value = read();
+  const entry = { until: now + WATCH_CACHE_MS, value };
+  entries.set(name, entry);
+  value.catch(() => entries.get(name) === entry && entries.delete(name));
+  return value;
+}
+
 export function eventsOfTopic(topic: WatchTopic, narrowTo?: readonly string[]): string[] {
   return narrowTo && narrowTo.length > 0 ? [...new Set(narrowTo)] : [...EVENT_TOPICS[topic]];
 }
@@ -64,7 +86,7 @@ export class WatchStore {
   }
 
   async ofChannel(channel: string): Promise<Watch[]> {
-    const raw = await this.redis.hgetall(this.channelKey(channel));
+    const raw = await readThrough(this.keyPrefix, `channel:${channel}`, () => this.redis.hgetall(this.channelKey(channel)));
     return Object.values(raw).flatMap((text) => {
       const parsed = Watch.safeParse(safeJson(text));
       return parsed.success ? [parsed.data] : [];
@@ -87,12 +109,18 @@ export class WatchStore {
 
   /** The channels an event goes to: one HGETALL, however many channels watch. */
   async channelsFor(eventName: string): Promise<WatchingChannel[]> {
-    const raw = await this.redis.hgetall(this.eventKey(eventName));
+    const raw = await readThrough(this.keyPrefix, `event:${eventName}`, () => this.redis.hgetall(this.eventKey(eventName)));
     return Object.entries(raw).map(([channel, zone]) => ({ channel, zone }));
   }
 
   private async change(channel: string, op: 'add' | 'remove' | 'clear', topic: string, json: string): Promise<[string | false, number]> {
-    return (await changeWatches.run(this.redis, [this.channelKey(channel), this.channelsKey()], [channel, this.eventKey(''), op, topic, json])) as [string | false, number];
+    // Dropped before and after: a read that began while the script ran must not be kept as the truth.
+    cached.delete(this.keyPrefix);
+    try {
+      return (await changeWatches.run(this.redis, [this.channelKey(channel), this.channelsKey()], [channel, this.eventKey(''), op, topic, json])) as [string | false, number];
+    } finally {
+      cached.delete(this.keyPrefix);
+    }
   }
 
   // One hash tag: the script spans all these keys (the per-event ones named inside it), one Redis Cluster slot.

@@ -179,7 +179,7 @@ describe('delivery', () => {
     expect(fixture.slack().calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'CLONG')).toHaveLength(1);
 
     // The minute is over (the pause ends early here) and the job's delay too: the alert is posted, once.
-    await services().redis.del(`{${services().keyPrefix}:slack-pace}:post:CLONG:pause`);
+    await services().redis.del(`{${services().keyPrefix}:slack-pace-CLONG}:post:pause`);
     await delayed.promote();
     await until('the alert after the pause', () => fixture.slack().calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'CLONG').length === 2, 6_000);
   });

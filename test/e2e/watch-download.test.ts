@@ -313,7 +313,7 @@ describe('/zoom watch recordings --download', () => {
     expect(posts('CDL1')).toEqual([]);
 
     // The channel has room again (the Retry-After is over).
-    await services().redis.del(`{${services().keyPrefix}:slack-pace}:post:CDL1:pause`);
+    await services().redis.del(`{${services().keyPrefix}:slack-pace-CDL1}:post:pause`);
     const progress = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CDL1', 10_000);
     expect(progress.body.thread_ts).toBe(alertTs);
     expect((await summaryOf(progress)).body.text).toContain('2 files saved');

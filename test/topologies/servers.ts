@@ -177,11 +177,18 @@ export async function commandCalls(port: number, command: string): Promise<numbe
   return Number(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm').exec(stats)?.[1] ?? 0);
 }
 
+/** Calls so far per command on the redis-server on `port`, but the INFO calls that read them. */
+export async function commandsByName(port: number): Promise<Map<string, number>> {
+  const stats = await cli(port, 'INFO', 'commandstats');
+  const calls = new Map<string, number>();
+  for (const [, name, count] of stats.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) if (name !== 'info') calls.set(name!, Number(count));
+  return calls;
+}
+
 /** Every command the redis-server on `port` ran so far, but the INFO calls that read it. */
 export async function totalCommands(port: number): Promise<number> {
-  const stats = await cli(port, 'INFO', 'commandstats');
   let total = 0;
-  for (const [, name, calls] of stats.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) if (name !== 'info') total += Number(calls);
+  for (const count of (await commandsByName(port)).values()) total += count;
   return total;
 }
 
