@@ -9,6 +9,7 @@ import type { ActionDef, CommandDef } from './command.js';
 import type { CommandInvocation, Invocation, ParsedCommand } from './context.js';
 import { UsageError } from './errors.js';
 import { CONFIRMATION_TTL_SECONDS, claimPending, stashPending } from './pending.js';
+import { EXAMPLE_ID } from './values/meeting-ids.js';
 import { enqueueRegistrantUpdate } from '../jobs/registrant-updates.js';
 import { approvalsTaken, claimApproval, releaseApproval, type CapSlot } from '../rules/cap.js';
 import { evaluate } from '../rules/evaluate.js';
@@ -35,7 +36,7 @@ export const rulesApplyCommand: CommandDef = {
   path: ['rules', 'apply'],
   usage: 'rules apply (--meeting <id> | --webinar <id>) [--occurrence <id>]',
   summary: 'Apply the rules to the registrants pending now: counts first, asks above 50, runs as a bulk job.',
-  example: 'rules apply --webinar 812 3456 7890',
+  example: `rules apply --webinar ${EXAMPLE_ID.webinar}`,
   access: 'write',
   args: { flags: { meeting: { type: 'meetingId' }, webinar: { type: 'meetingId' }, occurrence: { type: 'string' } } },
   run: applyCommand,
@@ -71,11 +72,11 @@ function sessionOf(args: ParsedCommand): Session {
   // The grammar has read and joined the ID already (a meetingId flag).
   const id = meeting ?? webinar;
   if (id === undefined || (meeting !== undefined && webinar !== undefined)) {
-    throw new UsageError('Say which registrants: --meeting <id> or --webinar <id> (one of them).', { example: 'rules apply --webinar 812 3456 7890' });
+    throw new UsageError('Say which registrants: --meeting <id> or --webinar <id> (one of them).', { example: `rules apply --webinar ${EXAMPLE_ID.webinar}` });
   }
   const occurrenceId = stringFlag(args, 'occurrence');
   if (occurrenceId !== undefined && !/^\d{1,20}$/.test(occurrenceId)) {
-    throw new UsageError('--occurrence takes an occurrence ID as Zoom gives it (digits), e.g. --occurrence 1648194360000.', { example: 'rules apply --meeting 812 3456 7890 --occurrence 1648194360000' });
+    throw new UsageError('--occurrence takes an occurrence ID as Zoom gives it (digits), e.g. --occurrence 1648194360000.', { example: `rules apply --meeting ${EXAMPLE_ID.meeting} --occurrence 1648194360000` });
   }
   return { kind: meeting !== undefined ? 'meeting' : 'webinar', id, ...(occurrenceId ? { occurrenceId } : {}) };
 }

@@ -10,6 +10,7 @@ import { UsageError, excerpt, quoted } from './errors.js';
 import { closest } from './suggest.js';
 import { parseChannel } from './values/people-channels.js';
 import { checkPostable } from './watch.js';
+import { EXAMPLE_ID } from './values/meeting-ids.js';
 import { rulesApplyCommand } from './rules-apply.js';
 import { approvalsTaken } from '../rules/cap.js';
 import { normaliseDomain, isUnder } from '../rules/domain.js';
@@ -59,7 +60,7 @@ export const ruleCommands: CommandDef[] = [
     summary:
       'Create or change registrant rules: approve registrations from these email domains (subdomains too), deny those, at most N automatic approvals per meeting or webinar, ' +
       'reports and cards in #channel. No target: account-wide. A new set starts in shadow mode (it only reports); a change keeps the mode and changes only what is given. `none` empties a list or removes the cap.',
-    example: 'rules set --webinar 812 3456 7890 --approve acme.com,globex.com --deny mailinator.com --cap 200 --channel #registrations',
+    example: `rules set --webinar ${EXAMPLE_ID.webinar} --approve acme.com,globex.com --deny mailinator.com --cap 200 --channel #registrations`,
     access: 'write',
     args: {
       flags: {
@@ -73,18 +74,19 @@ export const ruleCommands: CommandDef[] = [
     run: setRules,
   },
   targetOnly('on', 'Leave shadow mode: the rules approve and deny for real from now on. The answer shows what they would have done in shadow mode.', 'webinar', (inv, args) => switchRules(inv, args, 'on')),
-  targetOnly('off', 'Stop deciding: registrations are left pending with the usual card. The rules are kept; `rules on` starts them again.', 'webinar', (inv, args) => switchRules(inv, args, 'off')),
-  targetOnly('delete', 'Delete a rule set; a meeting or webinar without its own then follows the account-wide rules.', 'meeting', deleteRules),
   {
     path: ['rules', 'test'],
     usage: `rules test <email> ${TARGET_USAGE}`,
     summary: 'What the rules would do with this address and why, which rule set decides, and whether the cap is reached. Changes nothing.',
-    example: 'rules test ana@eu.acme.com --webinar 812 3456 7890',
+    example: `rules test ana@eu.acme.com --webinar ${EXAMPLE_ID.webinar}`,
     access: 'write',
     args: { positionals: [{ name: 'email', example: 'ana@acme.com' }], flags: TARGET_FLAGS },
     run: testRules,
   },
   rulesApplyCommand,
+  // After the others, so help's examples, typed in order (as the sandbox test does), work one after another.
+  targetOnly('off', 'Stop deciding: registrations are left pending with the usual card. The rules are kept; `rules on` starts them again.', 'webinar', (inv, args) => switchRules(inv, args, 'off')),
+  targetOnly('delete', 'Delete a rule set; a meeting or webinar without its own then follows the account-wide rules.', 'webinar', deleteRules),
 ];
 
 /** A `rules <verb>` that takes only the target. */
@@ -93,7 +95,7 @@ function targetOnly(verb: string, summary: string, exampleKind: 'meeting' | 'web
     path: ['rules', verb],
     usage: `rules ${verb} ${TARGET_USAGE}`,
     summary,
-    example: `rules ${verb} --${exampleKind} 812 3456 7890`,
+    example: `rules ${verb} --${exampleKind} ${EXAMPLE_ID[exampleKind]}`,
     access: 'write',
     args: { flags: TARGET_FLAGS },
     run,

@@ -1,4 +1,4 @@
-// The Slack console's in-memory workspace: its people, channels (#general, #zoom-alerts, each person's DM with
+// The Slack console's in-memory workspace: its people, channels (#general, #zoom-alerts, #registrations, each person's DM with
 // the bot), messages (public and ephemeral), open modals, uploaded files and triggers. Every change is announced
 // on `change` so the page's server-sent events can tell the browser to redraw.
 import { EventEmitter } from 'node:events';
@@ -107,6 +107,8 @@ export class Workspace extends EventEmitter<{ change: [Change] }> {
     const everyone = new Set(users.map((u) => u.id));
     this.addChannel({ id: 'C0SBGENERAL', name: 'general', kind: 'channel', members: new Set(everyone), botIsMember: true });
     this.addChannel({ id: 'C0SBALERTS', name: 'zoom-alerts', kind: 'channel', members: new Set(everyone), botIsMember: false });
+    // Where help's `/zoom rules set … --channel #registrations` example sends its reports, so the example works here.
+    this.addChannel({ id: 'C0SBREGISTR', name: 'registrations', kind: 'channel', members: new Set(everyone), botIsMember: false });
     for (const user of users) {
       this.addChannel({ id: `D${user.id.slice(1)}`, name: user.name, kind: 'im', user: user.id, members: new Set([user.id]), botIsMember: true });
     }

@@ -116,8 +116,8 @@ describe('Web API methods', () => {
     const top = await client.chat.postMessage({ channel: GENERAL, text: 'alert', metadata: deliveryMetadata('relay:event-1') });
     const reply = await client.chat.postMessage({ channel: GENERAL, text: 'follow-up', thread_ts: top.ts!, metadata: deliveryMetadata('relay:event-2') });
 
-    expect(await findDelivery(client, silentLogger, { channel: GENERAL, deliveryKey: 'relay:event-1', since })).toBe(top.ts);
-    expect(await findDelivery(client, silentLogger, { channel: GENERAL, deliveryKey: 'relay:event-2', since, threadTs: top.ts! })).toBe(reply.ts);
+    expect(await findDelivery(client, silentLogger, { channel: GENERAL, deliveryKey: 'relay:event-1', since })).toEqual({ channel: GENERAL, ts: top.ts });
+    expect(await findDelivery(client, silentLogger, { channel: GENERAL, deliveryKey: 'relay:event-2', since, threadTs: top.ts! })).toEqual({ channel: GENERAL, ts: reply.ts });
     expect(await findDelivery(client, silentLogger, { channel: GENERAL, deliveryKey: 'relay:never-posted', since })).toBeUndefined();
     // Before `since` (less the minute of clock skew allowed) nothing is looked at.
     expect(await findDelivery(client, silentLogger, { channel: GENERAL, deliveryKey: 'relay:event-1', since: since + 3_600_000 })).toBeUndefined();
@@ -297,7 +297,7 @@ describe('the page', () => {
     }
     const state = (await (await fetch(`${slack.url}/console/state?user=${MEMBER}`)).json()) as { channels: Array<{ name: string }> };
     expect(state).toMatchObject({ sandbox: true, me: { id: MEMBER, isAdmin: false }, channel: { id: GENERAL } });
-    expect(state.channels.map((c: { name: string }) => c.name)).toEqual(['general', 'zoom-alerts', 'ZoomOps']);
+    expect(state.channels.map((c: { name: string }) => c.name)).toEqual(['general', 'zoom-alerts', 'registrations', 'ZoomOps']);
   });
 
   it('takes page requests only as JSON', async () => {
