@@ -28,14 +28,10 @@ const SCENES: Scene[] = [
   { name: 'rules', file: 'docs/images/rules.png', play: rulesScene },
 ];
 
-/**
- * `/zoom rules` is being built on another branch: once the command is in this build, this scene shows a dry run of
- * the rules against one address. Adjust the text typed and the answer waited for to the command's final grammar.
- */
-async function rulesScene(page: Page): Promise<Locator | string> {
-  const help = await (await answerTo(page, '/zoom help', '/zoom')).innerText();
-  if (!/\/zoom rules\b/.test(help)) return '`/zoom rules` is not in this build yet';
-  return answerTo(page, '/zoom rules test jane@acme.com', 'jane@acme.com');
+/** `/zoom rules`: a webinar's rule set, new and so in shadow mode, as the list shows it. */
+async function rulesScene(page: Page): Promise<Locator> {
+  await answerTo(page, '/zoom rules set --webinar 845 6789 0123 --approve example.com,acme.com --deny mailinator.com --cap 200 --channel #registrations', 'shadow mode');
+  return answerTo(page, '/zoom rules', 'mailinator.com');
 }
 
 /** Types a line in the composer, as a person would, and waits for the bot's newest message that contains `text`. */
