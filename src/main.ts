@@ -35,8 +35,11 @@ async function main(): Promise<void> {
 async function runSandboxMode(): Promise<void> {
   const { runSandbox, SandboxError } = await import('./sandbox/index.js');
   try {
-    const sandbox = await runSandbox();
-    onShutdown(sandbox.log, sandbox.stop);
+    // Handlers first, as in runReal; the sandbox's own logger exists once it has started.
+    let log: Logger | undefined;
+    const starting = runSandbox().then((sandbox) => ((log = sandbox.log), sandbox));
+    onShutdown(() => log, async () => (await starting).stop());
+    await starting;
   } catch (error) {
     if (error instanceof SandboxError) {
       console.error(error.message);
@@ -48,15 +51,19 @@ async function runSandboxMode(): Promise<void> {
 
 async function runReal(config: Config): Promise<void> {
   const log = createLogger(config.logLevel, { role: config.role });
-  const running = await runProcess(config, log);
-  onShutdown(log, running.stop);
+  // Handlers first: a signal while the process is still starting (it already listens before its workers are up) must
+  // stop it cleanly too, once it is up, rather than kill it with Node's default action.
+  const starting = runProcess(config, log);
+  onShutdown(() => log, async () => (await starting).stop());
+  await starting;
 }
 
-function onShutdown(log: Logger, stop: () => Promise<void>): void {
+function onShutdown(logger: () => Logger | undefined, stop: () => Promise<void>): void {
   let stopping = false;
   const handler = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
+    const log = logger() ?? createLogger('info');
     log.info({ signal }, 'shutting down');
     void stopWithin(stop, SHUTDOWN_DEADLINE_MS, log).then((code) => process.exit(code));
   };
