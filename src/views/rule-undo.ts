@@ -6,12 +6,14 @@ import { z } from 'zod';
 import { context, section, type SlackMessage } from './blocks.js';
 import { confirmationPrompt } from './confirm.js';
 import { escapeMrkdwn, formatClock, formatMeetingId } from './format.js';
+import { RULE_DECISION_ACTIONS } from './rule-decisions.js';
 import { targetFlag } from './rules.js';
 import type { RuleTarget, UndoRef } from '../rules/model.js';
 import type { UndoOutcome } from '../rules/undo.js';
 
 export const RULE_UNDO_ACTIONS = {
-  undo: 'rules.undo',
+  // The button the decision messages carry (views/rule-decisions.ts), defined once there.
+  undo: RULE_DECISION_ACTIONS.undo,
   confirm: 'rules.undo.confirm',
   applyConfirm: 'rules.apply.confirm',
 } as const;
