@@ -3,7 +3,7 @@
 // digest message updated in place (never an alert with a Download button; a registration waiting for approval folds,
 // its decision kept in the digest's buttons), and a digest takes events for a minute at most.
 import { setTimeout as delay } from 'node:timers/promises';
-import { DelayedError, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import { z } from 'zod';
 import { CodedError } from '../errors.js';
 import { observeEventToSlack } from '../metrics.js';
@@ -19,7 +19,7 @@ import { RELAY_ATTEMPTS, type RelayJobData } from '../ingress/accept.js';
 import { startAutoDownloads } from './auto-download.js';
 import { FOLDED, RelayState } from './relay-state.js';
 import { decideByRules } from '../rules/run.js';
-import type { JobProcessor } from './workers.js';
+import { comeBackIn, type JobProcessor } from './workers.js';
 
 /** Digest updates gather this long, so a burst costs a few chat.update calls rather than one per event. */
 const DIGEST_FLUSH_DELAY_MS = 2_000;
@@ -220,11 +220,6 @@ async function flushDigest(job: Job, data: z.infer<typeof DigestFlushJob>, servi
   }
 }
 
-/** Moves the job to delayed for `ms` (no attempt counted) and ends this run of it. */
-async function comeBackIn(job: Job, ms: number): Promise<never> {
-  await job.moveToDelayed(Date.now() + ms, job.token);
-  throw new DelayedError();
-}
 
 /** 1–3 s: soon, and spread, so jobs waiting on the same channel do not all come back at once. */
 function soon(): number {

@@ -5,7 +5,7 @@
 // set's channel, an Undo button per registrant, and the audit lines (apart, so Slack's one post a second never holds
 // back the calls to Zoom). `shadow`: what the rules would have done, a few seconds of registrations to a message.
 import { randomBytes } from 'node:crypto';
-import { DelayedError, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import { z } from 'zod';
 import type { Services } from '../services.js';
 import { approvalsTaken, releaseApproval, type CapSlot } from '../rules/cap.js';
@@ -19,7 +19,7 @@ import { reasonOf, sendStatusBatch } from '../zoom/registrant-changes.js';
 import { allRegistrants, REGISTRANT_STATUS_BATCH } from '../zoom/registrants.js';
 import { newJobId } from './queues.js';
 import { RelayState } from './relay-state.js';
-import type { JobContext, JobProcessor } from './workers.js';
+import { comeBackIn, type JobContext, type JobProcessor } from './workers.js';
 
 /** Decisions gather this long before the first batch goes out, so a burst fills batches of 30. */
 export const FLUSH_DELAY_MS = 2_000;
@@ -230,8 +230,3 @@ async function postDecisionsOnce(job: Job, services: Services, deliveryKey: stri
   }
 }
 
-/** Moves the job to delayed for `ms` (no attempt counted); its batch in hand waits with it. */
-async function comeBackIn(job: Job, ms: number): Promise<never> {
-  await job.moveToDelayed(Date.now() + ms, job.token);
-  throw new DelayedError();
-}

@@ -1,6 +1,6 @@
 // Runs the BullMQ workers of this process. A processor is a plain function of its job plus a context that
 // says when to stop: at shutdown a job goes back to the queue from its last safe point, so nothing is lost.
-import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { z } from 'zod';
 import type { Config } from '../config.js';
 import { connectRedis, type RedisClient } from '../redis.js';
@@ -12,6 +12,12 @@ import { queuePrefix, type JobOwner, type QueueName } from './queues.js';
 import { eventQueueName, type EventQueueName } from './event-shards.js';
 import { jobFailedMessage } from '../views/jobs.js';
 import { pathsShownTo } from './shown-paths.js';
+
+/** Moves the job to delayed for `ms` (no attempt counted) and ends this run of it: the job comes back then. */
+export async function comeBackIn(job: Job, ms: number): Promise<never> {
+  await job.moveToDelayed(Date.now() + ms, job.token);
+  throw new DelayedError();
+}
 
 export interface JobContext {
   services: Services;

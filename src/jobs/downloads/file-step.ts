@@ -3,7 +3,7 @@
 // stop (shutdown, a lost lock) puts the job back; a cancel ends the loop; anything unexpected fails the job as it is.
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DelayedError } from 'bullmq';
+import { comeBackIn } from '../workers.js';
 import { observeDownloadedFile } from '../../metrics.js';
 import type { PlannedFile } from './data.js';
 import { DownloadRefusedError, DownloadStoppedError } from './errors.js';
@@ -106,8 +106,7 @@ async function waitForWriter(run: DownloadRun, lockKey: string, name: string): P
   const { job, services } = run;
   await run.save();
   services.log.info({ jobId: job.id, writer: await pathLockHolder(services.redis, lockKey), file: name }, 'download waits for the job writing its file');
-  await job.moveToDelayed(Date.now() + LOCKED_RETRY_MS, job.token);
-  throw new DelayedError();
+  return comeBackIn(job, LOCKED_RETRY_MS);
 }
 
 /** The final file is there with Zoom's size (any size when Zoom gave none): nothing will be written to it. */
