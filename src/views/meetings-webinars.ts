@@ -1,11 +1,11 @@
-// Block Kit for meetings and webinars: the list with its "Next page" button and one session's card.
+// Block Kit for one meeting or webinar: its card. The list of a host's sessions is in meeting-webinar-list.ts.
 // Both kinds read alike; only their names, type numbers and button action IDs differ.
 import type { KnownBlock } from '@slack/types';
 import type { Meeting } from '../zoom/meetings.js';
 import type { SessionKind, SessionRecurrence } from '../zoom/meetings-webinars.js';
 import type { Webinar } from '../zoom/webinars.js';
-import { actions, button, context, fields, section, type SlackMessage } from './blocks.js';
-import { escapeMrkdwn, formatDuration, formatMeetingId, formatTime } from './format.js';
+import { actions, button, fields, section, type SlackMessage } from './blocks.js';
+import { capitalize, escapeMrkdwn, formatDuration, formatMeetingId, formatTime } from './format.js';
 import { joinUrl, shownLink } from './links.js';
 
 /** A meeting or a webinar as Zoom gives it; the card reads only what both have. */
@@ -50,34 +50,6 @@ export const SESSION_ACTIONS: Record<SessionKind, SessionActionIds> = {
   },
 };
 
-/** Which list the "Next page" button continues; travels in the button's value. */
-export interface SessionListState {
-  userId: string;
-  userLabel: string;
-  /** Zoom's list type: `upcoming_meetings`, `previous_meetings` …, or for webinars `upcoming` and `scheduled`. */
-  type: string;
-  from?: string;
-  to?: string;
-  /** The zone `from` and `to` are meant in. */
-  timezone?: string;
-  token: string;
-}
-
-const LIST_TITLES: Record<SessionKind, Record<string, string>> = {
-  meeting: {
-    scheduled: 'Scheduled meetings',
-    live: 'Live meetings',
-    upcoming: 'Upcoming meetings',
-    upcoming_meetings: 'Upcoming meetings',
-    previous_meetings: 'Previous meetings',
-  },
-  // Zoom lists no webinar that has expired, so neither title promises past ones in general.
-  webinar: {
-    upcoming: 'Upcoming and live webinars',
-    scheduled: 'Upcoming, live and unexpired past webinars',
-  },
-};
-
 const TYPE_NAMES: Record<SessionKind, Record<number, string>> = {
   meeting: {
     1: 'Instant',
@@ -96,54 +68,6 @@ const TYPE_NAMES: Record<SessionKind, Record<number, string>> = {
 
 /** The type a session without one is taken to be: Zoom's default for each kind. */
 const DEFAULT_TYPE: Record<SessionKind, number> = { meeting: 2, webinar: 5 };
-
-export function sessionListMessage(
-  kind: SessionKind,
-  input: {
-    sessions: Session[];
-    userLabel: string;
-    type: string;
-    zone: string;
-    totalRecords?: number;
-    next?: SessionListState;
-    /** The query of the whole list, carried by the CSV button. */
-    query?: SessionListState;
-    /** What the list leaves out, said under the title. */
-    note?: string;
-    /** Sessions that started before this are marked as past. */
-    now?: string;
-  },
-): SlackMessage {
-  const title = `${LIST_TITLES[kind][input.type] ?? `${capitalize(kind)}s`} of ${escapeMrkdwn(input.userLabel)}`;
-  const count = input.totalRecords !== undefined ? ` (${input.totalRecords})` : '';
-  const note = input.note ? [context(input.note)] : [];
-  if (input.sessions.length === 0) {
-    return { text: `${title}: none`, blocks: [section(`*${title}*: none found.`), ...note] };
-  }
-  const ids = SESSION_ACTIONS[kind];
-  const rows = input.sessions.map((s) => section(sessionLine(s, input.zone, input.now), button('Details', ids.details, s.id)));
-  const blocks: KnownBlock[] = [section(`*${title}*${count}`), ...note, ...rows];
-  const buttons = [
-    ...(input.next ? [button('Next page', ids.nextPage, JSON.stringify(input.next))] : []),
-    ...(input.query ? [button('CSV', ids.csv, JSON.stringify({ ...input.query, token: '' }))] : []),
-  ];
-  if (buttons.length > 0) blocks.push(actions(`${kind}_list_pages`, buttons));
-  return { text: `${title}${count}`, blocks };
-}
-
-function sessionLine(s: Session, zone: string, now?: string): string {
-  const when = s.start_time ? formatTime(s.start_time, zone) : 'no fixed time';
-  const duration = s.duration ? ` · ${formatDuration(s.duration)}` : '';
-  const past = now && s.start_time && hasEnded(s, now) ? ' · past' : '';
-  return `*${escapeMrkdwn(s.topic ?? '(no topic)')}*\n${when}${duration} · ID ${formatMeetingId(s.id)}${past}`;
-}
-
-/** True when the session's scheduled end (start + duration) is before `now`; without a start, never. */
-export function hasEnded(s: Pick<Session, 'start_time' | 'duration'>, now: string): boolean {
-  if (!s.start_time) return false;
-  const end = Date.parse(s.start_time) + (s.duration ?? 0) * 60_000;
-  return end < Date.parse(now);
-}
 
 /**
  * One meeting's or webinar's card. `inChannel` (`get --public`): everyone in the channel reads it, so the join link
@@ -191,10 +115,6 @@ export function sessionCard(kind: SessionKind, s: Session, zone: string, heading
     ]),
   );
   return { text: `${heading ? `${heading} ` : ''}${escapeMrkdwn(s.topic ?? Noun)} — ${when}`, blocks };
-}
-
-export function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 export function registrationLabel(approvalType: number | undefined): string {
