@@ -15,7 +15,9 @@ import { directMessage, replyVia, tellAfterWrite } from '../slack/respond.js';
 import { textMessage } from '../views/blocks.js';
 import { renderError } from '../views/errors.js';
 import { escapeMrkdwn, formatMeetingId } from '../views/format.js';
-import { describeRecurrence, sessionCard, type Session } from '../views/meetings-webinars.js';
+import { sessionCard, type Session } from '../views/meetings-webinars.js';
+import { describeRecurrence } from '../views/recurrence.js';
+import { zoneOptions } from '../views/time-zones.js';
 import {
   FORM_FIELDS,
   MAX_OCCURRENCES,
@@ -23,7 +25,6 @@ import {
   sessionForm,
   formTitle,
   sessionFormNotice,
-  zoneOptions,
   type SessionFormMeta,
   type SessionFormValues,
   type Registration,

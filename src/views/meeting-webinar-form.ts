@@ -2,7 +2,7 @@
 // the value. Both kinds have the same fields; the kind names the modal and its callback.
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { SessionKind } from '../zoom/meetings-webinars.js';
-import { context, section } from './blocks.js';
+import { context, option, section } from './blocks.js';
 import { truncate } from './format.js';
 
 /** Each kind's modal has its own callback, so a submission is applied to the kind it was opened for. */
@@ -51,71 +51,6 @@ export interface SessionFormMeta {
   channelId: string;
   responseUrl?: string;
 }
-
-// Slack's static_select takes at most 100 options; these cover most teams, and the user's and the session's
-// own zones are added when missing.
-const COMMON_ZONES = [
-  'UTC',
-  'America/Los_Angeles',
-  'America/Denver',
-  'America/Phoenix',
-  'America/Chicago',
-  'America/New_York',
-  'America/Toronto',
-  'America/Halifax',
-  'America/Mexico_City',
-  'America/Bogota',
-  'America/Sao_Paulo',
-  'America/Argentina/Buenos_Aires',
-  'America/Anchorage',
-  'Pacific/Honolulu',
-  'Europe/London',
-  'Europe/Dublin',
-  'Europe/Lisbon',
-  'Europe/Paris',
-  'Europe/Berlin',
-  'Europe/Madrid',
-  'Europe/Rome',
-  'Europe/Amsterdam',
-  'Europe/Stockholm',
-  'Europe/Warsaw',
-  'Europe/Athens',
-  'Europe/Helsinki',
-  'Europe/Istanbul',
-  'Europe/Moscow',
-  'Africa/Lagos',
-  'Africa/Cairo',
-  'Africa/Johannesburg',
-  'Africa/Nairobi',
-  'Asia/Dubai',
-  'Asia/Karachi',
-  'Asia/Kolkata',
-  'Asia/Dhaka',
-  'Asia/Bangkok',
-  'Asia/Jakarta',
-  'Asia/Singapore',
-  'Asia/Hong_Kong',
-  'Asia/Shanghai',
-  'Asia/Manila',
-  'Asia/Seoul',
-  'Asia/Tokyo',
-  'Australia/Perth',
-  'Australia/Adelaide',
-  'Australia/Brisbane',
-  'Australia/Sydney',
-  'Pacific/Auckland',
-];
-
-export function zoneOptions(...extra: Array<string | undefined>): string[] {
-  const zones = [...COMMON_ZONES];
-  for (const zone of extra) if (zone && !zones.includes(zone)) zones.unshift(zone);
-  return zones.slice(0, 100);
-}
-
-const option = (text: string, value: string = text): PlainTextOption => ({
-  text: { type: 'plain_text', text: truncate(text, 75) },
-  value,
-});
 
 const REGISTRATION_OPTIONS: Record<Registration, PlainTextOption> = {
   none: option('No registration', 'none'),

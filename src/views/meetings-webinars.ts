@@ -2,11 +2,12 @@
 // Both kinds read alike; only their names, type numbers and button action IDs differ.
 import type { KnownBlock } from '@slack/types';
 import type { Meeting } from '../zoom/meetings.js';
-import type { SessionKind, SessionRecurrence } from '../zoom/meetings-webinars.js';
+import type { SessionKind } from '../zoom/meetings-webinars.js';
 import type { Webinar } from '../zoom/webinars.js';
 import { actions, button, fields, section, type SlackMessage } from './blocks.js';
 import { capitalize, escapeMrkdwn, formatDuration, formatMeetingId, formatTime } from './format.js';
 import { joinUrl, shownLink } from './links.js';
+import { describeRecurrence } from './recurrence.js';
 
 /** A meeting or a webinar as Zoom gives it; the card reads only what both have. */
 export type Session = Meeting | Webinar;
@@ -126,33 +127,4 @@ export function registrationLabel(approvalType: number | undefined): string {
     default:
       return 'Not required';
   }
-}
-
-const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-
-export function describeRecurrence(r: SessionRecurrence): string {
-  const every = r.repeat_interval && r.repeat_interval > 1 ? r.repeat_interval : 1;
-  let pattern: string;
-  switch (r.type) {
-    case 1:
-      pattern = every === 1 ? 'Daily' : `Every ${every} days`;
-      break;
-    case 2: {
-      const days = (r.weekly_days ?? '')
-        .split(',')
-        .map((d) => WEEKDAYS[Number(d) - 1])
-        .filter(Boolean)
-        .join(', ');
-      pattern = `${every === 1 ? 'Weekly' : `Every ${every} weeks`}${days ? ` on ${days}` : ''}`;
-      break;
-    }
-    case 3:
-      pattern = `${every === 1 ? 'Monthly' : `Every ${every} months`}${r.monthly_day ? ` on day ${r.monthly_day}` : ''}`;
-      break;
-    default:
-      pattern = 'Repeats';
-  }
-  if (r.end_times) return `${pattern}, ${r.end_times} times`;
-  if (r.end_date_time) return `${pattern}, until ${r.end_date_time.slice(0, 10)}`;
-  return pattern;
 }

@@ -28,6 +28,8 @@ import type { RuleSet } from '../../../src/rules/model.js';
 import * as sessionForm from '../../../src/views/meeting-webinar-form.js';
 import * as sessions from '../../../src/views/meetings-webinars.js';
 import * as sessionList from '../../../src/views/meeting-webinar-list.js';
+import * as recurrence from '../../../src/views/recurrence.js';
+import * as timeZones from '../../../src/views/time-zones.js';
 import * as users from '../../../src/views/users.js';
 import * as watch from '../../../src/views/watch.js';
 import type { ZoomEvent } from '../../../src/zoom/events.js';
@@ -201,7 +203,7 @@ const RENDER: Record<string, (h: Hostile) => unknown> = {
   'meeting-webinar-form.sessionForm': () => undefined, // plain_text inputs only: Slack parses no markup in them
   'meeting-webinar-list.sessionListMessage': (h) => sessionList.sessionListMessage('meeting', { sessions: [session(h)], userLabel: h.email, type: 'upcoming', zone: 'UTC', totalRecords: 1 }),
   'meetings-webinars.sessionCard': (h) => sessions.sessionCard('meeting', session(h), 'UTC'),
-  'meetings-webinars.describeRecurrence': () => sessions.describeRecurrence({ type: 1, repeat_interval: 1 } as never),
+  'recurrence.describeRecurrence': () => recurrence.describeRecurrence({ type: 1, repeat_interval: 1 } as never),
   'users.userListMessage': (h) => users.userListMessage({ status: 'active', users: [{ id: 'u', email: h.email, first_name: h.text, last_name: h.other, display_name: h.text, type: 2, dept: h.other }] as never, csv: 'c' }),
   'users.activityMessage': (h) => users.activityMessage({ period: 'Nov', zone: 'UTC', csv: 'c', activities: [{ email: h.email, time: '2026-11-01T10:00:00Z', type: h.text, ip_address: h.other, client_type: h.other, version: h.text }] as never }),
   'watch.watchStarted': (h) => watch.watchStarted('C1', watchOf(h), false, '/zoom'),
@@ -247,13 +249,13 @@ function blocksSafe(text: string): string {
 // Helpers that build no Slack text (numbers, sizes, CSV, option lists, values, audit parts) need no entry.
 const NOT_TEXT = new Set([
   'csv.csvButton', 'csv.asTitle', 'recordings.meetingNameValue', 'csv.toCsv', 'phone.formatSeconds', 'recordings.formatSize', 'recordings.formatSeconds',
-  'recordings.downloadButtonValue', 'meeting-webinar-form.zoneOptions', 'meeting-webinar-form.formTitle', 'meeting-webinar-list.hasEnded',
+  'recordings.downloadButtonValue', 'time-zones.zoneOptions', 'meeting-webinar-form.formTitle', 'meeting-webinar-list.hasEnded',
   'meetings-webinars.registrationLabel', 'watch.auditedWatch', 'watch.goneChannelAudit', 'alerts.pendingRegistration', 'rules.auditedRules',
 ]);
 
 const MODULES: Record<string, Record<string, unknown>> = {
   alerts, api, chat, confirm, csv, errors, help, history, jobs, panelists, phone, recordings, registrants, 'rule-decisions': ruleDecisions, 'rule-undo': ruleUndo,
-  'meeting-webinar-form': sessionForm, 'meetings-webinars': sessions, 'meeting-webinar-list': sessionList, users, watch, rules,
+  'meeting-webinar-form': sessionForm, 'meetings-webinars': sessions, 'meeting-webinar-list': sessionList, recurrence, 'time-zones': timeZones, users, watch, rules,
 };
 
 describe('view builders with hostile Zoom text', () => {
