@@ -25,7 +25,6 @@ import * as ruleUndo from '../../../src/views/rule-undo.js';
 import * as rules from '../../../src/views/rules.js';
 import { evaluate } from '../../../src/rules/evaluate.js';
 import type { RuleSet } from '../../../src/rules/model.js';
-import * as sessionForm from '../../../src/views/meeting-webinar-form.js';
 import * as sessions from '../../../src/views/meetings-webinars.js';
 import * as sessionList from '../../../src/views/meeting-webinar-list.js';
 import * as recurrence from '../../../src/views/recurrence.js';
@@ -199,8 +198,8 @@ const RENDER: Record<string, (h: Hostile) => unknown> = {
   'rule-undo.applyPreviewText': (h) => ruleUndo.applyPreviewText(applyPreview(h)),
   'rule-undo.applyShadowMessage': (h) => ruleUndo.applyShadowMessage(applyPreview(h), { kind: 'account' }, '/zoom'),
   'rule-undo.applyPrompt': (h) => ruleUndo.applyPrompt(applyPreview(h), 'v'),
-  'meeting-webinar-form.sessionFormNotice': (h) => sessionForm.sessionFormNotice('meeting', 'Schedule', blocksSafe(h.text)),
-  'meeting-webinar-form.sessionForm': () => undefined, // plain_text inputs only: Slack parses no markup in them
+  'meetings-webinars.sessionFormNotice': (h) => sessions.sessionFormNotice('meeting', 'Schedule', blocksSafe(h.text)),
+  'meetings-webinars.sessionForm': () => undefined, // plain_text inputs only: Slack parses no markup in them
   'meeting-webinar-list.sessionListMessage': (h) => sessionList.sessionListMessage('meeting', { sessions: [session(h)], userLabel: h.email, type: 'upcoming', zone: 'UTC', totalRecords: 1 }),
   'meetings-webinars.sessionCard': (h) => sessions.sessionCard('meeting', session(h), 'UTC'),
   'recurrence.describeRecurrence': () => recurrence.describeRecurrence({ type: 1, repeat_interval: 1 } as never),
@@ -249,13 +248,13 @@ function blocksSafe(text: string): string {
 // Helpers that build no Slack text (numbers, sizes, CSV, option lists, values, audit parts) need no entry.
 const NOT_TEXT = new Set([
   'csv.csvButton', 'csv.asTitle', 'recordings.meetingNameValue', 'csv.toCsv', 'phone.formatSeconds', 'recordings.formatSize', 'recordings.formatSeconds',
-  'recordings.downloadButtonValue', 'time-zones.zoneOptions', 'meeting-webinar-form.formTitle', 'meeting-webinar-list.hasEnded',
+  'recordings.downloadButtonValue', 'time-zones.zoneOptions', 'meetings-webinars.formTitle', 'meeting-webinar-list.hasEnded',
   'meetings-webinars.registrationLabel', 'watch.auditedWatch', 'watch.goneChannelAudit', 'alerts.pendingRegistration', 'rules.auditedRules',
 ]);
 
 const MODULES: Record<string, Record<string, unknown>> = {
   alerts, api, chat, confirm, csv, errors, help, history, jobs, panelists, phone, recordings, registrants, 'rule-decisions': ruleDecisions, 'rule-undo': ruleUndo,
-  'meeting-webinar-form': sessionForm, 'meetings-webinars': sessions, 'meeting-webinar-list': sessionList, recurrence, 'time-zones': timeZones, users, watch, rules,
+  'meetings-webinars': sessions, 'meeting-webinar-list': sessionList, recurrence, 'time-zones': timeZones, users, watch, rules,
 };
 
 describe('view builders with hostile Zoom text', () => {
