@@ -3,7 +3,7 @@
 // mention (`<!channel>`, `<!here>`), no user or channel mention, no link to somewhere else, no link whose label
 // pretends to be something else, no bare `&` that Slack would read as an entity. fast-check draws the strings, so
 // each run tries other mixes of the fragments that broke real chat bots.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as alerts from '../../../src/views/alerts.js';
@@ -23,6 +23,7 @@ import * as registrants from '../../../src/views/registrants.js';
 import * as ruleDecisions from '../../../src/views/rule-decisions.js';
 import * as ruleUndo from '../../../src/views/rule-undo.js';
 import * as rules from '../../../src/views/rules.js';
+import * as shareRecording from '../../../src/views/share-recording.js';
 import { evaluate } from '../../../src/rules/evaluate.js';
 import type { RuleSet } from '../../../src/rules/model.js';
 import * as sessions from '../../../src/views/meetings-webinars.js';
@@ -210,6 +211,7 @@ const RENDER: Record<string, (h: Hostile) => unknown> = {
   'watch.watchList': (h) => watch.watchList({ channels: [{ channel: 'C1', watches: [watchOf(h)] }], command: '/zoom' }),
   'watch.describeWatch': (h) => watch.describeWatch(watchOf(h)),
   'help.helpMessage': () => undefined, // the command table only: no Zoom text
+  'share-recording.shareRecordingModal': (h) => shareRecording.shareRecordingModal({ fileName: h.text, channel: 'C1', alertThread: { channel: 'C1', ts: '1.2' }, metadata: 'm' }),
   // Reasons name the registrant's domain, so they carry Zoom text too; an occurrence ID comes from the event.
   'rule-decisions.sessionLabel': (h) => ruleDecisions.sessionLabel('webinar', '81234567890', h.text, h.other),
   'rule-decisions.decisionBatchMessage': (h) =>
@@ -252,9 +254,14 @@ const NOT_TEXT = new Set([
   'meetings-webinars.registrationLabel', 'watch.auditedWatch', 'watch.goneChannelAudit', 'alerts.pendingRegistration', 'rules.auditedRules',
 ]);
 
+// Not in the table: the builders every view uses, so every rendering above goes through them (blocks: section,
+// context, button …; format: escapeMrkdwn, formatTime …; links: link targets made inert), and the doctor, whose lines
+// are its own sentences in mrkdwn on purpose (code, channel mentions), not Zoom text.
+const HELPER_MODULES = new Set(['blocks', 'format', 'links', 'doctor']);
+
 const MODULES: Record<string, Record<string, unknown>> = {
   alerts, api, chat, confirm, csv, errors, help, history, jobs, panelists, phone, recordings, registrants, 'rule-decisions': ruleDecisions, 'rule-undo': ruleUndo,
-  'meetings-webinars': sessions, 'meeting-webinar-list': sessionList, recurrence, 'time-zones': timeZones, users, watch, rules,
+  'meetings-webinars': sessions, 'meeting-webinar-list': sessionList, recurrence, 'time-zones': timeZones, users, watch, rules, 'share-recording': shareRecording,
 };
 
 describe('view builders with hostile Zoom text', () => {
@@ -264,6 +271,12 @@ describe('view builders with hostile Zoom text', () => {
     );
     expect(builders.filter((b) => !(b in RENDER) && !NOT_TEXT.has(b))).toEqual([]);
     expect(Object.keys(blocks).length).toBeGreaterThan(0);
+  });
+
+  it('knows every module of src/views, so a new one is not left out of the table above', () => {
+    const files = readdirSync(new URL('../../../src/views/', import.meta.url)).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
+    expect(files.length).toBeGreaterThan(20);
+    expect(files.filter((f) => !(f in MODULES) && !HELPER_MODULES.has(f))).toEqual([]);
   });
 
   it.each(Object.keys(RENDER))('%s', (name) => {
