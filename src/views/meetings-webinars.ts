@@ -197,6 +197,7 @@ const REPEAT_OPTIONS: Record<Repeat, PlainTextOption> = {
   monthly: option('Monthly, on the same day', 'monthly'),
 };
 
+/** The create/update modal: every field a scheduled meeting or webinar needs, prefilled where we know the value. */
 export function sessionForm(input: {
   kind: SessionKind;
   meta: SessionFormMeta;
