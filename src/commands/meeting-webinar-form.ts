@@ -15,20 +15,22 @@ import { directMessage, replyVia, tellAfterWrite } from '../slack/respond.js';
 import { textMessage } from '../views/blocks.js';
 import { renderError } from '../views/errors.js';
 import { escapeMrkdwn, formatMeetingId } from '../views/format.js';
-import { describeRecurrence, sessionCard, type Session } from '../views/meetings-webinars.js';
 import {
   FORM_FIELDS,
   MAX_OCCURRENCES,
   SESSION_FORM_CALLBACK,
+  sessionCard,
   sessionForm,
   formTitle,
   sessionFormNotice,
-  zoneOptions,
+  type Session,
   type SessionFormMeta,
   type SessionFormValues,
   type Registration,
   type Repeat,
-} from '../views/meeting-webinar-form.js';
+} from '../views/meetings-webinars.js';
+import { describeRecurrence } from '../views/recurrence.js';
+import { zoneOptions } from '../views/time-zones.js';
 import { updateSession, type SessionInput, type SessionKind } from '../zoom/meetings-webinars.js';
 
 export const SESSION_KINDS: readonly SessionKind[] = ['meeting', 'webinar'];

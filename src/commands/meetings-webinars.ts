@@ -18,17 +18,9 @@ import { parseDate, parseDuration, parseTimezone, parseWhen } from './values/tim
 import { resolveZoomUser } from './who.js';
 import { confirmationPrompt } from '../views/confirm.js';
 import { textMessage } from '../views/blocks.js';
-import { escapeMrkdwn, formatClock, formatDateTime, formatMeetingId, formatTime } from '../views/format.js';
-import type { Registration, SessionFormValues } from '../views/meeting-webinar-form.js';
-import {
-  SESSION_ACTIONS,
-  capitalize,
-  hasEnded,
-  sessionCard,
-  sessionListMessage,
-  type Session,
-  type SessionListState,
-} from '../views/meetings-webinars.js';
+import { capitalize, escapeMrkdwn, formatClock, formatDateTime, formatMeetingId, formatTime } from '../views/format.js';
+import { hasEnded, sessionListMessage, type SessionListState } from '../views/meeting-webinar-list.js';
+import { SESSION_ACTIONS, sessionCard, type Registration, type Session, type SessionFormValues } from '../views/meetings-webinars.js';
 import { listMeetings } from '../zoom/meetings.js';
 import { deleteSession, endSession, updateSession, type SessionInput, type SessionKind } from '../zoom/meetings-webinars.js';
 import { listWebinars } from '../zoom/webinars.js';

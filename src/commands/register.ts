@@ -31,7 +31,7 @@ import { CANCEL_CONFIRMATION } from '../views/confirm.js';
 import { renderError } from '../views/errors.js';
 import { helpMessage } from '../views/help.js';
 import { LINK_ONLY_ACTIONS } from '../views/alerts.js';
-import { SESSION_FORM_CALLBACK } from '../views/meeting-webinar-form.js';
+import { SESSION_FORM_CALLBACK } from '../views/meetings-webinars.js';
 import { CodedError } from '../errors.js';
 import { SHARE_RECORDING_CALLBACK } from '../views/share-recording.js';
 import { shareFormChoice, submitShareForm } from './share-recording.js';

@@ -1,5 +1,5 @@
 // Small Block Kit builders shared by every view, so messages look alike and stay within Slack's limits.
-import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
+import type { ActionsBlock, Button, ContextBlock, KnownBlock, PlainTextOption, SectionBlock } from '@slack/types';
 import { truncate } from './format.js';
 
 /** A message as the bot sends it: fallback text (notifications, screen readers) plus blocks. */
@@ -45,6 +45,11 @@ export function button(
     ...(opts.style ? { style: opts.style } : {}),
     ...(opts.url ? { url: opts.url } : {}),
   };
+}
+
+/** One choice of a select or of radio buttons; Slack cuts an option's text at 75 characters. */
+export function option(text: string, value: string = text): PlainTextOption {
+  return { text: { type: 'plain_text', text: truncate(text, 75) }, value };
 }
 
 export function actions(blockId: string, elements: Button[]): ActionsBlock {

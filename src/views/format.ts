@@ -75,6 +75,11 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** `Webinar`, `Active`: a word of ours (a kind, a status) at the start of a title. */
+export function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** Cuts text to Slack's field limits without splitting a surrogate pair. */
 export function truncate(text: string, max: number): string {
   const chars = Array.from(text);

@@ -1,20 +1,25 @@
-// Block Kit for meetings and webinars: the list with its "Next page" button and one session's card.
-// Both kinds read alike; only their names, type numbers and button action IDs differ.
-import type { KnownBlock } from '@slack/types';
+// Block Kit for one meeting or webinar: its card (what `get`, `create` and `update` answer with) and its
+// create/update modal. Both kinds read alike and have the same fields; only their names, type numbers, button
+// action IDs and modal callbacks differ. A host's list of them is in meeting-webinar-list.ts.
+import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { Meeting } from '../zoom/meetings.js';
-import type { SessionKind, SessionRecurrence } from '../zoom/meetings-webinars.js';
+import type { SessionKind } from '../zoom/meetings-webinars.js';
 import type { Webinar } from '../zoom/webinars.js';
-import { actions, button, context, fields, section, type SlackMessage } from './blocks.js';
-import { escapeMrkdwn, formatDuration, formatMeetingId, formatTime } from './format.js';
+import { actions, button, context, fields, option, section, type SlackMessage } from './blocks.js';
+import { capitalize, escapeMrkdwn, formatDuration, formatMeetingId, formatTime, truncate } from './format.js';
 import { joinUrl, shownLink } from './links.js';
+import { describeRecurrence } from './recurrence.js';
 
 /** A meeting or a webinar as Zoom gives it; the card reads only what both have. */
 export type Session = Meeting | Webinar;
 
+/** Every button of a kind in one table, the list's too (meeting-webinar-list.ts), as the commands register them. */
 export interface SessionActionIds {
+  /** The list's buttons. */
   nextPage: string;
   csv: string;
   details: string;
+  /** The Yes of a confirmation. */
   confirmDelete: string;
   confirmEnd: string;
   /** The card's own buttons; each carries the session's ID. */
@@ -50,33 +55,7 @@ export const SESSION_ACTIONS: Record<SessionKind, SessionActionIds> = {
   },
 };
 
-/** Which list the "Next page" button continues; travels in the button's value. */
-export interface SessionListState {
-  userId: string;
-  userLabel: string;
-  /** Zoom's list type: `upcoming_meetings`, `previous_meetings` …, or for webinars `upcoming` and `scheduled`. */
-  type: string;
-  from?: string;
-  to?: string;
-  /** The zone `from` and `to` are meant in. */
-  timezone?: string;
-  token: string;
-}
-
-const LIST_TITLES: Record<SessionKind, Record<string, string>> = {
-  meeting: {
-    scheduled: 'Scheduled meetings',
-    live: 'Live meetings',
-    upcoming: 'Upcoming meetings',
-    upcoming_meetings: 'Upcoming meetings',
-    previous_meetings: 'Previous meetings',
-  },
-  // Zoom lists no webinar that has expired, so neither title promises past ones in general.
-  webinar: {
-    upcoming: 'Upcoming and live webinars',
-    scheduled: 'Upcoming, live and unexpired past webinars',
-  },
-};
+// ---- the card ----------------------------------------------------------------------------------------------
 
 const TYPE_NAMES: Record<SessionKind, Record<number, string>> = {
   meeting: {
@@ -96,54 +75,6 @@ const TYPE_NAMES: Record<SessionKind, Record<number, string>> = {
 
 /** The type a session without one is taken to be: Zoom's default for each kind. */
 const DEFAULT_TYPE: Record<SessionKind, number> = { meeting: 2, webinar: 5 };
-
-export function sessionListMessage(
-  kind: SessionKind,
-  input: {
-    sessions: Session[];
-    userLabel: string;
-    type: string;
-    zone: string;
-    totalRecords?: number;
-    next?: SessionListState;
-    /** The query of the whole list, carried by the CSV button. */
-    query?: SessionListState;
-    /** What the list leaves out, said under the title. */
-    note?: string;
-    /** Sessions that started before this are marked as past. */
-    now?: string;
-  },
-): SlackMessage {
-  const title = `${LIST_TITLES[kind][input.type] ?? `${capitalize(kind)}s`} of ${escapeMrkdwn(input.userLabel)}`;
-  const count = input.totalRecords !== undefined ? ` (${input.totalRecords})` : '';
-  const note = input.note ? [context(input.note)] : [];
-  if (input.sessions.length === 0) {
-    return { text: `${title}: none`, blocks: [section(`*${title}*: none found.`), ...note] };
-  }
-  const ids = SESSION_ACTIONS[kind];
-  const rows = input.sessions.map((s) => section(sessionLine(s, input.zone, input.now), button('Details', ids.details, s.id)));
-  const blocks: KnownBlock[] = [section(`*${title}*${count}`), ...note, ...rows];
-  const buttons = [
-    ...(input.next ? [button('Next page', ids.nextPage, JSON.stringify(input.next))] : []),
-    ...(input.query ? [button('CSV', ids.csv, JSON.stringify({ ...input.query, token: '' }))] : []),
-  ];
-  if (buttons.length > 0) blocks.push(actions(`${kind}_list_pages`, buttons));
-  return { text: `${title}${count}`, blocks };
-}
-
-function sessionLine(s: Session, zone: string, now?: string): string {
-  const when = s.start_time ? formatTime(s.start_time, zone) : 'no fixed time';
-  const duration = s.duration ? ` · ${formatDuration(s.duration)}` : '';
-  const past = now && s.start_time && hasEnded(s, now) ? ' · past' : '';
-  return `*${escapeMrkdwn(s.topic ?? '(no topic)')}*\n${when}${duration} · ID ${formatMeetingId(s.id)}${past}`;
-}
-
-/** True when the session's scheduled end (start + duration) is before `now`; without a start, never. */
-export function hasEnded(s: Pick<Session, 'start_time' | 'duration'>, now: string): boolean {
-  if (!s.start_time) return false;
-  const end = Date.parse(s.start_time) + (s.duration ?? 0) * 60_000;
-  return end < Date.parse(now);
-}
 
 /**
  * One meeting's or webinar's card. `inChannel` (`get --public`): everyone in the channel reads it, so the join link
@@ -193,10 +124,6 @@ export function sessionCard(kind: SessionKind, s: Session, zone: string, heading
   return { text: `${heading ? `${heading} ` : ''}${escapeMrkdwn(s.topic ?? Noun)} — ${when}`, blocks };
 }
 
-export function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
 export function registrationLabel(approvalType: number | undefined): string {
   switch (approvalType) {
     case 0:
@@ -208,31 +135,227 @@ export function registrationLabel(approvalType: number | undefined): string {
   }
 }
 
-const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+// ---- the form: create and update ---------------------------------------------------------------------------
 
-export function describeRecurrence(r: SessionRecurrence): string {
-  const every = r.repeat_interval && r.repeat_interval > 1 ? r.repeat_interval : 1;
-  let pattern: string;
-  switch (r.type) {
-    case 1:
-      pattern = every === 1 ? 'Daily' : `Every ${every} days`;
-      break;
-    case 2: {
-      const days = (r.weekly_days ?? '')
-        .split(',')
-        .map((d) => WEEKDAYS[Number(d) - 1])
-        .filter(Boolean)
-        .join(', ');
-      pattern = `${every === 1 ? 'Weekly' : `Every ${every} weeks`}${days ? ` on ${days}` : ''}`;
-      break;
-    }
-    case 3:
-      pattern = `${every === 1 ? 'Monthly' : `Every ${every} months`}${r.monthly_day ? ` on day ${r.monthly_day}` : ''}`;
-      break;
-    default:
-      pattern = 'Repeats';
+/** Each kind's modal has its own callback, so a submission is applied to the kind it was opened for. */
+export const SESSION_FORM_CALLBACK: Record<SessionKind, string> = { meeting: 'meeting.form', webinar: 'webinar.form' };
+
+/** Occurrences a series may have: Zoom's spec caps end_times at 60, and says a recurring webinar has at most 50. */
+export const MAX_OCCURRENCES: Record<SessionKind, number> = { meeting: 60, webinar: 50 };
+
+/** Block IDs of the form's inputs; each input's action_id is `value`. */
+export const FORM_FIELDS = {
+  topic: 'topic',
+  date: 'date',
+  time: 'time',
+  duration: 'duration',
+  timezone: 'timezone',
+  host: 'host',
+  agenda: 'agenda',
+  registration: 'registration',
+  repeat: 'repeat',
+  occurrences: 'occurrences',
+} as const;
+
+export type Registration = 'none' | 'auto' | 'manual';
+export type Repeat = 'none' | 'daily' | 'weekly' | 'monthly';
+
+export interface SessionFormValues {
+  topic?: string;
+  /** yyyy-mm-dd */
+  date?: string;
+  /** HH:mm */
+  time?: string;
+  duration?: number;
+  timezone?: string;
+  host?: string;
+  agenda?: string;
+  registration?: Registration;
+  repeat?: Repeat;
+  occurrences?: number;
+}
+
+/** Travels in private_metadata (≤ 3000 characters): what the submission applies to and where to answer. */
+export interface SessionFormMeta {
+  mode: 'create' | 'update';
+  /** The meeting or webinar being edited (Zoom numbers both alike). */
+  meetingId?: string;
+  channelId: string;
+  responseUrl?: string;
+}
+
+const REGISTRATION_OPTIONS: Record<Registration, PlainTextOption> = {
+  none: option('No registration', 'none'),
+  auto: option('Registration, approved automatically', 'auto'),
+  manual: option('Registration, approved by hand', 'manual'),
+};
+
+const REPEAT_OPTIONS: Record<Repeat, PlainTextOption> = {
+  none: option('Does not repeat', 'none'),
+  daily: option('Daily', 'daily'),
+  weekly: option('Weekly, on the same weekday', 'weekly'),
+  monthly: option('Monthly, on the same day', 'monthly'),
+};
+
+/** The create/update modal: every field a scheduled meeting or webinar needs, prefilled where we know the value. */
+export function sessionForm(input: {
+  kind: SessionKind;
+  meta: SessionFormMeta;
+  values: SessionFormValues;
+  zones: string[];
+  /** Shown above the form when Zoom refused the last submission, so nothing typed is lost. */
+  error?: string;
+  /** A fact the form cannot show as a field, e.g. the current recurrence. */
+  note?: string;
+}): ModalView {
+  const { kind, values } = input;
+  const max = MAX_OCCURRENCES[kind];
+  const blocks: KnownBlock[] = [];
+  if (input.error) blocks.push(section(`:warning: ${input.error}`));
+  blocks.push(
+    {
+      type: 'input',
+      block_id: FORM_FIELDS.topic,
+      label: { type: 'plain_text', text: 'Topic' },
+      element: {
+        type: 'plain_text_input',
+        action_id: 'value',
+        max_length: 200,
+        ...(values.topic ? { initial_value: values.topic } : {}),
+      },
+    },
+    {
+      type: 'input',
+      block_id: FORM_FIELDS.date,
+      label: { type: 'plain_text', text: 'Date' },
+      element: { type: 'datepicker', action_id: 'value', ...(values.date ? { initial_date: values.date } : {}) },
+    },
+    {
+      type: 'input',
+      block_id: FORM_FIELDS.time,
+      label: { type: 'plain_text', text: 'Start time' },
+      element: { type: 'timepicker', action_id: 'value', ...(values.time ? { initial_time: values.time } : {}) },
+    },
+    {
+      type: 'input',
+      block_id: FORM_FIELDS.duration,
+      label: { type: 'plain_text', text: 'Duration (minutes)' },
+      element: {
+        type: 'number_input',
+        action_id: 'value',
+        is_decimal_allowed: false,
+        min_value: '1',
+        max_value: '1440',
+        initial_value: String(values.duration ?? 60),
+      },
+    },
+    {
+      type: 'input',
+      block_id: FORM_FIELDS.timezone,
+      label: { type: 'plain_text', text: 'Time zone' },
+      element: {
+        type: 'static_select',
+        action_id: 'value',
+        options: input.zones.map((z) => option(z)),
+        ...(values.timezone ? { initial_option: option(values.timezone) } : {}),
+      },
+    },
+  );
+  if (input.meta.mode === 'create') {
+    blocks.push({
+      type: 'input',
+      block_id: FORM_FIELDS.host,
+      optional: true,
+      label: { type: 'plain_text', text: 'Host' },
+      hint: { type: 'plain_text', text: 'The host’s Zoom email. Leave empty to host it yourself.' },
+      element: {
+        type: 'email_text_input',
+        action_id: 'value',
+        ...(values.host ? { initial_value: values.host } : {}),
+      },
+    });
   }
-  if (r.end_times) return `${pattern}, ${r.end_times} times`;
-  if (r.end_date_time) return `${pattern}, until ${r.end_date_time.slice(0, 10)}`;
-  return pattern;
+  blocks.push(
+    {
+      type: 'input',
+      block_id: FORM_FIELDS.agenda,
+      optional: true,
+      label: { type: 'plain_text', text: 'Agenda' },
+      element: {
+        type: 'plain_text_input',
+        action_id: 'value',
+        multiline: true,
+        max_length: 2000,
+        ...(values.agenda ? { initial_value: values.agenda } : {}),
+      },
+    },
+    {
+      type: 'input',
+      block_id: FORM_FIELDS.registration,
+      label: { type: 'plain_text', text: 'Registration' },
+      element: {
+        type: 'radio_buttons',
+        action_id: 'value',
+        options: Object.values(REGISTRATION_OPTIONS),
+        initial_option: REGISTRATION_OPTIONS[values.registration ?? 'none'],
+      },
+    },
+    {
+      type: 'input',
+      block_id: FORM_FIELDS.repeat,
+      label: { type: 'plain_text', text: 'Repeats' },
+      element: {
+        type: 'static_select',
+        action_id: 'value',
+        options: Object.values(REPEAT_OPTIONS),
+        initial_option: REPEAT_OPTIONS[values.repeat ?? 'none'],
+      },
+    },
+    {
+      type: 'input',
+      block_id: FORM_FIELDS.occurrences,
+      optional: true,
+      label: { type: 'plain_text', text: 'Number of occurrences' },
+      hint: { type: 'plain_text', text: `For a repeating ${kind}: how many times it takes place (2–${max}).` },
+      element: {
+        type: 'number_input',
+        action_id: 'value',
+        is_decimal_allowed: false,
+        min_value: '2',
+        max_value: String(max),
+        ...(values.occurrences ? { initial_value: String(values.occurrences) } : {}),
+      },
+    },
+  );
+  if (input.meta.mode === 'update') {
+    const note = input.note ? `${input.note}. ` : '';
+    blocks.push(context(`${note}Only the fields you change are sent to Zoom; a new start moves the whole series.`));
+  }
+  return {
+    type: 'modal',
+    callback_id: SESSION_FORM_CALLBACK[kind],
+    private_metadata: JSON.stringify(input.meta),
+    title: { type: 'plain_text', text: formTitle(kind, input.meta.mode) },
+    submit: { type: 'plain_text', text: input.meta.mode === 'create' ? 'Create' : 'Save' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks,
+  };
+}
+
+export function formTitle(kind: SessionKind, mode: SessionFormMeta['mode']): string {
+  return `${mode === 'create' ? 'New' : 'Edit'} Zoom ${kind}`;
+}
+
+/**
+ * A modal with one message and a Close button: the placeholder while Zoom works (so nobody submits twice),
+ * and the last view once it is done.
+ */
+export function sessionFormNotice(kind: SessionKind, title: string, text: string): ModalView {
+  return {
+    type: 'modal',
+    callback_id: `${SESSION_FORM_CALLBACK[kind]}.notice`,
+    title: { type: 'plain_text', text: truncate(title, 24) },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: [section(text)],
+  };
 }

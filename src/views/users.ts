@@ -5,7 +5,7 @@ import type { UserActivity } from '../zoom/reports.js';
 import type { ZoomUser } from '../zoom/users.js';
 import { actions, button, context, section, type SlackMessage } from './blocks.js';
 import { csvButton } from './csv.js';
-import { escapeMrkdwn, formatTime } from './format.js';
+import { capitalize, escapeMrkdwn, formatTime } from './format.js';
 
 export const USER_ACTIONS = {
   nextPage: 'users.list.next',
@@ -56,8 +56,4 @@ export function activityMessage(input: { period: string; activities: readonly Us
 
 function pageButtons(blockId: string, nextId: string, csvId: string, input: { next?: string; csv: string }) {
   return actions(blockId, [...(input.next ? [button('Next page', nextId, input.next)] : []), csvButton(csvId, input.csv)]);
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -71,3 +71,67 @@ it('src/jobs/README.md names every queue', () => {
   expect(QUEUE_NAMES.length).toBe(6);
   expect(QUEUE_NAMES.filter((queue) => !readme.includes(`\`${queue}\``))).toEqual([]);
 });
+
+describe('files the documents name', () => {
+  // A path in backticks (`zoom/client.ts`, `src/config.ts`, `downloads/job.ts`) or a relative link. ARCHITECTURE.md
+  // names files from src/, jobs/README.md from its own folder; a bare name (`transfer.ts`, said beside its folder)
+  // must at least be a file of the repository.
+  const PATH = /`((?:\.\.\/)?[\w.-]+(?:\/[\w.-]+)*\.(?:ts|js|mjs|json|md))`/g;
+  const LINK = /\]\(([^)\s#]+)(?:#[^)\s]*)?\)/g;
+  const repositoryFiles = ['src', 'test', 'bench', 'scripts', 'docs'].flatMap((dir) => filesUnder(join(ROOT, dir)));
+  const names = new Set(repositoryFiles.map((file) => file.slice(file.lastIndexOf('/') + 1)).concat(readdirSync(ROOT)));
+  const exists = (path: string) => {
+    try {
+      statSync(path);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  /** The files `text` (the document at `doc`) names that are not there. */
+  function missingFiles(doc: string, text: string): string[] {
+    const folder = join(ROOT, doc, '..');
+    const paths = [...text.matchAll(PATH)].map((m) => m[1]!).filter((path) => {
+      if (!path.includes('/')) return !exists(join(folder, path)) && !names.has(path);
+      return ![join(ROOT, path), join(ROOT, 'src', path), join(folder, path)].some(exists);
+    });
+    const links = [...text.matchAll(LINK)].map((m) => m[1]!).filter((link) => !/^[a-z]+:/.test(link) && !exists(join(folder, link)));
+    return [...paths, ...links];
+  }
+
+  const DOCUMENTS = [...readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`), 'src/jobs/README.md', 'README.md'];
+
+  it('is told apart from a file that is not there', () => {
+    const made = 'see `zoom/client.ts`, `src/config.ts`, `downloads/job.ts`, `transfer.ts` and [jobs](../src/jobs/README.md)';
+    expect(missingFiles('docs/ARCHITECTURE.md', made.replace('`downloads/job.ts`', ''))).toEqual([]);
+    expect(missingFiles('src/jobs/README.md', '`downloads/job.ts`, `queues.ts`')).toEqual([]);
+    expect(missingFiles('docs/ARCHITECTURE.md', '`zoom/nowhere.ts`, `nowhere.ts`, [x](nowhere.md), `views/meeting-webinar-form.ts`')).toEqual([
+      'zoom/nowhere.ts', 'nowhere.ts', 'views/meeting-webinar-form.ts', 'nowhere.md',
+    ]);
+  });
+
+  it.each(DOCUMENTS)('%s names only files that exist', (doc) => {
+    const text = read(doc);
+    expect([...text.matchAll(PATH)].length + [...text.matchAll(LINK)].length).toBeGreaterThan(0);
+    expect(missingFiles(doc, text)).toEqual([]);
+  });
+});
+
+it('ARCHITECTURE.md shows each of its three commands in at most three files, each function where it says (issue 16)', () => {
+  const doc = read('docs/ARCHITECTURE.md');
+  const table = doc.slice(doc.indexOf('Three commands, file by file'), doc.indexOf('What lies between'));
+  const rows = table.split('\n').filter((line) => line.startsWith('| `/zoom'));
+  expect(rows).toHaveLength(3);
+  for (const row of rows) {
+    const [command, ...cells] = row.split(' | ').map((cell) => cell.replace(/^\| |\s\|$/g, ''));
+    const files = new Set(cells.flatMap((cell) => [...cell.matchAll(/`((?:commands|views|zoom|jobs)\/[\w/.-]+\.ts)`/g)].map((m) => m[1]!)));
+    expect(files.size, command).toBeGreaterThanOrEqual(2);
+    expect(files.size, `${command}: ${[...files].join(', ')}`).toBeLessThanOrEqual(3);
+    const sources = [...files].map((file) => read(`src/${file}`));
+    const functions = cells.flatMap((cell) => [...cell.matchAll(/`([A-Za-z_]\w*)`/g)].map((m) => m[1]!));
+    expect(functions.length, command).toBeGreaterThan(0);
+    const declared = (name: string) => sources.some((source) => new RegExp(`\\b(?:function|const|let|class)\\s+${name}\\b`).test(source));
+    expect(functions.filter((name) => !declared(name)), command).toEqual([]);
+  }
+});

@@ -2,7 +2,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { checkForm, formValuesOf } from '../../../src/commands/meeting-webinar-form.js';
-import type { SessionFormValues } from '../../../src/views/meeting-webinar-form.js';
+import type { SessionFormValues } from '../../../src/views/meetings-webinars.js';
 
 const NOW = DateTime.fromISO('2026-03-01T10:00:00Z');
 const base: SessionFormValues = { topic: 'Sync', date: '2026-03-10', time: '15:00', duration: 30, timezone: 'Europe/Berlin', registration: 'none', repeat: 'none' };

@@ -3,7 +3,7 @@
 // mention (`<!channel>`, `<!here>`), no user or channel mention, no link to somewhere else, no link whose label
 // pretends to be something else, no bare `&` that Slack would read as an entity. fast-check draws the strings, so
 // each run tries other mixes of the fragments that broke real chat bots.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as alerts from '../../../src/views/alerts.js';
@@ -23,10 +23,13 @@ import * as registrants from '../../../src/views/registrants.js';
 import * as ruleDecisions from '../../../src/views/rule-decisions.js';
 import * as ruleUndo from '../../../src/views/rule-undo.js';
 import * as rules from '../../../src/views/rules.js';
+import * as shareRecording from '../../../src/views/share-recording.js';
 import { evaluate } from '../../../src/rules/evaluate.js';
 import type { RuleSet } from '../../../src/rules/model.js';
-import * as sessionForm from '../../../src/views/meeting-webinar-form.js';
 import * as sessions from '../../../src/views/meetings-webinars.js';
+import * as sessionList from '../../../src/views/meeting-webinar-list.js';
+import * as recurrence from '../../../src/views/recurrence.js';
+import * as timeZones from '../../../src/views/time-zones.js';
 import * as users from '../../../src/views/users.js';
 import * as watch from '../../../src/views/watch.js';
 import type { ZoomEvent } from '../../../src/zoom/events.js';
@@ -196,11 +199,11 @@ const RENDER: Record<string, (h: Hostile) => unknown> = {
   'rule-undo.applyPreviewText': (h) => ruleUndo.applyPreviewText(applyPreview(h)),
   'rule-undo.applyShadowMessage': (h) => ruleUndo.applyShadowMessage(applyPreview(h), { kind: 'account' }, '/zoom'),
   'rule-undo.applyPrompt': (h) => ruleUndo.applyPrompt(applyPreview(h), 'v'),
-  'meeting-webinar-form.sessionFormNotice': (h) => sessionForm.sessionFormNotice('meeting', 'Schedule', blocksSafe(h.text)),
-  'meeting-webinar-form.sessionForm': () => undefined, // plain_text inputs only: Slack parses no markup in them
-  'meetings-webinars.sessionListMessage': (h) => sessions.sessionListMessage('meeting', { sessions: [session(h)], userLabel: h.email, type: 'upcoming', zone: 'UTC', totalRecords: 1 }),
+  'meetings-webinars.sessionFormNotice': (h) => sessions.sessionFormNotice('meeting', 'Schedule', blocksSafe(h.text)),
+  'meetings-webinars.sessionForm': () => undefined, // plain_text inputs only: Slack parses no markup in them
+  'meeting-webinar-list.sessionListMessage': (h) => sessionList.sessionListMessage('meeting', { sessions: [session(h)], userLabel: h.email, type: 'upcoming', zone: 'UTC', totalRecords: 1 }),
   'meetings-webinars.sessionCard': (h) => sessions.sessionCard('meeting', session(h), 'UTC'),
-  'meetings-webinars.describeRecurrence': () => sessions.describeRecurrence({ type: 1, repeat_interval: 1 } as never),
+  'recurrence.describeRecurrence': () => recurrence.describeRecurrence({ type: 1, repeat_interval: 1 } as never),
   'users.userListMessage': (h) => users.userListMessage({ status: 'active', users: [{ id: 'u', email: h.email, first_name: h.text, last_name: h.other, display_name: h.text, type: 2, dept: h.other }] as never, csv: 'c' }),
   'users.activityMessage': (h) => users.activityMessage({ period: 'Nov', zone: 'UTC', csv: 'c', activities: [{ email: h.email, time: '2026-11-01T10:00:00Z', type: h.text, ip_address: h.other, client_type: h.other, version: h.text }] as never }),
   'watch.watchStarted': (h) => watch.watchStarted('C1', watchOf(h), false, '/zoom'),
@@ -208,6 +211,7 @@ const RENDER: Record<string, (h: Hostile) => unknown> = {
   'watch.watchList': (h) => watch.watchList({ channels: [{ channel: 'C1', watches: [watchOf(h)] }], command: '/zoom' }),
   'watch.describeWatch': (h) => watch.describeWatch(watchOf(h)),
   'help.helpMessage': () => undefined, // the command table only: no Zoom text
+  'share-recording.shareRecordingModal': (h) => shareRecording.shareRecordingModal({ fileName: h.text, channel: 'C1', alertThread: { channel: 'C1', ts: '1.2' }, metadata: 'm' }),
   // Reasons name the registrant's domain, so they carry Zoom text too; an occurrence ID comes from the event.
   'rule-decisions.sessionLabel': (h) => ruleDecisions.sessionLabel('webinar', '81234567890', h.text, h.other),
   'rule-decisions.decisionBatchMessage': (h) =>
@@ -246,13 +250,18 @@ function blocksSafe(text: string): string {
 // Helpers that build no Slack text (numbers, sizes, CSV, option lists, values, audit parts) need no entry.
 const NOT_TEXT = new Set([
   'csv.csvButton', 'csv.asTitle', 'recordings.meetingNameValue', 'csv.toCsv', 'phone.formatSeconds', 'recordings.formatSize', 'recordings.formatSeconds',
-  'recordings.downloadButtonValue', 'meeting-webinar-form.zoneOptions', 'meeting-webinar-form.formTitle', 'meetings-webinars.hasEnded', 'meetings-webinars.capitalize',
+  'recordings.downloadButtonValue', 'time-zones.zoneOptions', 'meetings-webinars.formTitle', 'meeting-webinar-list.hasEnded',
   'meetings-webinars.registrationLabel', 'watch.auditedWatch', 'watch.goneChannelAudit', 'alerts.pendingRegistration', 'rules.auditedRules',
 ]);
 
+// Not in the table: the builders every view uses, so every rendering above goes through them (blocks: section,
+// context, button …; format: escapeMrkdwn, formatTime …; links: link targets made inert), and the doctor, whose lines
+// are its own sentences in mrkdwn on purpose (code, channel mentions), not Zoom text.
+const HELPER_MODULES = new Set(['blocks', 'format', 'links', 'doctor']);
+
 const MODULES: Record<string, Record<string, unknown>> = {
   alerts, api, chat, confirm, csv, errors, help, history, jobs, panelists, phone, recordings, registrants, 'rule-decisions': ruleDecisions, 'rule-undo': ruleUndo,
-  'meeting-webinar-form': sessionForm, 'meetings-webinars': sessions, users, watch, rules,
+  'meetings-webinars': sessions, 'meeting-webinar-list': sessionList, recurrence, 'time-zones': timeZones, users, watch, rules, 'share-recording': shareRecording,
 };
 
 describe('view builders with hostile Zoom text', () => {
@@ -262,6 +271,12 @@ describe('view builders with hostile Zoom text', () => {
     );
     expect(builders.filter((b) => !(b in RENDER) && !NOT_TEXT.has(b))).toEqual([]);
     expect(Object.keys(blocks).length).toBeGreaterThan(0);
+  });
+
+  it('knows every module of src/views, so a new one is not left out of the table above', () => {
+    const files = readdirSync(new URL('../../../src/views/', import.meta.url)).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
+    expect(files.length).toBeGreaterThan(20);
+    expect(files.filter((f) => !(f in MODULES) && !HELPER_MODULES.has(f))).toEqual([]);
   });
 
   it.each(Object.keys(RENDER))('%s', (name) => {

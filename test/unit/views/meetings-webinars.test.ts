@@ -1,7 +1,8 @@
 // The meeting and webinar views: each kind's names, type labels and buttons, and the past marker.
 import { describe, expect, it } from 'vitest';
 import { upcomingFirst } from '../../../src/commands/meetings-webinars.js';
-import { hasEnded, sessionCard, sessionListMessage, type Session } from '../../../src/views/meetings-webinars.js';
+import { hasEnded, sessionListMessage } from '../../../src/views/meeting-webinar-list.js';
+import { sessionCard, type Session } from '../../../src/views/meetings-webinars.js';
 
 const NOW = '2026-11-29T10:00:00Z';
 const at = (id: string, start_time?: string, duration = 60): Session =>
