@@ -2,6 +2,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { DoctorArea, DoctorLine } from '../doctor/line.js';
 import { chunkLines, context, section, SECTION_TEXT_MAX, type SlackMessage } from './blocks.js';
+import { escapeMrkdwn } from './format.js';
 
 const AREAS: readonly DoctorArea[] = ['Slack', 'Zoom', 'Runtime'];
 
@@ -13,9 +14,11 @@ export function doctorMessage(lines: readonly DoctorLine[]): SlackMessage {
   for (const area of AREAS) {
     const mine = lines.filter((l) => l.area === area);
     if (mine.length === 0) continue;
+    // A line quotes what Slack, Zoom or the OS answered (an error message): escaped, so an `<!channel>` or a link in it
+    // stays text. The doctor's own lines use no `<…>` markup (channel names are spelt `#name`).
     // Failures first: they are what the admin came for, and a long area is cut at the end, not at its ✗ lines.
     const ordered = [...mine.filter((l) => !l.ok), ...mine.filter((l) => l.ok)];
-    for (const chunk of chunkLines(ordered.map((l) => lineText(l)), SECTION_TEXT_MAX - 50)) blocks.push(section(`*${area}*\n${chunk}`));
+    for (const chunk of chunkLines(ordered.map((l) => escapeMrkdwn(lineText(l))), SECTION_TEXT_MAX - 50)) blocks.push(section(`*${area}*\n${chunk}`));
   }
   blocks.push(context('`npm run doctor` runs the same checks on the server and exits 1 while any fails.'));
   return { text: `ZoomOps doctor: ${headline}`, blocks: blocks.slice(0, 50) };

@@ -69,8 +69,11 @@ function grantScopes(scopes: string[]): nock.Scope {
 async function doctor(user = ADMIN): Promise<string[]> {
   const answer = await driver.command('doctor', user);
   const text = (answer.body.blocks ?? []).map((b: { text?: { text?: string } }) => b.text?.text ?? '').join('\n');
+  // What the admin reads: Slack shows &amp; &lt; &gt; as & < >; a raw < or > would be markup (escaped, never sent).
+  expect(text).not.toMatch(/[<>]/);
   for (const secret of SECRETS) expect(JSON.stringify(answer.body)).not.toContain(secret);
-  return text.split('\n').filter((l: string) => /^[✓✗–] /.test(l));
+  const shown = text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return shown.split('\n').filter((l: string) => /^[✓✗–] /.test(l));
 }
 
 describe('Zoom scopes', () => {

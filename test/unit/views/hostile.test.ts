@@ -12,6 +12,8 @@ import * as blocks from '../../../src/views/blocks.js';
 import * as chat from '../../../src/views/chat.js';
 import * as confirm from '../../../src/views/confirm.js';
 import * as csv from '../../../src/views/csv.js';
+import * as doctor from '../../../src/views/doctor.js';
+import { bad, good } from '../../../src/doctor/line.js';
 import * as errors from '../../../src/views/errors.js';
 import * as help from '../../../src/views/help.js';
 import * as history from '../../../src/views/history.js';
@@ -211,6 +213,8 @@ const RENDER: Record<string, (h: Hostile) => unknown> = {
   'watch.watchList': (h) => watch.watchList({ channels: [{ channel: 'C1', watches: [watchOf(h)] }], command: '/zoom' }),
   'watch.describeWatch': (h) => watch.describeWatch(watchOf(h)),
   'help.helpMessage': () => undefined, // the command table only: no Zoom text
+  // A check's line carries what Slack, Zoom or the OS answered (an error message, a channel name) as is.
+  'doctor.doctorMessage': (h) => doctor.doctorMessage([bad('Zoom', `Zoom's API host did not answer: ${h.text}.`, 'Check ZOOM_API_URL.'), good('Slack', `The audit channel ${h.text} is reachable.`)]),
   'share-recording.shareRecordingModal': (h) => shareRecording.shareRecordingModal({ fileName: h.text, channel: 'C1', alertThread: { channel: 'C1', ts: '1.2' }, metadata: 'm' }),
   // Reasons name the registrant's domain, so they carry Zoom text too; an occurrence ID comes from the event.
   'rule-decisions.sessionLabel': (h) => ruleDecisions.sessionLabel('webinar', '81234567890', h.text, h.other),
@@ -252,15 +256,16 @@ const NOT_TEXT = new Set([
   'csv.csvButton', 'csv.asTitle', 'recordings.meetingNameValue', 'csv.toCsv', 'phone.formatSeconds', 'recordings.formatSize', 'recordings.formatSeconds',
   'recordings.downloadButtonValue', 'time-zones.zoneOptions', 'meetings-webinars.formTitle', 'meeting-webinar-list.hasEnded',
   'meetings-webinars.registrationLabel', 'watch.auditedWatch', 'watch.goneChannelAudit', 'alerts.pendingRegistration', 'rules.auditedRules',
+  // The doctor's line as plain text, for the terminal (cli.ts); in Slack it goes through doctorMessage, checked above.
+  'doctor.lineText',
 ]);
 
 // Not in the table: the builders every view uses, so every rendering above goes through them (blocks: section,
-// context, button …; format: escapeMrkdwn, formatTime …; links: link targets made inert), and the doctor, whose lines
-// are its own sentences in mrkdwn on purpose (code, channel mentions), not Zoom text.
-const HELPER_MODULES = new Set(['blocks', 'format', 'links', 'doctor']);
+// context, button …; format: escapeMrkdwn, formatTime …; links: link targets made inert).
+const HELPER_MODULES = new Set(['blocks', 'format', 'links']);
 
 const MODULES: Record<string, Record<string, unknown>> = {
-  alerts, api, chat, confirm, csv, errors, help, history, jobs, panelists, phone, recordings, registrants, 'rule-decisions': ruleDecisions, 'rule-undo': ruleUndo,
+  alerts, api, chat, confirm, csv, doctor, errors, help, history, jobs, panelists, phone, recordings, registrants, 'rule-decisions': ruleDecisions, 'rule-undo': ruleUndo,
   'meetings-webinars': sessions, 'meeting-webinar-list': sessionList, recurrence, 'time-zones': timeZones, users, watch, rules, 'share-recording': shareRecording,
 };
 
