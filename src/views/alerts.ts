@@ -107,7 +107,7 @@ export function digestMessage(input: {
   lines: string[];
   since?: number;
   zone: string;
-  /** Registrations waiting for approval, by session (`<meeting|webinar>:<id>`). */
+  /** Registrations waiting for approval, by session (`<meeting|webinar>:<id>`), less those decided from the digest. */
   pending?: Record<string, number>;
   /** The Show all button's value (names the digest); no button without it. */
   showAll?: string;
@@ -135,6 +135,11 @@ export function digestMessage(input: {
       const [k, s] = session.split(':') as [RegistrantRef['k'], string];
       const ref = JSON.stringify({ k, s } satisfies RegistrantRef);
       const which = `${k} ${formatMeetingId(s)}`;
+      // Every registration of the session this digest gathered was decided from its buttons: nothing to review here.
+      if (n <= 0) {
+        blocks.push(context(`:white_check_mark: Nothing waiting for approval · ${which}`));
+        return;
+      }
       blocks.push(
         actions(`digest_pending_${i}`, [
           button(`Approve all pending · ${which}`, DIGEST_ACTIONS.approvePending, ref, { style: 'primary' }),
@@ -150,9 +155,8 @@ export function digestMessage(input: {
 function waitingBlocks(digest: string, waiting: DigestWaitingLine[], decided: Record<string, { action: 'approve' | 'deny'; by: string }>, pending: number): KnownBlock[] {
   const shown = waiting.slice(-DIGEST_WAITING_SHOWN);
   if (shown.length === 0) return [];
-  const blocks: KnownBlock[] = [
-    section(`:hourglass_flowing_sand: *Waiting for approval*${pending > shown.length ? `: the latest ${shown.length} of ${pending}` : ''}`),
-  ];
+  const head = pending <= 0 ? ':white_check_mark: *Nothing waiting for approval*: each was decided' : `:hourglass_flowing_sand: *Waiting for approval*${pending > shown.length ? `: the latest ${shown.length} of ${pending}` : ''}`;
+  const blocks: KnownBlock[] = [section(head)];
   shown.forEach((w, i) => {
     blocks.push(section(truncate(w.l, SECTION_TEXT_MAX)));
     const decision = decided[w.r];
