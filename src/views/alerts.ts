@@ -275,6 +275,30 @@ function registrationAlert(event: ZoomEvent, zone: string): Alert | undefined {
   return alert;
 }
 
+/** A registrant waiting for approval as the registrant rules keep it: enough to draw its card again. */
+export interface PendingRegistrant {
+  k: RegistrantRef['k'];
+  s: string;
+  r: string;
+  e: string;
+  /** The registrant's name and the session's topic, when the event had them. */
+  name?: string;
+  topic?: string;
+  /** When the registration came in (epoch ms). */
+  at?: number;
+}
+
+/**
+ * The card of a registration waiting for approval, for one the rules meant to decide but could not (Zoom refused it,
+ * or their job gave up): the alert the relay posts for a registration the rules leave pending, drawn from what the
+ * rules kept of its event, so the same Approve and Deny act on it.
+ */
+export function pendingRegistrationCard(reg: PendingRegistrant, zone: string): SlackMessage {
+  const registrant = { id: reg.r, email: reg.e, status: 'pending', ...(reg.name ? { first_name: reg.name } : {}) };
+  const object = { id: reg.s, ...(reg.topic ? { topic: reg.topic } : {}), registrant };
+  return alertMessage({ event: `${reg.k}.registration_created`, ...(reg.at ? { event_ts: reg.at } : {}), payload: { object } }, zone);
+}
+
 /** The registrant a `*.registration_created` event says waits for approval (its alert's Approve/Deny act on it). */
 export function pendingRegistration(event: ZoomEvent): RegistrantRef | undefined {
   if (!/^(meeting|webinar)\.registration_created$/.test(event.event)) return undefined;

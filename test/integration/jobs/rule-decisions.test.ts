@@ -6,6 +6,7 @@ import { approvalsTaken, claimApproval } from '../../../src/rules/cap.js';
 import { QueuedDecision, RuleDecisions, type Bucket } from '../../../src/rules/decisions.js';
 import { ruleDecisions } from '../../../src/jobs/rule-decisions.js';
 import { startWorkers } from '../../../src/jobs/workers.js';
+import { eventsOfTopic, WatchStore } from '../../../src/slack/watches.js';
 import { finishedJob, useJobFixture } from '../../helpers/jobs.js';
 import { until } from '../../helpers/wait.js';
 
@@ -79,4 +80,56 @@ describe('rule decisions job', () => {
     const audit = await until('the audit line', () => posted('CAUDIT').find((c) => String(c.body.text).includes(webinar.slice(-4))));
     expect(audit.body.text).toMatch(/^:x: ZoomOps could not automatically approve q1@acme\.com/);
   });
+
+  it('gives the registrants of a batch it never got through their card when its last attempt fails, once however often it gives up', async () => {
+    const webinar = '81234567802';
+    const bucket = { kind: 'decide', channel: 'CRULES3', k: 'webinar', s: webinar, action: 'approve' } as const;
+    const { redis, keyPrefix } = fixture.services();
+    await new WatchStore(redis, keyPrefix).add('CWATCH3', { topic: 'registrations', events: eventsOfTopic('registrations'), narrowed: false, createdBy: 'UADMIN', zone: 'Europe/Berlin', createdAt: '2026-01-01T00:00:00Z' });
+    const slot = { kind: 'webinar', id: webinar } as const;
+    for (let i = 0; i < 2; i++) expect(await claimApproval(redis, keyPrefix, slot, 10)).toBe(true);
+    await queue(bucket, [{ ...decision(webinar, 'z1', true), n: 'Zed One', t: 'Launch' }, decision(webinar, 'z2', true)]);
+    // Zoom is down for every try of every attempt; asked who is pending, it still answers: z1 is, z2 is not any more.
+    let tries = 0;
+    fixture.zoom().put(`/webinars/${webinar}/registrants/status`).reply(() => {
+      tries += 1;
+      return [503, { code: 503, message: 'Service unavailable' }];
+    }).persist();
+    fixture.zoom().get(`/webinars/${webinar}/registrants`).query(true).reply(200, {
+      page_size: 300, total_records: 1, next_page_token: '', registrants: [{ id: 'z1', email: 'z1@acme.com', first_name: 'Zed' }],
+    }).persist();
+    const jobId = 'rul-giveup0000001';
+    const queueRef = fixture.services().jobs.queue('rules');
+    await queueRef.add('Rules approve', { bucket }, { jobId, attempts: 2, backoff: { type: 'fixed', delay: 10 } });
+    const cards = (channel: string) => posted(channel).filter((c) => String(c.body.text).includes('Registration waiting for approval'));
+    fixture.startWorkers();
+
+    const card = await until('z1’s card in the rules channel', () => cards('CRULES3')[0], 30_000);
+    // Only once the last attempt failed: both attempts' status calls (each sent 4 times by the client) were made.
+    expect(tries).toBe(8);
+    expect(card.body.text).toBe(':hourglass_flowing_sand: Registration waiting for approval: Zed One <mailto:z1@acme.com|z1@acme.com> for webinar Launch (812 3456 7802)');
+    const approve = JSON.parse(card.body.blocks.flatMap((b: { elements?: Array<{ action_id?: string; value?: string }> }) => b.elements ?? []).find((e: { action_id?: string }) => e.action_id === 'registrant.approve').value);
+    expect(approve).toEqual({ k: 'webinar', s: webinar, r: 'z1', e: 'z1@acme.com' });
+    await until('z1’s card in the watching channel', () => cards('CWATCH3')[0], 10_000);
+    expect((await finishedJob(queueRef, jobId)).failedReason).toBeDefined();
+    expect(await (await queueRef.getJob(jobId))!.getState()).toBe('failed');
+    const audit = await until('the audit line', () => posted('CAUDIT').find((c) => String(c.body.text).includes('z1@acme.com')));
+    expect(String(audit.body.text)).toContain('could not automatically approve z1@acme.com for webinar 812 3456 7802 (gave up after 2 attempts');
+    expect(String(audit.body.text)).toContain('left pending with its card');
+    expect(String(audit.body.text)).toContain('z2@acme.com for webinar 812 3456 7802: Zoom no longer lists it as pending');
+    // z1's place given back (left pending); z2's kept (Zoom shows it decided); the batch let go.
+    expect(await approvalsTaken(redis, keyPrefix, slot)).toBe(1);
+    expect(await ledger().inHand(jobId, QueuedDecision)).toBeUndefined();
+    expect(cards('CRULES3').map((c) => c.body.text)).toHaveLength(1);
+
+    // Given up again on the same registrants (the job retried, the batch back in hand): no second card anywhere.
+    await redis.hset(`{${keyPrefix}:rules}:run:batch:${jobId}`, 'id', `${jobId}:again`, 'entries', JSON.stringify([decision(webinar, 'z1', true), decision(webinar, 'z2', true)].map((d) => JSON.stringify(d))));
+    expect(await ledger().inHand(jobId, QueuedDecision)).toMatchObject({ entries: [{ r: 'z1' }, { r: 'z2' }] });
+    const audited = posted('CAUDIT').length;
+    await (await queueRef.getJob(jobId))!.retry('failed');
+    await until('the second give-up audited', () => posted('CAUDIT').length > audited, 30_000);
+    expect(await ledger().inHand(jobId, QueuedDecision)).toBeUndefined();
+    expect(cards('CRULES3')).toHaveLength(1);
+    expect(cards('CWATCH3')).toHaveLength(1);
+  }, 60_000);
 });
