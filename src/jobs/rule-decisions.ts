@@ -214,7 +214,7 @@ async function giveUp(job: Job, services: Services, bucket: DecideBucket, failur
 }
 
 /**
- * Registrants the rules meant to decide but did not (Zoom refused them, or the job gave up): each one Zoom still lists
+ * Registrants the rules meant to decide but did not (Zoom refused them, or their job gave up): each one Zoom still lists
  * as pending gets the card of a registration the rules leave pending (views/alerts.ts pendingRegistrationCard), in the
  * channels that watch registrations and the rule set's channel, as the relay does. Once per registrant and channel
  * (post-once, keyed by the registrant), however often this runs. Returns those left pending.
@@ -273,6 +273,8 @@ async function report(job: Job, services: Services, ledger: RuleDecisions, owner
     ...(bucket.action === 'approve' && first?.cap !== undefined ? { cap: { taken: await approvalsTaken(services.redis, services.keyPrefix, slotOf(bucket)), of: first.cap } } : {}),
   });
   await postDecisionsOnce(job, services, `rules:${done.id}`, bucket.channel, message);
+  // Those Zoom refused are still pending, named in the message: each gets its card, as if no rule had matched.
+  await leavePending(job, services, bucket, outcome.failed.map((f) => f.decision));
   if (audited) return;
   const where = sessionLabel(bucket.k, bucket.s, undefined, bucket.o);
   const verb = bucket.action === 'approve' ? 'approved' : 'denied';

@@ -71,6 +71,8 @@ describe('rule decisions job', () => {
     for (let i = 0; i < 2; i++) expect(await claimApproval(redis, keyPrefix, slot, 10)).toBe(true);
     await queue(bucket, [decision(webinar, 'q1', true), decision(webinar, 'q2', true)]);
     fixture.zoom().put(`/webinars/${webinar}/registrants/status`).reply(404, { code: 3001, message: 'Webinar does not exist: 81234567801.' });
+    // Asked who is still pending, Zoom says the webinar is gone: nobody gets a card for it.
+    const asked = fixture.zoom().get(`/webinars/${webinar}/registrants`).query(true).reply(404, { code: 3001, message: 'Webinar does not exist: 81234567801.' });
     fixture.startWorkers();
     await fixture.services().jobs.queue('rules').add('Rules approve', { bucket });
     const message = await until('the message', () => posted('CRULES2')[0], 10_000);
@@ -79,6 +81,40 @@ describe('rule decisions job', () => {
     expect(await approvalsTaken(redis, keyPrefix, slot)).toBe(0);
     const audit = await until('the audit line', () => posted('CAUDIT').find((c) => String(c.body.text).includes(webinar.slice(-4))));
     expect(audit.body.text).toMatch(/^:x: ZoomOps could not automatically approve q1@acme\.com/);
+    expect(asked.isDone()).toBe(true);
+    expect(posted('CRULES2').filter((c) => String(c.body.text).includes('Registration waiting for approval'))).toEqual([]);
+  });
+
+  it('gives a registrant Zoom refuses in a status call the usual card in the watching and rules channels, once', async () => {
+    const webinar = '81234567803';
+    const bucket = { kind: 'decide', channel: 'CRULES4', k: 'webinar', s: webinar, action: 'approve' } as const;
+    const { redis, keyPrefix } = fixture.services();
+    await new WatchStore(redis, keyPrefix).add('CWATCH4', { topic: 'registrations', events: eventsOfTopic('registrations'), narrowed: false, createdBy: 'UADMIN', zone: 'Europe/Berlin', createdAt: '2026-01-01T00:00:00Z' });
+    await queue(bucket, [decision(webinar, 'y1'), { ...decision(webinar, 'y2'), n: 'Why Two', t: 'Launch' }]);
+    // The batch is refused (400), so the client sends each alone: y1 passes, y2 is refused for itself.
+    const sent: string[][] = [];
+    fixture.zoom().put(`/webinars/${webinar}/registrants/status`).reply((_uri, body) => {
+      const ids = (body as { registrants: Array<{ id: string }> }).registrants.map((r) => r.id);
+      sent.push(ids);
+      return ids.includes('y2') ? [400, { code: 3003, message: 'Registrant has reached the limit of status changes.' }] : [204, ''];
+    }).persist();
+    fixture.zoom().get(`/webinars/${webinar}/registrants`).query(true).reply(200, {
+      page_size: 300, total_records: 1, next_page_token: '', registrants: [{ id: 'y2', email: 'y2@acme.com', first_name: 'Why' }],
+    }).persist();
+    fixture.startWorkers();
+    await fixture.services().jobs.queue('rules').add('Rules approve', { bucket });
+    const cards = (channel: string) => posted(channel).filter((c) => String(c.body.text).includes('Registration waiting for approval'));
+    const message = await until('the decision message', () => posted('CRULES4').find((c) => /^The rules approved/.test(String(c.body.text))), 10_000);
+    expect(message.body.text).toBe('The rules approved 1 registration for webinar 812 3456 7803; Zoom refused 1');
+    const card = await until('y2’s card in the rules channel', () => cards('CRULES4')[0], 10_000);
+    expect(card.body.text).toBe(':hourglass_flowing_sand: Registration waiting for approval: Why Two <mailto:y2@acme.com|y2@acme.com> for webinar Launch (812 3456 7803)');
+    await until('y2’s card in the watching channel', () => cards('CWATCH4')[0], 10_000);
+    await until('the audit line', () => posted('CAUDIT').find((c) => String(c.body.text).includes('y2@acme.com')));
+    expect(sent).toContainEqual(['y2']);
+    const approve = card.body.blocks.flatMap((b: { elements?: Array<{ action_id?: string; value?: string }> }) => b.elements ?? []).find((e: { action_id?: string }) => e.action_id === 'registrant.approve');
+    expect(JSON.parse(approve.value)).toEqual({ k: 'webinar', s: webinar, r: 'y2', e: 'y2@acme.com' });
+    // y1, approved, gets none; y2 one in each channel.
+    expect([cards('CRULES4').length, cards('CWATCH4').length]).toEqual([1, 1]);
   });
 
   it('gives the registrants of a batch it never got through their card when its last attempt fails, once however often it gives up', async () => {
