@@ -224,6 +224,7 @@ const RENDER: Record<string, (h: Hostile) => unknown> = {
   'rules.targetFlag': () => rules.targetFlag(ruleSetOf().target),
   'rules.rulesAlreadyText': () => rules.rulesAlreadyText(ruleSetOf().target, 'on'),
   'rules.noRulesText': () => rules.noRulesText(ruleSetOf().target, '/zoom'),
+  'rules.rulesNeedManualApprovalText': () => rules.rulesNeedManualApprovalText({ kind: 'webinar', id: '81234567890' }, 0, '/zoom'),
   'rules.describeRuleSet': () => rules.describeRuleSet(ruleSetOf(), 'UTC', { approve: 1, deny: 2, leave: 3 }),
   'rules.ruleListMessage': () => rules.ruleListMessage({ sets: [{ rules: ruleSetOf(), tally: { approve: 1, deny: 0, leave: 2 } }], command: '/zoom', zone: 'UTC' }),
   'rules.ruleSavedMessage': () => rules.ruleSavedMessage({ rules: ruleSetOf(), created: true, command: '/zoom', zone: 'UTC' }),
