@@ -13,6 +13,7 @@ import { BatchReport, Bucket, bucketName, QueuedDecision, RuleDecisions, type Ba
 import { rulesZone } from '../rules/zone.js';
 import { MAX_PACE_WAIT_MS } from '../slack/pacing.js';
 import { postOnce, singleTryClient, tsOnly, TryUnderWay } from '../slack/post-once.js';
+import { pauseOnRateLimit } from '../slack/rate-limits.js';
 import { WatchStore, type WatchingChannel } from '../slack/watches.js';
 import { pendingRegistrationCard } from '../views/alerts.js';
 import type { SlackMessage } from '../views/blocks.js';
@@ -326,8 +327,9 @@ async function postDecisionsOnce(job: Job, services: Services, deliveryKey: stri
     });
   } catch (error) {
     if (error instanceof TryUnderWay) return comeBackIn(job, error.retryInMs);
-    const e = error as { code?: string; retryAfter?: number };
-    if (e.code === 'slack_webapi_rate_limited_error') await services.pacing.channel(channel).pause((e.retryAfter ?? 1) * 1000);
+    // Slack's 429 (nothing was posted): the job comes back after Retry-After, no attempt counted, as the relay's does.
+    const retryAfter = await pauseOnRateLimit(services.pacing.channel(channel), error);
+    if (retryAfter !== undefined) return comeBackIn(job, retryAfter);
     throw error;
   }
 }

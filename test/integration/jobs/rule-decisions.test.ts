@@ -1,7 +1,7 @@
 // The rules queue's flush job on real Redis with real workers and a nock'd Zoom: a batch a crashed run had in hand is
 // finished by asking Zoom who is still pending (no registrant changed twice), and Zoom's refusal leaves the
 // registrants pending, named in the message, with their cap places given back.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { approvalsTaken, claimApproval } from '../../../src/rules/cap.js';
 import { QueuedDecision, RuleDecisions, type Bucket } from '../../../src/rules/decisions.js';
 import { ruleDecisions } from '../../../src/jobs/rule-decisions.js';
@@ -168,4 +168,24 @@ describe('rule decisions job', () => {
     expect(cards('CRULES3')).toHaveLength(1);
     expect(cards('CWATCH3')).toHaveLength(1);
   }, 60_000);
+
+  it('meets Slack’s 429 on a decision message by holding the channel off for Retry-After and coming back, no attempt spent', async () => {
+    const webinar = '81234567804';
+    const bucket = { kind: 'decide', channel: 'CRULES5', k: 'webinar', s: webinar, action: 'approve' } as const;
+    await queue(bucket, [decision(webinar, 'x1')]);
+    fixture.zoom().put(`/webinars/${webinar}/registrants/status`).reply(204);
+    fixture.slack().failures.push({ method: 'chat.postMessage', status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' }, match: (c) => c.body.channel === 'CRULES5' });
+    const failedAttempts = vi.spyOn(fixture.services().log, 'warn');
+    fixture.startWorkers();
+    await fixture.services().jobs.queue('rules').add('Rules approve', { bucket });
+    const tries = () => fixture.slack().calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'CRULES5');
+    await until('the refused try', () => tries()[0], 10_000);
+    // The channel's pace is paused for every process (Retry-After: 1 s).
+    expect(await fixture.services().pacing.channel('CRULES5').tryTake()).toBeGreaterThan(0);
+    const message = await until('the message, posted on the second try', () => posted('CRULES5').find((c) => c !== tries()[0] && /^The rules approved/.test(String(c.body.text))), 10_000);
+    expect(message.body.text).toBe('The rules approved 1 registration for webinar 812 3456 7804');
+    expect(tries()).toHaveLength(2);
+    // The report job came back rather than failing an attempt (the workers log every failed attempt).
+    expect(failedAttempts.mock.calls.filter((call) => call[1] === 'job failed')).toEqual([]);
+  });
 });
