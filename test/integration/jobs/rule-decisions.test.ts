@@ -164,6 +164,8 @@ describe('rule decisions job', () => {
     const audited = posted('CAUDIT').length;
     await (await queueRef.getJob(jobId))!.retry('failed');
     await until('the second give-up audited', () => posted('CAUDIT').length > audited, 30_000);
+    // The job failed again only after letting go of the batch (the audit line goes out just before).
+    expect(await (await finishedJob(queueRef, jobId, 30_000)).getState()).toBe('failed');
     expect(await ledger().inHand(jobId, QueuedDecision)).toBeUndefined();
     expect(cards('CRULES3')).toHaveLength(1);
     expect(cards('CWATCH3')).toHaveLength(1);
