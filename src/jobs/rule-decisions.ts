@@ -274,18 +274,20 @@ async function report(job: Job, services: Services, ledger: RuleDecisions, owner
     ...(bucket.action === 'approve' && first?.cap !== undefined ? { cap: { taken: await approvalsTaken(services.redis, services.keyPrefix, slotOf(bucket)), of: first.cap } } : {}),
   });
   await postDecisionsOnce(job, services, `rules:${done.id}`, bucket.channel, message);
-  // Those Zoom refused are still pending, named in the message: each gets its card, as if no rule had matched.
+  if (!audited) {
+    const where = sessionLabel(bucket.k, bucket.s, undefined, bucket.o);
+    const verb = bucket.action === 'approve' ? 'approved' : 'denied';
+    const lines = [
+      ...outcome.decided.map((d) => `automatically ${verb} ${d.e} for ${where}: ${d.reason}`),
+      ...outcome.failed.map((f) => `could not automatically ${bucket.action} ${f.decision.e} for ${where}: ${f.reason}`),
+    ];
+    // At least once: a crash between the line and its mark writes it again, never loses it.
+    await services.audit.record({ userId: null, action: lines.join('\n'), outcome: outcome.failed.length > 0 ? 'failed' : 'ok', detail: 'registrant rules' });
+    await ledger.markAudited(owner);
+  }
+  // Those Zoom refused are still pending, named in the message: each gets its card, as if no rule had matched. After
+  // the audit line, so a card that cannot be posted yet never holds back the record of what was decided.
   await leavePending(job, services, bucket, outcome.failed.map((f) => f.decision));
-  if (audited) return;
-  const where = sessionLabel(bucket.k, bucket.s, undefined, bucket.o);
-  const verb = bucket.action === 'approve' ? 'approved' : 'denied';
-  const lines = [
-    ...outcome.decided.map((d) => `automatically ${verb} ${d.e} for ${where}: ${d.reason}`),
-    ...outcome.failed.map((f) => `could not automatically ${bucket.action} ${f.decision.e} for ${where}: ${f.reason}`),
-  ];
-  // At least once: a crash between the line and its mark writes it again, never loses it.
-  await services.audit.record({ userId: null, action: lines.join('\n'), outcome: outcome.failed.length > 0 ? 'failed' : 'ok', detail: 'registrant rules' });
-  await ledger.markAudited(owner);
 }
 
 function shadowReport(services: Services, entries: QueuedDecision[]): SlackMessage {
