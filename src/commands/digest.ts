@@ -28,7 +28,7 @@ async function decideFromDigest(inv: ActionInvocation, action: 'approve' | 'deny
   const { notice, handled } = await decideRegistrant(inv, action, ref);
   const { channel, ts } = inv.message;
   const state = new RelayState(inv.services.redis, inv.services.keyPrefix);
-  if (handled) await state.decide(channel, ref.d, ref.r, { action, by: inv.person.id });
+  if (handled) await state.decide(channel, ref.d, `${ref.k}:${ref.s}`, ref.r, { action, by: inv.person.id });
   const digest = await state.digest(channel, ref.d);
   // A digest past its 30 minutes cannot be redrawn (nor a button moved from another message): the one who clicked is
   // told what happened.

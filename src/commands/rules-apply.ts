@@ -155,7 +155,9 @@ async function startApply(inv: Invocation, plan: ApplyPlan): Promise<string> {
     if (keys.length === 0) continue;
     const description = `Rules: ${action} ${keys.length} pending registrant(s) of ${named}`;
     const request = { kind: session.kind, sessionId: session.id, action, wanted: keys.map((k) => k.id), ...(session.occurrenceId ? { occurrenceId: session.occurrenceId } : {}) };
-    const job = await enqueueRegistrantUpdate(services, inv.person.id, request, description);
+    // Approvals under a cap hold places: the job gives back those of the registrants Zoom did not change.
+    const capped = action === 'approve' && rules.cap !== undefined ? slot : undefined;
+    const job = await enqueueRegistrantUpdate(services, inv.person.id, request, description, undefined, capped);
     // The same apply already queued (a second admin, the same pending list): its approvals hold their places already.
     if (job.duplicate && action === 'approve') await Promise.all(keys.map(() => releaseApproval(services.redis, services.keyPrefix, slot)));
     started.push(`${action} ${keys.length}: job \`${job.jobId}\`${job.duplicate ? ' (already running; nothing new started)' : ''}`);

@@ -12,6 +12,7 @@ import { parseChannel } from './values/people-channels.js';
 import { checkPostable } from './watch.js';
 import { EXAMPLE_ID } from './values/meeting-ids.js';
 import { rulesApplyCommand } from './rules-apply.js';
+import { APPROVAL_TYPES, fetchSession } from './meeting-webinar-calls.js';
 import { approvalsTaken } from '../rules/cap.js';
 import { normaliseDomain, isUnder } from '../rules/domain.js';
 import { evaluate } from '../rules/evaluate.js';
@@ -26,6 +27,7 @@ import {
   ruleSavedMessage,
   ruleTestMessage,
   rulesAlreadyText,
+  rulesNeedManualApprovalText,
   rulesOf,
   targetFlag,
 } from '../views/rules.js';
@@ -145,6 +147,7 @@ async function setRules(inv: CommandInvocation, args: ParsedCommand): Promise<vo
   if (Object.keys(changes).length === 0) {
     throw new UsageError(`Say what the rules do: --approve, --deny, --cap or --channel, e.g. \`${command} rules set${targetFlag(target)} --approve acme.com --deny mailinator.com\`.`);
   }
+  if (target.kind !== 'account') await checkApprovalIsManual(inv, target);
   const checked = new Set<string>();
   const { before, after } = await writeRules(inv, target, async (current) => {
     const next = changedRules(inv, target, current, changes);
@@ -157,6 +160,18 @@ async function setRules(inv: CommandInvocation, args: ParsedCommand): Promise<vo
     return next;
   }, (current, next) => (current ? ['changed ', ...auditedRules(next, changedParts(changes))] : ['set up ', ...auditedRules(next)]));
   await inv.reply(ruleSavedMessage({ rules: after!, created: before === undefined, command, zone: inv.person.tz }));
+}
+
+/**
+ * Rules act only on registrations that wait for approval: a meeting or webinar that approves automatically, or takes
+ * no registrations, is refused with the fix. Read as `meeting|webinar get` reads it; one Zoom cannot find gets the
+ * usual not-found sentence (views/errors.ts). Zoom not saying (no `approval_type`) is not refused.
+ */
+async function checkApprovalIsManual(inv: CommandInvocation, target: Extract<RuleTarget, { kind: 'meeting' | 'webinar' }>): Promise<void> {
+  const approval = (await fetchSession(inv, target.kind, target.id)).settings?.approval_type;
+  if (approval !== undefined && approval !== APPROVAL_TYPES.manual) {
+    throw new UsageError(rulesNeedManualApprovalText(target, approval, inv.services.config.slack.command));
+  }
 }
 
 async function switchRules(inv: CommandInvocation, args: ParsedCommand, mode: Exclude<RuleMode, 'shadow'>): Promise<void> {

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { Services } from '../services.js';
+import { releaseApproval, type CapSlot } from '../rules/cap.js';
 import { registrantCard } from '../commands/registrant-card.js';
 import { sendFileToDirectMessage } from '../slack/files.js';
 import { replyVia } from '../slack/respond.js';
@@ -50,6 +51,11 @@ const RegistrantJobData = z.object({
    * Zoom when the job ends, so it never keeps showing the pending list the job just changed with live buttons.
    */
   card: RegistrantCardRef.optional(),
+  /**
+   * `rules apply`: each wanted approval took a place under the rules' cap from this counter when the job started;
+   * the place of each one Zoom did not change is given back when the job ends.
+   */
+  cap: z.object({ kind: z.enum(['meeting', 'webinar']), id: z.string(), occurrence: z.string().optional() }).optional(),
   /** Written once, on the first run: later runs work from the same list, so totals stay true. */
   plan: z
     .object({
@@ -70,6 +76,8 @@ const Progress = z.object({
   changed: z.number(),
   skipped: z.number().default(0),
   failures: z.array(z.object({ registrant: registrantKey, reason: z.string() })),
+  /** The cap places of the approvals Zoom did not change were given back (once: a later run must not again). */
+  capGivenBack: z.boolean().optional(),
 });
 type Progress = z.infer<typeof Progress>;
 
@@ -103,11 +111,12 @@ export async function enqueueRegistrantUpdate(
   request: StatusChangeRequest,
   description: string,
   card?: RegistrantCardRef,
+  cap?: CapSlot,
 ): Promise<EnqueuedJob> {
   const jobId = newJobId('registrants');
   const progress = await postProgressMessage(services, jobId, userId, registrantJobMessage({ jobId, description, state: 'queued', command: services.config.slack.command }));
   const owner: JobOwner = { userId, description, progress };
-  const job = await services.jobs.queue('registrants').add('update-status', { owner, request, ...(card ? { card } : {}) } satisfies RegistrantJobData, {
+  const job = await services.jobs.queue('registrants').add('update-status', { owner, request, ...(card ? { card } : {}), ...(cap ? { cap } : {}) } satisfies RegistrantJobData, {
     jobId,
     deduplication: { id: requestKey(request) },
     attempts: 5,
@@ -201,6 +210,15 @@ async function runRegistrantJob(job: Job, data: RegistrantJobData, ctx: JobConte
     await show({ state: 'running', done: progress.done, total: progress.total, failed: progress.failures.length });
   }
 
+  if (data.cap && !progress.capGivenBack) {
+    // Every wanted registrant holds a place; only those Zoom changed keep theirs. Skipped ones (found changed when a
+    // run resumed) keep theirs too: the batch of the run that died may have been the one that approved them.
+    const notChanged = plan.unchanged.length + plan.missing.length + progress.failures.length + (todo.length - progress.done);
+    // Marked first, so a crash in between leaves places unused rather than given back twice.
+    progress.capGivenBack = true;
+    await save();
+    for (let i = 0; i < notChanged; i++) await releaseApproval(services.redis, services.keyPrefix, data.cap);
+  }
   await services.audit.record({
     userId: data.owner.userId,
     action: [

@@ -102,6 +102,16 @@ if redis.call('EXISTS', waiting) == 1 then redis.call('PEXPIRE', waiting, ARGV[5
 return 1
 `);
 
+// Records a decision made from a digest (KEYS[1], registrant ARGV[1] → ARGV[2]) and takes it off its session's waiting
+// count (KEYS[2], field ARGV[3]) only the first time that registrant is decided, so a second admin's click (or a retry)
+// never counts it twice; never below zero, and never recreates the count of a digest that has expired.
+const decideInDigest = new RedisScript(`
+local first = redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+if first == 1 and tonumber(redis.call('HGET', KEYS[2], ARGV[3]) or '0') > 0 then redis.call('HINCRBY', KEYS[2], ARGV[3], -1) end
+return first
+`);
+
 /** What `postedIn` reads for an event marked as folded into a digest that has not been shown yet. */
 export const FOLDED = 'folded:';
 
@@ -283,10 +293,16 @@ export class RelayState {
     };
   }
 
-  /** A decision on one of a digest's waiting registrants, made from its buttons: the digest shows it from now on. */
-  async decide(channel: string, id: string, registrantId: string, decision: DigestDecision): Promise<void> {
-    const key = this.digestKey(channel, `${id}:decided`);
-    await execChecked(this.redis.multi().hset(key, registrantId, `${decision.action}:${decision.by}`).pexpire(key, DIGEST_KEEP_MS));
+  /**
+   * A decision on one of a digest's waiting registrants (of `session`, `<meeting|webinar>:<id>`), made from its
+   * buttons: the digest shows it from now on, and its session counts one registration fewer waiting.
+   */
+  async decide(channel: string, id: string, session: string, registrantId: string, decision: DigestDecision): Promise<void> {
+    await decideInDigest.run(
+      this.redis,
+      [this.digestKey(channel, `${id}:decided`), this.digestKey(channel, `${id}:pending`)],
+      [registrantId, `${decision.action}:${decision.by}`, session, DIGEST_KEEP_MS],
+    );
   }
 
   /** Every line a digest keeps (its Show all button), oldest first; empty once it has expired. */

@@ -11,6 +11,7 @@ import type { Services } from '../services.js';
 import { MAX_PACE_WAIT_MS } from '../slack/pacing.js';
 import { TryUnderWay, deliveryMetadata, findDelivery, outcomeUnknown, postOnce, recoveryScopes, singleTryClient, tsOnly, type DeliveryMetadata } from '../slack/post-once.js';
 import { ChannelGone, channelGoneReason, removeGoneChannel } from '../slack/gone-channels.js';
+import { pauseOnRateLimit } from '../slack/rate-limits.js';
 import { WatchStore, type WatchingChannel } from '../slack/watches.js';
 import { alertMessage, alertSummary, digestMessage, pendingRegistration } from '../views/alerts.js';
 import type { RegistrantRef } from '../views/registrants.js';
@@ -212,8 +213,7 @@ async function flushDigest(job: Job, data: z.infer<typeof DigestFlushJob>, servi
     try {
       await singleTryClient(services).chat.update({ channel, ts: digest.ts, text: message.text, blocks: message.blocks ?? [] });
     } catch (error) {
-      const e = error as { code?: string; retryAfter?: number };
-      if (e.code === 'slack_webapi_rate_limited_error') await services.pacing.updates.pause((e.retryAfter ?? 1) * 1000);
+      await pauseOnRateLimit(services.pacing.updates, error);
       throw error;
     }
     await state.markShown(channel, id, shown.unshown, digest.ts);
@@ -257,9 +257,7 @@ async function post(services: Services, channel: string, message: PostedMessage)
       if (!answer.ts) throw new Error('Slack answered without a message ts');
       return answer.ts;
     } catch (error) {
-      const e = error as { code?: string; retryAfter?: number };
-      if (e.code === 'slack_webapi_rate_limited_error' && attempt < 3) {
-        await services.pacing.channel(channel).pause((e.retryAfter ?? 1) * 1000);
+      if (attempt < 3 && (await pauseOnRateLimit(services.pacing.channel(channel), error)) !== undefined) {
         // A short Retry-After is waited for; a long one (Slack says up to minutes) must not hold a relay slot: the
         // event's job comes back when the channel has room, as for a saturated pace.
         if (!(await services.pacing.channel(channel).takeWithin(MAX_PACE_WAIT_MS))) throw new PaceSaturated(channel);

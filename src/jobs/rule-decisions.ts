@@ -5,13 +5,17 @@
 // set's channel, an Undo button per registrant, and the audit lines (apart, so Slack's one post a second never holds
 // back the calls to Zoom). `shadow`: what the rules would have done, a few seconds of registrations to a message.
 import { randomBytes } from 'node:crypto';
-import type { Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { Services } from '../services.js';
 import { approvalsTaken, releaseApproval, type CapSlot } from '../rules/cap.js';
 import { BatchReport, Bucket, bucketName, QueuedDecision, RuleDecisions, type Batch, type BatchOutcome, type DecideBucket } from '../rules/decisions.js';
+import { rulesZone } from '../rules/zone.js';
 import { MAX_PACE_WAIT_MS } from '../slack/pacing.js';
 import { postOnce, singleTryClient, tsOnly, TryUnderWay } from '../slack/post-once.js';
+import { pauseOnRateLimit } from '../slack/rate-limits.js';
+import { WatchStore, type WatchingChannel } from '../slack/watches.js';
+import { pendingRegistrationCard } from '../views/alerts.js';
 import type { SlackMessage } from '../views/blocks.js';
 import { decisionBatchMessage, sessionLabel, shadowReportMessage } from '../views/rule-decisions.js';
 import { isTransient, ZoomApiError } from '../zoom/errors.js';
@@ -66,6 +70,15 @@ export async function scheduleFlush(services: Services, bucket: Bucket): Promise
 }
 
 async function flush(job: Job, bucket: Bucket, ctx: JobContext): Promise<{ batches: number }> {
+  try {
+    return await flushBatches(job, bucket, ctx);
+  } catch (error) {
+    if (bucket.kind === 'decide' && endsTheJob(job, error)) await giveUp(job, ctx.services, bucket, error);
+    throw error;
+  }
+}
+
+async function flushBatches(job: Job, bucket: Bucket, ctx: JobContext): Promise<{ batches: number }> {
   const { services } = ctx;
   const ledger = new RuleDecisions(services.redis, services.keyPrefix);
   const owner = String(job.id);
@@ -129,9 +142,7 @@ async function send(services: Services, bucket: DecideBucket, batch: Batch<Queue
   let todo = batch.entries;
   const outcome: BatchOutcome = { decided: [], failed: [] };
   if (batch.resumed) {
-    const pending = new Set(
-      (await allRegistrants(services.zoom, bucket.k, bucket.s, ['pending'], bucket.o ? { occurrenceId: bucket.o } : {})).map((r) => r.id),
-    );
+    const pending = await pendingIds(services, bucket);
     outcome.decided.push(...todo.filter((d) => !pending.has(d.r)));
     todo = todo.filter((d) => pending.has(d.r));
   }
@@ -150,6 +161,96 @@ async function send(services: Services, bucket: DecideBucket, batch: Batch<Queue
     outcome.failed.push(...todo.map((decision) => ({ decision, reason })));
   }
   return outcome;
+}
+
+/** Who Zoom lists as pending now for the bucket's session (and occurrence). */
+async function pendingIds(services: Services, bucket: DecideBucket): Promise<Set<string>> {
+  return new Set((await allRegistrants(services.zoom, bucket.k, bucket.s, ['pending'], bucket.o ? { occurrenceId: bucket.o } : {})).map((r) => r.id));
+}
+
+/**
+ * Whether this failure ends the job for good: BullMQ retries only while `attemptsMade + 1 < attempts` (attemptsMade
+ * counts the attempts before this one). A run that puts its job back or delays it is not failing.
+ */
+function endsTheJob(job: Job, error: unknown): boolean {
+  if (error instanceof DelayedError || error instanceof WaitingError) return false;
+  return error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+}
+
+/**
+ * The job's last attempt failed (Zoom down for its whole backoff, say) with a batch in hand: left as it is, its
+ * registrants would wait unseen, neither decided nor carded. Each one Zoom still lists as pending gets the usual card
+ * (leavePending), an audit line says so, the batch is let go with the cap places of those left pending, and the
+ * decisions still queued behind it get a job of their own. Run again (a stalled run), nothing is posted twice.
+ */
+async function giveUp(job: Job, services: Services, bucket: DecideBucket, failure: unknown): Promise<void> {
+  const owner = String(job.id);
+  const ledger = new RuleDecisions(services.redis, services.keyPrefix);
+  try {
+    const batch = await ledger.inHand(owner, QueuedDecision);
+    if (batch) {
+      const left = new Set((await leavePending(job, services, bucket, batch.entries)).map((d) => d.r));
+      if (!batch.audited) {
+        const where = sessionLabel(bucket.k, bucket.s, undefined, bucket.o);
+        const reason = failure instanceof ZoomApiError ? reasonOf(failure) : failure instanceof Error ? failure.message : String(failure);
+        const gaveUp = `gave up after ${job.attemptsMade + 1} attempts: ${reason}`;
+        const lines = batch.entries.map((d) =>
+          left.has(d.r)
+            ? `could not automatically ${bucket.action} ${d.e} for ${where} (${gaveUp}); left pending with its card`
+            : `${d.e} for ${where}: Zoom no longer lists it as pending (${gaveUp})`,
+        );
+        await services.audit.record({ userId: null, action: lines.join('\n'), outcome: 'failed', detail: 'registrant rules' });
+        await ledger.markAudited(owner);
+      }
+      await ledger.finish(owner);
+      // After letting go of the batch, so a crash in between leaves a place unused rather than given back twice.
+      for (const d of batch.entries) if (d.capped && left.has(d.r)) await releaseApproval(services.redis, services.keyPrefix, slotOf(bucket));
+    }
+    if ((await ledger.waiting(bucket)) > 0) await scheduleFlush(services, bucket);
+  } catch (error) {
+    // A full channel: the job comes back (no attempt counted) and its last attempt runs again.
+    if (error instanceof DelayedError) throw error;
+    services.log.error({ err: error, jobId: job.id }, 'rules job gave up, and could not leave its registrants their cards');
+  }
+}
+
+/**
+ * Registrants the rules meant to decide but did not (Zoom refused them, or their job gave up): each one Zoom still lists
+ * as pending gets the card of a registration the rules leave pending (views/alerts.ts pendingRegistrationCard), in the
+ * channels that watch registrations and the rule set's channel, as the relay does. Once per registrant and channel
+ * (post-once, keyed by the registrant), however often this runs. Returns those left pending.
+ */
+async function leavePending(job: Job, services: Services, bucket: DecideBucket, decisions: QueuedDecision[]): Promise<QueuedDecision[]> {
+  if (decisions.length === 0) return [];
+  const left = await stillPending(services, bucket, decisions);
+  const channels = left.length > 0 ? await cardChannels(services, bucket) : [];
+  for (const d of left) {
+    const card = { k: d.k, s: d.s, r: d.r, e: d.e, at: d.at, ...(d.n ? { name: d.n } : {}), ...(d.t ? { topic: d.t } : {}) };
+    for (const { channel, zone } of channels) {
+      await postDecisionsOnce(job, services, `rules-card:${d.k}:${d.s}:${d.o ?? '-'}:${d.r}`, channel, pendingRegistrationCard(card, zone));
+    }
+  }
+  return left;
+}
+
+async function stillPending(services: Services, bucket: DecideBucket, decisions: QueuedDecision[]): Promise<QueuedDecision[]> {
+  try {
+    const pending = await pendingIds(services, bucket);
+    return decisions.filter((d) => pending.has(d.r));
+  } catch (error) {
+    // The meeting or webinar is gone: nobody is left to decide.
+    if (error instanceof ZoomApiError && error.status === 404) return [];
+    // Zoom cannot say (still down): a card too many beats a registrant waiting unseen.
+    services.log.warn({ err: error }, 'could not ask Zoom who is still pending; every registrant the rules left gets a card');
+    return decisions;
+  }
+}
+
+/** Where a registration the rules leave pending shows its card: the channels watching registrations, and the rules' own. */
+async function cardChannels(services: Services, bucket: DecideBucket): Promise<WatchingChannel[]> {
+  const watching = await new WatchStore(services.redis, services.keyPrefix).channelsFor(`${bucket.k}.registration_created`);
+  if (watching.some((w) => w.channel === bucket.channel)) return watching;
+  return [...watching, { channel: bucket.channel, zone: await rulesZone(services, await services.rules.governing(bucket.k, bucket.s)) }];
 }
 
 /** A sent batch's message in the rule set's channel (once), and its audit lines: one per registrant decided. */
@@ -173,16 +274,20 @@ async function report(job: Job, services: Services, ledger: RuleDecisions, owner
     ...(bucket.action === 'approve' && first?.cap !== undefined ? { cap: { taken: await approvalsTaken(services.redis, services.keyPrefix, slotOf(bucket)), of: first.cap } } : {}),
   });
   await postDecisionsOnce(job, services, `rules:${done.id}`, bucket.channel, message);
-  if (audited) return;
-  const where = sessionLabel(bucket.k, bucket.s, undefined, bucket.o);
-  const verb = bucket.action === 'approve' ? 'approved' : 'denied';
-  const lines = [
-    ...outcome.decided.map((d) => `automatically ${verb} ${d.e} for ${where}: ${d.reason}`),
-    ...outcome.failed.map((f) => `could not automatically ${bucket.action} ${f.decision.e} for ${where}: ${f.reason}`),
-  ];
-  // At least once: a crash between the line and its mark writes it again, never loses it.
-  await services.audit.record({ userId: null, action: lines.join('\n'), outcome: outcome.failed.length > 0 ? 'failed' : 'ok', detail: 'registrant rules' });
-  await ledger.markAudited(owner);
+  if (!audited) {
+    const where = sessionLabel(bucket.k, bucket.s, undefined, bucket.o);
+    const verb = bucket.action === 'approve' ? 'approved' : 'denied';
+    const lines = [
+      ...outcome.decided.map((d) => `automatically ${verb} ${d.e} for ${where}: ${d.reason}`),
+      ...outcome.failed.map((f) => `could not automatically ${bucket.action} ${f.decision.e} for ${where}: ${f.reason}`),
+    ];
+    // At least once: a crash between the line and its mark writes it again, never loses it.
+    await services.audit.record({ userId: null, action: lines.join('\n'), outcome: outcome.failed.length > 0 ? 'failed' : 'ok', detail: 'registrant rules' });
+    await ledger.markAudited(owner);
+  }
+  // Those Zoom refused are still pending, named in the message: each gets its card, as if no rule had matched. After
+  // the audit line, so a card that cannot be posted yet never holds back the record of what was decided.
+  await leavePending(job, services, bucket, outcome.failed.map((f) => f.decision));
 }
 
 function shadowReport(services: Services, entries: QueuedDecision[]): SlackMessage {
@@ -224,8 +329,9 @@ async function postDecisionsOnce(job: Job, services: Services, deliveryKey: stri
     });
   } catch (error) {
     if (error instanceof TryUnderWay) return comeBackIn(job, error.retryInMs);
-    const e = error as { code?: string; retryAfter?: number };
-    if (e.code === 'slack_webapi_rate_limited_error') await services.pacing.channel(channel).pause((e.retryAfter ?? 1) * 1000);
+    // Slack's 429 (nothing was posted): the job comes back after Retry-After, no attempt counted, as the relay's does.
+    const retryAfter = await pauseOnRateLimit(services.pacing.channel(channel), error);
+    if (retryAfter !== undefined) return comeBackIn(job, retryAfter);
     throw error;
   }
 }

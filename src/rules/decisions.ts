@@ -195,9 +195,16 @@ export class RuleDecisions {
     const taken = String(await takeBatch.run(this.redis, [key, this.bucketKey(bucket)], [max, batchId, QUEUED_TTL_MS, partial ? 1 : 0]));
     if (taken === 'empty') return undefined;
     if (taken === 'short') return 'short';
-    const fields = await this.redis.hgetall(key);
-    const entries = z.array(z.string()).parse(JSON.parse(fields.entries ?? '[]')).map((e) => schema.parse(JSON.parse(e)));
-    return { id: fields.id ?? batchId, entries, resumed: taken === 'resumed', audited: fields.audited === '1' };
+    const batch = await this.inHand(owner, schema);
+    return batch ? { ...batch, id: batch.id || batchId, resumed: taken === 'resumed' } : undefined;
+  }
+
+  /** What the job `owner` has in hand now, taking nothing: undefined when it holds no batch. */
+  async inHand<T>(owner: string, schema: z.ZodType<T>): Promise<Batch<T> | undefined> {
+    const fields = await this.redis.hgetall(this.batchKey(owner));
+    if (fields.entries === undefined) return undefined;
+    const entries = z.array(z.string()).parse(JSON.parse(fields.entries)).map((e) => schema.parse(JSON.parse(e)));
+    return { id: fields.id ?? '', entries, resumed: true, audited: fields.audited === '1' };
   }
 
   /** Zoom's outcome of the batch in hand goes to its channel's reports, and the job is free for the next batch. */

@@ -14,6 +14,7 @@ import { claimApproval } from './cap.js';
 import { RuleDecisions, type Bucket, type DecisionClaim, type QueuedDecision, type Registration } from './decisions.js';
 import { evaluate } from './evaluate.js';
 import type { RuleSet } from './model.js';
+import { rulesZone } from './zone.js';
 
 /**
  * The channels that get the event's usual alert: the watching ones, less all of them when the rules decide the
@@ -36,7 +37,7 @@ export async function decideByRules(data: RelayJobData, watching: WatchingChanne
   if (claim.mode === 'shadow') return watching;
   if (claim.action !== 'leave') return [];
   if (watching.some((w) => w.channel === claim.channel)) return watching;
-  return [...watching, { channel: claim.channel, zone: await zoneOf(services, rules) }];
+  return [...watching, { channel: claim.channel, zone: await rulesZone(services, rules) }];
 }
 
 /**
@@ -94,13 +95,4 @@ function queuedDecision(reg: Registration, claim: DecisionClaim, shown: { name: 
 
 function slotOf(reg: Registration): { kind: Registration['kind']; id: string; occurrence?: string } {
   return { kind: reg.kind, id: reg.sessionId, ...(reg.occurrence ? { occurrence: reg.occurrence } : {}) };
-}
-
-/** Cards in the rule set's channel show times in the zone of the admin who last set the rules. */
-async function zoneOf(services: Services, rules: RuleSet): Promise<string> {
-  try {
-    return (await services.directory.person(rules.updatedBy)).tz;
-  } catch {
-    return 'UTC';
-  }
 }

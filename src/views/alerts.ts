@@ -107,7 +107,7 @@ export function digestMessage(input: {
   lines: string[];
   since?: number;
   zone: string;
-  /** Registrations waiting for approval, by session (`<meeting|webinar>:<id>`). */
+  /** Registrations waiting for approval, by session (`<meeting|webinar>:<id>`), less those decided from the digest. */
   pending?: Record<string, number>;
   /** The Show all button's value (names the digest); no button without it. */
   showAll?: string;
@@ -135,6 +135,11 @@ export function digestMessage(input: {
       const [k, s] = session.split(':') as [RegistrantRef['k'], string];
       const ref = JSON.stringify({ k, s } satisfies RegistrantRef);
       const which = `${k} ${formatMeetingId(s)}`;
+      // Every registration of the session this digest gathered was decided from its buttons: nothing to review here.
+      if (n <= 0) {
+        blocks.push(context(`:white_check_mark: Nothing waiting for approval · ${which}`));
+        return;
+      }
       blocks.push(
         actions(`digest_pending_${i}`, [
           button(`Approve all pending · ${which}`, DIGEST_ACTIONS.approvePending, ref, { style: 'primary' }),
@@ -150,9 +155,8 @@ export function digestMessage(input: {
 function waitingBlocks(digest: string, waiting: DigestWaitingLine[], decided: Record<string, { action: 'approve' | 'deny'; by: string }>, pending: number): KnownBlock[] {
   const shown = waiting.slice(-DIGEST_WAITING_SHOWN);
   if (shown.length === 0) return [];
-  const blocks: KnownBlock[] = [
-    section(`:hourglass_flowing_sand: *Waiting for approval*${pending > shown.length ? `: the latest ${shown.length} of ${pending}` : ''}`),
-  ];
+  const head = pending <= 0 ? ':white_check_mark: *Nothing waiting for approval*: each was decided' : `:hourglass_flowing_sand: *Waiting for approval*${pending > shown.length ? `: the latest ${shown.length} of ${pending}` : ''}`;
+  const blocks: KnownBlock[] = [section(head)];
   shown.forEach((w, i) => {
     blocks.push(section(truncate(w.l, SECTION_TEXT_MAX)));
     const decision = decided[w.r];
@@ -269,6 +273,30 @@ function registrationAlert(event: ZoomEvent, zone: string): Alert | undefined {
     alert.buttons = [button('Approve', REGISTRANT_ACTIONS.approve, ref, { style: 'primary' }), button('Deny', REGISTRANT_ACTIONS.deny, ref)];
   }
   return alert;
+}
+
+/** A registrant waiting for approval as the registrant rules keep it: enough to draw its card again. */
+export interface PendingRegistrant {
+  k: RegistrantRef['k'];
+  s: string;
+  r: string;
+  e: string;
+  /** The registrant's name and the session's topic, when the event had them. */
+  name?: string;
+  topic?: string;
+  /** When the registration came in (epoch ms). */
+  at?: number;
+}
+
+/**
+ * The card of a registration waiting for approval, for one the rules meant to decide but could not (Zoom refused it,
+ * or their job gave up): the alert the relay posts for a registration the rules leave pending, drawn from what the
+ * rules kept of its event, so the same Approve and Deny act on it.
+ */
+export function pendingRegistrationCard(reg: PendingRegistrant, zone: string): SlackMessage {
+  const registrant = { id: reg.r, email: reg.e, status: 'pending', ...(reg.name ? { first_name: reg.name } : {}) };
+  const object = { id: reg.s, ...(reg.topic ? { topic: reg.topic } : {}), registrant };
+  return alertMessage({ event: `${reg.k}.registration_created`, ...(reg.at ? { event_ts: reg.at } : {}), payload: { object } }, zone);
 }
 
 /** The registrant a `*.registration_created` event says waits for approval (its alert's Approve/Deny act on it). */

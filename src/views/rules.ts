@@ -42,6 +42,16 @@ export function noRulesText(target: RuleTarget, command: string): string {
   return `${what}. Set them with \`${command} rules set${targetFlag(target)} --approve …\`.`;
 }
 
+/**
+ * Rules set on a meeting or webinar whose registrations never wait for approval (Zoom's `approval_type` 0, automatic,
+ * or 2, no registration): they would never decide anything, so `rules set` refuses, naming the switch to manual.
+ */
+export function rulesNeedManualApprovalText(target: { kind: 'meeting' | 'webinar'; id: string }, approvalType: number, command: string): string {
+  const Name = `${target.kind === 'meeting' ? 'Meeting' : 'Webinar'} ${formatMeetingId(target.id)}`;
+  const now = approvalType === 0 ? 'approves its registrations automatically' : 'takes no registrations';
+  return `${Name} ${now}, so no registration waits for approval and rules would never decide one: switch it to manual approval first with \`${command} ${target.kind} update ${formatMeetingId(target.id)} --registration manual\`, then set the rules.`;
+}
+
 export function ruleListMessage(input: { sets: Array<{ rules: RuleSet; tally?: ShadowTally }>; command: string; zone: string }): SlackMessage {
   const { sets, command, zone } = input;
   if (sets.length === 0) {

@@ -335,12 +335,23 @@ describe('delivery', () => {
     const blocks = approved.body.blocks as Array<{ type: string; text?: { text: string }; elements?: Array<{ text?: string }> }>;
     const line = blocks.findLastIndex((b) => b.type === 'section' && String(b.text?.text).includes('dec1@example.com'));
     expect(blocks[line + 1]!.elements![0]!.text).toBe('✓ approved by <@UADMIN>');
+    // The session's count goes down by the one decided.
+    expect(buttonOf(digest, 'digest.review_pending').text.text).toBe('Review 3 waiting · meeting 123 456 7890');
+    expect(buttonOf(approved, 'digest.review_pending').text.text).toBe('Review 2 waiting · meeting 123 456 7890');
 
     await click('digest.deny', buttonOf(approved, 'digest.deny', 1).value, 'decide-2');
     const denied = await updatedWith('✗ denied by <@UADMIN>');
     expect(sent.at(-1)).toEqual({ action: 'deny', registrants: [{ id: 'dec-2', email: 'dec2@example.com' }] });
     expect(JSON.stringify(denied.body.blocks)).toContain('✓ approved by <@UADMIN>');
     expect(decisions(denied).map((b: { value?: string }) => JSON.parse(b.value!).r)).toEqual(['dec-0']);
+    expect(buttonOf(denied, 'digest.review_pending').text.text).toBe('Review 1 waiting · meeting 123 456 7890');
+
+    // The last one decided: the digest says nothing waits, and offers no session buttons.
+    await click('digest.approve', buttonOf(denied, 'digest.approve', 0).value, 'decide-3');
+    const none = await updatedWith('Nothing waiting for approval · meeting 123 456 7890');
+    expect(sent.at(-1)).toEqual({ action: 'approve', registrants: [{ id: 'dec-0', email: 'dec0@example.com' }] });
+    expect(JSON.stringify(none.body.blocks)).not.toContain('digest.review_pending');
+    expect(decisions(none)).toEqual([]);
   }, 30_000);
 
   it('delivers a folded event even when posting its digest fails: the claim is let go and the post tried again', async () => {

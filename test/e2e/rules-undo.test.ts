@@ -312,6 +312,27 @@ describe('/zoom rules apply', () => {
     await until('the approvals to reach Zoom', () => approve.isDone(), 10_000);
   });
 
+  it('gives back the cap place of each approval Zoom refused in the bulk job, keeping those it made', async () => {
+    const session = '81234567872';
+    await services().rules.save(ruleSet('webinar', session, 'on', 10));
+    const pending = registrantsAt('acme.com', 4, 40);
+    registrantLists(session, pending);
+    // The batch is refused for one registrant (400), so each is sent alone: acme-41 is refused, the others pass.
+    const sent: string[][] = [];
+    fixture.zoom().put(`/webinars/${session}/registrants/status`).times(5).reply((_uri, body) => {
+      const ids = (body as { registrants: Array<{ id: string }> }).registrants.map((r) => r.id);
+      sent.push(ids);
+      return ids.includes('acme-41') ? [400, { code: 3003, message: 'Registrant has reached the limit of status changes.' }] : [204, ''];
+    });
+
+    const answer = await driver.command(`rules apply --webinar ${session}`, ADMIN);
+    expect(answer.body.text).toMatch(/approve 4: job `reg-[0-9a-f]{12}`/);
+    await until('the job’s summary', () => slack.calls.some((c) => c.method === 'chat.update' && /finished/.test(String(c.body.text)) && String(c.body.text).includes('812 3456 7872')), 20_000);
+    expect(sent).toEqual([['acme-40', 'acme-41', 'acme-42', 'acme-43'], ['acme-40'], ['acme-41'], ['acme-42'], ['acme-43']]);
+    // Four places taken when the job started; the refused one's given back.
+    expect(await approvalsTaken(services().redis, services().keyPrefix, { kind: 'webinar', id: session })).toBe(3);
+  });
+
   it('with --occurrence lists and changes that occurrence only, and counts its approvals against its own cap', async () => {
     const session = '81234567871';
     const occurrence = '1765382400000';

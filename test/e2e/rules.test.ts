@@ -1,7 +1,8 @@
 // End to end: `/zoom rules` (list, set, on, off, delete, test) as an admin sees it in Slack, the audit line of each
 // change, the refusal of a viewer, and bad input refused with a sentence that changes nothing. The bot answers to
-// ZOOMOPS_COMMAND=/zoomops here, so every hint is shown to come from the configuration. No Zoom call is expected:
-// any would fail the test (no Zoom answer is prepared).
+// ZOOMOPS_COMMAND=/zoomops here, so every hint is shown to come from the configuration. The only Zoom call is
+// `rules set`'s read of its meeting or webinar (is approval manual?); any other would fail the test (no answer is
+// prepared).
 import { DateTime } from 'luxon';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { claimApproval } from '../../src/rules/cap.js';
@@ -43,6 +44,9 @@ async function command(text: string, user = ADMIN): Promise<SlackCall> {
 }
 const auditLines = () => slack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === AUDIT).map((c) => c.body.text as string);
 const webinarRules = () => rules().get({ kind: 'webinar', id: WEBINAR });
+/** Zoom's answer to the one read `rules set --webinar` makes: the webinar, its registrations approved by hand. */
+const webinarFoundWithManualApproval = (approval = 1) =>
+  fixture.zoom().get(`/webinars/${WEBINAR}`).reply(200, { id: Number(WEBINAR), topic: 'Launch', type: 5, settings: { approval_type: approval, registration_type: 1 } });
 
 beforeEach(async () => {
   slack = fixture.slack();
@@ -53,6 +57,7 @@ beforeEach(async () => {
 
 describe('/zoom rules set', () => {
   it('creates a set in shadow mode, normalising the domains, and says what `rules on` does', async () => {
+    webinarFoundWithManualApproval();
     const answer = await command(`rules set --webinar 812 3456 7890 --approve Acme.COM,@globex.com,http://eu.acme.com --deny mailinator.com --cap 200 --channel <#${REGISTRATIONS}|registrations>`);
     expect(answer.body.text).toBe(
       `:eyes: The rules of webinar 812 3456 7890 saved in *shadow mode*: for now they only say in <#${REGISTRATIONS}> what they would do with each registration, and change nothing in Zoom.`,
@@ -82,14 +87,40 @@ describe('/zoom rules set', () => {
   });
 
   it('changes only the flags given on an existing set and keeps its mode', async () => {
+    webinarFoundWithManualApproval();
     await command('rules set --webinar 81234567890 --approve acme.com --deny mailinator.com --cap 10');
     await command('rules on --webinar 81234567890');
+    webinarFoundWithManualApproval();
     const answer = await command('rules set --webinar 81234567890 --cap none --approve acme.com,initech.com');
     expect(answer.body.text).toBe('The rules of webinar 812 3456 7890 changed; they stay on (they decide).');
     const stored = await webinarRules();
     expect(stored).toMatchObject({ approveDomains: ['acme.com', 'initech.com'], denyDomains: ['mailinator.com'], channel: 'C1', mode: 'on' });
     expect(stored?.cap).toBeUndefined();
     expect(auditLines().at(-1)).toBe(`:white_check_mark: <@${ADMIN}> changed the rules of webinar 812 3456 7890: approve acme.com, initech.com; cap none; mode on`);
+  });
+});
+
+describe('rules on a meeting or webinar whose registrations never wait for approval', () => {
+  it.each([
+    [0, 'Webinar 812 3456 7890 approves its registrations automatically'],
+    [2, 'Webinar 812 3456 7890 takes no registrations'],
+  ])('refuses (approval_type %i), naming the switch to manual approval, and stores nothing', async (approval, why) => {
+    const asked = webinarFoundWithManualApproval(approval);
+    const answer = await command('rules set --webinar 812 3456 7890 --approve acme.com');
+    expect(asked.isDone()).toBe(true);
+    expect(answer.body.text).toContain(
+      `${why}, so no registration waits for approval and rules would never decide one: switch it to manual approval first with \`${COMMAND} webinar update 812 3456 7890 --registration manual\`, then set the rules.`,
+    );
+    expect(await rules().list()).toEqual([]);
+    expect(auditLines()).toEqual([]);
+  });
+
+  it('answers with Zoom’s not-found sentence for a meeting Zoom cannot find', async () => {
+    fixture.zoom().get('/meetings/81234567899').reply(404, { code: 3001, message: 'Meeting does not exist: 81234567899.' });
+    const answer = await command('rules set --meeting 812 3456 7899 --approve acme.com');
+    expect(answer.body.text).toContain('Zoom refused: Meeting does not exist: 81234567899 (code 3001).');
+    expect(answer.body.text).toContain(`Check the ID with \`${COMMAND} meeting list\`.`);
+    expect(await rules().list()).toEqual([]);
   });
 });
 
@@ -117,8 +148,10 @@ describe('bad input changes nothing', () => {
   });
 
   it('refuses a change that would put a domain on both lists of an existing set, naming it, and keeps the set', async () => {
+    webinarFoundWithManualApproval();
     await command('rules set --webinar 81234567890 --approve acme.com,globex.com');
     const before = await webinarRules();
+    webinarFoundWithManualApproval();
     const answer = await command('rules set --webinar 81234567890 --deny globex.com');
     expect(answer.body.text).toContain('globex.com is on both the approve and the deny list');
     expect(await webinarRules()).toEqual(before);
@@ -135,6 +168,7 @@ describe('bad input changes nothing', () => {
 
 describe('/zoom rules on, off, delete', () => {
   it('turns shadow rules on, showing what shadow mode saw first, and records it', async () => {
+    webinarFoundWithManualApproval();
     await command('rules set --webinar 81234567890 --approve acme.com');
     const target = { kind: 'webinar', id: WEBINAR } as const;
     for (const action of ['approve', 'approve', 'approve', 'deny', 'leave', 'leave'] as const) await rules().recordShadow(target, action);
@@ -166,6 +200,7 @@ describe('/zoom rules on, off, delete', () => {
 
   it('deletes a webinar’s rules, which then follows the account-wide ones', async () => {
     await command('rules set --approve corp.example');
+    webinarFoundWithManualApproval();
     await command('rules set --webinar 81234567890 --approve acme.com');
     const answer = await command('rules delete --webinar 81234567890');
     expect(answer.body.text).toBe('The rules of webinar 812 3456 7890 are deleted: its registrations now follow the account-wide rules.');
@@ -190,6 +225,7 @@ describe('/zoom rules test and the list', () => {
     expect(capped.body.text).toBe('*ana@acme.com* would be *left pending*: acme.com is on the approve list.');
     expect(textOf(capped)).toContain('The cap is reached: 2 of 2 automatic approvals are taken for webinar 812 3456 7890.\\nThe registration gets the usual card with Approve and Deny in <#C1>.');
 
+    webinarFoundWithManualApproval();
     await command('rules set --webinar 81234567890 --deny acme.com');
     const own = await command('rules test ana@acme.com --webinar 81234567890');
     expect(textOf(own)).toContain('*ana@acme.com* would be *denied*: acme.com is on the deny list.\\nDecided by the rules of webinar 812 3456 7890.');
@@ -207,6 +243,7 @@ describe('/zoom rules test and the list', () => {
 
   it('lists every set, account-wide first, with the shadow tally of those in shadow mode', async () => {
     expect((await command('rules')).body.text).toContain(`No registrant rules yet. Start with account-wide ones: \`${COMMAND} rules set --approve acme.com`);
+    webinarFoundWithManualApproval();
     await command('rules set --webinar 81234567890 --approve acme.com --channel <#CREG00001|registrations>');
     await command('rules set --deny mailinator.com');
     await rules().recordShadow({ kind: 'webinar', id: WEBINAR }, 'approve');

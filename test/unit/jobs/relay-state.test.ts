@@ -83,3 +83,22 @@ it('remembers a digest message’s try whose outcome is unknown, and forgets one
   await state.releaseDigestClaim('C6', other, refused!.token, 'no');
   expect(await state.claimDigestMessage('C6', other)).not.toHaveProperty('inDoubtSince');
 });
+
+it('takes a registrant decided from the digest off its session’s waiting count once, however often it is decided', async () => {
+  const session = 'meeting:1234567890';
+  const waiting = (r: string) => ({ waiting: { k: 'meeting' as const, s: '1234567890', r } });
+  const id = await state.fold('C5', 'reg-a', 'meeting.registration_created', 'a', 1, session, waiting('ra'));
+  await state.fold('C5', 'reg-b', 'meeting.registration_created', 'b', 2, session, waiting('rb'), id);
+  expect((await state.digest('C5', id)).pending).toEqual({ [session]: 2 });
+  await state.decide('C5', id, session, 'ra', { action: 'approve', by: 'U1' });
+  expect((await state.digest('C5', id)).pending).toEqual({ [session]: 1 });
+  // A second admin's click on the same registrant changes who decided, not the count.
+  await state.decide('C5', id, session, 'ra', { action: 'deny', by: 'U2' });
+  expect(await state.digest('C5', id)).toMatchObject({ pending: { [session]: 1 }, decided: { ra: { action: 'deny', by: 'U2' } } });
+  await state.decide('C5', id, session, 'rb', { action: 'deny', by: 'U1' });
+  expect((await state.digest('C5', id)).pending).toEqual({ [session]: 0 });
+  // A digest past its keep (its count gone) gets no count back from a late click.
+  await redis.del(`{${prefix}:relay}:digest:C5:${id}:pending`);
+  await state.decide('C5', id, session, 'rc', { action: 'approve', by: 'U1' });
+  expect((await state.digest('C5', id)).pending).toEqual({});
+});

@@ -3,7 +3,7 @@
 // the links and buttons. A change to any alert's wording or a lost detail fails here.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { alertMessage, digestListMessage } from '../../../src/views/alerts.js';
+import { alertMessage, digestListMessage, digestMessage } from '../../../src/views/alerts.js';
 import { EVENT_TOPICS, type ZoomEvent } from '../../../src/zoom/events.js';
 
 const fixtures = JSON.parse(readFileSync(new URL('../../fixtures/zoom-events.json', import.meta.url), 'utf8')) as Record<string, ZoomEvent>;
@@ -148,5 +148,22 @@ describe('the list behind a digest’s Show all', () => {
     const listed = list.blocks!.slice(0, 49).flatMap((b) => (b as { text: { text: string } }).text.text.split('\n'));
     expect(listed).toEqual(lines.slice(0, listed.length).map((l) => `• ${l}`));
     expect(list.blocks![49]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: `The first ${listed.length} of 1000: a Slack message holds no more.` }] });
+  });
+});
+
+describe('a digest whose waiting registrants were all decided from its buttons', () => {
+  const waiting = ['r1', 'r2'].map((r) => ({ k: 'meeting' as const, s: '1234567890', r, l: `:hourglass_flowing_sand: *Registration waiting for approval:* ${r}` }));
+  const texts = (pending: Record<string, number>) =>
+    JSON.stringify(digestMessage({ counts: { 'meeting.registration_created': 2 }, lines: waiting.map((w) => w.l), zone: 'UTC', pending, showAll: '1733150000000-0a1b2c3d', waiting, decided: { r1: { action: 'approve', by: 'U1' }, r2: { action: 'deny', by: 'U1' } } }).blocks);
+
+  it('says nothing waits instead of offering to review or approve none', () => {
+    // The positive control: one still waiting keeps the session's buttons and its count.
+    expect(texts({ 'meeting:1234567890': 1 })).toContain('Review 1 waiting · meeting 123 456 7890');
+    const none = texts({ 'meeting:1234567890': 0 });
+    expect(none).not.toContain('digest.review_pending');
+    expect(none).not.toContain('digest.approve_pending');
+    expect(none).toContain('Nothing waiting for approval · meeting 123 456 7890');
+    expect(none).toContain('*Nothing waiting for approval*: each was decided');
+    expect(none).toContain('✓ approved by <@U1>');
   });
 });

@@ -142,6 +142,7 @@ const RENDER: Record<string, (h: Hostile) => unknown> = {
       // The most waiting registrants it offers a decision on, each with a poisoned line and email.
       waiting: Array.from({ length: 12 }, (_, i) => ({ k: 'meeting' as const, s: '81234567890', r: `r${i}-${h.other}`, e: h.email, l: alerts.alertSummary(poisoned(fixtures['meeting.started']!, h), 'UTC') })),
       decided: { [`r4-${h.other}`]: { action: 'deny' as const, by: 'U1' } } }),
+  'alerts.pendingRegistrationCard': (h) => alerts.pendingRegistrationCard({ k: 'webinar', s: '81234567890', r: h.other, e: h.email, name: h.text, topic: h.other, at: 1_796_000_000_000 }, 'UTC'),
   'alerts.digestListMessage': (h) => alerts.digestListMessage(Array.from({ length: 60 }, () => alerts.alertSummary(poisoned(fixtures['meeting.started']!, h), 'UTC'))),
   'api.apiAnswerMessage': (h) => api.apiAnswerMessage({ method: 'GET', path: `/users/${h.text}`, status: 200, trackingId: h.other, body: h.text, fileNote: undefined }),
   'api.apiRefusalMessage': (h) => api.apiRefusalMessage({ method: 'GET', path: `/users/${h.text}`, status: 404, code: 1001, message: h.other, trackingId: h.other }),
@@ -231,6 +232,7 @@ const RENDER: Record<string, (h: Hostile) => unknown> = {
   'rules.targetFlag': () => rules.targetFlag(ruleSetOf().target),
   'rules.rulesAlreadyText': () => rules.rulesAlreadyText(ruleSetOf().target, 'on'),
   'rules.noRulesText': () => rules.noRulesText(ruleSetOf().target, '/zoom'),
+  'rules.rulesNeedManualApprovalText': () => rules.rulesNeedManualApprovalText({ kind: 'webinar', id: '81234567890' }, 0, '/zoom'),
   'rules.describeRuleSet': () => rules.describeRuleSet(ruleSetOf(), 'UTC', { approve: 1, deny: 2, leave: 3 }),
   'rules.ruleListMessage': () => rules.ruleListMessage({ sets: [{ rules: ruleSetOf(), tally: { approve: 1, deny: 0, leave: 2 } }], command: '/zoom', zone: 'UTC' }),
   'rules.ruleSavedMessage': () => rules.ruleSavedMessage({ rules: ruleSetOf(), created: true, command: '/zoom', zone: 'UTC' }),
