@@ -75,8 +75,9 @@ async function relayEvent(job: Job, data: RelayJobData, services: Services): Pro
     // Channels already served (and a download already started) are recorded; the job comes back (no attempt counted)
     // when the pace has room, once the run of it that is starting the download is done, or once a try still under
     // way is over.
+    // A try under way (an alert's, or a thread message of the download's) is waited out in one go: its lease.
     const tries = later.map((f) => (f.error instanceof TryUnderWay ? f.error.retryInMs : 0));
-    return comeBackIn(job, Math.max(soon(), ...tries));
+    return comeBackIn(job, Math.max(soon(), ...tries, downloads.tryEndsInMs ?? 0));
   }
   // No job.updateProgress: it cost BullMQ ~5 Redis commands per event and said nothing the result does not (`/zoom
   // jobs` shows a relay job's channels from it).
@@ -101,7 +102,7 @@ async function deliver(data: RelayJobData, { channel, zone }: WatchingChannel, s
     return;
   }
   if (claim.kind === 'busy') throw new TryUnderWay(channel, claim.retryInMs);
-  const message = alertMessage(data.event, zone, { withPasscode: await new WatchStore(services.redis, services.keyPrefix).showsPasscode(channel, data.event.event) });
+  const message = await alertFor(data.event, channel, zone, services);
   // A Download button would be lost in a digest's one line. An earlier try whose alert may be in Slack is settled
   // (found, or posted) before anything else: folding it too could show it twice.
   const foldable = claim.inDoubtSince === undefined && (waiting !== undefined || !message.blocks?.some((b) => b.type === 'actions'));
@@ -132,6 +133,17 @@ async function deliver(data: RelayJobData, { channel, zone }: WatchingChannel, s
   );
   observeEventToSlack(data.receivedAt);
   if (instance && !threadTs) await state.claimThread(channel, instance, posted.ts);
+}
+
+/**
+ * The alert as this channel shows it. Whether its watch asked for join links with their passcode is read only for an
+ * alert that has such a link (most events have none): a Redis read saved per alert, for a second rendering.
+ */
+async function alertFor(event: ZoomEvent, channel: string, zone: string, services: Services): Promise<ReturnType<typeof alertMessage>> {
+  const plain = alertMessage(event, zone, { withPasscode: false });
+  const withPasscode = alertMessage(event, zone, { withPasscode: true });
+  if (JSON.stringify(plain) === JSON.stringify(withPasscode)) return plain;
+  return (await new WatchStore(services.redis, services.keyPrefix).showsPasscode(channel, event.event)) ? withPasscode : plain;
 }
 
 /**
