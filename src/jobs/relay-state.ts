@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { execChecked, type RedisClient } from '../redis.js';
 import { DEDUPE_TTL_MS } from '../ingress/accept.js';
-import { RedisScript } from '../redis-script.js';
+import { RedisScript, deleteIfHolding } from '../redis-script.js';
 import { redisKey, shardKey } from '../redis-keys.js';
 import { PostSlot } from '../slack/post-once.js';
 import { z } from 'zod';
@@ -120,12 +120,6 @@ return {1, ''}
 const releaseTriedDigest = new RedisScript(`
 local v = redis.call('GET', KEYS[1])
 if v and string.sub(v, -string.len(ARGV[1])) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-`);
-
-// Lets go of a claim only if it is still this poster's: a slow poster never frees someone else's.
-const releaseClaim = new RedisScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `);
 
@@ -362,7 +356,8 @@ export class RelayState {
   }
 
   private async release(key: string, token: string): Promise<void> {
-    await releaseClaim.run(this.redis, [key], [token]);
+    // Only if it is still this poster's: a slow poster never frees someone else's.
+    await deleteIfHolding.run(this.redis, [key], [token]);
   }
 
   // Each MULTI and script above stays within one Redis Cluster slot: an event's records on its shard's (by the

@@ -2,7 +2,7 @@
 // (progress bars and digests spend from one budget), and posting is about one message a second per channel.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { RedisClient } from '../redis.js';
-import { RedisScript } from '../redis-script.js';
+import { RedisScript, deleteIfHolding } from '../redis-script.js';
 import { SlidingWindow, extendPause } from '../sliding-window.js';
 import { redisKey, shardKey } from '../redis-keys.js';
 
@@ -59,12 +59,6 @@ end
 if redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'NX') then return 0 end
 if ARGV[2] == '1' and redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
 return math.max(1, redis.call('PTTL', KEYS[1]))
-`);
-
-// Ends the burst mark if it is still this digest's (a newer digest's events may be waiting).
-const endBurst = new RedisScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
 `);
 
 /** One channel's pace of new messages, shared by every process (the same calls as SlidingWindow's). */
@@ -124,7 +118,8 @@ export class ChannelPace {
 
   /** Every event of this digest is shown: the burst it marked is over (unless a newer digest marked its own). */
   async endBurst(digest: string): Promise<void> {
-    await endBurst.run(this.redis, [`${this.key}:burst`], [digest]);
+    // Only if the mark is still this digest's: a newer digest's events may be waiting.
+    await deleteIfHolding.run(this.redis, [`${this.key}:burst`], [digest]);
   }
 
   private async ask(burstMeansNow: boolean): Promise<number> {
