@@ -74,8 +74,7 @@ async function relayEvent(job: Job, data: RelayJobData, services: Services): Pro
   if (later.length > 0 || downloads.later) {
     // Channels already served (and a download already started) are recorded; the job comes back (no attempt counted)
     // when the pace has room, once the run of it that is starting the download is done, or once a try still under
-    // way is over.
-    // A try under way (an alert's, or a thread message of the download's) is waited out in one go: its lease.
+    // way (an alert's, or a thread message of the download's) is over: its lease, waited out in one go.
     const tries = later.map((f) => (f.error instanceof TryUnderWay ? f.error.retryInMs : 0));
     return comeBackIn(job, Math.max(soon(), ...tries, downloads.tryEndsInMs ?? 0));
   }
@@ -102,21 +101,27 @@ async function deliver(data: RelayJobData, { channel, zone }: WatchingChannel, s
     return;
   }
   if (claim.kind === 'busy') throw new TryUnderWay(channel, claim.retryInMs);
-  const message = await alertFor(data.event, channel, zone, services);
-  // A Download button would be lost in a digest's one line. An earlier try whose alert may be in Slack is settled
-  // (found, or posted) before anything else: folding it too could show it twice.
-  const foldable = claim.inDoubtSince === undefined && (waiting !== undefined || !message.blocks?.some((b) => b.type === 'actions'));
-  if (!(await roomToPost(channel, foldable, services))) {
-    if (!foldable) {
-      // Nothing was sent: the try is let go (an earlier one in doubt is put back), so the run that comes back claims at once.
-      await slot.release(claim.token, claim.earlier);
-      throw new PaceSaturated(channel);
-    }
-    await fold(data, channel, zone, services, state, waiting);
-    return;
-  }
+  let message: Awaited<ReturnType<typeof alertFor>>;
+  let threadTs: string | null = null;
   const instance = meetingInstanceOf(data.event);
-  const threadTs = instance ? await state.thread(channel, instance) : null;
+  try {
+    message = await alertFor(data.event, channel, zone, services);
+    // A Download button would be lost in a digest's one line. An earlier try whose alert may be in Slack is settled
+    // (found, or posted) before anything else: folding it too could show it twice.
+    const foldable = claim.inDoubtSince === undefined && (waiting !== undefined || !message.blocks?.some((b) => b.type === 'actions'));
+    if (!(await roomToPost(channel, foldable, services))) {
+      if (!foldable) throw new PaceSaturated(channel);
+      await fold(data, channel, zone, services, state, waiting);
+      return;
+    }
+    if (instance) threadTs = await state.thread(channel, instance);
+  } catch (error) {
+    // Nothing was sent: the try is let go (an earlier one in doubt is put back), so the run that comes back claims at
+    // once instead of waiting out the lease and searching the channel. A fold that failed halfway is settled by the
+    // next run either way (its mark, or none).
+    await slot.release(claim.token, claim.earlier).catch(() => undefined);
+    throw error;
+  }
   const alert = { text: message.text, blocks: message.blocks, ...(threadTs ? { thread_ts: threadTs } : {}) };
   const posted = await postClaimed(
     singleTryClient(services),
