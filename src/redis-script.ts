@@ -22,3 +22,12 @@ export class RedisScript {
     }
   }
 }
+
+/**
+ * Deletes KEYS[1] only while it still holds ARGV[1]: a claim let go by its holder, never someone else's that replaced
+ * it. Returns 1 when deleted.
+ */
+export const deleteIfHolding = new RedisScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`);

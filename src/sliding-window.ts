@@ -1,5 +1,6 @@
-// The one sliding-window counter every shared budget uses (Zoom's per-label limits, Slack's chat.update and
-// per-channel posting pace): a log of grant times in a Redis sorted set, taken atomically by one Lua script.
+// The one sliding-window counter every shared budget uses (Zoom's per-label limits, Slack's chat.update): a log of
+// grant times in a Redis sorted set, taken atomically by one Lua script. A channel's posting pace, one a second, is the
+// window of one and needs no log (slack/pacing.ts, ChannelPace); it shares the pause (extendPause).
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { RedisClient } from './redis.js';

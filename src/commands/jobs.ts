@@ -147,6 +147,8 @@ const JobResult = z.object({
   failed: z.number().int().min(0).optional(),
   saved: z.number().int().min(0).optional(),
   rows: z.number().int().min(0).optional(),
+  // A Zoom event's relay job: the channels it went to (the relay keeps no job progress, which cost Redis commands).
+  channels: z.number().int().min(0).optional(),
   cancelledBy: z.string().optional(),
 });
 

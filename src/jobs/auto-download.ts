@@ -43,6 +43,8 @@ interface Ready {
 /** What the relay does next: `later` moves its job to delayed (no attempt counted) and runs it again. */
 export interface AutoDownloadOutcome {
   later: boolean;
+  /** Another try of a message is under way for this long (its lease): the job comes back then, not sooner. */
+  tryEndsInMs?: number;
 }
 
 interface Run {
@@ -75,13 +77,14 @@ export async function startAutoDownloads(data: RelayJobData, channels: readonly 
     type,
     description: `${describeDownload({ meetingId: recording.data.id ?? meetingId, type })} (automatic: recordings watch)`,
   });
-  if (!download) return { later: true };
+  if (!download || 'tryEndsInMs' in download) return { later: true, ...(download ? download : {}) };
   if (!download.jobId) return { later: false };
   const { jobId, startedBy, shownIn } = download;
   const progressChannel = Object.entries(shownIn).find(([, ts]) => ts === 'progress')?.[0];
   // A job an admin started by hand shows its progress in their DM: the channels are told whose job it is, not where.
   const note = autoDownloadNote({ jobId, command: services.config.slack.command, ...(startedBy ? { startedBy } : progressChannel ? { progressChannel } : {}) });
   let later = false;
+  let tryEndsInMs = 0;
   for (const { channel, thread } of ready) {
     if (shownIn[channel] || run.gone.has(channel)) continue;
     // A line Slack refused (or whose pace could not be read) is not worth repeating the relay job for: the download
@@ -105,13 +108,14 @@ export async function startAutoDownloads(data: RelayJobData, channels: readonly 
     } catch (error) {
       // A line that may be in Slack (or another run's try of it under way) is settled when the job comes back: found
       // in the thread, or posted.
+      if (error instanceof TryUnderWay) tryEndsInMs = Math.max(tryEndsInMs, error.retryInMs);
       if (error instanceof TryUnderWay || (posting && outcomeUnknown(error))) later = true;
       else if (!(await removeIfGone(run, channel, error))) {
         services.log.warn({ err: error, channel, jobId }, 'could not tell a watching channel about its automatic download');
       }
     }
   }
-  return { later };
+  return { later, ...(tryEndsInMs > 0 ? { tryEndsInMs } : {}) };
 }
 
 /**
@@ -119,10 +123,10 @@ export async function startAutoDownloads(data: RelayJobData, channels: readonly 
  * reads, queues and records it, and the job's ID is derived from the event, so neither a stalled relay job run again
  * nor a crash between queueing and recording starts a second download. Its progress message goes into the thread of
  * the first ready channel that takes it: a channel Slack refuses (gone: its watches are removed) hands on to the next.
- * Undefined when this run must come back later (another run holds the claim, or the channel's pace is saturated);
- * no job ID when every ready channel was gone.
+ * Undefined when this run must come back later (another run holds the claim, or the channel's pace is saturated), or
+ * when a try of the progress message is under way; no job ID when every ready channel was gone.
  */
-async function startOnce(run: Run, ready: readonly Ready[], what: Pick<DownloadRequest, 'meetingId' | 'type' | 'description'>): Promise<RecordedDownload | undefined> {
+async function startOnce(run: Run, ready: readonly Ready[], what: Pick<DownloadRequest, 'meetingId' | 'type' | 'description'>): Promise<RecordedDownload | { tryEndsInMs: number } | undefined> {
   const { data, services, state } = run;
   const recorded = await state.download(data.key);
   if (recorded.jobId) return recorded;
@@ -157,7 +161,7 @@ async function startOnce(run: Run, ready: readonly Ready[], what: Pick<DownloadR
         return state.download(data.key);
       } catch (error) {
         // A try of the progress message that may still be under way: this run comes back once it is over.
-        if (error instanceof TryUnderWay) return undefined;
+        if (error instanceof TryUnderWay) return { tryEndsInMs: error.retryInMs };
         // Only Slack refusing this channel's progress message hands on to the next; anything else fails the run.
         if (!isSlackRefusal(error)) throw error;
         if (!(await removeIfGone(run, channel, error))) {

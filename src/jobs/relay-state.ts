@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { execChecked, type RedisClient } from '../redis.js';
 import { DEDUPE_TTL_MS } from '../ingress/accept.js';
-import { RedisScript } from '../redis-script.js';
+import { RedisScript, deleteIfHolding } from '../redis-script.js';
 import { redisKey, shardKey } from '../redis-keys.js';
 import { PostSlot } from '../slack/post-once.js';
 import { z } from 'zod';
@@ -133,12 +133,6 @@ if v and string.sub(v, -string.len(ARGV[1])) == ARGV[1] then return redis.call('
 return 0
 `);
 
-// Lets go of a claim only if it is still this poster's: a slow poster never frees someone else's.
-const releaseClaim = new RedisScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-`);
-
 export interface RecordedDownload {
   jobId?: string;
   /** The admin whose job (started by hand) the event joined; absent when the event started the job. */
@@ -162,7 +156,7 @@ export class RelayState {
 
   /**
    * The record of an event's post into a channel (slack/post-once.ts): `postedIn` reads what it records, the ts of
-   * the alert.
+   * the alert (or `folded:<digest>`); its claim reads the same field first, so the relay asks once.
    */
   alertSlot(eventKey: string, channel: string): PostSlot {
     return new PostSlot(this.redis, this.postedKey(eventKey), channel, DEDUPE_TTL_MS);
@@ -170,7 +164,8 @@ export class RelayState {
 
   /** Recorded right after Slack answered (or the post in doubt was found in the channel); the try is over. */
   recordPost(eventKey: string, channel: string, ts: string): Promise<void> {
-    return this.alertSlot(eventKey, channel).record(ts);
+    const key = this.postedKey(eventKey);
+    return execChecked(this.redis.multi().hset(key, channel, ts).pexpire(key, DEDUPE_TTL_MS)).then(() => undefined);
   }
 
   thread(channel: string, instance: string): Promise<string | null> {
@@ -219,12 +214,6 @@ export class RelayState {
   /** The digest open in this channel now, if any. */
   currentDigest(channel: string): Promise<string | null> {
     return this.redis.hget(this.digestKey(channel, 'current'), 'id');
-  }
-
-  /** Whether the channel's open digest has events waiting for its next post or update: a burst is being folded. */
-  async burstOn(channel: string): Promise<boolean> {
-    const id = await this.currentDigest(channel);
-    return id !== null && (await this.redis.scard(this.digestKey(channel, `${id}:unshown`))) > 0;
   }
 
   /**
@@ -313,10 +302,11 @@ export class RelayState {
   /**
    * A message showing these events is in Slack: they are delivered, under that message's ts. One transaction per slot
    * (the events' records spread over the shards'), the records first: a stop before the digest forgets them as
-   * unshown costs one more update of its message, never an event left out.
+   * unshown costs one more update of its message, never an event left out. How many events of the digest are still
+   * unshown (folded since), so the caller knows when its burst is over.
    */
-  async markShown(channel: string, id: string, eventKeys: readonly string[], ts: string): Promise<void> {
-    if (eventKeys.length === 0) return;
+  async markShown(channel: string, id: string, eventKeys: readonly string[], ts: string): Promise<number> {
+    if (eventKeys.length === 0) return this.redis.scard(this.digestKey(channel, `${id}:unshown`));
     const bySlot = new Map<number, string[]>();
     for (const key of eventKeys) bySlot.set(shardOf(key, this.shards), [...(bySlot.get(shardOf(key, this.shards)) ?? []), key]);
     await Promise.all(
@@ -326,7 +316,9 @@ export class RelayState {
         return execChecked(tx);
       }),
     );
-    await execChecked(this.redis.multi().srem(this.digestKey(channel, `${id}:unshown`), ...eventKeys));
+    const unshown = this.digestKey(channel, `${id}:unshown`);
+    const [, left] = (await execChecked(this.redis.multi().srem(unshown, ...eventKeys).scard(unshown))) as [number, number];
+    return left;
   }
 
   /**
@@ -337,7 +329,9 @@ export class RelayState {
    * own dedupe let go of it.
    */
   async download(eventKey: string): Promise<RecordedDownload> {
-    const { job, by, ...shownIn } = await this.redis.hgetall(this.downloadKey(eventKey));
+    const { job, by, ...fields } = await this.redis.hgetall(this.downloadKey(eventKey));
+    // A line's try (`try:<channel>`, downloadLineSlot's) stays beside its ts once it is posted: not a channel.
+    const shownIn = Object.fromEntries(Object.entries(fields).filter(([field]) => !field.startsWith('try:')));
     return { ...(job ? { jobId: job } : {}), ...(by ? { startedBy: by } : {}), shownIn };
   }
 
@@ -378,7 +372,8 @@ export class RelayState {
   }
 
   private async release(key: string, token: string): Promise<void> {
-    await releaseClaim.run(this.redis, [key], [token]);
+    // Only if it is still this poster's: a slow poster never frees someone else's.
+    await deleteIfHolding.run(this.redis, [key], [token]);
   }
 
   // Each MULTI and script above stays within one Redis Cluster slot: an event's records on its shard's (by the

@@ -9,7 +9,7 @@ import { CodedError } from '../errors.js';
 import { observeEventToSlack } from '../metrics.js';
 import type { Services } from '../services.js';
 import { MAX_PACE_WAIT_MS } from '../slack/pacing.js';
-import { TryUnderWay, deliveryMetadata, findDelivery, outcomeUnknown, postOnce, recoveryScopes, singleTryClient, tsOnly, type DeliveryMetadata } from '../slack/post-once.js';
+import { POST_LEASE_MS, TryUnderWay, deliveryMetadata, findDelivery, outcomeUnknown, postClaimed, recoveryScopes, singleTryClient, tsOnly, type DeliveryMetadata } from '../slack/post-once.js';
 import { ChannelGone, channelGoneReason, removeGoneChannel } from '../slack/gone-channels.js';
 import { pauseOnRateLimit } from '../slack/rate-limits.js';
 import { WatchStore, type WatchingChannel } from '../slack/watches.js';
@@ -18,12 +18,14 @@ import type { RegistrantRef } from '../views/registrants.js';
 import { ZoomEvent, meetingInstanceOf } from '../zoom/events.js';
 import { RELAY_ATTEMPTS, type RelayJobData } from '../ingress/accept.js';
 import { startAutoDownloads } from './auto-download.js';
-import { FOLDED, RelayState } from './relay-state.js';
+import { DIGEST_IDLE_MS, FOLDED, RelayState } from './relay-state.js';
 import { decideByRules } from '../rules/run.js';
 import { comeBackIn, type JobProcessor } from './workers.js';
 
 /** Digest updates gather this long, so a burst costs a few chat.update calls rather than one per event. */
 const DIGEST_FLUSH_DELAY_MS = 2_000;
+/** An alert's try is claimed before the wait for the channel's pace: its lease covers that wait and the post. */
+const ALERT_LEASE_MS = POST_LEASE_MS + MAX_PACE_WAIT_MS;
 /** Waits for the chat.update budget longer than this give the worker slot back (the job is delayed). */
 const MAX_BUDGET_HOLD_MS = 1_000;
 const EventJob = z.object({
@@ -73,53 +75,81 @@ async function relayEvent(job: Job, data: RelayJobData, services: Services): Pro
   if (later.length > 0 || downloads.later) {
     // Channels already served (and a download already started) are recorded; the job comes back (no attempt counted)
     // when the pace has room, once the run of it that is starting the download is done, or once a try still under
-    // way is over.
+    // way (an alert's, or a thread message of the download's) is over: its lease, waited out in one go.
     const tries = later.map((f) => (f.error instanceof TryUnderWay ? f.error.retryInMs : 0));
-    return comeBackIn(job, Math.max(soon(), ...tries));
+    return comeBackIn(job, Math.max(soon(), ...tries, downloads.tryEndsInMs ?? 0));
   }
-  await job.updateProgress({ done: channels.length, total: channels.length, failed: 0, unit: 'events' });
+  // No job.updateProgress: it cost BullMQ ~5 Redis commands per event and said nothing the result does not (`/zoom
+  // jobs` shows a relay job's channels from it).
   return { channels: channels.length };
 }
 
+/**
+ * One event's alert into one channel. Its record is read and its try claimed in one call (the claim answers "done"
+ * with the record when it is posted or folded already), before the channel's pace is taken: a retried run spends no
+ * slot of a channel it already served. The claim's lease covers the wait for the pace too.
+ */
 async function deliver(data: RelayJobData, { channel, zone }: WatchingChannel, services: Services): Promise<void> {
   const state = new RelayState(services.redis, services.keyPrefix, services.config.eventShards);
-  const done = await state.postedIn(data.key, channel);
-  if (done && !done.startsWith(FOLDED)) return;
-  const message = alertMessage(data.event, zone, { withPasscode: await new WatchStore(services.redis, services.keyPrefix).showsPasscode(channel, data.event.event) });
-  // A Download button would be lost in a digest's one line; a registration waiting for approval keeps its decision
-  // one click away in the digest's buttons for its session.
+  const slot = state.alertSlot(data.key, channel);
+  const claim = await slot.claim(ALERT_LEASE_MS);
+  // A registration waiting for approval keeps its decision one click away in the digest's buttons for its session.
   const waiting = pendingRegistration(data.event);
-  // Marked folded but not shown yet: folded into that digest again, in case the run that marked it stopped before the
-  // digest held it (RelayState.fold); the digest counts it once.
-  if (done) return fold(data, channel, zone, services, state, waiting, done.slice(FOLDED.length));
-  const foldable = waiting !== undefined || !message.blocks?.some((b) => b.type === 'actions');
-  if (!(await roomToPost(channel, foldable, services, state))) {
-    if (!foldable) throw new PaceSaturated(channel);
-    await fold(data, channel, zone, services, state, waiting);
+  if (claim.kind === 'done') {
+    // Marked folded but not shown yet: folded into that digest again, in case the run that marked it stopped before
+    // the digest held it (RelayState.fold); the digest counts it once.
+    if (claim.value.startsWith(FOLDED)) await fold(data, channel, zone, services, state, waiting, claim.value.slice(FOLDED.length));
     return;
   }
+  if (claim.kind === 'busy') throw new TryUnderWay(channel, claim.retryInMs);
+  let message: Awaited<ReturnType<typeof alertFor>>;
+  let threadTs: string | null = null;
   const instance = meetingInstanceOf(data.event);
-  const threadTs = instance ? await state.thread(channel, instance) : null;
-  const ts = await postAlertOnce(services, state, data.key, channel, { text: message.text, blocks: message.blocks, ...(threadTs ? { thread_ts: threadTs } : {}) });
+  try {
+    message = await alertFor(data.event, channel, zone, services);
+    // A Download button would be lost in a digest's one line. An earlier try whose alert may be in Slack is settled
+    // (found, or posted) before anything else: folding it too could show it twice.
+    const foldable = claim.inDoubtSince === undefined && (waiting !== undefined || !message.blocks?.some((b) => b.type === 'actions'));
+    if (!(await roomToPost(channel, foldable, services))) {
+      if (!foldable) throw new PaceSaturated(channel);
+      await fold(data, channel, zone, services, state, waiting);
+      return;
+    }
+    if (instance) threadTs = await state.thread(channel, instance);
+  } catch (error) {
+    // Nothing was sent: the try is let go (an earlier one in doubt is put back), so the run that comes back claims at
+    // once instead of waiting out the lease and searching the channel. A fold that failed halfway is settled by the
+    // next run either way (its mark, or none).
+    await slot.release(claim.token, claim.earlier).catch(() => undefined);
+    throw error;
+  }
+  const alert = { text: message.text, blocks: message.blocks, ...(threadTs ? { thread_ts: threadTs } : {}) };
+  const posted = await postClaimed(
+    singleTryClient(services),
+    services.log,
+    {
+      slot,
+      deliveryKey: `event:${data.key}`,
+      channel,
+      ...(threadTs ? { threadTs } : {}),
+      send: async (metadata) => ({ channel, ts: await post(services, channel, { ...alert, metadata }) }),
+      codec: tsOnly(channel),
+    },
+    claim,
+  );
   observeEventToSlack(data.receivedAt);
-  if (instance && !threadTs) await state.claimThread(channel, instance, ts);
+  if (instance && !threadTs) await state.claimThread(channel, instance, posted.ts);
 }
 
 /**
- * Posts an event's alert into a channel exactly once: the try is claimed in Redis first; when an earlier try's outcome
- * is unknown (a crash, an answer after the timeout), the channel is searched for the alert's metadata before posting
- * again; the ts is recorded as soon as it is known.
+ * The alert as this channel shows it. Whether its watch asked for join links with their passcode is read only for an
+ * alert that has such a link (most events have none): a Redis read saved per alert, for a second rendering.
  */
-async function postAlertOnce(services: Services, state: RelayState, eventKey: string, channel: string, message: Omit<PostedMessage, 'metadata'>): Promise<string> {
-  const posted = await postOnce(singleTryClient(services), services.log, {
-    slot: state.alertSlot(eventKey, channel),
-    deliveryKey: `event:${eventKey}`,
-    channel,
-    ...(message.thread_ts ? { threadTs: message.thread_ts } : {}),
-    send: async (metadata) => ({ channel, ts: await post(services, channel, { ...message, metadata }) }),
-    codec: tsOnly(channel),
-  });
-  return posted.ts;
+async function alertFor(event: ZoomEvent, channel: string, zone: string, services: Services): Promise<ReturnType<typeof alertMessage>> {
+  const plain = alertMessage(event, zone, { withPasscode: false });
+  const withPasscode = alertMessage(event, zone, { withPasscode: true });
+  if (JSON.stringify(plain) === JSON.stringify(withPasscode)) return plain;
+  return (await new WatchStore(services.redis, services.keyPrefix).showsPasscode(channel, event.event)) ? withPasscode : plain;
 }
 
 /**
@@ -127,10 +157,11 @@ async function postAlertOnce(services: Services, state: RelayState, eventKey: st
  * anything less is only waited for, so a trickle after a burst gets its own messages again. While events wait in the
  * channel's digest for its next update (a burst is on), a foldable event takes a slot only if one is free now, else
  * joins them: waiting up to 3 s each, 8 or 32 jobs at a time, is what made a 120-event burst take 44 s and 44 messages.
+ * One script call either way: the burst is a mark beside the channel's pace (ChannelPace.markBurst).
  */
-async function roomToPost(channel: string, foldable: boolean, services: Services, state: RelayState): Promise<boolean> {
+async function roomToPost(channel: string, foldable: boolean, services: Services): Promise<boolean> {
   const pace = services.pacing.channel(channel);
-  if (foldable && (await state.burstOn(channel))) return (await pace.tryTake()) === 0;
+  if (foldable) return (await pace.takeOrFold(MAX_PACE_WAIT_MS)) === 'take';
   return pace.takeWithin(MAX_PACE_WAIT_MS);
 }
 
@@ -151,6 +182,8 @@ async function fold(data: RelayJobData, channel: string, zone: string, services:
       backoff: { type: 'exponential', delay: 1_000 },
     },
   );
+  // The channel's burst is on until this digest has shown every event (flushDigest, postDigest end it).
+  await services.pacing.channel(channel).markBurst(id, DIGEST_IDLE_MS);
   if (!(await state.digest(channel, id)).ts) await postDigest(channel, id, zone, services, state);
 }
 
@@ -177,7 +210,7 @@ async function postDigest(channel: string, id: string, zone: string, services: S
     const shown = await state.digest(channel, id);
     const ts = await post(services, channel, { ...digestMessage({ ...shown, zone, showAll: id }), metadata: deliveryMetadata(deliveryKey) });
     await state.setDigestMessage(channel, id, ts);
-    await state.markShown(channel, id, shown.unshown, ts);
+    await markShown(channel, id, shown.unshown, ts, services, state);
     return true;
   } catch (error) {
     // A post that may be in Slack keeps its claim until it expires (DIGEST_CLAIM_MS), so nothing posts beside an
@@ -216,8 +249,13 @@ async function flushDigest(job: Job, data: z.infer<typeof DigestFlushJob>, servi
       await pauseOnRateLimit(services.pacing.updates, error);
       throw error;
     }
-    await state.markShown(channel, id, shown.unshown, digest.ts);
+    await markShown(channel, id, shown.unshown, digest.ts, services, state);
   }
+}
+
+/** The events are shown in the digest's message; once none of the digest's is left unshown, its burst is over. */
+async function markShown(channel: string, id: string, events: readonly string[], ts: string, services: Services, state: RelayState): Promise<void> {
+  if ((await state.markShown(channel, id, events, ts)) === 0) await services.pacing.channel(channel).endBurst(id);
 }
 
 

@@ -11,7 +11,7 @@ import { CodedError } from '../errors.js';
 import { boltLogger, type Logger } from '../log.js';
 import { instrumentSlack } from '../metrics.js';
 import { proxiedFetch } from '../outbound-proxy.js';
-import { execChecked, type RedisClient } from '../redis.js';
+import type { RedisClient } from '../redis.js';
 import { RedisScript } from '../redis-script.js';
 import type { Services } from '../services.js';
 
@@ -230,40 +230,47 @@ function slackRefusal(body: unknown): boolean {
 
 // Claims a post (field `try:<field>` of the hash KEYS[1]: when the try began, and whose) unless it is done (`<field>`
 // holds its message). `done` with that value; `busy` with the ms left while another try may still be under way; else
-// `claimed`, with the earlier try (`<ms>:<token>`) whose post may be in Slack already (in doubt), if any.
+// `claimed`, with the earlier try (`<ms>:<token>`) whose post may be in Slack already (in doubt), if any. The one read
+// (HMGET) doubles as the feature's own "was it posted?", and the key's expiry is set only by the write that may have
+// created it (a first try of this field): every writer of these records sets one, so a key that has a try has one.
 const claimTry = new RedisScript(`
-local done = redis.call('HGET', KEYS[1], ARGV[1])
-if done then return {'done', done} end
+local field = 'try:' .. ARGV[1]
+local found = redis.call('HMGET', KEYS[1], ARGV[1], field)
+if found[1] then return {'done', found[1]} end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local field = 'try:' .. ARGV[1]
-local earlier = redis.call('HGET', KEYS[1], field)
+local earlier = found[2]
 if earlier then
   local at = tonumber(string.match(earlier, '^(%d+):'))
   if at and now - at < tonumber(ARGV[3]) then return {'busy', tostring(at + tonumber(ARGV[3]) - now)} end
 end
 redis.call('HSET', KEYS[1], field, now .. ':' .. ARGV[2])
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
+if not earlier then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
 return {'claimed', earlier or ''}
 `);
 
-// Lets go of a try that certainly posted nothing (Slack refused it), if it is still this one's.
+// Lets go of a try that certainly posted nothing (Slack refused it, or it never sent), if it is still this one's: the
+// earlier try it replaced (ARGV[3], in doubt) is put back, else the try is forgotten.
 const releaseTry = new RedisScript(`
 local field = 'try:' .. ARGV[1]
 local current = redis.call('HGET', KEYS[1], field)
-if current and string.sub(current, -string.len(ARGV[2])) == ARGV[2] then return redis.call('HDEL', KEYS[1], field) end
-return 0
+if not current or string.sub(current, -string.len(ARGV[2])) ~= ARGV[2] then return 0 end
+if ARGV[3] ~= '' then return redis.call('HSET', KEYS[1], field, ARGV[3]) end
+return redis.call('HDEL', KEYS[1], field)
 `);
 
 export type PostClaim<T = string> =
   | { kind: 'done'; value: T }
   | { kind: 'busy'; retryInMs: number }
-  /** This try may post; `inDoubtSince`: an earlier try began then and its outcome is unknown. */
-  | { kind: 'claimed'; token: string; inDoubtSince?: number };
+  /**
+   * This try may post; `inDoubtSince`: an earlier try began then and its outcome is unknown (`earlier`: that try as
+   * recorded, put back if this one lets go without sending).
+   */
+  | { kind: 'claimed'; token: string; inDoubtSince?: number; earlier?: string };
 
 /**
  * Where one post's tries and outcome are kept: a field of a Redis hash (the feature's own record, so that "done" is
- * what the feature already reads), its try beside it under `try:<field>`. Kept `ttlMs` after the last write.
+ * what the feature already reads), its try beside it under `try:<field>`. Kept `ttlMs` after the field's first try.
  */
 export class PostSlot {
   constructor(
@@ -283,7 +290,7 @@ export class PostSlot {
     if (kind === 'done') return { kind, value };
     if (kind === 'busy') return { kind, retryInMs: Number(value) };
     const since = Number(/^(\d+):/.exec(value)?.[1]);
-    return { kind: 'claimed', token, ...(Number.isFinite(since) ? { inDoubtSince: since } : {}) };
+    return { kind: 'claimed', token, ...(Number.isFinite(since) ? { inDoubtSince: since } : {}), ...(value ? { earlier: value } : {}) };
   }
 
   /** What a finished post recorded, if one did. */
@@ -291,14 +298,20 @@ export class PostSlot {
     return this.redis.hget(this.key, this.field);
   }
 
-  /** The post is in Slack (Slack answered, or the post in doubt was found): the try is over. */
+  /**
+   * The post is in Slack (Slack answered, or the post in doubt was found): the try is over. One HSET: its claim set the
+   * key's expiry, and its try field may stay (a claim reads the message first).
+   */
   async record(value: string): Promise<void> {
-    await execChecked(this.redis.multi().hset(this.key, this.field, value).hdel(this.key, `try:${this.field}`).pexpire(this.key, this.ttlMs));
+    await this.redis.hset(this.key, this.field, value);
   }
 
-  /** Slack refused the post (nothing was posted): the next try needs no search. */
-  async release(token: string): Promise<void> {
-    await releaseTry.run(this.redis, [this.key], [this.field, token]);
+  /**
+   * Nothing was posted (Slack refused the post, or the caller gave up before sending): the next try needs no search.
+   * `restore`: the claim's `earlier`, when the caller let go before it could settle that try's doubt.
+   */
+  async release(token: string, restore = ''): Promise<void> {
+    await releaseTry.run(this.redis, [this.key], [this.field, token, restore]);
   }
 }
 
@@ -351,6 +364,15 @@ export async function postOnce(slack: WebClient, log: Logger, post: OncePost): P
   const claim = await post.slot.claim(POST_LEASE_MS);
   if (claim.kind === 'done') return codec.decode(claim.value);
   if (claim.kind === 'busy') throw new TryUnderWay(post.channel, claim.retryInMs);
+  return postClaimed(slack, log, post, claim);
+}
+
+/**
+ * postOnce for a caller that claimed the slot itself (the relay claims before it waits for the channel's pace, so
+ * one read says whether the event is posted already; its lease covers that wait).
+ */
+export async function postClaimed(slack: WebClient, log: Logger, post: OncePost, claim: Extract<PostClaim, { kind: 'claimed' }>): Promise<MessageRef> {
+  const codec = post.codec ?? messageRefCodec;
   if (claim.inDoubtSince !== undefined) {
     const found = await findDelivery(slack, log, {
       channel: post.channel,

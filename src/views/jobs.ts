@@ -113,7 +113,7 @@ export interface JobInfo {
   createdAt: number;
   finishedAt?: number;
   /** What a finished job returned, as far as it says what happened. */
-  result?: { changed?: number; failed?: number; saved?: number; rows?: number; cancelledBy?: string };
+  result?: { changed?: number; failed?: number; saved?: number; rows?: number; channels?: number; cancelledBy?: string };
 }
 
 export function jobStatusMessage(job: JobInfo, zone: string): SlackMessage {
@@ -123,6 +123,9 @@ export function jobStatusMessage(job: JobInfo, zone: string): SlackMessage {
     const p = job.progress;
     lines.push(`\`${progressBar(p.done, p.total)}\` ${describeProgress(p)}`);
     if (p.detail) lines.push(escapeMrkdwn(p.detail));
+  } else if (job.result) {
+    // A job that keeps no progress (a Zoom event's relay) says what it did by its result.
+    lines.push(describeResult(job.result));
   }
   if (job.failedReason) lines.push(`Failed${job.attempts ? ` after ${job.attempts} attempt(s)` : ''}: ${escapeMrkdwn(job.failedReason)}`);
   if (job.finishedAt) lines.push(`Finished at ${formatDateTime(DateTime.fromMillis(job.finishedAt), zone)}`);
@@ -165,12 +168,13 @@ function jobLine(j: JobInfo, zone?: string): string {
   return `\`${j.id}\` *${j.state}* · ${escapeMrkdwn(j.description)}${progress}${reason}${result}${when}`;
 }
 
-/** `120 changed, 2 failed`, `3 files saved`, `40 rows`, `cancelled by @ada`. */
+/** `120 changed, 2 failed`, `3 files saved`, `40 rows`, `alerted 2 channels`, `cancelled by @ada`. */
 function describeResult(r: NonNullable<JobInfo['result']>): string {
   const parts = [
     r.changed === undefined ? undefined : `${r.changed.toLocaleString('en-US')} changed`,
     r.saved === undefined ? undefined : `${r.saved.toLocaleString('en-US')} ${r.saved === 1 ? 'file' : 'files'} saved`,
     r.rows === undefined ? undefined : `${r.rows.toLocaleString('en-US')} ${r.rows === 1 ? 'row' : 'rows'}`,
+    r.channels === undefined ? undefined : `alerted ${r.channels.toLocaleString('en-US')} ${r.channels === 1 ? 'channel' : 'channels'}`,
     r.failed ? `${r.failed.toLocaleString('en-US')} failed` : undefined,
     r.cancelledBy ? `cancelled by <@${r.cancelledBy}>` : undefined,
   ];

@@ -8,7 +8,7 @@ import { startAutoDownloads } from '../../../src/jobs/auto-download.js';
 import { derivedJobId } from '../../../src/jobs/queues.js';
 import { RelayState } from '../../../src/jobs/relay-state.js';
 import type { Services } from '../../../src/services.js';
-import { singleTryClient } from '../../../src/slack/post-once.js';
+import { POST_LEASE_MS, singleTryClient } from '../../../src/slack/post-once.js';
 import { WatchStore, eventsOfTopic } from '../../../src/slack/watches.js';
 import { eventIdentity, type ZoomEvent } from '../../../src/zoom/events.js';
 import { useJobFixture } from '../../helpers/jobs.js';
@@ -121,8 +121,12 @@ describe('startAutoDownloads', () => {
     const first = startAutoDownloads(data, ['CDL'], services, poster(services));
     await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CDL');
     await services.redis.del(`{${services.keyPrefix}:relay}:download:${data.key}:claim`);
-    // The relay job runs again meanwhile: it takes the expired claim, but the progress post is still under way.
-    expect(await startAutoDownloads(data, ['CDL'], services, poster(services))).toEqual({ later: true });
+    // The relay job runs again meanwhile: it takes the expired claim, but the progress post is still under way: the
+    // job comes back once that try's lease is over, not every few seconds before.
+    const again = await startAutoDownloads(data, ['CDL'], services, poster(services));
+    expect(again).toEqual({ later: true, tryEndsInMs: expect.any(Number) });
+    expect(again.tryEndsInMs).toBeGreaterThan(POST_LEASE_MS - 3_000);
+    expect(again.tryEndsInMs).toBeLessThanOrEqual(POST_LEASE_MS);
     expect(await first).toEqual({ later: false });
 
     const posts = fixture.slack().calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'CDL');
@@ -156,7 +160,11 @@ describe('startAutoDownloads', () => {
     const post = poster(services);
     // The line is in doubt: the relay job comes back for it (a run within the try's lease waits too).
     expect(await startAutoDownloads(data, ['CDL1', 'CDL2'], services, post)).toEqual({ later: true });
-    expect(await startAutoDownloads(data, ['CDL1', 'CDL2'], services, post)).toEqual({ later: true });
+    // The run within the lease says when the try is over, so the relay job comes back then (not every 1–3 s).
+    const within = await startAutoDownloads(data, ['CDL1', 'CDL2'], services, post);
+    expect(within).toEqual({ later: true, tryEndsInMs: expect.any(Number) });
+    expect(within.tryEndsInMs).toBeGreaterThan(POST_LEASE_MS - 3_000);
+    expect(within.tryEndsInMs).toBeLessThanOrEqual(POST_LEASE_MS);
     await until('the line found in the thread', async () => (await startAutoDownloads(data, ['CDL1', 'CDL2'], services, post)).later === false, 25_000, 1_000);
 
     const lines = fixture.slack().calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'CDL2');
