@@ -64,7 +64,8 @@ export class JobQueues {
   private readonly queues = new Map<string, Queue>();
 
   constructor(
-    private readonly connection: RedisClient,
+    /** The commands connection (fails fast while Redis is down); the events' lane is written through it. */
+    readonly connection: RedisClient,
     readonly keyPrefix: string,
     /** Every queue reports its errors here (an unheard `error` event would crash the process). */
     private readonly onError: (queue: QueueName, error: Error) => void,
