@@ -87,6 +87,8 @@ export async function acceptEvent(jobs: JobQueues, event: ZoomEvent, source: Rel
   return { jobId: heldBy, duplicate: heldBy !== jobId };
 }
 
+const REGISTER_EVERY_MS = 60_000;
+
 type NewEvent = { jobId: string; key: string; data: RelayJobData };
 
 /**
@@ -100,8 +102,12 @@ type Pending = { event: NewEvent; resolve: (heldBy: string) => void; reject: (er
 
 class EnqueueBatch {
   private pending = new Map<number, Pending[]>();
-  /** Once per process: the lanes this shard count writes to are named in the registry before any is written. */
+  /**
+   * The lanes this shard count writes to are named in the registry before any is written, and again every minute (a
+   * registry lost with a Redis that kept no AOF is written anew): one SADD a minute per process.
+   */
   private registered?: Promise<unknown>;
+  private registeredAt = -Infinity;
 
   constructor(private readonly jobs: JobQueues) {}
 
@@ -149,8 +155,10 @@ class EnqueueBatch {
   }
 
   private registerLanes(): Promise<unknown> {
+    if (this.registered && Date.now() - this.registeredAt < REGISTER_EVERY_MS) return this.registered;
     const shards = Array.from({ length: this.jobs.eventShards }, (_, shard) => shard);
-    this.registered ??= this.jobs.connection.sadd(laneRegistryKey(this.jobs.keyPrefix), ...shards).catch((error: unknown) => {
+    this.registeredAt = Date.now();
+    this.registered = this.jobs.connection.sadd(laneRegistryKey(this.jobs.keyPrefix), ...shards).catch((error: unknown) => {
       this.registered = undefined;
       throw error;
     });

@@ -201,7 +201,9 @@ class Lane {
   private async handOff(id: string, evt: string, data: unknown, delayMs: number): Promise<void> {
     try {
       const type = (data as { event?: { event?: unknown } } | undefined)?.event?.event;
-      await this.services.jobs.queue(eventQueueName(this.shard)).add(`Zoom event ${String(type ?? 'unreadable')}`, data, { ...RELAY_JOB_OPTIONS, jobId: evt, delay: delayMs });
+      // A lane past this process's shard count (the count was lowered) hands over to `events`, which every worker runs.
+      const queue = eventQueueName(this.shard < this.services.config.eventShards ? this.shard : 0);
+      await this.services.jobs.queue(queue).add(`Zoom event ${String(type ?? 'unreadable')}`, data, { ...RELAY_JOB_OPTIONS, jobId: evt, delay: delayMs });
       this.ack(id);
     } catch (error) {
       this.report(error, 'could not hand an event over to its queue; it is reclaimed later');

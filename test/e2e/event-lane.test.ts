@@ -4,7 +4,9 @@
 // died are reclaimed and handed over, and each alert still reaches Slack exactly once — also when a lost ack makes an
 // entry that was already relayed come back; a worker that stops leaves nothing half-done.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runtimeChecks } from '../../src/doctor/runtime.js';
 import { laneKey } from '../../src/jobs/event-lane-keys.js';
+import { metricsText } from '../../src/metrics.js';
 import { startEventLanes, type RunningLanes } from '../../src/jobs/event-lane.js';
 import { relayProcessor } from '../../src/jobs/relay.js';
 import { startWorkers, type RunningWorkers } from '../../src/jobs/workers.js';
@@ -173,4 +175,16 @@ describe('the express lane', () => {
       fixture.slack().answerDelayMs = 0;
     }
   }, 60_000);
+
+  it('counts events in the lane as waiting in the queue gauge and the doctor, which calls a lane no worker reads stuck', async () => {
+    expect((await postWebhook(fixture.bot().url, customEvent(1, 'CGAUGE'))).status).toBe(200);
+    expect(await metricsText(services().jobs)).toContain('zoomops_queue_jobs{queue="events",state="waiting"} 1');
+    const fresh = (await runtimeChecks(services())).find((l) => l.what.startsWith('Queue `events`:'));
+    expect(fresh).toMatchObject({ ok: true, what: expect.stringMatching(/^Queue `events`: no failed jobs, 1 waiting, the oldest for 0 min\.$/) });
+    // An entry accepted 20 minutes ago and still there (a stream's IDs only grow, so it is alone): no worker reads the lane.
+    await clearEvents(services());
+    await services().redis.xadd(lane(), `${Date.now() - 20 * 60_000}-0`, 'evt', 'evt-old-1', 'data', '{}');
+    const stuck = (await runtimeChecks(services())).find((l) => l.what.startsWith('Queue `events`:'));
+    expect(stuck).toMatchObject({ ok: false, what: expect.stringMatching(/the oldest for 20 min/) });
+  });
 });

@@ -82,7 +82,7 @@ export async function finishedJob(queue: Queue, jobId: string, timeoutMs = 10_00
 export async function clearEvents(services: Services): Promise<void> {
   for (const queue of services.jobs.shardsOf('events')) await queue.obliterate({ force: true });
   for (let shard = 0; shard < services.jobs.eventShards; shard++) {
-    await clearPrefix(services.redis as Redis, `${queuePrefix(services.keyPrefix, eventQueueName(shard))}:lane`);
+    await services.redis.del(laneKey(services.keyPrefix, shard));
     await clearPrefix(services.redis as Redis, `${queuePrefix(services.keyPrefix, eventQueueName(shard))}:${eventQueueName(shard)}:de:`);
   }
 }
