@@ -95,8 +95,8 @@ type NewEvent = { jobId: string; key: string; data: RelayJobData };
  * Events that arrive in the same turn of the event loop reach Redis in one write per shard: a pipeline of the accept
  * script, run in order, so dedupe behaves as with separate calls. Each loopback write costs tens of µs of CPU; under a
  * burst (the backlog after any stall) that was the largest share of an event's cost. Each caller still resolves only
- * once Redis has answered for its own event; a failed write fails every event in it (Zoom retries them, and the
- * dedupe key turns any that did land into a duplicate).
+ * once Redis has answered for its own event: a command Redis refused fails its own event, a failed write or WAIT
+ * every event in it (Zoom retries them, and the dedupe key turns any that did land into a duplicate).
  */
 type Pending = { event: NewEvent; resolve: (heldBy: string) => void; reject: (error: unknown) => void };
 
@@ -126,13 +126,14 @@ class EnqueueBatch {
     this.pending = new Map();
     for (const [shard, batch] of batches) {
       this.store(shard, batch).then(
-        (heldBy) => batch.forEach((b, i) => b.resolve(heldBy[i]!)),
+        (outcomes) => batch.forEach((b, i) => ('heldBy' in outcomes[i]! ? b.resolve(outcomes[i].heldBy) : b.reject(outcomes[i]!.error))),
         (error: unknown) => batch.forEach((b) => b.reject(error)),
       );
     }
   }
 
-  private async store(shard: number, batch: Pending[]): Promise<string[]> {
+  /** Each event's own outcome: a command Redis refused fails its event only; a failed WAIT fails them all. */
+  private async store(shard: number, batch: Pending[]): Promise<Array<{ heldBy: string } | { error: unknown }>> {
     await this.registerLanes();
     const redis = this.jobs.connection;
     const keys = (b: Pending) => [dedupeKey(this.jobs.keyPrefix, shard, b.event.key), laneKey(this.jobs.keyPrefix, shard)];
@@ -140,18 +141,22 @@ class EnqueueBatch {
     const pipeline = redis.pipeline();
     for (const b of batch) ACCEPT.queue(pipeline, keys(b), args(b));
     const replies = (await pipeline.exec()) ?? [];
-    const heldBy = await Promise.all(
-      batch.map(async (b, i) => {
-        const [error, reply] = replies[i] ?? [new Error('Redis did not answer for this event')];
-        // The script is not in this server's cache (a restart, a failover): it did not run, so run it alone with its source.
-        if (error?.message.startsWith('NOSCRIPT')) return String(await ACCEPT.run(redis, keys(b), args(b)));
-        if (error) throw error;
-        return String(reply);
-      }),
-    );
+    const outcomes: Array<{ heldBy: string } | { error: unknown }> = [];
+    // In order, one at a time: a duplicate within the batch must meet its original's dedupe key.
+    for (const [i, b] of batch.entries()) {
+      const [error, reply] = replies[i] ?? [new Error('Redis did not answer for this event')];
+      try {
+        // The script is not in this server's cache (a restart, a failover): it did not run, so run it with its source.
+        if (error?.message.startsWith('NOSCRIPT')) outcomes.push({ heldBy: String(await ACCEPT.run(redis, keys(b), args(b))) });
+        else if (error) outcomes.push({ error });
+        else outcomes.push({ heldBy: String(reply) });
+      } catch (runError) {
+        outcomes.push({ error: runError });
+      }
+    }
     // One WAIT per batch: the 200 goes out once a replica holds the events too (a failover cannot lose them).
     await this.jobs.replicated(eventQueueName(shard));
-    return heldBy;
+    return outcomes;
   }
 
   private registerLanes(): Promise<unknown> {

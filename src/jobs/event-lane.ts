@@ -59,33 +59,33 @@ export function startEventLanes(services: Services, runner: EventLaneRunner, con
   const claimMinIdleMs = options.claimMinIdleMs ?? CLAIM_MIN_IDLE_MS;
   const configured = Array.from({ length: services.config.eventShards }, (_, shard) => shard);
 
-  const openLanes = async () => {
-    const registry = laneRegistryKey(services.keyPrefix);
-    await services.redis.sadd(registry, ...configured);
-    const shards = (await services.redis.smembers(registry)).map(Number).filter((n) => Number.isInteger(n) && n >= 0);
-    for (const shard of new Set([...configured, ...shards])) {
-      if (lanes.has(shard) || stopping.signal.aborted) continue;
-      const lane = new Lane(services, runner, shard, consumer, concurrency, claimMinIdleMs);
-      lanes.set(shard, lane);
-      lane.start();
-    }
-  };
-  const tick = async () => {
-    await openLanes().catch((error: unknown) => services.redisErrors.error('event lanes', error, 'could not read which event lanes there are'));
-    await Promise.all([...lanes.values()].map((lane) => lane.reclaim()));
-  };
-  // Configured lanes start now, whatever Redis says; registered others join at the first tick that reads them.
-  for (const shard of configured) {
+  const open = (shard: number) => {
+    if (lanes.has(shard) || stopping.signal.aborted) return;
     const lane = new Lane(services, runner, shard, consumer, concurrency, claimMinIdleMs);
     lanes.set(shard, lane);
     lane.start();
-  }
-  void tick();
-  const timer = setInterval(() => void tick(), options.claimEveryMs ?? CLAIM_EVERY_MS);
+  };
+  const openRegistered = async () => {
+    const registry = laneRegistryKey(services.keyPrefix);
+    await services.redis.sadd(registry, ...configured);
+    for (const shard of await services.redis.smembers(registry)) if (/^\d+$/.test(shard)) open(Number(shard));
+  };
+  const tick = async () => {
+    await openRegistered().catch((error: unknown) => services.redisErrors.error('event lanes', error, 'could not read which event lanes there are'));
+    await Promise.all([...lanes.values()].map((lane) => lane.reclaim()));
+  };
+  // Configured lanes start now, whatever Redis says; registered others join at the first tick that reads them.
+  configured.forEach(open);
+  let ticking = tick();
+  const timer = setInterval(() => {
+    ticking = ticking.then(tick);
+  }, options.claimEveryMs ?? CLAIM_EVERY_MS);
   return {
     stop: async () => {
       stopping.abort();
       clearInterval(timer);
+      // A reclaim under way finishes its hand-offs before the connections they use are closed.
+      await ticking;
       await Promise.all([...lanes.values()].map((lane) => lane.stop()));
     },
   };

@@ -3,9 +3,9 @@
 // its promise resolves, and a write Redis refused fails its events instead of answering 200 for them.
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { acceptEvent } from '../../../src/ingress/accept.js';
-import { laneKey, laneRegistryKey } from '../../../src/jobs/event-lane-keys.js';
+import { dedupeKey, laneKey, laneRegistryKey } from '../../../src/jobs/event-lane-keys.js';
 import { JobQueues } from '../../../src/jobs/queues.js';
-import type { ZoomEvent } from '../../../src/zoom/events.js';
+import { eventIdentity, type ZoomEvent } from '../../../src/zoom/events.js';
 import { clearPrefix, testRedis, uniquePrefix } from '../../helpers/redis.js';
 
 const redis = testRedis();
@@ -86,5 +86,14 @@ describe('acceptEvent', () => {
     await redis.del(lane);
     expect(await acceptEvent(jobs, started('41'), 'webhook')).toMatchObject({ duplicate: false });
     expect((await laneEntries()).map((e) => e.data.event.payload.object.id)).toEqual(['41']);
+  });
+
+  it('fails only the event whose command Redis refused; the others of its batch are stored and answered', async () => {
+    // Something else holds event 51's dedupe key under another type: its SET fails (WRONGTYPE), event 52's does not.
+    await redis.hset(dedupeKey(prefix, 0, eventIdentity(started('51'))), 'x', '1');
+    const [refused, stored] = await Promise.allSettled([acceptEvent(jobs, started('51'), 'webhook'), acceptEvent(jobs, started('52'), 'webhook')]);
+    expect(refused!.status).toBe('rejected');
+    expect(stored).toMatchObject({ status: 'fulfilled', value: { duplicate: false } });
+    expect((await laneEntries()).map((e) => e.data.event.payload.object.id)).toEqual(['52']);
   });
 });
