@@ -35,10 +35,18 @@ export interface RunningLanes {
 const GROUP = 'relay';
 /** A blocked read costs one command per this long on an idle lane. */
 const READ_BLOCK_MS = 5_000;
+/** A blocked read with no answer this long after its block ended is given up. */
+const READ_GRACE_MS = 5_000;
+/** How long stop() waits for a read it cut off, or a reclaim under way, to end. */
+const READ_CUT_OFF_MS = 1_000;
 /** How often a process reclaims the entries of dead consumers and looks for lanes other processes registered. */
-const CLAIM_EVERY_MS = 15_000;
-/** Well above a relay run's worst case (a pace wait of seconds, Slack calls with their timeouts): only the dead's entries. */
-const CLAIM_MIN_IDLE_MS = 60_000;
+const CLAIM_EVERY_MS = 10_000;
+/**
+ * As long as a BullMQ job's lock (jobs/workers.ts): well above a relay run's worst case (a pace wait of 3 s, Slack
+ * calls of 10 s at most, each channel's in parallel), so only a dead or cut-off consumer's entries are taken; one
+ * reclaimed from a run that is only slow is run again, which posts nothing twice.
+ */
+const CLAIM_MIN_IDLE_MS = 30_000;
 const CLAIM_COUNT = 100;
 /** Acks wait this long for company; a batch this large goes at once. */
 const ACK_WINDOW_MS = 50;
@@ -76,16 +84,21 @@ export function startEventLanes(services: Services, runner: EventLaneRunner, con
   };
   // Configured lanes start now, whatever Redis says; registered others join at the first tick that reads them.
   configured.forEach(open);
-  let ticking = tick();
-  const timer = setInterval(() => {
-    ticking = ticking.then(tick);
-  }, options.claimEveryMs ?? CLAIM_EVERY_MS);
+  // Each tick on its own, never chained: a command that hangs in one (a cluster mid-failover) must not hold back the
+  // reclaims after it.
+  const ticks = new Set<Promise<void>>();
+  const startTick = () => {
+    const run = tick().finally(() => ticks.delete(run));
+    ticks.add(run);
+  };
+  startTick();
+  const timer = setInterval(startTick, options.claimEveryMs ?? CLAIM_EVERY_MS);
   return {
     stop: async () => {
       stopping.abort();
       clearInterval(timer);
-      // A reclaim under way finishes its hand-offs before the connections they use are closed.
-      await ticking;
+      // A reclaim under way may finish its hand-offs first, within a bound: an entry it leaves stays pending.
+      await Promise.race([Promise.all(ticks), delay(READ_CUT_OFF_MS)]);
       await Promise.all([...lanes.values()].map((lane) => lane.stop()));
     },
   };
@@ -95,7 +108,7 @@ export function startEventLanes(services: Services, runner: EventLaneRunner, con
 class Lane {
   private readonly key: string;
   /** Blocking reads hold their connection; each lane has its own so one idle lane never delays another. */
-  private readonly reader: RedisClient;
+  private reader: RedisClient;
   private readonly running = new Map<string, Promise<void>>();
   private readonly stopping = new AbortController();
   private readLoop: Promise<void> = Promise.resolve();
@@ -114,8 +127,13 @@ class Lane {
     private readonly claimMinIdleMs: number,
   ) {
     this.key = laneKey(services.keyPrefix, shard);
-    this.reader = connectRedis(services.config.redis, 'worker');
-    this.reader.on('error', (error: unknown) => this.report(error, 'Redis connection of an event lane failed'));
+    this.reader = this.connect();
+  }
+
+  private connect(): RedisClient {
+    const reader = connectRedis(this.services.config.redis, 'worker');
+    reader.on('error', (error: unknown) => this.report(error, 'Redis connection of an event lane failed'));
+    return reader;
   }
 
   start(): void {
@@ -126,11 +144,14 @@ class Lane {
   async stop(): Promise<void> {
     this.stopping.abort();
     this.slotFreed?.();
-    // A blocked read is cut off: anything it was handing over stays pending and is reclaimed by another process.
+    // A blocked read is cut off: anything it was handing over stays pending and is reclaimed by another process. A read
+    // the client keeps queued for a node that is gone (a cluster mid-failover) is not waited for: whatever it brings
+    // after the stop is left pending too.
     this.reader.disconnect();
-    await this.readLoop;
+    await Promise.race([this.readLoop, delay(READ_CUT_OFF_MS)]);
     await Promise.allSettled(this.running.values());
     await this.flushAcks();
+
   }
 
   private async read(): Promise<void> {
@@ -142,10 +163,9 @@ class Lane {
           continue;
         }
         await this.ensureGroup(this.reader);
-        const reply = await this.reader.xreadgroup(
-          'GROUP', GROUP, this.consumer, 'COUNT', this.concurrency - this.running.size, 'BLOCK', READ_BLOCK_MS, 'STREAMS', this.key, '>',
-        );
+        const reply = await this.readWithin(this.concurrency - this.running.size);
         failures = 0;
+        if (this.stopping.signal.aborted) return;
         for (const [id, fields] of entriesOf(reply)) this.begin(id, fields);
       } catch (error) {
         if (this.stopping.signal.aborted) return;
@@ -154,6 +174,33 @@ class Lane {
         // Never a spin: 0.5 s, doubling to 8 s while Redis keeps failing.
         await delay(Math.min(500 * 2 ** failures++, 8_000), undefined, { signal: this.stopping.signal }).catch(() => undefined);
       }
+    }
+  }
+
+  /**
+   * One blocked read, given up (and its connection replaced) when no answer comes well after its block ends: a read
+   * sent to a master that was killed waits in that node's queue for it to come back, which a failed-over cluster never
+   * does. Entries that read may have taken stay pending and are reclaimed.
+   */
+  private async readWithin(count: number): Promise<unknown> {
+    const reader = this.reader;
+    const read = reader.xreadgroup('GROUP', GROUP, this.consumer, 'COUNT', count, 'BLOCK', READ_BLOCK_MS, 'STREAMS', this.key, '>');
+    // A read given up may still fail later, on the connection it was dropped with.
+    read.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer to a read of the events lane within ${(READ_BLOCK_MS + READ_GRACE_MS) / 1000} s`)), READ_BLOCK_MS + READ_GRACE_MS);
+    });
+    try {
+      return await Promise.race([read, stalled]);
+    } catch (error) {
+      if (reader === this.reader && !this.stopping.signal.aborted && error instanceof Error && error.message.startsWith('no answer')) {
+        this.reader = this.connect();
+        reader.disconnect();
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
