@@ -12,7 +12,6 @@ import { RelayState } from '../../src/jobs/relay-state.js';
 import { WatchStore } from '../../src/slack/watches.js';
 import { eventIdentity, type ZoomEvent } from '../../src/zoom/events.js';
 import { useBotFixture } from '../helpers/bot.js';
-import { clearEvents, eventsSettled } from '../helpers/jobs.js';
 import { buttonOf, slackDriver, textOf } from '../helpers/driver.js';
 import type { SlackCall } from '../helpers/fake-slack.js';
 import { FileServer } from '../helpers/file-server.js';
@@ -52,8 +51,7 @@ afterAll(async () => {
 beforeEach(async () => {
   storage.reset();
   // Each test counts the jobs it caused.
-  await services().jobs.queue('downloads').obliterate({ force: true });
-  await clearEvents(services());
+  for (const queue of ['events', 'downloads'] as const) await services().jobs.queue(queue).obliterate({ force: true });
   for (const id of ['CDL1', 'CDL2', 'CPLAIN']) fixture.slack().channels.set(id, { name: id.toLowerCase(), is_private: false, is_member: false });
   await store().removeAll();
 });
@@ -146,9 +144,16 @@ async function relayAgain(event: unknown): Promise<void> {
   expect(await again.isCompleted()).toBe(true);
 }
 
-/** The relay of every event posted so far has finished (its downloads, if any, are queued by then). */
-async function relayed(): Promise<void> {
-  await eventsSettled(services());
+/** The relay job of this event has finished (its downloads, if any, are queued by then). */
+async function relayed(event: unknown): Promise<void> {
+  const key = eventIdentity(event as ZoomEvent);
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const done = await services().jobs.queue('events').getJobs(['completed']);
+    if (done.some((j) => j.data.key === key)) return;
+    if (Date.now() > deadline) throw new Error(`the relay job of ${key} did not complete`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 describe('/zoom watch recordings --download', () => {
@@ -198,7 +203,7 @@ describe('/zoom watch recordings --download', () => {
     await postWebhook(fixture.bot().url, event);
 
     await alertIn('CPLAIN');
-    await relayed();
+    await relayed(event);
     expect(await downloadJobs()).toEqual([]);
     expect(posts('CPLAIN')).toHaveLength(1);
   });
@@ -212,7 +217,7 @@ describe('/zoom watch recordings --download', () => {
     await postWebhook(fixture.bot().url, event);
 
     await Promise.all([alertIn('CDL1'), alertIn('CDL2')]);
-    await relayed();
+    await relayed(event);
     const jobs = await downloadJobs();
     expect(jobs).toHaveLength(1);
     const replies = fixture.slack().calls.filter((c) => c.method === 'chat.postMessage' && ['CDL1', 'CDL2'].includes(c.body.channel) && c.body.thread_ts);
@@ -233,7 +238,7 @@ describe('/zoom watch recordings --download', () => {
     await postWebhook(fixture.bot().url, event);
     const progress = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CDL1' && c.body.thread_ts !== undefined);
     await summaryOf(progress);
-    await relayed();
+    await relayed(event);
     // The download finished, so the download queue's own dedupe has let go of it: only the relay's record stops a second one.
     expect(await services().jobs.queue('downloads').getJobCounts('completed')).toEqual({ completed: 1 });
 
@@ -277,7 +282,7 @@ describe('/zoom watch recordings --download', () => {
 
     await postWebhook(fixture.bot().url, event);
 
-    await relayed();
+    await relayed(event);
     const refused = fixture.slack().calls.find((c) => c.method === 'chat.postMessage' && c.body.thread_ts !== undefined)!;
     const archived = String(refused.body.channel);
     const other = archived === 'CDL1' ? 'CDL2' : 'CDL1';
@@ -327,7 +332,7 @@ describe('/zoom watch recordings --download', () => {
 
     await postWebhook(fixture.bot().url, event);
 
-    await relayed();
+    await relayed(event);
     // The alert's Download button, clicked by the admin who set the watch up and by the one whose job it is.
     const alert = await alertIn('CDL1');
     const byOther = await driver.click('recordings.download', buttonOf(alert, 'recordings.download').value, ADMIN);
