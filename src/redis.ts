@@ -65,6 +65,12 @@ export function connectRedis(topology: RedisTopology | string, use: ConnectionUs
         retryDelayOnFailover: 200,
         retryDelayOnClusterDown: 300,
         slotsRefreshTimeout: 2_000,
+        // ioredis's ready check asks CLUSTER INFO and, while a replica is being promoted (cluster_state:fail), drops
+        // the connection and tries again, leaving the promise of that connect() pending for ever. BullMQ awaits it
+        // when it resets a worker's blocking connection, so one failover could park a queue's worker for good (seen
+        // in the topology suite: a shard's worker never fetched again and never closed). Without the check the
+        // client is ready once it has the slots; a command meeting CLUSTERDOWN is retried (retryDelayOnClusterDown).
+        enableReadyCheck: false,
       };
       return new Cluster(target.nodes, clusterOptions);
     }

@@ -20,11 +20,29 @@ const MAX_RELAY_COMMANDS = 12;
 describe('the relay’s Redis commands', () => {
   it(`delivers one alert (a meeting started, in a new instance's thread) with at most ${MAX_RELAY_COMMANDS} commands`, async () => {
     const services = fixture.services();
-    await new WatchStore(services.redis, services.keyPrefix).add('CCOST', { topic: 'meetings', events: ['meeting.started'], narrowed: false, createdBy: 'UADMIN', zone: 'UTC', createdAt: '' });
-    const event = zoomEvent('meeting.started') as unknown as ZoomEvent;
-    const data: RelayJobData = { kind: 'event', key: eventIdentity(event), event, source: 'webhook', receivedAt: Date.now() };
-    const job = await services.jobs.queue('events').add('event', data);
+    const watches = new WatchStore(services.redis, services.keyPrefix);
     const ctx = { services, shutdown: new AbortController().signal } as JobContext;
+    const relayJob = async (uuid: string) => {
+      const event = zoomEvent('meeting.started', (e) => {
+        e.payload.object.uuid = uuid;
+      }) as unknown as ZoomEvent;
+      const data: RelayJobData = { kind: 'event', key: eventIdentity(event), event, source: 'webhook', receivedAt: Date.now() };
+      const job = await services.jobs.queue('events').add('event', data);
+      return () =>
+        relayProcessor.process(job, data, ctx).catch((error: unknown) => {
+          if (error instanceof DelayedError) throw new Error('the relay job came back later: the scenario was not reached');
+          throw error;
+        });
+    };
+    const meetingsWatch = { topic: 'meetings', events: ['meeting.started'], narrowed: false, createdBy: 'UADMIN', zone: 'UTC', createdAt: '' };
+    // A first alert, in a channel of its own (so the measured one waits for no pace), loads the relay's scripts into
+    // this Redis: on a fresh server EVALSHA meets NOSCRIPT and the script is sent once more, once per server, not per
+    // alert. The count below is an alert's steady cost.
+    await watches.add('CWARM', meetingsWatch);
+    await (await relayJob('warm-up=='))();
+    await watches.remove('CWARM', 'meetings');
+    await watches.add('CCOST', meetingsWatch);
+    const relay = await relayJob('measured==');
     const addr = /addr=(\S+)/.exec(String(await services.redis.client('INFO')))![1]!;
 
     const watcher = testRedis();
@@ -40,17 +58,15 @@ describe('the relay’s Redis commands', () => {
     await until('MONITOR to show the PING', () => lines.some((l) => l[0]?.toLowerCase() === 'ping'), 2_000, 10);
     lines.length = 0;
 
-    await relayProcessor.process(job, data, ctx).catch((error: unknown) => {
-      if (error instanceof DelayedError) throw new Error('the relay job came back later: the scenario was not reached');
-      throw error;
-    });
+    await relay();
     await services.redis.ping();
     await until('MONITOR to show the PING', () => lines.some((l) => l[0]?.toLowerCase() === 'ping'), 2_000, 10);
     monitor.disconnect();
     watcher.disconnect();
 
-    const posts = fixture.slack().calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'CCOST');
-    expect(posts).toHaveLength(1);
+    const posts = (channel: string) => fixture.slack().calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === channel);
+    expect(posts('CWARM')).toHaveLength(1);
+    expect(posts('CCOST')).toHaveLength(1);
     const commands = lines.filter((l) => l[0]?.toLowerCase() !== 'ping').map((l) => l[0]!.toLowerCase());
     expect(commands.length, commands.join(' ')).toBeGreaterThan(0);
     expect(commands.length, commands.join(' ')).toBeLessThanOrEqual(MAX_RELAY_COMMANDS);
