@@ -1,5 +1,5 @@
-// Redis memory per accepted Zoom event: what the events queue holds for a waiting event (job hash, dedupe key,
-// queue entry) and what the relay keeps per delivered event (its posted record), from MEMORY USAGE of every key
+// Redis memory per accepted Zoom event: what its shard's express lane holds for a waiting event (stream entry, dedupe key),
+// and what the relay keeps per delivered event (its posted record), from MEMORY USAGE of every key
 // under a fresh prefix. Sizes the README's "memory per event".
 // Run: npx tsx bench/event-memory.ts   (needs Redis on REDIS_URL, default 127.0.0.1:6379; leaves nothing behind)
 import { readFileSync } from 'node:fs';
@@ -40,7 +40,7 @@ try {
   for (let i = 0; i < EVENTS; i++) await state.recordPost(`meeting.started:bench-${i}==`, 'C0123ABCD', `1700000000.${String(i).padStart(6, '0')}`);
   const posted = await bytesUnder(`{${prefix}:relay}*`);
   console.log(`event JSON: ${JSON.stringify(started).length} bytes (meeting.started example)`);
-  console.log(`waiting in the events queue: ${Math.round(queued / EVENTS)} bytes per event (${EVENTS} events)`);
+  console.log(`waiting in the express lane (entry and dedupe key): ${Math.round(queued / EVENTS)} bytes per event (${EVENTS} events)`);
   console.log(`relay record per delivered event and channel: ${Math.round(posted / EVENTS)} bytes`);
 } finally {
   await jobs.queue('events').obliterate({ force: true });

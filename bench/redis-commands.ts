@@ -1,10 +1,12 @@
 // Redis work per accepted Zoom event, summed over the masters' INFO commandstats (what decides how far a cluster
 // grows), on one Redis with a replica (found through Sentinel) and on a Redis Cluster (3 masters, 3 replicas):
 //   ingest — signed webhook in, 200 out (role `web`): commands per event, events/s and p99 time to 200 at full speed;
-//   relay  — everything a worker does to turn a queued event into its Slack post (taking the job, relay state, the
-//            channel's pace, the post-once claim, completing the job), less the ingest of the same events;
-//   idle   — a worker with nothing to do still polls (BullMQ's blocking waits, stalled-job checks): counted apart, in
-//            commands per second, and taken out of the relay figure for the time the relay ran.
+//   relay  — everything a worker does to turn an accepted event into its Slack post (reading it from its shard's
+//            express lane, relay state, the channel's pace, the post-once claim, the batched ack), less the ingest of
+//            the same events;
+//   idle   — a worker with nothing to do still polls (the lanes' blocking reads and reclaims, BullMQ's blocking waits
+//            and stalled-job checks): counted apart, in commands per second, and taken out of the relay figure for the
+//            time the relay ran.
 // Events/s here mostly measures this machine (the redis-servers, the bot and the load generator share its cores).
 // Run: npx tsx bench/redis-commands.ts   (needs redis-server and redis-cli on the PATH; starts and stops its own);
 // bench/webhooks.ts prints the same table after its own.
@@ -15,6 +17,7 @@ import { silentLogger } from '../src/log.js';
 import { connectRedis, waitForRedis, type RedisClient } from '../src/redis.js';
 import { startBot, type RunningBot } from '../src/run.js';
 import { WatchStore } from '../src/slack/watches.js';
+import { laneKey } from '../src/jobs/event-lane-keys.js';
 import { FakeSlack } from '../test/helpers/fake-slack.js';
 import { freePort, testConfig } from '../test/helpers/bot.js';
 import { ZOOM_SECRET, postWebhook } from '../test/helpers/zoom-events.js';
@@ -93,8 +96,10 @@ class Bench {
 
   async stop(): Promise<void> {
     for (const { bot } of [...this.bots].reverse()) await bot.stop();
-    // A stopped bot's JobQueues makes fresh queues on demand: the run's jobs are dropped through them.
-    await this.bots[0]!.bot.services.jobs.queue('events').obliterate({ force: true });
+    // A stopped bot's JobQueues makes fresh queues on demand: the run's jobs are dropped through them, and its lanes.
+    const { jobs, redis } = this.bots[0]!.bot.services;
+    for (const queue of jobs.shardsOf('events')) await queue.obliterate({ force: true });
+    for (let shard = 0; shard < jobs.eventShards; shard++) await redis.del(laneKey(this.prefix, shard));
     for (const { redis } of this.bots) redis.disconnect();
   }
 

@@ -210,13 +210,21 @@ const QUEUE_COUNT_TIMEOUT_MS = 2_000;
 export async function metricsText(jobs: JobQueues): Promise<string> {
   queueJobs.reset();
   try {
-    const counts = await Promise.race([
-      // The events queue's shards count as one queue.
-      Promise.all(QUEUE_NAMES.map((queue) => Promise.all(jobs.shardsOf(queue).map((shard) => shard.getJobCounts(...QUEUE_STATES))))),
+    const [counts, lanes] = await Promise.race([
+      Promise.all([
+        // The events queue's shards count as one queue.
+        Promise.all(QUEUE_NAMES.map((queue) => Promise.all(jobs.shardsOf(queue).map((shard) => shard.getJobCounts(...QUEUE_STATES))))),
+        // Events in the express lanes (jobs/event-lane.ts) wait as much as jobs do.
+        Promise.all(Array.from({ length: jobs.eventShards }, (_, shard) => jobs.laneBacklog(shard))),
+      ]),
       sleep(QUEUE_COUNT_TIMEOUT_MS, undefined, { ref: false }).then(() => Promise.reject(new Error('Redis did not answer'))),
     ]);
+    const inLanes = lanes.reduce((sum, lane) => sum + lane.count, 0);
     counts.forEach((shards, i) => {
-      for (const state of QUEUE_STATES) queueJobs.set({ queue: QUEUE_NAMES[i]!, state }, shards.reduce((sum, byState) => sum + (byState[state] ?? 0), 0));
+      for (const state of QUEUE_STATES) {
+        const lane = QUEUE_NAMES[i] === 'events' && state === 'waiting' ? inLanes : 0;
+        queueJobs.set({ queue: QUEUE_NAMES[i]!, state }, lane + shards.reduce((sum, byState) => sum + (byState[state] ?? 0), 0));
+      }
     });
   } catch {
     // Left out: an empty series says "unknown", a zero would say "idle".

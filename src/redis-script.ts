@@ -1,6 +1,7 @@
 // A Lua script run by its SHA, loaded on demand: each atomic step on shared state (token, budgets, pacing) is one.
 // Unlike ioredis' defineCommand it leaves the caller's Redis connection object untouched.
 import { createHash } from 'node:crypto';
+import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from './redis.js';
 
 export class RedisScript {
@@ -20,6 +21,14 @@ export class RedisScript {
       }
       throw error;
     }
+  }
+
+  /**
+   * Adds a run by SHA to a pipeline. The caller reads its reply: NOSCRIPT there means this run did not happen (the
+   * server lacks the script), so `run` may do it once more.
+   */
+  queue(pipeline: ChainableCommander, keys: string[], args: Array<string | number>): void {
+    pipeline.evalsha(this.sha, keys.length, ...keys, ...args);
   }
 }
 

@@ -3,6 +3,7 @@ import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { DateTime } from 'luxon';
 import { QUEUE_NAMES } from '../jobs/queues.js';
+import { shardOfQueueName, type EventQueueName } from '../jobs/event-shards.js';
 import { freeBytes } from '../jobs/downloads/space.js';
 import { silentLogger } from '../log.js';
 import { checkDurability } from '../redis.js';
@@ -37,9 +38,12 @@ async function queueLines(deps: DoctorDeps): Promise<DoctorLine[]> {
   for (const queue of QUEUE_NAMES.flatMap((name) => deps.jobs.shardsOf(name))) {
     const name = queue.name;
     const counts = await queue.getJobCounts('failed', 'wait');
-    const [oldest] = await queue.getJobs(['wait'], 0, 0, true);
-    const waited = oldest ? now.diff(DateTime.fromMillis(oldest.timestamp)).as('minutes') : 0;
-    const waiting = `${counts.wait ?? 0} waiting${oldest ? `, the oldest for ${Math.max(0, Math.round(waited))} min` : ''}`;
+    const [oldestJob] = await queue.getJobs(['wait'], 0, 0, true);
+    // A shard's events wait in its express lane first (jobs/event-lane.ts); a lane no worker reads is as stuck.
+    const lane = name.startsWith('events') ? await deps.jobs.laneBacklog(shardOfQueueName(name as EventQueueName)) : { count: 0 };
+    const oldestAt = Math.min(oldestJob?.timestamp ?? Infinity, lane.oldestAt ?? Infinity);
+    const waited = Number.isFinite(oldestAt) ? now.diff(DateTime.fromMillis(oldestAt)).as('minutes') : 0;
+    const waiting = `${(counts.wait ?? 0) + lane.count} waiting${Number.isFinite(oldestAt) ? `, the oldest for ${Math.max(0, Math.round(waited))} min` : ''}`;
     if ((counts.failed ?? 0) > 0) {
       lines.push(bad('Runtime', `Queue \`${name}\`: ${counts.failed} failed jobs, ${waiting}.`, `Read them with \`${deps.config.slack.command} jobs failed\` and retry or cancel each.`));
     } else if (waited > STUCK_AFTER_MINUTES) {

@@ -68,7 +68,7 @@ export async function startAutoDownloads(data: RelayJobData, channels: readonly 
   // The instance (UUID) first: a meeting ID would mean its newest instance, which may be a later one by then.
   const meetingId = recording.success ? (recording.data.uuid ?? recording.data.id) : undefined;
   if (!recording.success || !meetingId) return { later: false };
-  const run: Run = { data, services, state: new RelayState(services.redis, services.keyPrefix, services.config.eventShards), gone: new Set() };
+  const run: Run = { data, services, state: new RelayState(services.redis, services.keyPrefix, data.shards ?? services.config.eventShards), gone: new Set() };
   const ready = await readyChannels(data, channels, services, run.state);
   if (ready.length === 0) return { later: false };
 

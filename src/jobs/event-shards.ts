@@ -16,6 +16,11 @@ export function eventQueueName(shard: number): EventQueueName {
   return shard === 0 ? 'events' : `events-${shard}`;
 }
 
+/** The shard a queue name is of: `events` is 0, `events-3` is 3. */
+export function shardOfQueueName(name: EventQueueName): number {
+  return name === 'events' ? 0 : Number(name.slice('events-'.length));
+}
+
 /** Which of `shards` a key belongs to: FNV-1a, stable across processes and releases (never Math.random or a Map order). */
 export function shardOf(key: string, shards: number): number {
   if (shards <= 1) return 0;

@@ -5,6 +5,7 @@ import { Queue, type Job } from 'bullmq';
 import type { RedisClient } from '../redis.js';
 import type { ReplicaWait } from '../replication.js';
 import { eventQueueName, type EventQueueName } from './event-shards.js';
+import { laneKey } from './event-lane-keys.js';
 
 export type QueueName = 'events' | 'registrants' | 'downloads' | 'exports' | 'shares' | 'rules';
 export const QUEUE_NAMES: readonly QueueName[] = ['events', 'registrants', 'downloads', 'exports', 'shares', 'rules'];
@@ -64,7 +65,8 @@ export class JobQueues {
   private readonly queues = new Map<string, Queue>();
 
   constructor(
-    private readonly connection: RedisClient,
+    /** The commands connection (fails fast while Redis is down); the events' lane is written through it. */
+    readonly connection: RedisClient,
     readonly keyPrefix: string,
     /** Every queue reports its errors here (an unheard `error` event would crash the process). */
     private readonly onError: (queue: QueueName, error: Error) => void,
@@ -96,6 +98,18 @@ export class JobQueues {
   shardsOf(name: QueueName): Queue[] {
     if (name !== 'events') return [this.queue(name)];
     return Array.from({ length: this.eventShards }, (_, shard) => this.queue(eventQueueName(shard)));
+  }
+
+  /**
+   * The Zoom events of a shard still in its express lane (jobs/event-lane.ts): not relayed yet, or being relayed now.
+   * `oldestAt`: when the oldest of them was accepted (its stream ID's time). Read with the queue's counts wherever those
+   * say how much is waiting (metrics, the doctor).
+   */
+  async laneBacklog(shard: number): Promise<{ count: number; oldestAt?: number }> {
+    const key = laneKey(this.keyPrefix, shard);
+    const [count, oldest] = await Promise.all([this.connection.xlen(key), this.connection.xrange(key, '-', '+', 'COUNT', 1)]);
+    const at = oldest[0] ? Number(oldest[0][0].split('-')[0]) : undefined;
+    return { count, ...(at !== undefined ? { oldestAt: at } : {}) };
   }
 
   /** The job with this ID, wherever it is (waiting, active, done, failed); undefined when unknown or removed. */

@@ -34,10 +34,18 @@ const EventJob = z.object({
   event: ZoomEvent,
   source: z.enum(['webhook', 'websocket']),
   receivedAt: z.number(),
+  shards: z.number().int().positive().optional(),
 });
 // `digest` names the digest (jobs queued before digests had ids flush the channel's open one).
 const DigestFlushJob = z.object({ kind: z.literal('digest'), channel: z.string(), zone: z.string(), digest: z.string().optional() });
 type RelayData = RelayJobData | z.infer<typeof DigestFlushJob>;
+
+/**
+ * What one run of an event's relay came to; a BullMQ job (relayProcessor) and the express lane (jobs/event-lane.ts)
+ * each act on it their own way. `later`: every channel that could be served is recorded, the rest come back in `inMs`
+ * (no attempt counted). `failed`: some channel could not be served; a retry reaches only those.
+ */
+export type RelayOutcome = { kind: 'done'; channels: number } | { kind: 'later'; inMs: number } | { kind: 'failed'; error: Error };
 
 export const relayProcessor: JobProcessor<RelayData> = {
   queue: 'events',
@@ -46,8 +54,16 @@ export const relayProcessor: JobProcessor<RelayData> = {
   // relay shares the event loop with the webhook ingress: 32 jobs resuming together held the loop long enough to
   // push the ingress's p99 time to 200 past 100 ms at 500 events/s (bench/webhooks.ts); 8 keep it in bounds.
   concurrency: (config) => (config.role === 'all' ? 8 : 32),
-  process: (job, data, ctx) => (data.kind === 'event' ? relayEvent(job, data, ctx.services) : flushDigest(job, data, ctx.services)),
+  process: (job, data, ctx) => (data.kind === 'event' ? relayEventJob(job, data, ctx.services) : flushDigest(job, data, ctx.services)),
+  lane: { data: EventJob, run: relayEvent },
 };
+
+async function relayEventJob(job: Job, data: RelayJobData, services: Services): Promise<{ channels: number }> {
+  const outcome = await relayEvent(data, services);
+  if (outcome.kind === 'failed') throw outcome.error;
+  if (outcome.kind === 'later') return comeBackIn(job, outcome.inMs);
+  return { channels: outcome.channels };
+}
 
 /** An alert that may not be folded met a saturated channel: the job is delayed, not failed. */
 class PaceSaturated extends CodedError<'slack_pace_saturated'> {
@@ -56,7 +72,7 @@ class PaceSaturated extends CodedError<'slack_pace_saturated'> {
   }
 }
 
-async function relayEvent(job: Job, data: RelayJobData, services: Services): Promise<{ channels: number }> {
+async function relayEvent(data: RelayJobData, services: Services): Promise<RelayOutcome> {
   // Registrant rules may decide a registration (no pending card then) or add their channel for its card.
   const channels = await decideByRules(data, await new WatchStore(services.redis, services.keyPrefix).channelsFor(data.event.event), services);
   const results = await Promise.allSettled(channels.map((c) => deliver(data, c, services)));
@@ -70,18 +86,18 @@ async function relayEvent(job: Job, data: RelayJobData, services: Services): Pro
   const retry = failed.filter((f) => !(f.error instanceof ChannelGone) && !later.includes(f));
   if (retry.length > 0) {
     // Channels already served are recorded; the retry only reaches the ones that failed.
-    throw new Error(`could not post ${data.event.event} to ${retry.map((f) => f.channel).join(', ')}: ${retry[0]!.error.message}`);
+    return { kind: 'failed', error: new Error(`could not post ${data.event.event} to ${retry.map((f) => f.channel).join(', ')}: ${retry[0]!.error.message}`) };
   }
   if (later.length > 0 || downloads.later) {
     // Channels already served (and a download already started) are recorded; the job comes back (no attempt counted)
     // when the pace has room, once the run of it that is starting the download is done, or once a try still under
     // way (an alert's, or a thread message of the download's) is over: its lease, waited out in one go.
     const tries = later.map((f) => (f.error instanceof TryUnderWay ? f.error.retryInMs : 0));
-    return comeBackIn(job, Math.max(soon(), ...tries, downloads.tryEndsInMs ?? 0));
+    return { kind: 'later', inMs: Math.max(soon(), ...tries, downloads.tryEndsInMs ?? 0) };
   }
   // No job.updateProgress: it cost BullMQ ~5 Redis commands per event and said nothing the result does not (`/zoom
   // jobs` shows a relay job's channels from it).
-  return { channels: channels.length };
+  return { kind: 'done', channels: channels.length };
 }
 
 /**
@@ -90,7 +106,8 @@ async function relayEvent(job: Job, data: RelayJobData, services: Services): Pro
  * slot of a channel it already served. The claim's lease covers the wait for the pace too.
  */
 async function deliver(data: RelayJobData, { channel, zone }: WatchingChannel, services: Services): Promise<void> {
-  const state = new RelayState(services.redis, services.keyPrefix, services.config.eventShards);
+  // The event's records live on the slots of the shard count it was accepted under (a count changed since moves none).
+  const state = new RelayState(services.redis, services.keyPrefix, data.shards ?? services.config.eventShards);
   const slot = state.alertSlot(data.key, channel);
   const claim = await slot.claim(ALERT_LEASE_MS);
   // A registration waiting for approval keeps its decision one click away in the digest's buttons for its session.

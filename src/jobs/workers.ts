@@ -12,6 +12,7 @@ import { queuePrefix, type JobOwner, type QueueName } from './queues.js';
 import { eventQueueName, type EventQueueName } from './event-shards.js';
 import { jobFailedMessage } from '../views/jobs.js';
 import { pathsShownTo } from './shown-paths.js';
+import { startEventLanes, type EventLaneRunner, type RunningLanes } from './event-lane.js';
 
 /** Moves the job to delayed for `ms` (no attempt counted) and ends this run of it: the job comes back then. */
 export async function comeBackIn(job: Job, ms: number): Promise<never> {
@@ -35,6 +36,8 @@ export interface JobProcessor<Data = unknown> {
   data: z.ZodType<Data>;
   concurrency(config: Config): number;
   process(job: Job, data: Data, ctx: JobContext): Promise<unknown>;
+  /** The relay also reads the events' express lane (jobs/event-lane.ts), with the same concurrency per shard. */
+  lane?: EventLaneRunner;
 }
 
 export interface RunningWorkers {
@@ -49,6 +52,9 @@ const MAX_STALLS = 5;
 export function startWorkers(processors: readonly JobProcessor<any>[], services: Services): RunningWorkers {
   const shutdown = new AbortController();
   const connections: RedisClient[] = [];
+  const lanes: RunningLanes[] = processors.flatMap((processor) =>
+    processor.lane ? [startEventLanes(services, processor.lane, shareOfShard(processor.concurrency(services.config), services.config.eventShards))] : [],
+  );
   const workers = processors.flatMap((processor) => queuesOf(processor, services.config).map(({ queue, concurrency }) => {
     // BullMQ's blocking commands need a connection that never gives up on a request.
     const connection = connectRedis(services.config.redis, 'worker');
@@ -95,8 +101,9 @@ export function startWorkers(processors: readonly JobProcessor<any>[], services:
   return {
     stop: async () => {
       shutdown.abort();
-      // close() waits for running jobs; they reach a safe point and put themselves back.
-      await Promise.all(workers.map((w) => w.close()));
+      // close() waits for running jobs; they reach a safe point and put themselves back. A lane stops reading, its
+      // relays finish, and what it read but did not finish stays pending for another process to reclaim.
+      await Promise.all([...workers.map((w) => w.close()), ...lanes.map((l) => l.stop())]);
       await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
     },
   };
@@ -110,7 +117,11 @@ function queuesOf(processor: JobProcessor<any>, config: Config): Array<{ queue: 
   const concurrency = processor.concurrency(config);
   if (processor.queue !== 'events') return [{ queue: processor.queue, concurrency }];
   const shards = config.eventShards;
-  return Array.from({ length: shards }, (_, shard) => ({ queue: eventQueueName(shard), concurrency: Math.max(1, Math.ceil(concurrency / shards)) }));
+  return Array.from({ length: shards }, (_, shard) => ({ queue: eventQueueName(shard), concurrency: shareOfShard(concurrency, shards) }));
+}
+
+function shareOfShard(concurrency: number, shards: number): number {
+  return Math.max(1, Math.ceil(concurrency / shards));
 }
 
 /** BullMQ emits `failed` for every attempt; only the last one (or an unrecoverable error) ends the job. */

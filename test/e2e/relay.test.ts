@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startWorkers, type RunningWorkers } from '../../src/jobs/workers.js';
 import { relayProcessor } from '../../src/jobs/relay.js';
+import { clearEvents } from '../helpers/jobs.js';
 import { RelayState } from '../../src/jobs/relay-state.js';
 import { WatchStore, eventsOfTopic } from '../../src/slack/watches.js';
 import { PostSlot } from '../../src/slack/post-once.js';
@@ -53,7 +54,9 @@ async function until<T>(what: string, check: () => T | undefined | false, timeou
 }
 
 beforeEach(async () => {
-  await services().jobs.queue('events').obliterate({ force: true });
+  // BullMQ jobs, lane entries and dedupe keys: an event of the last test must neither reach this one's channels nor
+  // make this one's events duplicates.
+  await clearEvents(services());
   await store().removeAll();
   workers = startWorkers([relayProcessor], services());
 });

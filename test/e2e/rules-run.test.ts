@@ -8,6 +8,7 @@ import { RelayState } from '../../src/jobs/relay-state.js';
 import { eventsOfTopic, WatchStore } from '../../src/slack/watches.js';
 import { eventIdentity, type ZoomEvent } from '../../src/zoom/events.js';
 import { RATE_BUDGETS } from '../../src/zoom/rate-limit.js';
+import { queuedEvents } from '../helpers/jobs.js';
 import { useBotFixture } from '../helpers/bot.js';
 import type { SlackCall } from '../helpers/fake-slack.js';
 import { buttonOf } from '../helpers/driver.js';
@@ -113,10 +114,9 @@ async function cardsIn(channel: string, webinar: string, of: Guest[]): Promise<S
   return shown;
 }
 
-/** Every registration's alert job done: the relay's events queue is empty of waiting, delayed and active jobs. */
+/** Every registration's alert relayed: no entry left in the express lanes, no event job waiting, delayed or active. */
 async function relayDone(): Promise<boolean> {
-  const counts = await services().jobs.queue('events').getJobCounts('waiting', 'delayed', 'active', 'prioritized');
-  return Object.values(counts).every((n) => n === 0);
+  return (await queuedEvents(services())).length === 0;
 }
 
 describe('registrant rules on', () => {

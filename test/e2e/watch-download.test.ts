@@ -12,6 +12,7 @@ import { RelayState } from '../../src/jobs/relay-state.js';
 import { WatchStore } from '../../src/slack/watches.js';
 import { eventIdentity, type ZoomEvent } from '../../src/zoom/events.js';
 import { useBotFixture } from '../helpers/bot.js';
+import { clearEvents, eventsSettled } from '../helpers/jobs.js';
 import { buttonOf, slackDriver, textOf } from '../helpers/driver.js';
 import type { SlackCall } from '../helpers/fake-slack.js';
 import { FileServer } from '../helpers/file-server.js';
@@ -51,7 +52,8 @@ afterAll(async () => {
 beforeEach(async () => {
   storage.reset();
   // Each test counts the jobs it caused.
-  for (const queue of ['events', 'downloads'] as const) await services().jobs.queue(queue).obliterate({ force: true });
+  await services().jobs.queue('downloads').obliterate({ force: true });
+  await clearEvents(services());
   for (const id of ['CDL1', 'CDL2', 'CPLAIN']) fixture.slack().channels.set(id, { name: id.toLowerCase(), is_private: false, is_member: false });
   await store().removeAll();
 });
@@ -144,16 +146,9 @@ async function relayAgain(event: unknown): Promise<void> {
   expect(await again.isCompleted()).toBe(true);
 }
 
-/** The relay job of this event has finished (its downloads, if any, are queued by then). */
-async function relayed(event: unknown): Promise<void> {
-  const key = eventIdentity(event as ZoomEvent);
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const done = await services().jobs.queue('events').getJobs(['completed']);
-    if (done.some((j) => j.data.key === key)) return;
-    if (Date.now() > deadline) throw new Error(`the relay job of ${key} did not complete`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** The relay of every event posted so far has finished (its downloads, if any, are queued by then). */
+async function relayed(): Promise<void> {
+  await eventsSettled(services());
 }
 
 describe('/zoom watch recordings --download', () => {
@@ -203,7 +198,7 @@ describe('/zoom watch recordings --download', () => {
     await postWebhook(fixture.bot().url, event);
 
     await alertIn('CPLAIN');
-    await relayed(event);
+    await relayed();
     expect(await downloadJobs()).toEqual([]);
     expect(posts('CPLAIN')).toHaveLength(1);
   });
@@ -217,7 +212,7 @@ describe('/zoom watch recordings --download', () => {
     await postWebhook(fixture.bot().url, event);
 
     await Promise.all([alertIn('CDL1'), alertIn('CDL2')]);
-    await relayed(event);
+    await relayed();
     const jobs = await downloadJobs();
     expect(jobs).toHaveLength(1);
     const replies = fixture.slack().calls.filter((c) => c.method === 'chat.postMessage' && ['CDL1', 'CDL2'].includes(c.body.channel) && c.body.thread_ts);
@@ -238,7 +233,7 @@ describe('/zoom watch recordings --download', () => {
     await postWebhook(fixture.bot().url, event);
     const progress = await fixture.slack().waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CDL1' && c.body.thread_ts !== undefined);
     await summaryOf(progress);
-    await relayed(event);
+    await relayed();
     // The download finished, so the download queue's own dedupe has let go of it: only the relay's record stops a second one.
     expect(await services().jobs.queue('downloads').getJobCounts('completed')).toEqual({ completed: 1 });
 
@@ -282,7 +277,7 @@ describe('/zoom watch recordings --download', () => {
 
     await postWebhook(fixture.bot().url, event);
 
-    await relayed(event);
+    await relayed();
     const refused = fixture.slack().calls.find((c) => c.method === 'chat.postMessage' && c.body.thread_ts !== undefined)!;
     const archived = String(refused.body.channel);
     const other = archived === 'CDL1' ? 'CDL2' : 'CDL1';
@@ -332,7 +327,7 @@ describe('/zoom watch recordings --download', () => {
 
     await postWebhook(fixture.bot().url, event);
 
-    await relayed(event);
+    await relayed();
     // The alert's Download button, clicked by the admin who set the watch up and by the one whose job it is.
     const alert = await alertIn('CDL1');
     const byOther = await driver.click('recordings.download', buttonOf(alert, 'recordings.download').value, ADMIN);

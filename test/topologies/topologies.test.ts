@@ -260,11 +260,15 @@ for (const topology of TOPOLOGIES) {
       for (const i of events) {
         await until(`the alert of event ${i}`, () => recordingAlerts(i).length > 0, 60_000);
       }
-      // Settled: no relay job of any shard is left to run (a repeat would come from one), then each event's alert once.
+      // Settled: no event of any shard is left in its express lane or as a relay job (a repeat would come from one),
+      // then each event's alert once.
       const jobs = bot.bot.services.jobs;
+      const lanesEmpty = async () => (await Promise.all(Array.from({ length: jobs.eventShards }, (_, s) => jobs.laneBacklog(s)))).every((l) => l.count === 0);
       await until(
         'every shard of the events drained',
-        async () => (await Promise.all(jobs.shardsOf('events').map((q) => q.getJobCounts('waiting', 'active', 'delayed')))).every((c) => (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) === 0),
+        async () =>
+          (await lanesEmpty()) &&
+          (await Promise.all(jobs.shardsOf('events').map((q) => q.getJobCounts('waiting', 'active', 'delayed')))).every((c) => (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) === 0),
         60_000,
         250,
       );

@@ -1,18 +1,20 @@
-// Events spread over shards (ZOOMOPS_EVENT_SHARDS) on real Redis: each meeting instance's events land on one shard,
-// in the order they were accepted, while different instances spread over the shards; `/zoom jobs status` still
-// finds an event's job whatever its shard.
+// Events spread over shards (ZOOMOPS_EVENT_SHARDS) on real Redis: each meeting instance's events land in one shard's
+// express lane, in the order they were accepted, while different instances spread over the shards; a duplicate meets
+// its original on the same shard.
 import { afterAll, describe, expect, it } from 'vitest';
 import { acceptEvent } from '../../../src/ingress/accept.js';
-import { eventQueueName, shardOf } from '../../../src/jobs/event-shards.js';
+import { shardOf } from '../../../src/jobs/event-shards.js';
+import { laneKey } from '../../../src/jobs/event-lane-keys.js';
 import { JobQueues } from '../../../src/jobs/queues.js';
 import type { ZoomEvent } from '../../../src/zoom/events.js';
-import { testRedis, uniquePrefix } from '../../helpers/redis.js';
+import { clearPrefix, testRedis, uniquePrefix } from '../../helpers/redis.js';
 
 const SHARDS = 4;
 const redis = testRedis();
+const prefix = uniquePrefix('event-shards');
 const jobs = new JobQueues(
   redis,
-  uniquePrefix('event-shards'),
+  prefix,
   (queue, error) => {
     throw new Error(`queue ${queue} reported: ${error.message}`);
   },
@@ -21,7 +23,7 @@ const jobs = new JobQueues(
 );
 
 afterAll(async () => {
-  for (const queue of jobs.shardsOf('events')) await queue.obliterate({ force: true });
+  await clearPrefix(redis, `{${prefix}`);
   await jobs.close();
   redis.disconnect();
 });
@@ -30,7 +32,7 @@ function meetingEvent(name: string, uuid: string, extra: Record<string, unknown>
   return { event: name, event_ts: 1_760_000_000_000, payload: { account_id: 'A', object: { id: '81234567890', uuid, ...extra } } } as ZoomEvent;
 }
 
-type Stored = { event: { event: string; payload: { object: { uuid: string; participant?: { participant_uuid: string } } } } };
+type Stored = { shards: number; event: { event: string; payload: { object: { uuid: string; participant?: { participant_uuid: string } } } } };
 
 describe('event shards', () => {
   it('keeps each meeting instance’s events on one shard, in the order they were accepted', async () => {
@@ -42,7 +44,9 @@ describe('event shards', () => {
     for (const [step, name] of steps.entries()) {
       await Promise.all(instances.map((uuid) => acceptEvent(jobs, meetingEvent(name, uuid, { participant: { participant_uuid: `p${step}` } }), 'webhook')));
     }
-    const byShard = await Promise.all(jobs.shardsOf('events').map(async (queue) => (await queue.getJobs(['wait'], 0, -1, true)).map((j) => j.data as Stored)));
+    const byShard = await Promise.all(
+      Array.from({ length: SHARDS }, async (_, shard) => (await redis.xrange(laneKey(prefix, shard), '-', '+')).map(([, fields]) => JSON.parse(fields[3]!) as Stored)),
+    );
     expect(byShard.flat()).toHaveLength(instances.length * steps.length);
     for (const uuid of instances) {
       const holding = byShard.flatMap((jobsOfShard, shard) => (jobsOfShard.some((d) => d.event.payload.object.uuid === uuid) ? [shard] : []));
@@ -51,13 +55,15 @@ describe('event shards', () => {
       expect(order).toEqual(steps.map((name, step) => `${name}:p${step}`));
     }
     expect(byShard.filter((list) => list.length > 0).length).toBeGreaterThan(1);
+    // Each carries the count it was sharded by, so its relay state stays put if the count changes before it is relayed.
+    expect(new Set(byShard.flat().map((d) => d.shards))).toEqual(new Set([SHARDS]));
   });
 
-  it('finds an event’s job on any shard by its ID, and a duplicate on its shard', async () => {
+  it('puts an event in its shard’s lane under its ID, and meets a duplicate there', async () => {
     const uuid = Array.from({ length: 50 }, (_, i) => `find-${i}==`).find((u) => shardOf(u, SHARDS) !== 0)!;
     const accepted = await acceptEvent(jobs, meetingEvent('meeting.started', uuid), 'webhook');
-    const job = await jobs.find(accepted.jobId);
-    expect(job?.queueName).toBe(eventQueueName(shardOf(uuid, SHARDS)));
+    const [[, fields]] = (await redis.xrevrange(laneKey(prefix, shardOf(uuid, SHARDS)), '+', '-', 'COUNT', 1)) as [[string, string[]]];
+    expect(fields.slice(0, 2)).toEqual(['evt', accepted.jobId]);
     expect(await acceptEvent(jobs, meetingEvent('meeting.started', uuid), 'webhook')).toEqual({ jobId: accepted.jobId, duplicate: true });
   });
 });
