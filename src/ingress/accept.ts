@@ -59,13 +59,19 @@ export const RELAY_JOB_OPTIONS: JobsOptions = {
 
 /**
  * KEYS: the dedupe key, the shard's lane. ARGV: the event's ID, the dedupe TTL, the stored event. Returns the ID that
- * holds the dedupe key: the event's own when it is new (and now in the lane), the first one's for a duplicate. A script
+ * holds the dedupe key: the event's own when it is new (and now in the lane), the first one's for a duplicate (whose
+ * dedupe key is rewritten as it was, for the WAIT that follows). A script
  * is not rolled back on an error: an XADD that fails gives the dedupe key back, or Zoom's retry would be dropped as a
  * duplicate of an event that was never stored.
  */
 const ACCEPT = new RedisScript(`
 local held = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'GET', 'PX', ARGV[2])
-if held then return held end
+if held then
+  -- A write, so the WAIT before this duplicate's 200 also covers the original (replication keeps order): a retry of an
+  -- event whose first answer was a 503 (no replica in time) is not answered 200 while only the master holds it.
+  redis.call('SET', KEYS[1], held, 'XX', 'KEEPTTL')
+  return held
+end
 local added = redis.pcall('XADD', KEYS[2], '*', 'evt', ARGV[1], 'data', ARGV[3])
 if type(added) == 'table' and added.err then
   redis.call('DEL', KEYS[1])

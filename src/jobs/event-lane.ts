@@ -42,9 +42,9 @@ const READ_CUT_OFF_MS = 1_000;
 /** How often a process reclaims the entries of dead consumers and looks for lanes other processes registered. */
 const CLAIM_EVERY_MS = 10_000;
 /**
- * As long as a BullMQ job's lock (jobs/workers.ts): well above a relay run's worst case (a pace wait of 3 s, Slack
- * calls of 10 s at most, each channel's in parallel), so only a dead or cut-off consumer's entries are taken; one
- * reclaimed from a run that is only slow is run again, which posts nothing twice.
+ * As long as a BullMQ job's lock (jobs/workers.ts). A run under way keeps its entries claimed three times in that
+ * time, as BullMQ extends a running job's lock, so only a dead or cut-off consumer's entries get this idle: a run that
+ * is only slow (Slack retries after 429s) is never run a second time beside itself.
  */
 const CLAIM_MIN_IDLE_MS = 30_000;
 const CLAIM_COUNT = 100;
@@ -93,10 +93,12 @@ export function startEventLanes(services: Services, runner: EventLaneRunner, con
   };
   startTick();
   const timer = setInterval(startTick, options.claimEveryMs ?? CLAIM_EVERY_MS);
+  const keepClaimed = setInterval(() => lanes.forEach((lane) => void lane.keepRunningClaimed()), claimMinIdleMs / 3);
   return {
     stop: async () => {
       stopping.abort();
       clearInterval(timer);
+      clearInterval(keepClaimed);
       // A reclaim under way may finish its hand-offs first, within a bound: an entry it leaves stays pending.
       await Promise.race([Promise.all(ticks), delay(READ_CUT_OFF_MS)]);
       await Promise.all([...lanes.values()].map((lane) => lane.stop()));
@@ -162,7 +164,9 @@ class Lane {
           await new Promise<void>((resolve) => (this.slotFreed = resolve));
           continue;
         }
-        await this.ensureGroup(this.reader);
+        // Through the fail-fast connection: the reader waits for a node without end, and outside readWithin's guard a
+        // group created during a failover could hang this loop for good.
+        await this.ensureGroup(this.services.redis);
         const reply = await this.readWithin(this.concurrency - this.running.size);
         failures = 0;
         if (this.stopping.signal.aborted) return;
@@ -254,6 +258,17 @@ class Lane {
       this.ack(id);
     } catch (error) {
       this.report(error, 'could not hand an event over to its queue; it is reclaimed later');
+    }
+  }
+
+  /** Resets the idle time of the entries this process is relaying, so no other process reclaims a run that is only slow. */
+  async keepRunningClaimed(): Promise<void> {
+    const ids = [...this.running.keys()];
+    if (ids.length === 0 || this.stopping.signal.aborted) return;
+    try {
+      await this.services.redis.xclaim(this.key, GROUP, this.consumer, 0, ...ids, 'JUSTID');
+    } catch (error) {
+      this.report(error, 'could not keep the events under way claimed');
     }
   }
 

@@ -51,6 +51,12 @@ async function readByDeadConsumer(count: number): Promise<string[]> {
   const reply = (await services().redis.xreadgroup('GROUP', 'relay', 'dead-consumer', 'COUNT', count, 'STREAMS', lane(), '>')) as Array<[string, Array<[string, string[]]>]> | null;
   return (reply ?? []).flatMap(([, entries]) => entries.map(([id]) => id));
 }
+/** The event IDs of the lane's entries read and not yet acknowledged. */
+async function pendingEvents(): Promise<string[]> {
+  const pending = (await services().redis.xpending(lane(), 'relay', '-', '+', 100)) as Array<[string, string, number, number]>;
+  const entries = await Promise.all(pending.map(([id]) => services().redis.xrange(lane(), id, id)));
+  return entries.flatMap((found) => found.map(([, fields]) => fields[fields.indexOf('evt') + 1]!));
+}
 const pendingCount = async () => Number(((await services().redis.xpending(lane(), 'relay')) as [number])[0]);
 
 beforeEach(async () => {
@@ -147,6 +153,34 @@ describe('the express lane', () => {
     await until('six more completed jobs', async () => (await events().getJobs(['completed'])).length >= before + 6 || undefined, 15_000, 50);
     expect(postedIds('CDEAD')).toEqual(['0', '1', '2', '3', '4', '5']);
   }, 40_000);
+
+  it('keeps a slow run’s entry claimed: another process reclaims a dead consumer’s entry but not one still being relayed', async () => {
+    await watch('CGONE');
+    await watch('CSLOW');
+    expect((await postWebhook(fixture.bot().url, customEvent(1, 'CGONE'))).status).toBe(200);
+    const [gone] = await queuedEvents(services());
+    expect(await readByDeadConsumer(1)).toHaveLength(1);
+    expect((await postWebhook(fixture.bot().url, customEvent(2, 'CSLOW'))).status).toBe(200);
+    const slow = (await queuedEvents(services())).find((e) => e.id !== gone!.id);
+    expect(slow).toBeDefined();
+    // Slack answers after 1.5 s: five times the idle time after which entries are reclaimed here.
+    fixture.slack().answerDelayMs = 1_500;
+    try {
+      // This process reclaims nothing after its first look (its own reclaim would also touch its entries).
+      running.push(startEventLanes(services(), relayProcessor.lane!, 4, { claimEveryMs: 60_000, claimMinIdleMs: 300 }));
+      await until('the slow run under way', async () => (await pendingEvents()).includes(slow!.id) || undefined, 3_000, 10);
+      startReclaimer();
+      // The control: the dead consumer's entry is reclaimed and handed over while the slow run goes on.
+      await until('the dead consumer’s entry handed over', () => events().getJob(gone!.id), 3_000, 20);
+      await until('the slow alert', () => posts('CSLOW').length > 0 || undefined, 8_000, 20);
+      await until('the slow entry acknowledged', async () => (await pendingCount()) === 0 || undefined, 3_000, 20);
+    } finally {
+      fixture.slack().answerDelayMs = 0;
+    }
+    // Relayed once, from the lane: never handed over as a job to run a second time beside the first.
+    expect(await events().getJob(slow!.id)).toBeUndefined();
+    expect(posts('CSLOW')).toHaveLength(1);
+  }, 20_000);
 
   it('stops with every entry it read relayed and acknowledged, the rest left for the next worker: nothing lost, nothing twice', async () => {
     // More events than the relay runs at once (32 in role web), one channel each so a channel's pace never folds them.

@@ -68,6 +68,29 @@ describe('acceptEvent', () => {
     expect(entries[0]!.data.event.download_token).toBeUndefined();
   });
 
+  it('writes on a duplicate too, so the WAIT before its 200 also covers the original event (a retry after a 503)', async () => {
+    const first = await acceptEvent(jobs, started('42'), 'webhook');
+    const key = dedupeKey(prefix, 0, eventIdentity(started('42')));
+    const ttl = await redis.pttl(key);
+    expect(ttl).toBeGreaterThan(0);
+    const watcher = testRedis();
+    try {
+      await watcher.watch(key);
+      const retry = await acceptEvent(jobs, started('42'), 'webhook');
+      expect(retry).toEqual({ jobId: first.jobId, duplicate: true });
+      // The key was written (a transaction watching it fails): a write of this connection that WAIT waits for, and
+      // replication keeps order, so the replica then holds the original's entry too. The key itself is unchanged.
+      expect(await watcher.multi().get(key).exec()).toBeNull();
+    } finally {
+      watcher.disconnect();
+    }
+    expect(await redis.get(key)).toBe(first.jobId);
+    const kept = await redis.pttl(key);
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThanOrEqual(ttl);
+    expect(await laneEntries()).toHaveLength(1);
+  });
+
   it('still accepts after the server lost its scripts (a restart, a failover to a replica that never ran them)', async () => {
     await acceptEvent(jobs, started('1'), 'webhook');
     // The server answers NOSCRIPT, as it would to scripts it lost: every EVALSHA of this connection names one it never
