@@ -17,6 +17,7 @@ import type { z } from 'zod';
 import { RELAY_JOB_OPTIONS, type RelayJobData } from '../ingress/accept.js';
 import { countJobResult } from '../metrics.js';
 import { connectRedis, type RedisClient } from '../redis.js';
+import { RedisScript } from '../redis-script.js';
 import type { Services } from '../services.js';
 import { eventQueueName } from './event-shards.js';
 import { laneKey, laneRegistryKey } from './event-lane-keys.js';
@@ -48,6 +49,11 @@ const CLAIM_EVERY_MS = 10_000;
  */
 const CLAIM_MIN_IDLE_MS = 30_000;
 const CLAIM_COUNT = 100;
+/**
+ * A consumer this long without a read, with nothing pending, is a process that stopped (a live one reads every
+ * READ_BLOCK_MS): it is removed from the group, or every process start would leave one more there for good.
+ */
+const CONSUMER_GONE_MS = 10 * 60_000;
 /** Acks wait this long for company; a batch this large goes at once. */
 const ACK_WINDOW_MS = 50;
 const ACK_BATCH = 64;
@@ -57,6 +63,7 @@ const FIRST_RETRY_MS = 2_000;
 export interface LaneOptions {
   claimEveryMs?: number;
   claimMinIdleMs?: number;
+  consumerGoneMs?: number;
 }
 
 /** Reads every lane of this deployment (the configured shards and any other registered) until stop(). */
@@ -69,7 +76,7 @@ export function startEventLanes(services: Services, runner: EventLaneRunner, con
 
   const open = (shard: number) => {
     if (lanes.has(shard) || stopping.signal.aborted) return;
-    const lane = new Lane(services, runner, shard, consumer, concurrency, claimMinIdleMs);
+    const lane = new Lane(services, runner, shard, consumer, concurrency, claimMinIdleMs, options.consumerGoneMs ?? CONSUMER_GONE_MS);
     lanes.set(shard, lane);
     lane.start();
   };
@@ -119,6 +126,7 @@ class Lane {
   private acks: string[] = [];
   private ackTimer: NodeJS.Timeout | undefined;
   private acking: Promise<void> = Promise.resolve();
+  private consumersSweptAt = 0;
 
   constructor(
     private readonly services: Services,
@@ -127,6 +135,7 @@ class Lane {
     private readonly consumer: string,
     private readonly concurrency: number,
     private readonly claimMinIdleMs: number,
+    private readonly consumerGoneMs: number,
   ) {
     this.key = laneKey(services.keyPrefix, shard);
     this.reader = this.connect();
@@ -288,9 +297,26 @@ class Lane {
           await this.handOff(id, evt ?? `evt-lane-${id}`, data, 0);
         }
       } while (cursor !== '0-0' && !this.stopping.signal.aborted);
+      await this.removeGoneConsumers();
     } catch (error) {
       if (error instanceof Error && error.message.startsWith('NOGROUP')) this.groupReady = false;
       this.report(error, 'could not reclaim the events lane entries of a stopped worker');
+    }
+  }
+
+  /** Stopped processes' consumers with nothing pending leave the group (one that reads again is made anew by Redis). */
+  private async removeGoneConsumers(): Promise<void> {
+    // A tenth of the time a consumer must be gone: an idle lane's polling barely grows.
+    if (Date.now() - this.consumersSweptAt < this.consumerGoneMs / 10) return;
+    this.consumersSweptAt = Date.now();
+    const consumers = (await this.services.redis.xinfo('CONSUMERS', this.key, GROUP)) as unknown[][];
+    for (const fields of consumers) {
+      const info = new Map<string, unknown>();
+      for (let i = 0; i + 1 < fields.length; i += 2) info.set(String(fields[i]), fields[i + 1]);
+      const name = String(info.get('name'));
+      if (name !== this.consumer && Number(info.get('pending')) === 0 && Number(info.get('idle')) > this.consumerGoneMs) {
+        await REMOVE_IF_NOTHING_PENDING.run(this.services.redis, [this.key], [GROUP, name]);
+      }
     }
   }
 
@@ -334,6 +360,17 @@ class Lane {
     this.services.redisErrors.error(`event lane ${this.shard}`, error, message);
   }
 }
+
+/**
+ * KEYS: the lane. ARGV: the group, the consumer. Removing a consumer drops what it has pending, so the check and the
+ * removal are one script: a process that read again just now keeps its entries.
+ */
+const REMOVE_IF_NOTHING_PENDING = new RedisScript(`
+if #redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 1, ARGV[2]) == 0 then
+  return redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], ARGV[2])
+end
+return -1
+`);
 
 type StreamReply = Array<[string, Array<[string, string[]]>]> | null;
 

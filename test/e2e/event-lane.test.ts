@@ -182,6 +182,20 @@ describe('the express lane', () => {
     expect(posts('CSLOW')).toHaveLength(1);
   }, 20_000);
 
+  it('removes the consumers of processes that stopped with nothing pending, and keeps one that has entries pending', async () => {
+    await watch('CCONS');
+    expect((await postWebhook(fixture.bot().url, customEvent(1, 'CCONS'))).status).toBe(200);
+    expect(await readByDeadConsumer(1)).toHaveLength(1);
+    await services().redis.xgroup('CREATECONSUMER', lane(), 'relay', 'stopped-consumer');
+    const consumers = async () => ((await services().redis.xinfo('CONSUMERS', lane(), 'relay')) as string[][]).map((c) => c[c.indexOf('name') + 1]!);
+    expect(await consumers()).toEqual(expect.arrayContaining(['dead-consumer', 'stopped-consumer']));
+    // Entries are not reclaimed within the test: the dead consumer's entry stays pending under its name.
+    running.push(startEventLanes(services(), relayProcessor.lane!, 4, { claimEveryMs: 100, claimMinIdleMs: 60_000, consumerGoneMs: 200 }));
+    await until('the stopped consumer removed', async () => !(await consumers()).includes('stopped-consumer') || undefined, 3_000, 20);
+    expect(await consumers()).toContain('dead-consumer');
+    expect(await pendingEvents()).toHaveLength(1);
+  });
+
   it('stops with every entry it read relayed and acknowledged, the rest left for the next worker: nothing lost, nothing twice', async () => {
     // More events than the relay runs at once (32 in role web), one channel each so a channel's pace never folds them.
     const channels = Array.from({ length: 40 }, (_, n) => `CSTOP${n}`);
