@@ -60,9 +60,8 @@ export const RELAY_JOB_OPTIONS: JobsOptions = {
 /**
  * KEYS: the dedupe key, the shard's lane. ARGV: the event's ID, the dedupe TTL, the stored event. Returns the ID that
  * holds the dedupe key: the event's own when it is new (and now in the lane), the first one's for a duplicate (whose
- * dedupe key is rewritten as it was, for the WAIT that follows). A script
- * is not rolled back on an error: an XADD that fails gives the dedupe key back, or Zoom's retry would be dropped as a
- * duplicate of an event that was never stored.
+ * dedupe key is rewritten as it was, for the WAIT that follows). A script is not rolled back on an error: an XADD that
+ * fails gives the dedupe key back, or Zoom's retry would be dropped as a duplicate of an event that was never stored.
  */
 const ACCEPT = new RedisScript(`
 local held = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'GET', 'PX', ARGV[2])
