@@ -1,7 +1,6 @@
 // End to end: `npm run doctor`'s main function against a fake Slack, a nock'd Zoom and a Redis of its own (one that
 // keeps accepted work: AOF on, noeviction, which the shared test Redis is not): exit 0 on a good install, 1 on a
 // broken one, and never a secret on the terminal.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,9 +15,10 @@ import { SocketPresence } from '../../src/doctor/ws-presence.js';
 import { Worker } from 'bullmq';
 import { JobQueues, queuePrefix } from '../../src/jobs/queues.js';
 import { RateLimiter } from '../../src/zoom/rate-limit.js';
-import { ZOOM_API, ZOOM_OAUTH, freePort } from '../helpers/bot.js';
+import { ZOOM_API, ZOOM_OAUTH } from '../helpers/bot.js';
 import { ALL_ZOOM_SCOPES } from '../helpers/doctor.js';
 import { FakeSlack } from '../helpers/fake-slack.js';
+import { startPrivateRedis, type PrivateRedis } from '../helpers/processes.js';
 import { clearPrefix, uniquePrefix } from '../helpers/redis.js';
 import { until } from '../helpers/wait.js';
 import { SIGNING_SECRET } from '../helpers/slack-requests.js';
@@ -27,7 +27,7 @@ import { ZOOM_SECRET } from '../helpers/zoom-events.js';
 const SECRETS = ['xoxb-doctor', 'client-secret-1', ZOOM_SECRET, SIGNING_SECRET, 'zoom-token'];
 const prefix = uniquePrefix('e2e-doctor-cli');
 
-let redisServer: ChildProcess;
+let redisServer: PrivateRedis;
 let redis: Redis;
 let redisUrl = '';
 let dir = '';
@@ -35,12 +35,10 @@ let slack: FakeSlack;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'zoomops-doctor-cli-'));
-  const port = await freePort();
-  redisServer = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--save', '', '--dir', dir, '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
-  redisUrl = `redis://127.0.0.1:${port}`;
-  redis = new Redis(redisUrl, { retryStrategy: (n) => (n > 50 ? null : 100) });
-  // Refused connections until the server listens; ping waits for the retry that succeeds.
-  redis.on('error', () => undefined);
+  // Its default maxmemory-policy is noeviction; the helper turns AOF on and waits until it answers.
+  redisServer = await startPrivateRedis({ aof: true });
+  redisUrl = redisServer.url;
+  redis = new Redis(redisUrl);
   await redis.ping();
   slack = new FakeSlack();
   await slack.start();
@@ -48,7 +46,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   redis.disconnect();
-  redisServer.kill();
+  // Waits for the server's exit: it may still be writing its AOF directory when told to stop.
+  await redisServer.stop();
   await slack.stop();
   await rm(dir, { recursive: true, force: true });
   nock.enableNetConnect();
@@ -228,6 +227,9 @@ describe('npm run doctor', () => {
       expect(code).toBe(1);
     } finally {
       await redis.config('SET', 'appendonly', 'yes');
+      // Turning AOF on starts writing the initial AOF; until it is written Redis refuses SIGTERM ("Writing initial
+      // AOF, can't exit"), so afterAll's stop would wait for ever and the folder would change under its removal.
+      await until('the initial AOF to be written', async () => /aof_enabled:1\r\n[\s\S]*aof_rewrite_in_progress:0/.test(await redis.info('persistence')));
       await jobs.close();
     }
   });
