@@ -90,8 +90,23 @@ export class JobQueues {
       const reported = name.startsWith('events') ? 'events' : (name as QueueName);
       queue.on('error', (error) => this.onError(reported, error));
       this.queues.set(name, queue);
+      this.dropIfUnready(name, queue);
     }
     return queue;
+  }
+
+  /**
+   * BullMQ checks a queue's connection once, as the queue is made (an INFO), and keeps that check's failure for good:
+   * a queue first used just as Redis went away refused every job until the process restarted (an event lane then
+   * handed nothing over, and its events never reached Slack). Such a queue is let go; the next use makes it anew. The
+   * check's promise gets this handler before any caller's, so a caller that sees the failure already gets a new queue.
+   */
+  private dropIfUnready(name: QueueName | EventQueueName, queue: Queue): void {
+    queue.getBackend().client.catch(() => {
+      if (this.queues.get(name) === queue) this.queues.delete(name);
+      // It frees its listeners on the shared connection; the connection itself stays open.
+      queue.close().catch(() => undefined);
+    });
   }
 
   /** Every queue behind a name: each shard of the Zoom events, else the one queue. For listings and counts. */
