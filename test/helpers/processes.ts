@@ -2,7 +2,7 @@
 // Redis serves parallel test files and has AOF off) and the bot itself started as `npm start` would (src/main.ts
 // under tsx), in any role, killed for real.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectRedis, waitForRedis } from '../../src/redis.js';
@@ -68,6 +68,10 @@ export interface BotProcess {
 /** The bot in one role against the fake Slack, waiting until its /healthz answers. */
 export async function spawnBot(opts: { role: 'web' | 'worker' | 'all'; redisUrl: string; slackApiUrl: string; env?: Record<string, string> }): Promise<BotProcess> {
   const port = await freePort();
+  // ZOOMOPS_TEST_BOT_LOGS=<dir>: each process writes its whole log (debug) there, to read a crash test's processes
+  // after the fact; by default their logs are dropped.
+  const logDir = process.env.ZOOMOPS_TEST_BOT_LOGS;
+  const log = logDir ? openSync(join(logDir, `${opts.role}-${port}.log`), 'a') : 'ignore';
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: {
       PATH: process.env.PATH ?? '',
@@ -83,11 +87,12 @@ export async function spawnBot(opts: { role: 'web' | 'worker' | 'all'; redisUrl:
       REDIS_URL: opts.redisUrl,
       PORT: String(port),
       ZOOMOPS_ROLE: opts.role,
-      LOG_LEVEL: 'error',
+      LOG_LEVEL: logDir ? 'debug' : 'error',
       ...opts.env,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', log, 'pipe'],
   });
+  if (typeof log === 'number') closeSync(log);
   // Kept, not printed: a test that kills Redis makes every process log its outage; a start-up failure shows it.
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-4_000)));
