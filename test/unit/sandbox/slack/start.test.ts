@@ -1,6 +1,6 @@
 // runSandbox's wiring: real credentials ignored, everything on 127.0.0.1, a private redis-server when REDIS_URL does
 // not answer (stopped with the sandbox), and one sentence when there is no Redis at all.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -15,13 +15,16 @@ const UNREACHABLE = 'redis://127.0.0.1:1';
 const inCi = (process.env.CI ?? '') !== '' && process.env.CI !== 'false';
 let running: RunningSandbox | undefined;
 const announced: string[] = [];
+const dataDirs: string[] = [];
 
 function start(env: NodeJS.ProcessEnv) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'zoomops-start-'));
+  dataDirs.push(dataDir);
   return runSandbox({
     port: 0,
     env,
     log: silentLogger,
-    dataDir: mkdtempSync(join(tmpdir(), 'zoomops-start-')),
+    dataDir,
     keyPrefix: uniquePrefix('sandbox-start'),
     announce: (line) => announced.push(line),
   });
@@ -31,6 +34,7 @@ afterEach(async () => {
   await running?.stop();
   running = undefined;
   announced.length = 0;
+  for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('runSandbox', () => {
