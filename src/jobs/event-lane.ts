@@ -14,7 +14,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { z } from 'zod';
-import { RELAY_JOB_OPTIONS, type RelayJobData } from '../ingress/accept.js';
+import { RELAY_ATTEMPTS, RELAY_JOB_OPTIONS, type RelayJobData } from '../ingress/accept.js';
 import { countJobResult } from '../metrics.js';
 import { connectRedis, type RedisClient } from '../redis.js';
 import { RedisScript } from '../redis-script.js';
@@ -251,19 +251,21 @@ class Lane {
       countJobResult('events', undefined, 'failed', false);
       this.services.log.warn({ err: outcome.error, queue: 'events', jobId: evt }, 'event relay failed; it is retried as a job');
     }
-    await this.handOff(id, evt, parsed.data, outcome.kind === 'later' ? outcome.inMs : FIRST_RETRY_MS);
+    if (outcome.kind === 'later') await this.handOff(id, evt, parsed.data, outcome.inMs);
+    // The lane's run was the first attempt: the job has the rest, so an event is tried RELAY_ATTEMPTS times in all.
+    else await this.handOff(id, evt, parsed.data, FIRST_RETRY_MS, RELAY_ATTEMPTS - 1);
   }
 
   /**
    * The event becomes a job of the shard's BullMQ queue, then leaves the lane. The job's ID is the event's, so a second
    * hand-off (a reclaim after a lost ack) adds nothing. A hand-off that fails leaves the entry pending: reclaimed later.
    */
-  private async handOff(id: string, evt: string, data: unknown, delayMs: number): Promise<void> {
+  private async handOff(id: string, evt: string, data: unknown, delayMs: number, attempts = RELAY_ATTEMPTS): Promise<void> {
     try {
       const type = (data as { event?: { event?: unknown } } | undefined)?.event?.event;
       // A lane past this process's shard count (the count was lowered) hands over to `events`, which every worker runs.
       const queue = eventQueueName(this.shard < this.services.config.eventShards ? this.shard : 0);
-      await this.services.jobs.queue(queue).add(`Zoom event ${String(type ?? 'unreadable')}`, data, { ...RELAY_JOB_OPTIONS, jobId: evt, delay: delayMs });
+      await this.services.jobs.queue(queue).add(`Zoom event ${String(type ?? 'unreadable')}`, data, { ...RELAY_JOB_OPTIONS, attempts, jobId: evt, delay: delayMs });
       this.ack(id);
     } catch (error) {
       this.report(error, 'could not hand an event over to its queue; it is reclaimed later');
